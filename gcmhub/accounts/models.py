@@ -1,0 +1,107 @@
+"""Users, their roles and affiliations. Personal API tokens are Wagtail's `APIToken`."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gcmhub.lib.i18n import Language
+
+
+class GcmUserManager(UserManager):
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("username", email)
+        return super().create_user(extra.pop("username"), email=email, password=password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("username", email)
+        return super().create_superuser(extra.pop("username"), email=email, password=password, **extra)
+
+
+class User(AbstractUser):
+    """A person. Signs in with e-mail; `username` mirrors the e-mail for Wagtail's admin."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.EN
+    )
+    email_verified = models.BooleanField(_("e-mail verified"), default=False)
+
+    objects = GcmUserManager()
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["username"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs):
+        if not self.username:
+            self.username = self.email
+        super().save(*args, **kwargs)
+
+    def display_name(self) -> str:
+        return self.full_name or self.email.split("@")[0]
+
+
+class RoleQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Role(models.Model):
+    """A role granted to a user, with the organisation or country it is bound to.
+
+    Revoking sets `revoked_at`; rows are never deleted, so the history of who held what stays.
+    """
+
+    class Kind(models.TextChoices):
+        SECRETARIAT = "secretariat", _("Network Secretariat")
+        NETWORK_FOCAL_POINT = "network_focal_point", _("Network member focal point")
+        MEMBER_STATE_FOCAL_POINT = "member_state_focal_point", _("Member State focal point")
+        REVIEWER = "reviewer", _("Reviewer")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("role"), max_length=40, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        "taxonomy.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="focal_points",
+        verbose_name=_("organisation"),
+    )
+    country = models.ForeignKey(
+        "taxonomy.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="focal_points",
+        verbose_name=_("country"),
+    )
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user_id", "kind"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        indexes = [
+            # Permission checks look up a user's active roles on every write.
+            models.Index(fields=["user", "kind"], name="role_user_kind"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="role_network_focal_point_has_organisation",
+                condition=~models.Q(kind="network_focal_point") | models.Q(organisation__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="role_member_state_focal_point_has_country",
+                condition=~models.Q(kind="member_state_focal_point") | models.Q(country__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.organisation or self.country
+        return f"{self.get_kind_display()}" + (f" ({scope})" if scope else "")

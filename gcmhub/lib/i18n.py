@@ -1,0 +1,66 @@
+"""Structured content in English, French and Spanish with fallback to the source language.
+
+A model declares `title_en`, `title_fr`, `title_es` and a
+`source_language`; `TranslatedField("title")` then reads the active language's value, falling back
+to the source language and then to any language that has text.
+"""
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CODES = ("en", "fr", "es")
+
+
+class Language(models.TextChoices):
+    EN = "en", _("English")
+    FR = "fr", _("French")
+    ES = "es", _("Spanish")
+
+
+def active_language() -> str:
+    lang = (translation.get_language() or "en")[:2]
+    return lang if lang in LANGUAGE_CODES else "en"
+
+
+def pick(obj, name: str, lang: str | None = None) -> str:
+    """The value of `name` in `lang` (default: active), else source language, else any."""
+    lang = lang or active_language()
+    value = getattr(obj, f"{name}_{lang}", "")
+    if value:
+        return value
+    source = getattr(obj, "source_language", None) or "en"
+    value = getattr(obj, f"{name}_{source}", "")
+    if value:
+        return value
+    for code in LANGUAGE_CODES:
+        value = getattr(obj, f"{name}_{code}", "")
+        if value:
+            return value
+    return ""
+
+
+class TranslatedField:
+    """Descriptor: `obj.title` returns `pick(obj, "title")`."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return pick(obj, self.name)
+
+
+def language_of(obj, name: str) -> str:
+    """The language code whose text `obj.<name>` shows now (for the `lang` attribute)."""
+    lang = active_language()
+    if getattr(obj, f"{name}_{lang}", ""):
+        return lang
+    source = getattr(obj, "source_language", None) or "en"
+    if getattr(obj, f"{name}_{source}", ""):
+        return source
+    for code in LANGUAGE_CODES:
+        if getattr(obj, f"{name}_{code}", ""):
+            return code
+    return lang

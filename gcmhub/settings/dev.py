@@ -1,0 +1,17 @@
+from gcmhub.lib.env import env_bool, env_str
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = env_bool("DEBUG", True)
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+try:
+    from .local import *  # noqa: F403
+except ImportError:
+    pass

@@ -1,0 +1,229 @@
+"""GCM reference data: objectives, guiding principles, thematic areas, regions, countries and
+organisations. Labels are stored in English, French and Spanish; codes are stable slugs."""
+
+import unicodedata
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from gcmhub.lib.i18n import TranslatedField
+
+
+def normalize_name(text: str) -> str:
+    """Fold case, accents, punctuation and spacing so 'ONU-Femmes' == 'onu femmes'."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").lower()
+    text = "".join(c if c.isalnum() else " " for c in text)
+    return " ".join(text.split())
+
+
+class Objective(models.Model):
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    short_en = models.CharField(_("short label (English)"), max_length=120)
+    short_fr = models.CharField(_("short label (French)"), max_length=120)
+    short_es = models.CharField(_("short label (Spanish)"), max_length=120)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=300, blank=True)
+
+    short = TranslatedField("short")
+    title = TranslatedField("title")
+    source_language = "en"
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("GCM objective")
+        verbose_name_plural = _("GCM objectives")
+
+    def __str__(self):
+        return f"{self.number}. {self.short}"
+
+    def get_absolute_url(self):
+        return reverse("taxonomy:objective", args=[self.number])
+
+
+class GuidingPrinciple(models.Model):
+    code = models.CharField(_("code"), max_length=1, unique=True, help_text=_("Letter of GCM paragraph 15"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200)
+
+    name = TranslatedField("name")
+    source_language = "en"
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("guiding principle")
+        verbose_name_plural = _("guiding principles")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("taxonomy:principle", args=[self.code])
+
+
+class ThematicArea(models.Model):
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    name_fr = models.CharField(_("name (French)"), max_length=300)
+    name_es = models.CharField(_("name (Spanish)"), max_length=300)
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="thematic_areas", verbose_name=_("objectives"))
+
+    name = TranslatedField("name")
+    source_language = "en"
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("thematic area")
+        verbose_name_plural = _("thematic areas")
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("taxonomy:thematic_area", args=[self.number])
+
+
+class Region(models.Model):
+    """A UN M49 region or sub-region."""
+
+    m49 = models.CharField(_("M49 code"), max_length=3, unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120)
+
+    name = TranslatedField("name")
+    source_language = "en"
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class Country(models.Model):
+    iso2 = models.CharField(_("ISO 3166 alpha-2"), max_length=2, unique=True)
+    iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, unique=True)
+    m49 = models.CharField(_("M49 code"), max_length=3, blank=True)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="countries")
+    subregion = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="subregion_countries"
+    )
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120)
+
+    name = TranslatedField("name")
+    source_language = "en"
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("taxonomy:country", args=[self.iso3.lower()])
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def resolving(self, name: str):
+        """Organisations whose name, acronym or alias (any language) matches `name`."""
+        key = normalize_name(name)
+        return self.filter(aliases__normalized=key).distinct()
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        UN_ENTITY = "un", _("UN entity")
+        INTERGOVERNMENTAL = "igo", _("Other intergovernmental organisation")
+        GOVERNMENT = "government", _("Government")
+        CIVIL_SOCIETY = "cso", _("Civil society")
+        MIGRANT_DIASPORA = "migrant", _("Migrants' or diaspora organisation")
+        ACADEMIA = "academia", _("Academia")
+        PRIVATE_SECTOR = "private", _("Private sector")
+        TRADE_UNION = "trade_union", _("Trade union")
+        NHRI = "nhri", _("National human rights institution")
+        LOCAL_AUTHORITY = "local", _("Local authority")
+        BODY = "body", _("Body or mandate holder")
+        PERSON = "person", _("Individual expert")
+        OTHER = "other", _("Other")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    name_fr = models.CharField(_("name (French)"), max_length=300, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=300, blank=True)
+    acronym_en = models.CharField(_("acronym (English)"), max_length=40, blank=True)
+    acronym_fr = models.CharField(_("acronym (French)"), max_length=40, blank=True)
+    acronym_es = models.CharField(_("acronym (Spanish)"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_network_member = models.BooleanField(_("member of the UN Network on Migration"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    name = TranslatedField("name")
+    acronym = TranslatedField("acronym")
+    source_language = "en"
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """Acronym if there is one, else the name, in the active language."""
+        return self.acronym or self.name
+
+    def get_absolute_url(self):
+        return reverse("taxonomy:organisation", args=[self.slug])
+
+    def all_names(self) -> set[str]:
+        names = set()
+        for code in ("en", "fr", "es"):
+            for field in ("name", "acronym"):
+                value = getattr(self, f"{field}_{code}")
+                if value:
+                    names.add(value)
+        return names
+
+    def sync_aliases(self) -> None:
+        """Make every name and acronym an alias, so they resolve like hand-added aliases."""
+        for name in self.all_names():
+            OrganisationAlias.objects.get_or_create(
+                normalized=normalize_name(name), defaults={"organisation": self, "alias": name}
+            )
+
+
+class OrganisationAlias(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(_("alias"), max_length=300)
+    # Unique: one spelling names one organisation, whatever the language.
+    normalized = models.CharField(max_length=300, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name = _("organisation alias")
+        verbose_name_plural = _("organisation aliases")
+
+    def __str__(self):
+        return self.alias
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize_name(self.alias)
+        super().save(*args, **kwargs)

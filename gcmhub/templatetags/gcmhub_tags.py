@@ -1,0 +1,33 @@
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import translate_url as django_translate_url
+
+from gcmhub.lib.i18n import language_of
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def translate_url(context, lang_code):
+    """The current page in another language (keeps the query string)."""
+    request = context["request"]
+    return django_translate_url(request.get_full_path(), lang_code)
+
+
+@register.simple_tag
+def lang_of(obj, field):
+    """The language the shown text of obj.<field> is written in, for a `lang` attribute."""
+    return language_of(obj, field)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (None removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(params, doseq=True) if params else "?"

@@ -1,0 +1,161 @@
+"""Shared personas and `make_<thing>` helpers for tests (no factory library, no fixtures)."""
+
+import datetime
+import itertools
+
+from django.test import TestCase
+
+from gcmhub.accounts.models import Role, User
+from gcmhub.taxonomy.models import Country, Objective, Organisation, Region, ThematicArea
+from gcmhub.workplan.models import (
+    Activity,
+    ActivityOrganisation,
+    ActivityPeriod,
+    Involvement,
+    Priority,
+    PriorityOrganisation,
+    WorkPlan,
+)
+
+_seq = itertools.count(1)
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(email=None, **kwargs) -> User:
+    email = email or f"user{next(_seq)}@example.org"
+    kwargs.setdefault("full_name", email.split("@")[0].title())
+    kwargs.setdefault("email_verified", True)
+    return User.objects.create_user(email=email, password=PASSWORD, **kwargs)
+
+
+def make_role(user, kind, **kwargs) -> Role:
+    return Role.objects.create(user=user, kind=kind, **kwargs)
+
+
+def make_region(**kwargs) -> Region:
+    n = next(_seq)
+    kwargs.setdefault("m49", f"{900 + n % 99:03d}")
+    kwargs.setdefault("name_en", f"Region {n}")
+    kwargs.setdefault("name_fr", f"Région {n}")
+    kwargs.setdefault("name_es", f"Región {n}")
+    return Region.objects.create(**kwargs)
+
+
+def make_country(iso2="MA", iso3="MAR", **kwargs) -> Country:
+    kwargs.setdefault("name_en", "Morocco")
+    kwargs.setdefault("name_fr", "Maroc")
+    kwargs.setdefault("name_es", "Marruecos")
+    kwargs.setdefault("m49", "504")
+    return Country.objects.create(iso2=iso2, iso3=iso3, **kwargs)
+
+
+def make_organisation(acronym_en="IOM", **kwargs) -> Organisation:
+    kwargs.setdefault("slug", acronym_en.lower().replace(" ", "-"))
+    kwargs.setdefault("name_en", f"{acronym_en} (test organisation)")
+    kwargs.setdefault("kind", Organisation.Kind.UN_ENTITY)
+    org = Organisation.objects.create(acronym_en=acronym_en, **kwargs)
+    org.sync_aliases()
+    return org
+
+
+def make_objective(number=1, **kwargs) -> Objective:
+    kwargs.setdefault("short_en", f"Objective {number}")
+    kwargs.setdefault("short_fr", f"Objectif {number}")
+    kwargs.setdefault("short_es", f"Objetivo {number}")
+    kwargs.setdefault("title_en", f"Objective {number} title")
+    return Objective.objects.create(number=number, **kwargs)
+
+
+def make_thematic_area(number=1, **kwargs) -> ThematicArea:
+    kwargs.setdefault("name_en", f"Thematic area {number}")
+    kwargs.setdefault("name_fr", f"Domaine thématique {number}")
+    kwargs.setdefault("name_es", f"Área temática {number}")
+    return ThematicArea.objects.create(number=number, **kwargs)
+
+
+def make_workplan(**kwargs) -> WorkPlan:
+    n = next(_seq)
+    kwargs.setdefault("slug", f"plan-{n}")
+    kwargs.setdefault("title_en", f"Work plan {n}")
+    kwargs.setdefault("title_fr", f"Plan de travail {n}")
+    kwargs.setdefault("source_language", "fr")
+    kwargs.setdefault("period_start", datetime.date(2021, 1, 1))
+    kwargs.setdefault("period_end", datetime.date(2022, 12, 31))
+    kwargs.setdefault("is_current", True)
+    return WorkPlan.objects.create(**kwargs)
+
+
+def make_priority(workplan=None, leads=(), participants=(), objectives=(), **kwargs) -> Priority:
+    workplan = workplan or make_workplan()
+    n = next(_seq)
+    kwargs.setdefault("kind", Priority.Kind.CORE)
+    kwargs.setdefault("code", str(n))
+    kwargs.setdefault("slug", f"core-{n}")
+    kwargs.setdefault("order", n)
+    kwargs.setdefault("title_fr", f"Priorité {n}")
+    kwargs.setdefault("title_en", f"Priority {n}")
+    kwargs.setdefault("source_language", "fr")
+    priority = Priority.objects.create(workplan=workplan, **kwargs)
+    for i, org in enumerate(leads):
+        PriorityOrganisation.objects.create(priority=priority, organisation=org, role=Involvement.LEAD, order=i)
+    for i, org in enumerate(participants):
+        PriorityOrganisation.objects.create(priority=priority, organisation=org, role=Involvement.PARTICIPANT, order=i)
+    if objectives:
+        priority.objectives.set(objectives)
+    return priority
+
+
+def make_activity(priority=None, periods=(), leads=(), participants=(), **kwargs) -> Activity:
+    priority = priority or make_priority()
+    n = next(_seq)
+    kwargs.setdefault("number", n)
+    kwargs.setdefault("order", n)
+    kwargs.setdefault("text_fr", f"Activité {n}")
+    kwargs.setdefault("text_en", f"Activity {n}")
+    kwargs.setdefault("source_language", "fr")
+    if periods:
+        kwargs.setdefault("start_date", min(p[0] for p in periods))
+        kwargs.setdefault("due_date", max(p[1] for p in periods))
+        kwargs.setdefault("deadline_state", Activity.DeadlineState.PARSED)
+    activity = Activity.objects.create(priority=priority, **kwargs)
+    for i, (start, end) in enumerate(periods):
+        ActivityPeriod.objects.create(activity=activity, order=i, start=start, end=end)
+    for i, org in enumerate(leads):
+        ActivityOrganisation.objects.create(activity=activity, organisation=org, role=Involvement.LEAD, order=i)
+    for i, org in enumerate(participants):
+        ActivityOrganisation.objects.create(activity=activity, organisation=org, role=Involvement.PARTICIPANT, order=i)
+    return activity
+
+
+class BaseTestCase(TestCase):
+    """A small cast, one per role: anonymous is simply `self.client` without login.
+
+    - alice: stakeholder (registered, no role)
+    - fatima: Member State focal point for Morocco
+    - ines: Network member focal point for IOM
+    - oscar: Network member focal point for OHCHR
+    - rita: reviewer
+    - sam: Secretariat
+    """
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.iom = make_organisation("IOM", name_en="International Organization for Migration", acronym_fr="OIM",
+                                    name_fr="Organisation internationale pour les migrations", acronym_es="OIM")
+        cls.ohchr = make_organisation("OHCHR", acronym_fr="HCDH", name_en="Office of the United Nations High Commissioner for Human Rights")
+        cls.morocco = make_country()
+        cls.alice = make_user("alice@example.org", full_name="Alice Stakeholder")
+        cls.fatima = make_user("fatima@example.org", full_name="Fatima State")
+        make_role(cls.fatima, Role.Kind.MEMBER_STATE_FOCAL_POINT, country=cls.morocco)
+        cls.ines = make_user("ines@example.org", full_name="Ines Network")
+        make_role(cls.ines, Role.Kind.NETWORK_FOCAL_POINT, organisation=cls.iom)
+        cls.oscar = make_user("oscar@example.org", full_name="Oscar Network")
+        make_role(cls.oscar, Role.Kind.NETWORK_FOCAL_POINT, organisation=cls.ohchr)
+        cls.rita = make_user("rita@example.org", full_name="Rita Reviewer")
+        make_role(cls.rita, Role.Kind.REVIEWER)
+        cls.sam = make_user("sam@example.org", full_name="Sam Secretariat")
+        make_role(cls.sam, Role.Kind.SECRETARIAT)
+
+    def login(self, user):
+        self.client.force_login(user)

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from gcmhub import views
+from gcmhub.api.urls import urlpatterns as api_urlpatterns
+
+handler403 = "gcmhub.views.permission_denied"
+handler404 = "gcmhub.views.page_not_found"
+
+urlpatterns = [
+    path("", views.root_redirect),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("cms/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", include(api_urlpatterns)),
+    path("feeds/", include("gcmhub.workplan.feed_urls")),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("accounts/", include("gcmhub.accounts.urls")),
+    path("gcm/", include("gcmhub.taxonomy.urls")),
+    path("workplan/", include("gcmhub.workplan.urls")),
+    path("pages/", include(wagtail_urls)),
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,26 @@
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.http import require_GET
+
+from gcmhub.workplan.models import WorkPlan
+
+
+@require_GET
+def root_redirect(request):
+    """Send / to the visitor's language: saved choice, then browser preference."""
+    lang = translation.get_language_from_request(request, check_path=False)
+    return redirect(f"/{lang}/")
+
+
+@require_GET
+def home(request):
+    current = WorkPlan.objects.filter(is_current=True).first() or WorkPlan.objects.first()
+    return render(request, "home.html", {"workplan": current})
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
