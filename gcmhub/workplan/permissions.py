@@ -1,0 +1,47 @@
+"""Who may change what in the work plan. Shared by pages, the admin and the API.
+
+Reading is public. Writes:
+- a Network member focal point posts status updates on activities its organisation leads;
+- a focal point of a participating organisation adds notes on its own contribution;
+- the Secretariat can do everything (edit, import, fix deadlines, see all digests).
+"""
+
+from gcmhub.accounts import permissions as roles
+
+
+def can_post_status(user, activity) -> bool:
+    """Reads `activity.leads` (prefetch `involvements` and `priority__involvements`)."""
+    if roles.is_secretariat(user):
+        return True
+    org_ids = roles.focal_point_organisation_ids(user)
+    return bool(org_ids) and any(org.pk in org_ids for org in activity.leads)
+
+
+def can_add_note(user, activity) -> bool:
+    """Participants (and leads) may describe their own contribution."""
+    if can_post_status(user, activity):
+        return True
+    org_ids = roles.focal_point_organisation_ids(user)
+    return bool(org_ids) and any(org.pk in org_ids for org in activity.participants)
+
+
+def organisations_for_note(user, activity) -> list:
+    """The organisations on whose behalf the user may write a note on this activity."""
+    org_ids = roles.focal_point_organisation_ids(user)
+    return [org for org in (*activity.leads, *activity.participants) if org.pk in org_ids]
+
+
+def can_edit_activity(user, activity=None) -> bool:
+    return roles.is_secretariat(user)
+
+
+def can_import_workplan(user) -> bool:
+    return roles.is_secretariat(user)
+
+
+def can_fix_deadlines(user) -> bool:
+    return roles.is_secretariat(user)
+
+
+def can_see_all_digests(user) -> bool:
+    return roles.is_secretariat(user)
