@@ -15,3 +15,6 @@ try:
     from .local import *  # noqa: F403
 except ImportError:
     pass
+
+# Run background tasks in-process in development so e-mails show on the console at once.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,145 @@
+"""`gcmhub demo`: everything a newcomer needs to see the platform, safe to run again."""
+
+import datetime
+import random
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+DEMO_PASSWORD = "demo-password-2021"  # noqa: S105 (demo accounts only, printed on purpose)
+SEED = Path(__file__).resolve().parents[2] / "workplan" / "data" / "workplan-2021-2022-fr.txt"
+
+# (e-mail, full name, language, role kind, organisation acronym or country ISO3)
+DEMO_ACCOUNTS = [
+    ("secretariat@demo.gcmhub.org", "Sofía Secretariat", "en", "secretariat", None),
+    ("iom@demo.gcmhub.org", "Inès Focal (IOM)", "fr", "network_focal_point", "IOM"),
+    ("ohchr@demo.gcmhub.org", "Omar Focal (OHCHR)", "en", "network_focal_point", "OHCHR"),
+    ("who@demo.gcmhub.org", "Wen Focal (WHO)", "en", "network_focal_point", "WHO"),
+    ("morocco@demo.gcmhub.org", "Mounia Focal (Maroc)", "fr", "member_state_focal_point", "MAR"),
+    ("reviewer@demo.gcmhub.org", "Rafael Reviewer", "es", "reviewer", None),
+    ("stakeholder@demo.gcmhub.org", "Stella Stakeholder", "es", None, None),
+]
+
+NARRATIVES = {
+    "completed": "Terminé : le produit a été finalisé et diffusé aux membres du Réseau.",
+    "on_track": "Les travaux avancent selon le calendrier prévu ; consultations en cours avec les partenaires.",
+    "at_risk": "Retards possibles faute de financement ; le groupe de travail cherche des solutions.",
+    "delayed": "Reporté au trimestre suivant à la demande des États Membres participants.",
+    "ongoing": "Activité permanente : les discussions se poursuivent sur le Pôle du Réseau.",
+    "cancelled": "Activité abandonnée : remplacée par une initiative conjointe plus large.",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate, load reference data, import the seed work plan, create demo accounts for every role "
+        "and demo status updates, then serve on 127.0.0.1:8000. Safe to run again: it updates instead "
+        "of duplicating."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="Load everything, do not start the server")
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def handle(self, *args, **options):
+        verbosity = options["verbosity"]
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database migrated.")
+
+        from gcmhub.taxonomy.reference import load_reference_data
+
+        counts = load_reference_data()
+        self.stdout.write(f"Reference data loaded: {counts}")
+
+        workplan = self.import_seed()
+        self.create_accounts()
+        self.create_updates(workplan)
+        self.print_accounts()
+        if verbosity > 1:
+            self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
+        if not options["no_serve"]:
+            self.stdout.write(self.style.SUCCESS(f"Serving on http://{options['addrport']}/ (Ctrl+C to stop)"))
+            call_command("runserver", options["addrport"], use_reloader=False)
+
+    def import_seed(self):
+        from gcmhub.workplan.importer import do_import_workplan, parse_document
+
+        data = SEED.read_bytes()
+        parsed = parse_document(data, SEED.name)
+        result = do_import_workplan(parsed, filename=SEED.name, data=data, create_unknown=True)
+        workplan = result.workplan
+        if not workplan.is_current:
+            workplan.is_current = True
+            workplan.save(update_fields=["is_current"])
+        self.stdout.write(
+            f"Work plan imported: {workplan.title} ({workplan.priorities.count()} priority blocks, "
+            f"{sum(p.activities.count() for p in workplan.priorities.all())} activities)."
+        )
+        return workplan
+
+    @transaction.atomic
+    def create_accounts(self):
+        from gcmhub.accounts.actions import do_create_user, do_grant_role
+        from gcmhub.accounts.models import Role, User
+        from gcmhub.taxonomy.models import Country, Organisation
+
+        for email, name, lang, kind, scope in DEMO_ACCOUNTS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = do_create_user(
+                    email=email, password=DEMO_PASSWORD, full_name=name, preferred_language=lang, verified=True
+                )
+            if kind and not user.roles.active().filter(kind=kind).exists():
+                extra = {}
+                if kind == Role.Kind.NETWORK_FOCAL_POINT:
+                    extra["organisation"] = Organisation.objects.resolving(scope).get()
+                elif kind == Role.Kind.MEMBER_STATE_FOCAL_POINT:
+                    extra["country"] = Country.objects.get(iso3=scope)
+                do_grant_role(user=user, kind=kind, granted_by=None, **extra)
+        self.stdout.write("Demo accounts ready.")
+
+    def create_updates(self, workplan):
+        """Give the demo plan a believable history, once (skipped when updates exist)."""
+        from gcmhub.accounts.models import User
+        from gcmhub.workplan.actions import do_post_status_update
+        from gcmhub.workplan.models import Activity, StatusUpdate
+
+        activities = list(Activity.objects.filter(priority__workplan=workplan).for_list())
+        if StatusUpdate.objects.filter(activity__in=activities).exists():
+            return
+        author = User.objects.get(email="secretariat@demo.gcmhub.org")
+        rng = random.Random(2021)  # fixed seed: the same demo every time
+        weights = [("completed", 50), ("on_track", 12), ("at_risk", 8), ("delayed", 10), ("ongoing", 12), ("cancelled", 3)]
+        statuses = [s for s, w in weights for _ in range(w)]
+        for activity in activities:
+            if rng.random() < 0.12:
+                continue  # some activities never got an update: they show as not started
+            status = rng.choice(statuses)
+            percent = 100 if status == "completed" else rng.choice([None, 20, 40, 60, 80])
+            update = do_post_status_update(
+                activity=activity,
+                author=author,
+                status=status,
+                percent_complete=percent,
+                narrative=NARRATIVES[status],
+                organisation=(activity.leads[0] if activity.leads else None),
+            )
+            # Date the update inside the activity's own period so the history reads naturally.
+            when = activity.due_date or workplan.period_end
+            moment = timezone.make_aware(datetime.datetime.combine(when, datetime.time(10, 0)))
+            StatusUpdate.objects.filter(pk=update.pk).update(created_at=moment)
+            Activity.objects.filter(pk=activity.pk).update(status_updated_at=moment)
+        self.stdout.write("Demo status updates created.")
+
+    def print_accounts(self):
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo accounts (password: %s)" % DEMO_PASSWORD))
+        for email, name, _lang, kind, scope in DEMO_ACCOUNTS:
+            role = (kind or "stakeholder").replace("_", " ")
+            self.stdout.write(f"  {email:32} {role}{f' ({scope})' if scope else ''}")
+        self.stdout.write("  The Secretariat account also opens the CMS at /cms/.")
+        self.stdout.write("")

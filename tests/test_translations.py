@@ -1,0 +1,70 @@
+"""Every user-facing string is translated into French and Spanish: the committed PO files are
+complete, and re-extracting the strings from the code finds nothing they lack."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+
+ROOT = Path(settings.BASE_DIR)
+LANGS = ("fr", "es")
+DOMAINS = ("django",)
+
+
+def _problems(po: polib.POFile) -> list[str]:
+    problems = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if "fuzzy" in entry.flags:
+            problems.append(f"fuzzy: {entry.msgid!r}")
+        elif entry.msgid_plural:
+            if not all(entry.msgstr_plural.values()):
+                problems.append(f"untranslated plural: {entry.msgid!r}")
+        elif not entry.msgstr:
+            problems.append(f"untranslated: {entry.msgid!r}")
+    return problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_it_has_complete_committed_translations(lang):
+    for domain in DOMAINS:
+        path = ROOT / "locale" / lang / "LC_MESSAGES" / f"{domain}.po"
+        assert path.exists(), f"{path} is missing: run `make messages` and translate"
+        problems = _problems(polib.pofile(str(path)))
+        assert not problems, f"{path}: " + "; ".join(problems[:40])
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext is installed by make test")
+def test_it_finds_no_string_missing_from_the_po_files(tmp_path, monkeypatch):
+    """Run makemessages into a copy of locale/ and check the merged files are still complete."""
+    shutil.copytree(ROOT / "locale", tmp_path / "locale")
+    monkeypatch.chdir(ROOT)
+    with override_settings(LOCALE_PATHS=[tmp_path / "locale"]):
+        call_command(
+            "makemessages",
+            locale=list(LANGS),
+            no_location=True,
+            ignore_patterns=[".venv/*", "static_collected/*", "tests/*", "bench/*", "node_modules/*", "var/*"],
+            verbosity=0,
+        )
+    for lang in LANGS:
+        po = polib.pofile(str(tmp_path / "locale" / lang / "LC_MESSAGES" / "django.po"))
+        problems = _problems(po)
+        assert not problems, f"strings not in locale/{lang} (run `make messages` and translate): " + "; ".join(
+            problems[:40]
+        )
+
+
+def test_it_compiles_the_po_files():
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
