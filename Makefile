@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)  ## Create the virtual environment and install gcmhub
 
 demo: install  ## Install, load reference data, the seed work plan and demo accounts, and serve on :8000
+	bash scripts/install-system-deps.sh runtime
+	$(BIN)/gcmhub compilemessages --ignore=.venv -v0
 	$(BIN)/gcmhub demo
 
 run: install  ## Serve the development site on :8000

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need (Chromium for browser journeys, gettext for
-# compilemessages, the fonts and Pango WeasyPrint draws PDFs with). Idempotent; needs root
-# or sudo. Nothing is downloaded outside Debian's and PyPI's registries.
+# Install the Debian packages gcmhub needs. `runtime`: gettext for compilemessages, the fonts
+# and Pango WeasyPrint draws PDFs with. `test` (default): those plus Chromium for the browser
+# journeys. Idempotent; needs root or sudo. Nothing comes from outside Debian's registry.
 set -euo pipefail
+mode="${1:-test}"
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ "$mode" = "test" ] && { command -v chromium >/dev/null 2>&1 || need+=(chromium); }
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
