@@ -1,0 +1,163 @@
+"""Load the GCM reference data shipped in `gcmhub/taxonomy/data/` into the database.
+
+Objectives, guiding principles and thematic areas come from the JSON files beside this module;
+countries from ISO 3166 (pycountry) with names from Unicode CLDR (Babel); regions and each
+country's region from the UN M49 scheme as CLDR records it (`data/m49.json`, see build_m49.py).
+
+Loading is idempotent. By default it creates what is missing and fills empty fields, so edits made
+by the Secretariat in the CMS survive a reload; `overwrite=True` resets every field to the shipped
+value. It never removes a row nor an objective/thematic-area mapping.
+"""
+
+import json
+import logging
+from pathlib import Path
+
+from django.db import models, transaction
+
+from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Region, ThematicArea
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).parent / "data"
+LANGUAGES = ("en", "fr", "es")
+
+# Kosovo has no ISO 3166 code; CLDR and many UN data sets use the user-assigned XK. Other CLDR
+# territories outside ISO 3166 (EU, UN, QO, ZZ, EA, IC ...) are groupings or parts of countries.
+EXTRA_TERRITORIES = ("XK",)
+
+# The official M49 names where CLDR's display names name something narrower: CLDR's "419" is
+# "Latin America", M49's is "Latin America and the Caribbean" (it contains the Caribbean).
+M49_NAMES = {
+    "419": {"en": "Latin America and the Caribbean", "fr": "Amérique latine et Caraïbes", "es": "América Latina y el Caribe"},
+}
+
+
+def read_data(name: str) -> dict:
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def _upsert(model: type[models.Model], key: str, rows: list[dict], overwrite: bool) -> tuple[dict, int, int]:
+    """Create missing rows and update existing ones in bulk; return ({key: obj}, created, updated)."""
+    existing = {getattr(obj, key): obj for obj in model.objects.all()}
+    to_create, to_update, fields = [], [], set()
+    for row in rows:
+        obj = existing.get(row[key])
+        if obj is None:
+            to_create.append(model(**row))
+            continue
+        changed = False
+        for field, value in row.items():
+            current = getattr(obj, field)
+            if current == value or (current not in ("", None) and not overwrite):
+                continue
+            setattr(obj, field, value)
+            fields.add(field)
+            changed = True
+        if changed:
+            to_update.append(obj)
+    if to_create:
+        model.objects.bulk_create(to_create)
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(fields))
+    return {getattr(obj, key): obj for obj in model.objects.all()}, len(to_create), len(to_update)
+
+
+def _capfirst(text: str) -> str:
+    # CLDR writes French region names in lower case ("région micronésienne").
+    return text[:1].upper() + text[1:]
+
+
+def _territory_names() -> dict[str, dict[str, str]]:
+    from babel import Locale
+
+    return {lang: dict(Locale(lang).territories) for lang in LANGUAGES}
+
+
+def _region_rows(m49: dict, names: dict) -> list[dict]:
+    rows = []
+    for region in m49["regions"]:
+        code = region["m49"]
+        official = M49_NAMES.get(code, {})
+        rows.append({"m49": code} | {f"name_{lang}": official.get(lang) or _capfirst(names[lang][code]) for lang in LANGUAGES})
+    return rows
+
+
+def _country_rows(m49: dict, names: dict, regions: dict[str, Region]) -> list[dict]:
+    import pycountry
+
+    parents = {r["m49"]: r["parent"] for r in m49["regions"]}
+    territories = m49["territories"]
+    codes = [(c.alpha_2, c.alpha_3, c.numeric) for c in pycountry.countries]
+    codes += [(iso2, territories[iso2]["alpha3"], "") for iso2 in EXTRA_TERRITORIES if iso2 in territories]
+    rows = []
+    for iso2, iso3, numeric in codes:
+        subregion_code = territories.get(iso2, {}).get("subregion")
+        subregion = regions.get(subregion_code) if subregion_code else None
+        region = regions.get(parents.get(subregion_code)) if subregion_code else None
+        row = {
+            "iso2": iso2,
+            "iso3": iso3,
+            "m49": numeric,
+            "region_id": region.pk if region else None,
+            "subregion_id": subregion.pk if subregion else None,
+        }
+        for lang in LANGUAGES:
+            row[f"name_{lang}"] = names[lang].get(iso2) or names["en"].get(iso2) or iso2
+        rows.append(row)
+    return rows
+
+
+def load_reference_data(stdout=None, overwrite: bool = False) -> dict:
+    """Create or update objectives, principles, thematic areas, regions, countries and (when that
+    module exists) organisations. Returns counts per kind: {"objectives": 23, ...}."""
+    objectives_data = read_data("objectives.json")["objectives"]
+    principles_data = read_data("principles.json")["principles"]
+    areas_data = read_data("thematic_areas.json")["thematic_areas"]
+    m49 = read_data("m49.json")
+    names = _territory_names()
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        objectives, *_ = _upsert(Objective, "number", objectives_data, overwrite)
+        _upsert(GuidingPrinciple, "code", principles_data, overwrite)
+        area_rows = [{k: v for k, v in row.items() if k != "objectives"} for row in areas_data]
+        areas, *_ = _upsert(ThematicArea, "number", area_rows, overwrite)
+        through = ThematicArea.objectives.through
+        through.objects.bulk_create(
+            [
+                through(thematicarea_id=areas[row["number"]].pk, objective_id=objectives[number].pk)
+                for row in areas_data
+                for number in row.get("objectives", [])
+            ],
+            ignore_conflicts=True,
+        )
+        regions, *_ = _upsert(Region, "m49", _region_rows(m49, names), overwrite)
+        # Parents are set once both levels exist; the CMS may not move a region elsewhere.
+        parents = {r["m49"]: r["parent"] for r in m49["regions"]}
+        stale = []
+        for code, region in regions.items():
+            parent = regions.get(parents.get(code) or "")
+            if code in parents and region.parent_id != (parent.pk if parent else None) and (overwrite or not region.parent_id):
+                region.parent = parent
+                stale.append(region)
+        Region.objects.bulk_update(stale, ["parent"])
+        _upsert(Country, "iso2", _country_rows(m49, names, regions), overwrite)
+
+    counts["objectives"] = Objective.objects.count()
+    counts["principles"] = GuidingPrinciple.objects.count()
+    counts["thematic_areas"] = ThematicArea.objects.count()
+    counts["regions"] = Region.objects.count()
+    counts["countries"] = Country.objects.count()
+    try:
+        from gcmhub.taxonomy.organisations_data import load_organisations
+    except ImportError:
+        message = "gcmhub.taxonomy.organisations_data is missing: organisations were not loaded."
+        logger.warning(message)
+        if stdout is not None:
+            stdout.write(message)
+    else:
+        counts["organisations"] = load_organisations()
+    if stdout is not None:
+        for kind, number in counts.items():
+            stdout.write(f"{kind}: {number}")
+    return counts
