@@ -1,0 +1,60 @@
+"""Load the organisations reference file (`data/organisations.json`) into the database.
+
+Each entry names one organisation once, whatever the language: names and acronyms in English,
+French and Spanish plus every other spelling seen in the Network's documents (`aliases`).
+"""
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from gcmhub.taxonomy.models import Organisation, OrganisationAlias, normalize_name
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "organisations.json"
+
+FIELDS = ("kind", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es", "website")
+
+
+def read_organisations(path: Path = DATA_FILE) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+@transaction.atomic
+def load_organisations(path: Path = DATA_FILE) -> int:
+    """Create or update every organisation of the file (matched by slug) and its aliases.
+
+    Idempotent. An alias already pointing at another organisation is moved to the one the file
+    names, since the file is the reference. Returns the number of organisations in the file."""
+    entries = read_organisations(path)
+    existing = {org.slug: org for org in Organisation.objects.filter(slug__in=[e["slug"] for e in entries])}
+    aliases = {a.normalized: a for a in OrganisationAlias.objects.all()}
+    for entry in entries:
+        values = {field: entry.get(field, "") for field in FIELDS}
+        values["is_network_member"] = bool(entry.get("is_network_member", False))
+        org = existing.get(entry["slug"])
+        if org is None:
+            org = Organisation.objects.create(slug=entry["slug"], **values)
+        else:
+            changed = [field for field, value in values.items() if getattr(org, field) != value]
+            if changed:
+                for field in changed:
+                    setattr(org, field, values[field])
+                org.save(update_fields=changed)
+        for alias in [*org.all_names(), *entry.get("aliases", [])]:
+            _upsert_alias(aliases, org, alias)
+        org.sync_aliases()
+    return len(entries)
+
+
+def _upsert_alias(aliases: dict, org: Organisation, alias: str) -> None:
+    normalized = normalize_name(alias)
+    if not normalized:
+        return
+    row = aliases.get(normalized)
+    if row is None:
+        aliases[normalized] = OrganisationAlias.objects.create(organisation=org, alias=alias)
+    elif row.organisation_id != org.pk:
+        row.organisation = org
+        row.save(update_fields=["organisation"])
