@@ -45,3 +45,28 @@ def can_fix_deadlines(user) -> bool:
 
 def can_see_all_digests(user) -> bool:
     return roles.is_secretariat(user)
+
+
+def note_organisations(user, activity) -> list:
+    """The organisations a note may be written for: the user's own among the activity's leads and
+    participants; the Secretariat may write for any of them. Reads `activity.leads`/`participants`."""
+    if roles.is_secretariat(user):
+        seen, orgs = set(), []
+        for org in (*activity.leads, *activity.participants):
+            if org.pk not in seen:
+                seen.add(org.pk)
+                orgs.append(org)
+        return orgs
+    return organisations_for_note(user, activity)
+
+
+def status_organisation(user, activity):
+    """The lead organisation a status update is posted for: the first of the user's own, else None
+    (the Secretariat posting for no organisation)."""
+    org_ids = roles.focal_point_organisation_ids(user)
+    return next((org for org in activity.leads if org.pk in org_ids), None)
+
+
+def can_see_deadlines(user) -> bool:
+    """Any signed-in user may open "my deadlines"; it lists only their organisations' activities."""
+    return bool(user and user.is_authenticated)

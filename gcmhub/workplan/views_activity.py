@@ -1,8 +1,145 @@
-from django.http import Http404
+"""The activity page, its status updates and contribution notes, and "my deadlines".
+
+The two write views answer htmx requests (`HX-Request`) with the updates region only, and plain
+form posts with a redirect (success) or the whole page (errors), so they work without JavaScript.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gcmhub.accounts import permissions as roles
+from gcmhub.workplan import permissions
+from gcmhub.workplan.actions import do_add_contribution_note, do_post_status_update
+from gcmhub.workplan.exports import describe_period
+from gcmhub.workplan.forms import ContributionNoteForm, StatusUpdateForm, add_action_errors
+from gcmhub.workplan.models import Activity
+from gcmhub.workplan.tasks import deadline_groups_for_user
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+def get_activity(pk: int) -> Activity:
+    """The activity with everything its page reads (reading is public)."""
+    return get_object_or_404(Activity.objects.for_list(), pk=pk)
 
 
-activity_detail = post_status_update = post_note = my_deadlines = _todo
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _render_activity(request, activity, *, status_form=None, note_form=None, confirmation="", partial=False, status=200):
+    user = request.user
+    can_status = permissions.can_post_status(user, activity)
+    can_note = permissions.can_add_note(user, activity)
+    if can_status and status_form is None:
+        status_form = StatusUpdateForm(activity=activity)
+    if can_note and note_form is None:
+        note_form = ContributionNoteForm(organisations=permissions.note_organisations(user, activity))
+    periods = list(activity.periods.all())
+    for period in periods:
+        period.display = describe_period(period)
+    context = {
+        "activity": activity,
+        "priority": activity.priority,
+        "periods": periods,
+        "is_overdue": activity.is_overdue(),
+        "history": list(activity.updates.select_related("author", "organisation")),
+        "can_post_status": can_status,
+        "can_add_note": can_note,
+        "status_form": status_form if can_status else None,
+        "note_form": note_form if can_note else None,
+        "confirmation": confirmation,
+        "is_htmx": partial,
+    }
+    template = "workplan/includes/update_region_response.html" if partial else "workplan/activity_detail.html"
+    return render(request, template, context, status=status)
+
+
+def _posted(request, activity, confirmation):
+    if _is_htmx(request):
+        return _render_activity(request, get_activity(activity.pk), confirmation=confirmation, partial=True)
+    messages.success(request, confirmation)
+    return redirect(activity.get_absolute_url() + "#updates")
+
+
+def _invalid(request, activity, **forms):
+    # htmx only swaps 2xx responses; a plain post gets the whole page with a 400.
+    if _is_htmx(request):
+        return _render_activity(request, activity, partial=True, **forms)
+    return _render_activity(request, activity, status=400, **forms)
+
+
+@require_GET
+def activity_detail(request, pk):
+    return _render_activity(request, get_activity(pk))
+
+
+@login_required
+@require_POST
+def post_status_update(request, pk):
+    activity = get_activity(pk)
+    if not permissions.can_post_status(request.user, activity):
+        raise PermissionDenied
+    form = StatusUpdateForm(request.POST, request.FILES, activity=activity)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_post_status_update(
+                activity=activity,
+                author=request.user,
+                status=data["status"],
+                percent_complete=data["percent_complete"],
+                narrative=data["narrative"],
+                evidence_links=data["evidence_links"],
+                evidence_file=data["evidence_file"],
+                organisation=permissions.status_organisation(request.user, activity),
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            return _posted(request, activity, _("Your status update is posted."))
+    return _invalid(request, activity, status_form=form)
+
+
+@login_required
+@require_POST
+def post_note(request, pk):
+    activity = get_activity(pk)
+    if not permissions.can_add_note(request.user, activity):
+        raise PermissionDenied
+    organisations = permissions.note_organisations(request.user, activity)
+    form = ContributionNoteForm(request.POST, request.FILES, organisations=organisations)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_add_contribution_note(
+                activity=activity,
+                author=request.user,
+                narrative=data["narrative"],
+                organisation=data["organisation"],
+                evidence_links=data["evidence_links"],
+                evidence_file=data["evidence_file"],
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            return _posted(request, activity, _("Your note on your contribution is posted."))
+    return _invalid(request, activity, note_form=form)
+
+
+@login_required
+@require_GET
+def my_deadlines(request):
+    today = timezone.localdate()
+    groups = deadline_groups_for_user(request.user, today)
+    context = {
+        "groups": groups,
+        "today": today,
+        "all_organisations": roles.is_secretariat(request.user),
+        "is_focal_point": bool(roles.focal_point_organisation_ids(request.user)),
+        "count": len({a.pk for g in groups for a in g["activities"]}),
+    }
+    return render(request, "workplan/my_deadlines.html", context)
