@@ -19,7 +19,7 @@ from gcmhub.workplan.models import (
 
 _seq = itertools.count(1)
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 (tests only)
 
 
 def make_user(email=None, **kwargs) -> User:

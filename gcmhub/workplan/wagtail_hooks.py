@@ -1,0 +1,118 @@
+"""The work plan in the CMS: the Secretariat edits plans, priorities and activities there.
+Wagtail records every change in its audit log (who, when); status updates are read-only there,
+because their history is never overwritten."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from gcmhub.workplan.models import Activity, Priority, StatusUpdate, WorkPlan
+
+
+def _translated(name, heading):
+    return MultiFieldPanel(
+        [FieldPanel(f"{name}_en"), FieldPanel(f"{name}_fr"), FieldPanel(f"{name}_es")], heading=heading
+    )
+
+
+class WorkPlanViewSet(SnippetViewSet):
+    model = WorkPlan
+    icon = "calendar-alt"
+    menu_label = _("Work plans")
+    list_display = ["__str__", "period_start", "period_end", "is_current"]
+    list_filter = ["is_current", "source_language"]
+    search_fields = ["title_en", "title_fr", "title_es", "slug"]
+    panels = [
+        _translated("title", _("Title")),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
+        FieldPanel("as_of"),
+        FieldPanel("source_language"),
+        FieldPanel("is_current"),
+    ]
+
+
+class PriorityViewSet(SnippetViewSet):
+    model = Priority
+    icon = "list-ul"
+    menu_label = _("Priorities")
+    list_display = ["heading", "workplan", "kind", "thematic_area"]
+    list_filter = ["workplan", "kind", "thematic_area"]
+    search_fields = ["title_en", "title_fr", "title_es", "code"]
+    panels = [
+        FieldPanel("workplan"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("code"), FieldPanel("order")]),
+        FieldPanel("slug"),
+        _translated("title", _("Title")),
+        FieldPanel("source_language"),
+        FieldPanel("thematic_area"),
+        MultiFieldPanel(
+            [FieldPanel("objectives"), FieldPanel("all_objectives"), FieldPanel("cross_cutting"), FieldPanel("objectives_text")],
+            heading=_("GCM objectives"),
+        ),
+    ]
+
+
+class ActivityViewSet(SnippetViewSet):
+    model = Activity
+    icon = "tasks"
+    menu_label = _("Activities")
+    list_display = ["__str__", "due_date", "status", "deadline_state"]
+    list_filter = ["priority__workplan", "status", "deadline_state", "ongoing"]
+    search_fields = ["text_en", "text_fr", "text_es", "deadline_text"]
+    panels = [
+        FieldPanel("priority"),
+        FieldRowPanel([FieldPanel("number"), FieldPanel("order")]),
+        _translated("text", _("Text")),
+        FieldPanel("source_language"),
+        MultiFieldPanel(
+            [
+                FieldPanel("deadline_text"),
+                FieldPanel("deadline_state"),
+                FieldPanel("ongoing"),
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("due_date")]),
+            ],
+            heading=_("Deadline"),
+        ),
+    ]
+
+
+class StatusUpdateViewSet(SnippetViewSet):
+    model = StatusUpdate
+    icon = "history"
+    menu_label = _("Status updates")
+    list_display = ["__str__", "author", "created_at", "kind"]
+    list_filter = ["kind", "status"]
+    inspect_view_enabled = True
+    # Append-only: no add/edit screens; updates are made on the activity pages or the API.
+    add_to_admin_menu = False
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """View only, for everyone: status updates are append-only history."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return any(self.user_has_permission(user, a) for a in actions)
+
+
+register_permission_policy(StatusUpdate, ReadOnlyPolicy(StatusUpdate))
+
+
+class WorkPlanGroup(SnippetViewSetGroup):
+    menu_label = _("Work plan")
+    menu_icon = "calendar-alt"
+    items = (WorkPlanViewSet, PriorityViewSet, ActivityViewSet, StatusUpdateViewSet)
+
+
+register_snippet(WorkPlanGroup)
