@@ -1,0 +1,49 @@
+"""Schemas shared by every context: translated labels, organisation references, pages, errors."""
+
+from ninja import Field, Schema
+
+from gcmhub.lib.i18n import LANGUAGE_CODES
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+class Translations(Schema):
+    """One text in English, French and Spanish, exactly as stored (empty when untranslated)."""
+
+    en: str
+    fr: str
+    es: str
+
+
+def translations(obj, name: str) -> dict[str, str]:
+    return {code: getattr(obj, f"{name}_{code}", "") or "" for code in LANGUAGE_CODES}
+
+
+class Pagination(Schema):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page (at most 500).")
+    offset: int = Field(0, ge=0, description="Items to skip.")
+
+
+def paginate(qs, page: Pagination) -> dict:
+    """`{count, items}` for one page of a queryset; two queries plus the queryset's prefetches."""
+    return {"count": qs.count(), "items": list(qs[page.offset : page.offset + page.limit])}
+
+
+class OrganisationRef(Schema):
+    slug: str
+    acronym: str
+    name: str
+
+
+def organisation_ref(org) -> dict:
+    return {"slug": org.slug, "acronym": org.acronym, "name": org.name}
+
+
+class Error(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]

@@ -1,0 +1,372 @@
+"""The work plan: plans, priorities, activities and their status updates."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from ninja import Field, Query, Router
+from ninja import Status as HttpStatus
+
+from gcmhub.accounts import permissions as roles
+from gcmhub.api.auth import token_auth
+from gcmhub.api.errors import ApiValidationError
+from gcmhub.api.schemas.common import (
+    Error,
+    Pagination,
+    ValidationErrorOut,
+    organisation_ref,
+    paginate,
+    translations,
+)
+from gcmhub.api.schemas.workplan import (
+    ActivityDetailOut,
+    ActivityList,
+    ContributionNoteIn,
+    PriorityList,
+    PriorityOut,
+    StatusUpdateIn,
+    StatusUpdateList,
+    StatusUpdateOut,
+    WorkPlanList,
+    WorkPlanOut,
+)
+from gcmhub.taxonomy.models import Objective, Organisation
+from gcmhub.workplan.filters import period_bounds
+from gcmhub.workplan.models import (
+    Activity,
+    Involvement,
+    Priority,
+    PriorityOrganisation,
+    Status,
+    StatusUpdate,
+    WorkPlan,
+)
+from gcmhub.workplan.permissions import can_add_note, can_post_status, organisations_for_note
+
+router = Router(tags=["Work plan"])
+
+WRITE_RESPONSES = {201: StatusUpdateOut, 400: ValidationErrorOut, 401: Error, 403: Error, 404: Error}
+
+
+class _AllObjectives:
+    """Numbers of every objective, read at most once per request (for 'all objectives' priorities)."""
+
+    def __init__(self):
+        self._numbers: list[int] | None = None
+
+    def __call__(self) -> list[int]:
+        if self._numbers is None:
+            self._numbers = list(Objective.objects.order_by("number").values_list("number", flat=True))
+        return self._numbers
+
+
+def workplan_out(request: HttpRequest, plan: WorkPlan) -> dict:
+    return {
+        "slug": plan.slug,
+        "title": plan.title,
+        "titles": translations(plan, "title"),
+        "source_language": plan.source_language,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+        "as_of": plan.as_of,
+        "is_current": plan.is_current,
+        "url": request.build_absolute_uri(plan.get_absolute_url()),
+    }
+
+
+def _priorities():
+    return Priority.objects.select_related("workplan", "thematic_area").prefetch_related(
+        "objectives",
+        Prefetch("involvements", queryset=PriorityOrganisation.objects.select_related("organisation")),
+    )
+
+
+def priority_out(request: HttpRequest, priority: Priority, all_objectives: _AllObjectives) -> dict:
+    """Reads the workplan, thematic area, objectives and involvements: use `_priorities()`."""
+    involvements = list(priority.involvements.all())
+    return {
+        "id": priority.pk,
+        "workplan": priority.workplan.slug,
+        "kind": priority.kind,
+        "kind_label": str(priority.get_kind_display()),
+        "code": priority.code,
+        "slug": priority.slug,
+        "heading": priority.heading,
+        "title": priority.title,
+        "titles": translations(priority, "title"),
+        "source_language": priority.source_language,
+        "thematic_area": priority.thematic_area.number if priority.thematic_area else None,
+        "objectives": _objective_numbers(priority, all_objectives),
+        "all_objectives": priority.all_objectives,
+        "cross_cutting": priority.cross_cutting,
+        "objectives_text": priority.objectives_text,
+        "leads": [organisation_ref(i.organisation) for i in involvements if i.role == Involvement.LEAD],
+        "participants": [organisation_ref(i.organisation) for i in involvements if i.role == Involvement.PARTICIPANT],
+        "url": request.build_absolute_uri(priority.get_absolute_url()),
+    }
+
+
+def _objective_numbers(priority: Priority, all_objectives: _AllObjectives) -> list[int]:
+    if priority.all_objectives:
+        return all_objectives()
+    return sorted(o.number for o in priority.objectives.all())
+
+
+def activity_out(request: HttpRequest, activity: Activity, all_objectives: _AllObjectives, today=None) -> dict:
+    """Reads what `Activity.objects.for_list()` fetches."""
+    priority = activity.priority
+    return {
+        "id": activity.pk,
+        "number": activity.number,
+        "label": activity.label,
+        "text": activity.text,
+        "texts": translations(activity, "text"),
+        "source_language": activity.source_language,
+        "priority": {
+            "id": priority.pk,
+            "code": priority.code,
+            "title": priority.title,
+            "kind": priority.kind,
+            "workplan": priority.workplan.slug,
+        },
+        "deadline_text": activity.deadline_text,
+        "deadline_state": activity.deadline_state,
+        "periods": [
+            {"start": p.start, "end": p.end, "label": p.label, "year_inferred": p.year_inferred}
+            for p in activity.periods.all()
+        ],
+        "start_date": activity.start_date,
+        "due_date": activity.due_date,
+        "ongoing": activity.ongoing,
+        "overdue": activity.is_overdue(today),
+        "leads": [organisation_ref(o) for o in activity.leads],
+        "participants": [organisation_ref(o) for o in activity.participants],
+        "objectives": _objective_numbers(priority, all_objectives),
+        "status": activity.status,
+        "status_label": str(activity.get_status_display()),
+        "percent_complete": activity.percent_complete,
+        "status_updated_at": activity.status_updated_at,
+        "url": request.build_absolute_uri(reverse("workplan:activity", args=[activity.pk])),
+    }
+
+
+def update_out(request: HttpRequest, update: StatusUpdate) -> dict:
+    """Reads `update.author` and `update.organisation`: select them."""
+    return {
+        "id": update.pk,
+        "activity": update.activity_id,
+        "kind": update.kind,
+        "status": update.status,
+        "status_label": str(update.get_status_display()) if update.status else "",
+        "percent_complete": update.percent_complete,
+        "narrative": update.narrative,
+        "evidence_links": update.evidence_link_list(),
+        "evidence_file": request.build_absolute_uri(update.evidence_file.url) if update.evidence_file else None,
+        "organisation": organisation_ref(update.organisation) if update.organisation else None,
+        "author": update.author.display_name() if update.author else None,
+        "created_at": update.created_at,
+        "supersedes": update.supersedes_id,
+    }
+
+
+def _updates(activity: Activity):
+    return StatusUpdate.objects.filter(activity=activity).select_related("author", "organisation")
+
+
+def get_activity(pk: int) -> Activity:
+    return get_object_or_404(Activity.objects.for_list(), pk=pk)
+
+
+# Work plans and priorities
+
+
+@router.get("/workplans", response=WorkPlanList, summary="List work plans")
+def list_workplans(request: HttpRequest, page: Query[Pagination]):
+    result = paginate(WorkPlan.objects.order_by("-period_start", "slug"), page)
+    result["items"] = [workplan_out(request, plan) for plan in result["items"]]
+    return result
+
+
+@router.get("/workplans/{slug}", response={200: WorkPlanOut, 404: Error}, summary="One work plan")
+def get_workplan(request: HttpRequest, slug: str):
+    return workplan_out(request, get_object_or_404(WorkPlan, slug=slug))
+
+
+@router.get(
+    "/workplans/{slug}/priorities", response={200: PriorityList, 404: Error}, summary="The priorities of a work plan"
+)
+def list_priorities(request: HttpRequest, slug: str, page: Query[Pagination]):
+    plan = get_object_or_404(WorkPlan, slug=slug)
+    result = paginate(_priorities().filter(workplan=plan).order_by("order", "pk"), page)
+    all_objectives = _AllObjectives()
+    result["items"] = [priority_out(request, p, all_objectives) for p in result["items"]]
+    return result
+
+
+@router.get("/priorities/{id}", response={200: PriorityOut, 404: Error}, summary="One priority")
+def get_priority(request: HttpRequest, id: int):
+    return priority_out(request, get_object_or_404(_priorities(), pk=id), _AllObjectives())
+
+
+# Activities
+
+
+class ActivityFilters(Pagination):
+    workplan: str | None = Field(None, description="Slug of a work plan.")
+    lead: str | None = Field(
+        None, description="Lead organisation: slug, name or acronym in any language (OIM, IOM and iom are one)."
+    )
+    participant: str | None = Field(None, description="Participating organisation, as for `lead`.")
+    objective: int | None = Field(None, ge=1, description="Number of a GCM objective.")
+    kind: Priority.Kind | None = Field(None, description="Kind of priority.")
+    status: Status | None = Field(None, description="Latest status.")
+    overdue: bool | None = Field(None, description="Only overdue activities (true) or only the others (false).")
+    period: str | None = Field(None, description="Activities with a period in a year (2021) or quarter (2021-Q2).")
+    q: str | None = Field(None, max_length=200, description="Part of the text in any language.")
+
+
+def _resolve_organisation(value: str, field: str) -> Organisation:
+    org = Organisation.objects.filter(slug=value).first() or Organisation.objects.resolving(value).first()
+    if org is None:
+        raise ApiValidationError({field: [gettext("No organisation is known by this name.")]})
+    return org
+
+
+def filter_activities(qs, filters: ActivityFilters, today=None):
+    """Apply the list filters; unknown organisations, plans or periods raise ApiValidationError."""
+    if filters.workplan:
+        if not WorkPlan.objects.filter(slug=filters.workplan).exists():
+            raise ApiValidationError({"workplan": [gettext("No work plan has this identifier.")]})
+        qs = qs.filter(priority__workplan__slug=filters.workplan)
+    if filters.lead:
+        qs = qs.leads_by(_resolve_organisation(filters.lead, "lead").slug)
+    if filters.participant:
+        qs = qs.involving(_resolve_organisation(filters.participant, "participant").slug, Involvement.PARTICIPANT)
+    if filters.objective:
+        qs = qs.filter(Q(priority__objectives__number=filters.objective) | Q(priority__all_objectives=True))
+    if filters.kind:
+        qs = qs.filter(priority__kind=filters.kind)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.period:
+        bounds = period_bounds(filters.period.strip())
+        if bounds is None:
+            raise ApiValidationError({"period": [gettext("Write a year (2021) or a quarter (2021-Q2).")]})
+        qs = qs.filter(periods__start__lte=bounds[1], periods__end__gte=bounds[0])
+    if filters.q:
+        text = filters.q.strip()
+        qs = qs.filter(Q(text_en__icontains=text) | Q(text_fr__icontains=text) | Q(text_es__icontains=text))
+    if filters.overdue is True:
+        qs = qs.overdue(today)
+    elif filters.overdue is False:
+        qs = qs.exclude(pk__in=Activity.objects.overdue(today).values("pk"))
+    return qs
+
+
+@router.get(
+    "/activities", response={200: ActivityList, 400: ValidationErrorOut}, summary="List and filter activities"
+)
+def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
+    today = timezone.localdate()
+    # Filter on ids first so the joins of the filters never duplicate rows nor meet the prefetches.
+    ids = filter_activities(Activity.objects.all(), filters, today).values("pk")
+    qs = Activity.objects.for_list().filter(pk__in=ids).order_by("priority__workplan", "priority__order", "order", "pk")
+    result = paginate(qs, filters)
+    all_objectives = _AllObjectives()
+    result["items"] = [activity_out(request, a, all_objectives, today) for a in result["items"]]
+    return result
+
+
+@router.get("/activities/{id}", response={200: ActivityDetailOut, 404: Error}, summary="One activity and its history")
+def get_activity_detail(request: HttpRequest, id: int):
+    activity = get_activity(id)
+    data = activity_out(request, activity, _AllObjectives())
+    data["updates"] = [update_out(request, u) for u in _updates(activity)]
+    return data
+
+
+@router.get(
+    "/activities/{id}/updates", response={200: StatusUpdateList, 404: Error}, summary="Status history of an activity"
+)
+def list_updates(request: HttpRequest, id: int, page: Query[Pagination]):
+    activity = get_object_or_404(Activity, pk=id)
+    result = paginate(_updates(activity), page)
+    result["items"] = [update_out(request, u) for u in result["items"]]
+    return result
+
+
+def _clean_links(links: list[str]) -> str:
+    """The links as the actions store them (one per line); 400 on a malformed address."""
+    validate = URLValidator(schemes=["http", "https"])
+    cleaned = []
+    for link in links:
+        try:
+            validate(link.strip())
+        except DjangoValidationError:
+            raise ApiValidationError({"evidence_links": [gettext("Enter a valid URL.")]}) from None
+        cleaned.append(link.strip())
+    return "\n".join(cleaned)
+
+
+@router.post(
+    "/activities/{id}/updates",
+    auth=token_auth,
+    response=WRITE_RESPONSES,
+    summary="Post a status update (leads and the Secretariat)",
+)
+def post_status_update(request: HttpRequest, id: int, payload: StatusUpdateIn):
+    user = request.auth.user
+    activity = get_activity(id)
+    if not can_post_status(user, activity):
+        raise PermissionDenied
+    from gcmhub.workplan.actions import do_post_status_update
+
+    update = do_post_status_update(
+        activity=activity,
+        author=user,
+        status=payload.status,
+        percent_complete=payload.percent_complete,
+        narrative=payload.narrative,
+        evidence_links=_clean_links(payload.evidence_links),
+    )
+    update = _updates(activity).get(pk=update.pk)
+    return HttpStatus(201, update_out(request, update))
+
+
+@router.post(
+    "/activities/{id}/notes",
+    auth=token_auth,
+    response=WRITE_RESPONSES,
+    summary="Add a note on your organisation's contribution (participants and leads)",
+)
+def post_note(request: HttpRequest, id: int, payload: ContributionNoteIn):
+    user = request.auth.user
+    activity = get_activity(id)
+    if not can_add_note(user, activity):
+        raise PermissionDenied
+    allowed = organisations_for_note(user, activity)
+    organisation = None
+    if payload.organisation:
+        organisation = Organisation.objects.filter(slug=payload.organisation).first()
+        if organisation is None or (organisation not in allowed and not roles.is_secretariat(user)):
+            raise ApiValidationError(
+                {"organisation": [gettext("Select a valid choice. That choice is not one of the available choices.")]}
+            )
+    elif len(allowed) == 1:
+        organisation = allowed[0]
+    from gcmhub.workplan.actions import do_add_contribution_note
+
+    update = do_add_contribution_note(
+        activity=activity,
+        author=user,
+        narrative=payload.narrative,
+        organisation=organisation,
+        evidence_links=_clean_links(payload.evidence_links),
+    )
+    update = _updates(activity).get(pk=update.pk)
+    return HttpStatus(201, update_out(request, update))
