@@ -111,7 +111,7 @@ _MONTH_WORDS = {
 }  # fmt: skip
 
 _CONNECTOR_WORDS = {
-    "et": AND, "and": AND, "y": AND, ",": AND, "&": AND, "+": AND,
+    "et": AND, "and": AND, "y": AND, ",": AND, "&": AND, "+": AND, ";": AND,  # ";" only inside parentheses
     "-": RANGE, "/": RANGE, "to": RANGE, "through": RANGE, "thru": RANGE, "until": RANGE, "till": RANGE,
     "au": RANGE, "a": RANGE, "al": RANGE, "hasta": RANGE, "jusqu'": RANGE,
     "between": BETWEEN, "entre": BETWEEN,
@@ -334,6 +334,8 @@ def _read_expression(tokens: list[_Token]) -> _Expression:
     expr = _Expression()
     elements = expr.elements
     between = False
+    unit_ahead: str | None = None  # "trimestres 3 et 4": a unit written before its numbers
+    unit_ahead_used = False
 
     def last_is_item() -> bool:
         for e in reversed(elements):
@@ -356,12 +358,20 @@ def _read_expression(tokens: list[_Token]) -> _Expression:
     for position, tok in enumerate(tokens):
         if tok.kind != FILLER:
             expr.meaningful = True
-        if tok.kind == NUM:
+        if unit_ahead and tok.kind not in (NUM, AND, RANGE, FILLER):
+            expr.error = expr.error or not unit_ahead_used
+            unit_ahead = None
+        if tok.kind == NUM and unit_ahead:
+            valid = 1 <= tok.value <= _UNIT_MAX[unit_ahead]
+            elements.append(_Item(unit_ahead if valid else INVALID, n=tok.value))
+            expr.error = expr.error or not valid
+            unit_ahead_used = True
+        elif tok.kind == NUM:
             elements.append(_Item(None, n=tok.value))
         elif tok.kind == UNIT:
             waiting = trailing(lambda e: e.unit is None)
             if not waiting:
-                expr.error = True
+                unit_ahead, unit_ahead_used = tok.value, False
             for item in waiting:
                 if 1 <= item.n <= _UNIT_MAX[tok.value]:
                     item.unit = tok.value
@@ -411,6 +421,8 @@ def _read_expression(tokens: list[_Token]) -> _Expression:
         elif tok.kind == PAREN:
             elements.append(tok)
 
+    if unit_ahead and not unit_ahead_used:
+        expr.error = True  # "trimestre 2021"
     if any(isinstance(e, _Item) and e.unit is None for e in elements):
         expr.error = True  # "2e" with no unit after it
     if elements and isinstance(elements[-1], _Connector):
