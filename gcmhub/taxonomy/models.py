@@ -3,7 +3,9 @@ organisations. Labels are stored in English, French and Spanish; codes are stabl
 
 import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -142,6 +144,22 @@ class OrganisationQuerySet(models.QuerySet):
         key = normalize_name(name)
         return self.filter(aliases__normalized=key).distinct()
 
+    def matching(self, text: str):
+        """Organisations whose name, acronym or alias (any language) contains `text`."""
+        condition = models.Q()
+        for field in ("name", "acronym"):
+            for code in ("en", "fr", "es"):
+                condition |= models.Q(**{f"{field}_{code}__icontains": text})
+        key = normalize_name(text)
+        if key:
+            condition |= models.Q(aliases__normalized__contains=key)
+        return self.filter(condition).distinct()
+
+    def by_name(self, lang: str):
+        """Ordered by the name shown in `lang` (its own name, else the English one)."""
+        shown = Coalesce(NullIf(f"name_{lang}", models.Value("")), "name_en")
+        return self.order_by(Lower(shown), "pk")
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -185,13 +203,13 @@ class Organisation(models.Model):
     def __str__(self):
         return self.label
 
+    def get_absolute_url(self):
+        return reverse("taxonomy:organisation", args=[self.slug])
+
     @property
     def label(self) -> str:
         """Acronym if there is one, else the name, in the active language."""
         return self.acronym or self.name
-
-    def get_absolute_url(self):
-        return reverse("taxonomy:organisation", args=[self.slug])
 
     def all_names(self) -> set[str]:
         names = set()
@@ -227,3 +245,12 @@ class OrganisationAlias(models.Model):
     def save(self, *args, **kwargs):
         self.normalized = normalize_name(self.alias)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # `normalized` is not on forms, so its uniqueness is checked here, not by the database.
+        self.normalized = normalize_name(self.alias)
+        clash = OrganisationAlias.objects.filter(normalized=self.normalized).exclude(pk=self.pk).first()
+        if clash:
+            raise ValidationError(
+                {"alias": _("This spelling already names %(organisation)s.") % {"organisation": clash.organisation}}
+            )

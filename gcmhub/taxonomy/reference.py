@@ -29,7 +29,11 @@ EXTRA_TERRITORIES = ("XK",)
 # The official M49 names where CLDR's display names name something narrower: CLDR's "419" is
 # "Latin America", M49's is "Latin America and the Caribbean" (it contains the Caribbean).
 M49_NAMES = {
-    "419": {"en": "Latin America and the Caribbean", "fr": "Amérique latine et Caraïbes", "es": "América Latina y el Caribe"},
+    "419": {
+        "en": "Latin America and the Caribbean",
+        "fr": "Amérique latine et Caraïbes",
+        "es": "América Latina y el Caribe",
+    },
 }
 
 
@@ -79,7 +83,9 @@ def _region_rows(m49: dict, names: dict) -> list[dict]:
     for region in m49["regions"]:
         code = region["m49"]
         official = M49_NAMES.get(code, {})
-        rows.append({"m49": code} | {f"name_{lang}": official.get(lang) or _capfirst(names[lang][code]) for lang in LANGUAGES})
+        rows.append(
+            {"m49": code} | {f"name_{lang}": official.get(lang) or _capfirst(names[lang][code]) for lang in LANGUAGES}
+        )
     return rows
 
 
@@ -137,7 +143,11 @@ def load_reference_data(stdout=None, overwrite: bool = False) -> dict:
         stale = []
         for code, region in regions.items():
             parent = regions.get(parents.get(code) or "")
-            if code in parents and region.parent_id != (parent.pk if parent else None) and (overwrite or not region.parent_id):
+            if (
+                code in parents
+                and region.parent_id != (parent.pk if parent else None)
+                and (overwrite or not region.parent_id)
+            ):
                 region.parent = parent
                 stale.append(region)
         Region.objects.bulk_update(stale, ["parent"])

@@ -1,10 +1,168 @@
-from django.http import Http404
+"""Public pages of the GCM reference data: objectives, guiding principles, thematic areas,
+countries and organisations, each with what the platform links to it."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+
+from gcmhub.lib.i18n import active_language
+from gcmhub.taxonomy.forms import CountryFilterForm, OrganisationFilterForm
+from gcmhub.taxonomy.models import (
+    Country,
+    GuidingPrinciple,
+    Objective,
+    Organisation,
+    Region,
+    ThematicArea,
+    normalize_name,
+)
+from gcmhub.workplan.models import Activity, ActivityOrganisation, Involvement, Priority, PriorityOrganisation
+
+ORGANISATIONS_PER_PAGE = 50
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+def _by_name(items):
+    """Sort by the name shown in the active language, ignoring case and accents."""
+    return sorted(items, key=lambda item: normalize_name(item.name))
 
 
-objective_list = objective_detail = principle_list = principle_detail = _todo
-thematic_area_list = thematic_area_detail = country_list = country_detail = _todo
-organisation_list = organisation_detail = _todo
+def linked_priorities(priorities):
+    """Priorities with their work plan and activities, current plans first, for
+    `taxonomy/includes/priorities.html` (3 queries whatever the number of rows)."""
+    return (
+        priorities.distinct()
+        .select_related("workplan")
+        .prefetch_related(Prefetch("activities", queryset=Activity.objects.order_by("order", "pk")))
+        .order_by("-workplan__is_current", "-workplan__period_start", "workplan__slug", "order", "pk")
+    )
+
+
+def objective_list(request):
+    return render(request, "taxonomy/objective_list.html", {"objectives": Objective.objects.all()})
+
+
+def objective_detail(request, number):
+    objective = get_object_or_404(Objective, number=number)
+    priorities = linked_priorities(Priority.objects.filter(Q(objectives=objective) | Q(all_objectives=True)))
+    context = {
+        "objective": objective,
+        "thematic_areas": objective.thematic_areas.all(),
+        "priorities": priorities,
+    }
+    return render(request, "taxonomy/objective_detail.html", context)
+
+
+def principle_list(request):
+    return render(request, "taxonomy/principle_list.html", {"principles": GuidingPrinciple.objects.all()})
+
+
+def principle_detail(request, code):
+    principle = get_object_or_404(GuidingPrinciple, code=code.lower())
+    # Nothing links to guiding principles yet; resources, practices and pledges will.
+    return render(request, "taxonomy/principle_detail.html", {"principle": principle, "linked_count": 0})
+
+
+def thematic_area_list(request):
+    areas = ThematicArea.objects.prefetch_related("objectives").annotate(priority_count=Count("priorities"))
+    return render(request, "taxonomy/thematic_area_list.html", {"thematic_areas": areas})
+
+
+def thematic_area_detail(request, number):
+    area = get_object_or_404(ThematicArea, number=number)
+    context = {
+        "thematic_area": area,
+        "objectives": area.objectives.all(),
+        "priorities": linked_priorities(Priority.objects.filter(thematic_area=area)),
+    }
+    return render(request, "taxonomy/thematic_area_detail.html", context)
+
+
+def _group_countries(countries):
+    """[(region, [(subregion, [country, ...]), ...]), ...] in name order; territories without
+    an M49 region come last under region None."""
+    tree: dict = {}
+    for country in countries:
+        tree.setdefault(country.region, {}).setdefault(country.subregion, []).append(country)
+    groups = []
+    for region in _by_name([r for r in tree if r is not None]) + ([None] if None in tree else []):
+        subregions = tree[region]
+        ordered = _by_name([s for s in subregions if s is not None]) + ([None] if None in subregions else [])
+        groups.append((region, [(sub, _by_name(subregions[sub])) for sub in ordered]))
+    return groups
+
+
+def country_list(request):
+    regions = _by_name(Region.objects.filter(parent__isnull=True))
+    form = CountryFilterForm(request.GET or None, regions=regions)
+    countries = Country.objects.select_related("region", "subregion")
+    selected = None
+    if form.is_valid() and form.cleaned_data["region"]:
+        selected = next(r for r in regions if r.m49 == form.cleaned_data["region"])
+        countries = countries.filter(region=selected)
+    countries = list(countries)
+    context = {
+        "form": form,
+        "selected_region": selected,
+        "groups": _group_countries(countries),
+        "count": len(countries),
+    }
+    return render(request, "taxonomy/country_list.html", context)
+
+
+def country_detail(request, iso3):
+    if iso3 != iso3.lower():
+        return redirect("taxonomy:country", iso3.lower(), permanent=True)
+    country = get_object_or_404(Country.objects.select_related("region", "subregion"), iso3=iso3.upper())
+    # Member State focal points are personal data: this public page neither lists nor counts them.
+    return render(request, "taxonomy/country_detail.html", {"country": country, "linked_count": 0})
+
+
+def organisation_list(request):
+    form = OrganisationFilterForm(request.GET or None)
+    organisations = Organisation.objects.by_name(active_language())
+    if form.is_valid():
+        if form.cleaned_data["q"]:
+            organisations = organisations.matching(form.cleaned_data["q"])
+        if form.cleaned_data["kind"]:
+            organisations = organisations.filter(kind=form.cleaned_data["kind"])
+    page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "taxonomy/organisation_list.html", {"form": form, "page": page})
+
+
+def _by_role(involvements):
+    """[(role value, role label, [involvement, ...]), ...] in the order lead, participant, observer."""
+    grouped = {role: [] for role in Involvement.values}
+    for involvement in involvements:
+        grouped[involvement.role].append(involvement)
+    return [(role, label, grouped[role]) for role, label in Involvement.choices if grouped[role]]
+
+
+def organisation_detail(request, slug):
+    organisation = get_object_or_404(Organisation.objects.prefetch_related("aliases"), slug=slug)
+    priority_involvements = (
+        PriorityOrganisation.objects.filter(organisation=organisation)
+        .select_related("priority__workplan")
+        .annotate(activity_count=Count("priority__activities"))
+        .order_by("-priority__workplan__is_current", "-priority__workplan__period_start", "priority__order", "pk")
+    )
+    activity_involvements = (
+        ActivityOrganisation.objects.filter(organisation=organisation)
+        .select_related("activity__priority__workplan")
+        .order_by(
+            "-activity__priority__workplan__is_current",
+            "-activity__priority__workplan__period_start",
+            "activity__priority__order",
+            "activity__order",
+            "pk",
+        )
+    )
+    priority_involvements = list(priority_involvements)
+    activity_involvements = list(activity_involvements)
+    context = {
+        "organisation": organisation,
+        "priority_roles": _by_role(priority_involvements),
+        "activity_roles": _by_role(activity_involvements),
+        "priority_count": len({i.priority_id for i in priority_involvements}),
+        "activity_count": len({i.activity_id for i in activity_involvements}),
+    }
+    return render(request, "taxonomy/organisation_detail.html", context)

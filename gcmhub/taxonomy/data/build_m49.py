@@ -43,7 +43,10 @@ def build(supplemental: Path) -> dict:
             subregion = grouping_of.get(child, child)
             subregions.add(subregion)
             for territory in children(child):
-                countries[territory] = {"subregion": subregion, "alpha3": mappings.get(territory, {}).get("_alpha3", "")}
+                countries[territory] = {
+                    "subregion": subregion,
+                    "alpha3": mappings.get(territory, {}).get("_alpha3", ""),
+                }
         regions.extend({"m49": code, "parent": region} for code in sorted(subregions))
     return {
         "source": f"Unicode CLDR {version} supplemental territoryContainment (UN M49) and codeMappings",

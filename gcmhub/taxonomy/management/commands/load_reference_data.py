@@ -12,9 +12,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--overwrite", action="store_true", help="Reset every loaded field to the shipped value."
-        )
+        parser.add_argument("--overwrite", action="store_true", help="Reset every loaded field to the shipped value.")
 
     def handle(self, *args, overwrite=False, **options):
         load_reference_data(stdout=self.stdout, overwrite=overwrite)

@@ -1,0 +1,138 @@
+"""Reference data in the CMS: the Secretariat corrects names, maps objectives to thematic areas
+and adds organisations and their other spellings. Wagtail records every change in its audit log."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from gcmhub.taxonomy.models import (
+    Country,
+    GuidingPrinciple,
+    Objective,
+    Organisation,
+    OrganisationAlias,
+    Region,
+    ThematicArea,
+)
+
+
+def _translated(name, heading):
+    return MultiFieldPanel(
+        [FieldPanel(f"{name}_en"), FieldPanel(f"{name}_fr"), FieldPanel(f"{name}_es")], heading=heading
+    )
+
+
+class OrganisationViewSet(SnippetViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = _("Organisations")
+    list_display = ["__str__", "name_en", "kind", "is_network_member"]
+    list_filter = ["kind", "is_network_member"]
+    search_fields = ["name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es", "slug"]
+    panels = [
+        _translated("name", _("Name")),
+        _translated("acronym", _("Acronym")),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("is_network_member")]),
+        FieldPanel("website"),
+    ]
+
+
+class OrganisationAliasViewSet(SnippetViewSet):
+    model = OrganisationAlias
+    icon = "tag"
+    menu_label = _("Organisation aliases")
+    list_display = ["alias", "organisation"]
+    search_fields = ["alias", "organisation__name_en", "organisation__acronym_en"]
+    panels = [FieldPanel("organisation"), FieldPanel("alias")]
+
+
+class ObjectiveViewSet(SnippetViewSet):
+    model = Objective
+    icon = "crosshairs"
+    menu_label = _("GCM objectives")
+    list_display = ["number", "short_en", "title_en"]
+    search_fields = ["short_en", "short_fr", "short_es", "title_en", "title_fr", "title_es"]
+    copy_view_enabled = False
+    panels = [FieldPanel("number"), _translated("short", _("Short label")), _translated("title", _("Official title"))]
+
+
+class GuidingPrincipleViewSet(SnippetViewSet):
+    model = GuidingPrinciple
+    icon = "pick"
+    menu_label = _("Guiding principles")
+    list_display = ["code", "name_en", "order"]
+    copy_view_enabled = False
+    panels = [FieldRowPanel([FieldPanel("code"), FieldPanel("order")]), _translated("name", _("Name"))]
+
+
+class ThematicAreaViewSet(SnippetViewSet):
+    model = ThematicArea
+    icon = "folder-open-inverse"
+    menu_label = _("Thematic areas")
+    list_display = ["number", "name_en"]
+    copy_view_enabled = False
+    panels = [
+        FieldPanel("number"),
+        _translated("name", _("Name")),
+        FieldPanel("objectives", widget=forms.CheckboxSelectMultiple),
+    ]
+
+
+class RegionViewSet(SnippetViewSet):
+    model = Region
+    icon = "site"
+    menu_label = _("Regions")
+    list_display = ["name_en", "m49", "parent"]
+    list_filter = ["parent"]
+    search_fields = ["name_en", "name_fr", "name_es", "m49"]
+    copy_view_enabled = False
+    panels = [FieldRowPanel([FieldPanel("m49"), FieldPanel("parent")]), _translated("name", _("Name"))]
+
+
+class CountryViewSet(SnippetViewSet):
+    model = Country
+    icon = "globe"
+    menu_label = _("Countries")
+    list_display = ["name_en", "iso3", "region", "subregion"]
+    list_filter = ["region"]
+    search_fields = ["name_en", "name_fr", "name_es", "iso2", "iso3"]
+    copy_view_enabled = False
+    panels = [
+        FieldRowPanel([FieldPanel("iso2"), FieldPanel("iso3"), FieldPanel("m49")]),
+        FieldRowPanel([FieldPanel("region"), FieldPanel("subregion")]),
+        _translated("name", _("Name")),
+    ]
+
+    def get_queryset(self, request):
+        return Country.objects.select_related("region", "subregion")
+
+
+class ReferenceDataGroup(SnippetViewSetGroup):
+    menu_label = _("Reference data")
+    menu_icon = "table"
+    items = (
+        OrganisationViewSet,
+        OrganisationAliasViewSet,
+        ObjectiveViewSet,
+        GuidingPrincipleViewSet,
+        ThematicAreaViewSet,
+        CountryViewSet,
+        RegionViewSet,
+    )
+
+
+register_snippet(ReferenceDataGroup)
+
+
+def _sync_organisation_aliases(request, instance):
+    # Every name and acronym must resolve like a hand-added alias (see Organisation.sync_aliases).
+    if isinstance(instance, Organisation):
+        instance.sync_aliases()
+
+
+hooks.register("after_create_snippet", _sync_organisation_aliases)
+hooks.register("after_edit_snippet", _sync_organisation_aliases)
