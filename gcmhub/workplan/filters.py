@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.taxonomy.models import Objective, Organisation, ThematicArea
-from gcmhub.workplan.models import Involvement, Priority, Status
+from gcmhub.workplan.models import ActivityOrganisation, Involvement, Priority, PriorityOrganisation, Status
 
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4]))?$")
 
@@ -65,10 +65,13 @@ class ActivityFilterForm(forms.Form):
     def _plan_organisations(self):
         qs = Organisation.objects.all()
         if self.workplan is not None:
+            # Two IN subqueries, not two joins: joining both involvement tables multiplies rows
+            # (every priority role × every activity role of the organisation, in every plan).
             qs = qs.filter(
-                Q(priority_involvements__priority__workplan=self.workplan)
-                | Q(activity_involvements__activity__priority__workplan=self.workplan)
-            ).distinct()
+                Q(pk__in=PriorityOrganisation.objects.filter(priority__workplan=self.workplan).values("organisation_id"))
+                | Q(pk__in=ActivityOrganisation.objects.filter(activity__priority__workplan=self.workplan).values(
+                    "organisation_id"))
+            )
         return sorted(qs, key=lambda o: o.label.lower())
 
     def clean_period(self):

@@ -1,8 +1,376 @@
-from django.http import Http404
+"""The work plan's public reading pages: overview, priority, filtered activity list, calendar of
+action and dashboard. Every page reads in a fixed number of queries, whatever the plan's size."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from gcmhub.workplan import charts
+from gcmhub.workplan.calendar import Quarter, coverage, describe_periods, quarters_between
+from gcmhub.workplan.filters import ActivityFilterForm, period_bounds
+from gcmhub.workplan.models import (
+    CLOSED_STATUSES,
+    Activity,
+    ActivityOrganisation,
+    Involvement,
+    Priority,
+    PriorityOrganisation,
+    Status,
+    WorkPlan,
+)
+
+PAGE_SIZE = 25
+
+KIND_GROUPS = [
+    (Priority.Kind.CORE, _("Core priorities")),
+    (Priority.Kind.WORKING_GROUP, _("Thematic working groups")),
+    (Priority.Kind.THEMATIC, _("Thematic priorities")),
+]
+
+STATUS_RANK = Case(*[When(status=s, then=Value(i)) for i, s in enumerate(charts.STATUS_ORDER)],
+                   default=Value(99), output_field=IntegerField())
+
+# sort parameter -> (label, ordering). "number" is the plan's own order.
+SORTS = {
+    "number": (_("Plan order"), ("priority__order", "order", "pk")),
+    "due": (_("Due date, earliest first"), (F("due_date").asc(nulls_last=True), "priority__order", "order", "pk")),
+    "-due": (_("Due date, latest first"), (F("due_date").desc(nulls_last=True), "priority__order", "order", "pk")),
+    "status": (_("Status"), ("status_rank", "priority__order", "order", "pk")),
+}
+
+FILTER_FIELDS = ("q", "kind", "area", "objective", "lead", "participant", "status", "period", "overdue")
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+def _get_plan(slug: str) -> WorkPlan:
+    return get_object_or_404(WorkPlan, slug=slug)
 
 
-index = calendar_current = dashboard_current = overview = activity_list = calendar = dashboard = priority_detail = _todo
+def _current_plan() -> WorkPlan | None:
+    return WorkPlan.objects.filter(is_current=True).first() or WorkPlan.objects.first()
+
+
+def _no_plan(request):
+    return render(request, "workplan/no_plan.html", status=404)
+
+
+def _priority_involvements():
+    return Prefetch("involvements", queryset=PriorityOrganisation.objects.select_related("organisation"))
+
+
+@dataclass
+class ActivityRow:
+    """What a list row shows; built from a `for_list()` activity without further queries."""
+
+    activity: Activity
+    periods: list
+    leads: list
+    leads_inherited: bool
+    overdue: bool
+    cells: list = field(default_factory=list)
+
+
+def _row(activity: Activity, today) -> ActivityRow:
+    own_lead = any(i.role == Involvement.LEAD for i in activity.involvements.all())
+    leads = activity.leads
+    return ActivityRow(
+        activity=activity, periods=describe_periods(activity.periods.all()), leads=leads,
+        leads_inherited=bool(leads) and not own_lead, overdue=activity.is_overdue(today),
+    )
+
+
+def _plan_links(plan: WorkPlan, query: str = "") -> dict:
+    suffix = f"?{query}" if query else ""
+    return {
+        "csv": reverse("workplan:export_csv", args=[plan.slug]) + suffix,
+        "xlsx": reverse("workplan:export_xlsx", args=[plan.slug]) + suffix,
+        "pdf": reverse("workplan:report_pdf", args=[plan.slug]) + suffix,
+        "ics": reverse("feeds:workplan_ics", args=[plan.slug]),
+    }
+
+
+@require_GET
+def index(request):
+    plan = _current_plan()
+    if plan is None:
+        return _no_plan(request)
+    return redirect("workplan:overview", plan=plan.slug)
+
+
+@require_GET
+def calendar_current(request):
+    plan = _current_plan()
+    if plan is None:
+        return _no_plan(request)
+    url = reverse("workplan:calendar", args=[plan.slug])
+    return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+
+
+@require_GET
+def dashboard_current(request):
+    plan = _current_plan()
+    if plan is None:
+        return _no_plan(request)
+    return redirect("workplan:dashboard", plan=plan.slug)
+
+
+@dataclass
+class PriorityCard:
+    priority: Priority
+    counts: dict
+    total: int
+    completed: int
+    overdue: int
+    leads: list
+    leads_inherited: bool
+    bar: list  # (status, label, count, percent)
+    mix: list  # (label, count) for statuses with activities
+
+
+@require_GET
+def overview(request, plan):
+    plan = _get_plan(plan)
+    today = timezone.localdate()
+    quarter = Quarter.of(today)
+    priorities = list(
+        plan.priorities.select_related("thematic_area").prefetch_related("objectives", _priority_involvements())
+    )
+    open_q = ~Q(status__in=CLOSED_STATUSES)
+    counts = (
+        Activity.objects.filter(priority__workplan=plan)
+        .values("priority_id", "status")
+        .annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=open_q & Q(due_date__lt=today, ongoing=False)),
+            due_quarter=Count("id", filter=open_q & Q(due_date__gte=quarter.start, due_date__lte=quarter.end)),
+        )
+        .order_by()
+    )
+    by_priority: dict = defaultdict(Counter)
+    overdue_by_priority: Counter = Counter()
+    plan_status: Counter = Counter()
+    overdue_total = due_quarter_total = 0
+    for row in counts:
+        by_priority[row["priority_id"]][row["status"]] += row["n"]
+        overdue_by_priority[row["priority_id"]] += row["overdue"]
+        plan_status[row["status"]] += row["n"]
+        overdue_total += row["overdue"]
+        due_quarter_total += row["due_quarter"]
+    # Thematic priorities name their leads per activity: show those when the priority names none.
+    activity_leads: dict = defaultdict(dict)
+    for inv in (
+        ActivityOrganisation.objects.filter(activity__priority__workplan=plan, role=Involvement.LEAD)
+        .select_related("organisation")
+        .annotate(priority_pk=F("activity__priority_id"))
+        .order_by("organisation__name_en")
+    ):
+        activity_leads[inv.priority_pk].setdefault(inv.organisation.pk, inv.organisation)
+    groups = []
+    for kind, heading in KIND_GROUPS:
+        cards = [_card(p, by_priority[p.pk], overdue_by_priority[p.pk], activity_leads[p.pk])
+                 for p in priorities if p.kind == kind]
+        if cards:
+            groups.append({"kind": kind, "heading": heading, "cards": cards})
+    total = sum(plan_status.values())
+    return render(request, "workplan/overview.html", {
+        "plan": plan,
+        "groups": groups,
+        "summary": {
+            "total": total,
+            "by_status": [(s, plan_status.get(s.value, 0)) for s in charts.STATUS_ORDER],
+            "overdue": overdue_total,
+            "due_quarter": due_quarter_total,
+            "quarter": quarter,
+        },
+        "links": _plan_links(plan),
+    })
+
+
+def _card(priority, counts: Counter, overdue: int, activity_leads: dict) -> PriorityCard:
+    total = sum(counts.values())
+    leads = [i.organisation for i in priority.involvements.all() if i.role == Involvement.LEAD]
+    inherited = False
+    if not leads and activity_leads:
+        leads, inherited = list(activity_leads.values()), True
+    bar = [(s, s.label, counts[s.value], round(100 * counts[s.value] / total, 1))
+           for s in charts.STATUS_ORDER if counts.get(s.value)] if total else []
+    return PriorityCard(
+        priority=priority, counts=dict(counts), total=total, completed=counts.get(Status.COMPLETED, 0),
+        overdue=overdue, leads=leads, leads_inherited=inherited, bar=bar,
+        mix=[(label, n) for _s, label, n, _pct in bar],
+    )
+
+
+@require_GET
+def priority_detail(request, plan, priority):
+    priority = get_object_or_404(
+        Priority.objects.select_related("workplan", "thematic_area").prefetch_related(
+            "objectives", _priority_involvements()
+        ),
+        workplan__slug=plan, slug=priority,
+    )
+    today = timezone.localdate()
+    activities = priority.activities.for_list()
+    rows = [_row(a, today) for a in activities]
+    involvements = list(priority.involvements.all())
+    return render(request, "workplan/priority_detail.html", {
+        "plan": priority.workplan,
+        "priority": priority,
+        "rows": rows,
+        "roles": [
+            (role, label, [i for i in involvements if i.role == role])
+            for role, label in (
+                (Involvement.LEAD, gettext("Lead organisations")),
+                (Involvement.PARTICIPANT, gettext("Participating organisations")),
+                (Involvement.OBSERVER, gettext("Observers")),
+            )
+        ],
+        "status_counts": Counter(r.activity.status for r in rows),
+        "completed": sum(1 for r in rows if r.activity.status == Status.COMPLETED),
+    })
+
+
+def _filter_query(request) -> str:
+    """The filter part of the query string (no page, no sort), for export links and resets."""
+    params = QueryDict(mutable=True)
+    for key in FILTER_FIELDS:
+        values = [v for v in request.GET.getlist(key) if v]
+        if values:
+            params.setlist(key, values)
+    return params.urlencode()
+
+
+def _chips(request, form: ActivityFilterForm) -> list[dict]:
+    """One removable chip per filter in use."""
+    chips = []
+    for key, value in form.active_filters().items():
+        form_field = form.fields[key]
+        if key == "overdue":
+            shown = gettext("yes")
+        elif hasattr(form_field, "choices"):
+            shown = str(dict(form_field.choices).get(value, value))
+        elif key == "period":
+            bounds = period_bounds(value)
+            shown = Quarter.of(bounds[0]).label if "Q" in value else value
+        else:
+            shown = value
+        params = request.GET.copy()
+        params.pop(key, None)
+        params.pop("page", None)
+        chips.append({
+            "key": key, "label": form_field.label, "value": shown,
+            "remove_url": "?" + params.urlencode() if params else "?",
+        })
+    return chips
+
+
+def _plan_activities(plan):
+    return Activity.objects.filter(priority__workplan=plan)
+
+
+@require_GET
+def activity_list(request, plan):
+    plan = _get_plan(plan)
+    today = timezone.localdate()
+    form = ActivityFilterForm(request.GET or None, workplan=plan)
+    qs = form.filter(_plan_activities(plan), today=today)
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "number"
+    if sort == "status":
+        qs = qs.annotate(status_rank=STATUS_RANK)
+    qs = qs.order_by(*SORTS[sort][1]).for_list()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = _filter_query(request)
+    return render(request, "workplan/activity_list.html", {
+        "plan": plan,
+        "form": form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "rows": [_row(a, today) for a in page.object_list],
+        "chips": _chips(request, form),
+        "sort": sort,
+        "sorts": [(key, label) for key, (label, _order) in SORTS.items()],
+        "filter_query": query,
+        "links": _plan_links(plan, query),
+    })
+
+
+@require_GET
+def calendar(request, plan):
+    plan = _get_plan(plan)
+    today = timezone.localdate()
+    current = Quarter.of(today)
+    form = ActivityFilterForm(request.GET or None, workplan=plan)
+    activities = list(form.filter(_plan_activities(plan), today=today).for_list())
+    quarters = quarters_between(plan.period_start, plan.period_end)
+    groups: dict = {}
+    for activity in activities:
+        row = _row(activity, today)
+        covered = coverage(activity.periods.all(), quarters)
+        row.cells = [(q, covered.get(q, ""), q == current) for q in quarters]
+        groups.setdefault(activity.priority_id, (activity.priority, []))[1].append(row)
+    due_now = sorted(
+        (a for a in activities
+         if a.status not in CLOSED_STATUSES and a.due_date and current.start <= a.due_date <= current.end),
+        key=lambda a: (a.due_date, a.priority.order, a.order),
+    )
+    overdue = sorted((a for a in activities if a.is_overdue(today)), key=lambda a: (a.due_date, a.priority.order))
+    query = _filter_query(request)
+    return render(request, "workplan/calendar.html", {
+        "plan": plan,
+        "form": form,
+        "chips": _chips(request, form),
+        "quarters": [(q, q == current) for q in quarters],
+        "current_quarter": current,
+        "current_in_plan": current in quarters,
+        "groups": list(groups.values()),
+        "count": len(activities),
+        "due_now": [_row(a, today) for a in due_now],
+        "overdue": [_row(a, today) for a in overdue],
+        "today": today,
+        "filter_query": query,
+        "links": _plan_links(plan, query),
+    })
+
+
+@require_GET
+def dashboard(request, plan):
+    plan = _get_plan(plan)
+    today = timezone.localdate()
+    priorities = list(plan.priorities.all())
+    activities = list(
+        _plan_activities(plan)
+        .select_related("priority__thematic_area")
+        .prefetch_related(
+            Prefetch("involvements", queryset=ActivityOrganisation.objects.select_related("organisation")),
+            Prefetch("priority__involvements", queryset=PriorityOrganisation.objects.select_related("organisation")),
+        )
+    )
+    for activity in activities:
+        activity.priority.workplan = plan
+    summary = charts.status_summary(activities, today)
+    return render(request, "workplan/dashboard.html", {
+        "plan": plan,
+        "summary": summary,
+        "completed_text": ngettext(
+            "%(done)s of %(total)s activity completed", "%(done)s of %(total)s activities completed",
+            summary["total"],
+        ) % {"done": dict(summary["by_status"]).get(Status.COMPLETED, 0), "total": summary["total"]},
+        "stacked": [
+            charts.status_by_priority(priorities, activities),
+            charts.status_by_thematic_area(activities),
+            charts.status_by_lead(activities),
+        ],
+        "deadlines": charts.deadlines_by_quarter(
+            activities, quarters_between(plan.period_start, plan.period_end), today
+        ),
+        "today": today,
+        "links": _plan_links(plan),
+    })
