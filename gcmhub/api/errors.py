@@ -25,7 +25,7 @@ class ApiValidationError(Exception):
 
 
 def error_response(status: int, detail: str, **extra) -> JsonResponse:
-    return JsonResponse({"detail": detail, **extra}, status=status)
+    return JsonResponse({"detail": detail, **extra}, status=status, content_type="application/json; charset=utf-8")
 
 
 def validation_error_response(errors: dict[str, list[str]]) -> JsonResponse:
@@ -132,6 +132,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ninja.errors.HttpError)
     def http_error(request: HttpRequest, exc: ninja.errors.HttpError) -> HttpResponse:
+        if exc.status_code == 400:  # ninja's "Cannot parse request body"
+            return validation_error_response({NON_FIELD_ERRORS: [gettext("Send a JSON object.")]})
         return error_response(exc.status_code, str(exc))
 
     @api.exception_handler(Exception)

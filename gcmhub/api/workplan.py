@@ -1,8 +1,6 @@
 """The work plan: plans, priorities, activities and their status updates."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -12,7 +10,6 @@ from django.utils.translation import gettext
 from ninja import Field, Query, Router
 from ninja import Status as HttpStatus
 
-from gcmhub.accounts import permissions as roles
 from gcmhub.api.auth import token_auth
 from gcmhub.api.errors import ApiValidationError
 from gcmhub.api.schemas.common import (
@@ -36,6 +33,7 @@ from gcmhub.api.schemas.workplan import (
     WorkPlanOut,
 )
 from gcmhub.taxonomy.models import Objective, Organisation
+from gcmhub.workplan.actions import do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.filters import period_bounds
 from gcmhub.workplan.models import (
     Activity,
@@ -46,7 +44,7 @@ from gcmhub.workplan.models import (
     StatusUpdate,
     WorkPlan,
 )
-from gcmhub.workplan.permissions import can_add_note, can_post_status, organisations_for_note
+from gcmhub.workplan.permissions import can_add_note, can_post_status, note_organisations, status_organisation
 
 router = Router(tags=["Work plan"])
 
@@ -208,7 +206,7 @@ def list_priorities(request: HttpRequest, slug: str, page: Query[Pagination]):
     return result
 
 
-@router.get("/priorities/{id}", response={200: PriorityOut, 404: Error}, summary="One priority")
+@router.get("/priorities/{int:id}", response={200: PriorityOut, 404: Error}, summary="One priority")
 def get_priority(request: HttpRequest, id: int):
     return priority_out(request, get_object_or_404(_priorities(), pk=id), _AllObjectives())
 
@@ -282,7 +280,7 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
     return result
 
 
-@router.get("/activities/{id}", response={200: ActivityDetailOut, 404: Error}, summary="One activity and its history")
+@router.get("/activities/{int:id}", response={200: ActivityDetailOut, 404: Error}, summary="One activity and its history")
 def get_activity_detail(request: HttpRequest, id: int):
     activity = get_activity(id)
     data = activity_out(request, activity, _AllObjectives())
@@ -291,7 +289,7 @@ def get_activity_detail(request: HttpRequest, id: int):
 
 
 @router.get(
-    "/activities/{id}/updates", response={200: StatusUpdateList, 404: Error}, summary="Status history of an activity"
+    "/activities/{int:id}/updates", response={200: StatusUpdateList, 404: Error}, summary="Status history of an activity"
 )
 def list_updates(request: HttpRequest, id: int, page: Query[Pagination]):
     activity = get_object_or_404(Activity, pk=id)
@@ -300,21 +298,13 @@ def list_updates(request: HttpRequest, id: int, page: Query[Pagination]):
     return result
 
 
-def _clean_links(links: list[str]) -> str:
-    """The links as the actions store them (one per line); 400 on a malformed address."""
-    validate = URLValidator(schemes=["http", "https"])
-    cleaned = []
-    for link in links:
-        try:
-            validate(link.strip())
-        except DjangoValidationError:
-            raise ApiValidationError({"evidence_links": [gettext("Enter a valid URL.")]}) from None
-        cleaned.append(link.strip())
-    return "\n".join(cleaned)
+def _links_text(links: list[str]) -> str:
+    """The links as the actions take them, one per line (the actions validate each address)."""
+    return "\n".join(links)
 
 
 @router.post(
-    "/activities/{id}/updates",
+    "/activities/{int:id}/updates",
     auth=token_auth,
     response=WRITE_RESPONSES,
     summary="Post a status update (leads and the Secretariat)",
@@ -324,22 +314,21 @@ def post_status_update(request: HttpRequest, id: int, payload: StatusUpdateIn):
     activity = get_activity(id)
     if not can_post_status(user, activity):
         raise PermissionDenied
-    from gcmhub.workplan.actions import do_post_status_update
-
     update = do_post_status_update(
         activity=activity,
         author=user,
-        status=payload.status,
+        status=payload.status.value,
         percent_complete=payload.percent_complete,
         narrative=payload.narrative,
-        evidence_links=_clean_links(payload.evidence_links),
+        evidence_links=_links_text(payload.evidence_links),
+        organisation=status_organisation(user, activity),
     )
     update = _updates(activity).get(pk=update.pk)
     return HttpStatus(201, update_out(request, update))
 
 
 @router.post(
-    "/activities/{id}/notes",
+    "/activities/{int:id}/notes",
     auth=token_auth,
     response=WRITE_RESPONSES,
     summary="Add a note on your organisation's contribution (participants and leads)",
@@ -349,24 +338,24 @@ def post_note(request: HttpRequest, id: int, payload: ContributionNoteIn):
     activity = get_activity(id)
     if not can_add_note(user, activity):
         raise PermissionDenied
-    allowed = organisations_for_note(user, activity)
+    # As on the page: the note speaks for one of the user's organisations on this activity (any of
+    # the activity's for the Secretariat); with a single one, it is the default.
+    allowed = {org.slug: org for org in note_organisations(user, activity)}
     organisation = None
     if payload.organisation:
-        organisation = Organisation.objects.filter(slug=payload.organisation).first()
-        if organisation is None or (organisation not in allowed and not roles.is_secretariat(user)):
-            raise ApiValidationError(
-                {"organisation": [gettext("Select a valid choice. That choice is not one of the available choices.")]}
-            )
+        organisation = allowed.get(payload.organisation)
+        if organisation is None:
+            raise ApiValidationError({"organisation": [gettext("Choose one of your organisations.")]})
     elif len(allowed) == 1:
-        organisation = allowed[0]
-    from gcmhub.workplan.actions import do_add_contribution_note
-
+        organisation = next(iter(allowed.values()))
+    elif allowed:
+        raise ApiValidationError({"organisation": [gettext("This field is required.")]})
     update = do_add_contribution_note(
         activity=activity,
         author=user,
         narrative=payload.narrative,
         organisation=organisation,
-        evidence_links=_clean_links(payload.evidence_links),
+        evidence_links=_links_text(payload.evidence_links),
     )
     update = _updates(activity).get(pk=update.pk)
     return HttpStatus(201, update_out(request, update))
