@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -188,7 +188,7 @@ def api_tokens(request):
         if form.is_valid():
             created = actions.do_create_api_token(user=request.user, name=form.cleaned_data["name"])
             form = forms.APITokenForm()
-    tokens = APIToken.objects.filter(user=request.user).order_by("revoked_at", "-created")
+    tokens = APIToken.objects.filter(user=request.user).order_by(F("revoked_at").asc(nulls_first=True), "-created")
     context = {"form": form, "tokens": tokens, "created": created}
     return render(request, "accounts/api_tokens.html", context, status=400 if form.is_bound else 200)
 
