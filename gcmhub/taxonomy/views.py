@@ -4,6 +4,7 @@ countries and organisations, each with what the platform links to it."""
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from gcmhub.lib.i18n import active_language
 from gcmhub.taxonomy.forms import CountryFilterForm, OrganisationFilterForm
@@ -37,10 +38,12 @@ def linked_priorities(priorities):
     )
 
 
+@require_safe
 def objective_list(request):
     return render(request, "taxonomy/objective_list.html", {"objectives": Objective.objects.all()})
 
 
+@require_safe
 def objective_detail(request, number):
     objective = get_object_or_404(Objective, number=number)
     priorities = linked_priorities(Priority.objects.filter(Q(objectives=objective) | Q(all_objectives=True)))
@@ -52,21 +55,25 @@ def objective_detail(request, number):
     return render(request, "taxonomy/objective_detail.html", context)
 
 
+@require_safe
 def principle_list(request):
     return render(request, "taxonomy/principle_list.html", {"principles": GuidingPrinciple.objects.all()})
 
 
+@require_safe
 def principle_detail(request, code):
     principle = get_object_or_404(GuidingPrinciple, code=code.lower())
     # Nothing links to guiding principles yet; resources, practices and pledges will.
     return render(request, "taxonomy/principle_detail.html", {"principle": principle, "linked_count": 0})
 
 
+@require_safe
 def thematic_area_list(request):
     areas = ThematicArea.objects.prefetch_related("objectives").annotate(priority_count=Count("priorities"))
     return render(request, "taxonomy/thematic_area_list.html", {"thematic_areas": areas})
 
 
+@require_safe
 def thematic_area_detail(request, number):
     area = get_object_or_404(ThematicArea, number=number)
     context = {
@@ -91,6 +98,7 @@ def _group_countries(countries):
     return groups
 
 
+@require_safe
 def country_list(request):
     regions = _by_name(Region.objects.filter(parent__isnull=True))
     form = CountryFilterForm(request.GET or None, regions=regions)
@@ -109,6 +117,7 @@ def country_list(request):
     return render(request, "taxonomy/country_list.html", context)
 
 
+@require_safe
 def country_detail(request, iso3):
     if iso3 != iso3.lower():
         return redirect("taxonomy:country", iso3.lower(), permanent=True)
@@ -117,6 +126,7 @@ def country_detail(request, iso3):
     return render(request, "taxonomy/country_detail.html", {"country": country, "linked_count": 0})
 
 
+@require_safe
 def organisation_list(request):
     form = OrganisationFilterForm(request.GET or None)
     organisations = Organisation.objects.by_name(active_language())
@@ -137,6 +147,7 @@ def _by_role(involvements):
     return [(role, label, grouped[role]) for role, label in Involvement.choices if grouped[role]]
 
 
+@require_safe
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.prefetch_related("aliases"), slug=slug)
     priority_involvements = (
