@@ -1,11 +1,13 @@
 """GCM reference data: objectives, guiding principles, thematic areas, countries, organisations."""
 
+from typing import Annotated
+
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router
 
-from gcmhub.api.schemas.common import Error, Pagination, paginate, translations
+from gcmhub.api.schemas.common import Error, Pagination, enum_schema, paginate, translations
 from gcmhub.api.schemas.taxonomy import (
     CountryList,
     CountryOut,
@@ -162,7 +164,7 @@ def get_country(request: HttpRequest, iso3: str):
 
 
 class OrganisationFilters(Pagination):
-    kind: Organisation.Kind | None = Field(None, description="Kind of organisation.")
+    kind: Annotated[Organisation.Kind, enum_schema(Organisation.Kind, "OrganisationKind")] | None = Field(None, description="Kind of organisation.")
     q: str | None = Field(
         None, max_length=100, description="Part of a name, acronym or alias in any language (OIM finds IOM)."
     )

@@ -24,8 +24,10 @@ from gcmhub.api.schemas.workplan import (
     ActivityDetailOut,
     ActivityList,
     ContributionNoteIn,
+    PriorityKindChoice,
     PriorityList,
     PriorityOut,
+    StatusChoice,
     StatusUpdateIn,
     StatusUpdateList,
     StatusUpdateOut,
@@ -40,7 +42,6 @@ from gcmhub.workplan.models import (
     Involvement,
     Priority,
     PriorityOrganisation,
-    Status,
     StatusUpdate,
     WorkPlan,
 )
@@ -221,8 +222,8 @@ class ActivityFilters(Pagination):
     )
     participant: str | None = Field(None, description="Participating organisation, as for `lead`.")
     objective: int | None = Field(None, ge=1, description="Number of a GCM objective.")
-    kind: Priority.Kind | None = Field(None, description="Kind of priority.")
-    status: Status | None = Field(None, description="Latest status.")
+    kind: PriorityKindChoice | None = Field(None, description="Kind of priority.")
+    status: StatusChoice | None = Field(None, description="Latest status.")
     overdue: bool | None = Field(None, description="Only overdue activities (true) or only the others (false).")
     period: str | None = Field(None, description="Activities with a period in a year (2021) or quarter (2021-Q2).")
     q: str | None = Field(None, max_length=200, description="Part of the text in any language.")

@@ -1,6 +1,9 @@
 """Schemas shared by every context: translated labels, organisation references, pages, errors."""
 
+
+from django.db.models import TextChoices
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 from gcmhub.lib.i18n import LANGUAGE_CODES
 
@@ -47,3 +50,10 @@ class Error(Schema):
 class ValidationErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]]
+
+
+
+def enum_schema(choices: type[TextChoices], title: str) -> WithJsonSchema:
+    """Document a TextChoices inline: Django's enums share class names (two `Kind`s), which would
+    collide as OpenAPI components."""
+    return WithJsonSchema({"type": "string", "enum": list(choices.values), "title": title})

@@ -1,13 +1,17 @@
 import datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, StrictInt, StrictStr
 
-from gcmhub.api.schemas.common import OrganisationRef, Translations
-from gcmhub.workplan.models import Status
+from gcmhub.api.schemas.common import OrganisationRef, Translations, enum_schema
+from gcmhub.workplan.models import Priority, Status
 
 MAX_NARRATIVE = 10_000
 MAX_LINKS = 20
+
+StatusChoice = Annotated[Status, enum_schema(Status, "Status")]
+PriorityKindChoice = Annotated[Priority.Kind, enum_schema(Priority.Kind, "PriorityKind")]
 
 
 class WorkPlanOut(Schema):
@@ -126,7 +130,7 @@ class ActivityDetailOut(ActivityOut):
 class StatusUpdateIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    status: Status
+    status: StatusChoice
     percent_complete: StrictInt | None = Field(None, ge=0, le=100)
     narrative: StrictStr = Field("", max_length=MAX_NARRATIVE)
     evidence_links: list[StrictStr] = Field(default_factory=list, max_length=MAX_LINKS)

@@ -1,5 +1,6 @@
 import json
 
+from django.test import Client
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from wagtail.models import APIToken
@@ -34,6 +35,14 @@ class PostStatusUpdateTestCase(WriteTestCase):
         response = self.post(self.url(self.a1), {"status": "on_track"})
         self.assertEqual(response.status_code, 401)
         self.assertFalse(StatusUpdate.objects.exists())
+
+    def test_it_needs_no_csrf_token(self):
+        client = Client(enforce_csrf_checks=True)
+        response = client.post(
+            f"{API}{self.url(self.a1)}", {"status": "at_risk"}, content_type="application/json",
+            headers={"Authorization": f"Bearer {self.token_for(self.ines)}"},
+        )
+        self.assertEqual(response.status_code, 201, response.content)
 
     def test_it_answers_401_for_a_bad_token(self):
         response = self.post(self.url(self.a1), {"status": "on_track"}, token="wagtail_notarealtoken")
