@@ -2,14 +2,17 @@
 action and dashboard. Every page reads in a fixed number of queries, whatever the plan's size."""
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When, prefetch_related_objects
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -21,6 +24,7 @@ from gcmhub.workplan.models import (
     CLOSED_STATUSES,
     Activity,
     ActivityOrganisation,
+    ActivityPeriod,
     Involvement,
     Priority,
     PriorityOrganisation,
@@ -63,28 +67,138 @@ def _no_plan(request):
 
 
 def _priority_involvements():
-    return Prefetch("involvements", queryset=PriorityOrganisation.objects.select_related("organisation"))
+    # An explicit order: the default ("priority", ...) follows Priority's and WorkPlan's orderings
+    # through two joins, which costs more to compile than to run.
+    return Prefetch(
+        "involvements",
+        queryset=PriorityOrganisation.objects.select_related("organisation").order_by("role", "order", "pk"),
+    )
+
+
+def _rows_queryset(qs):
+    """What a row shows, like `for_list()` but with periods and involvements as plain lists
+    (`period_list`, `involvement_list`): Django clones a queryset per instance for each plain
+    prefetch, which on a 120-row page costs more than the queries. Finish with `_finish_rows`."""
+    return qs.select_related("priority", "priority__workplan", "priority__thematic_area").prefetch_related(
+        Prefetch("periods", queryset=ActivityPeriod.objects.order_by("order", "pk"), to_attr="period_list"),
+        Prefetch(
+            "involvements",
+            queryset=ActivityOrganisation.objects.select_related("organisation").order_by("role", "order", "pk"),
+            to_attr="involvement_list",
+        ),
+    )
+
+
+def _finish_rows(activities) -> list[Activity]:
+    """Share one Priority instance per priority and load its organisations once (one query)."""
+    activities = list(activities)
+    priorities: dict = {}
+    for activity in activities:
+        activity.priority = priorities.setdefault(activity.priority_id, activity.priority)
+    prefetch_related_objects(list(priorities.values()), _priority_involvements())
+    return activities
+
+
+def _leads(activity) -> tuple[list, bool]:
+    """The activity's lead organisations, and whether they come from its priority."""
+    own = [i.organisation for i in activity.involvement_list if i.role == Involvement.LEAD]
+    if own:
+        return own, False
+    inherited = [i.organisation for i in activity.priority.involvements.all() if i.role == Involvement.LEAD]
+    return inherited, bool(inherited)
 
 
 @dataclass
 class ActivityRow:
-    """What a list row shows; built from a `for_list()` activity without further queries."""
+    """What a list row shows, with its repeated bits already rendered (templates are slow at
+    per-row loops: a 120-row calendar would spend most of its time in them)."""
 
     activity: Activity
     periods: list
     leads: list
     leads_inherited: bool
     overdue: bool
-    cells: list = field(default_factory=list)
+    status_label: str = ""
+    badge: str = ""
+    leads_html: str = ""
+    periods_html: str = ""
+    cells_html: str = ""
 
 
-def _row(activity: Activity, today) -> ActivityRow:
-    own_lead = any(i.role == Involvement.LEAD for i in activity.involvements.all())
-    leads = activity.leads
-    return ActivityRow(
-        activity=activity, periods=describe_periods(activity.periods.all()), leads=leads,
-        leads_inherited=bool(leads) and not own_lead, overdue=activity.is_overdue(today),
-    )
+class RowRenderer:
+    """Builds ActivityRows from `for_list()` activities without queries; translations and
+    organisation URLs are looked up once per request."""
+
+    def __init__(self, today):
+        self.today = today
+        self.status_labels = {value: str(label) for value, label in Status.choices}
+        self.overdue_text = gettext("Overdue")
+        self.inferred_text = gettext("year inferred")
+        self.ongoing_text = gettext("Ongoing")
+        self.no_dates_text = gettext("No dates")
+        self.none_named_text = gettext("None named")
+        self._org_urls: dict = {}
+
+    def org_url(self, org) -> str:
+        if org.pk not in self._org_urls:
+            self._org_urls[org.pk] = org.get_absolute_url()
+        return self._org_urls[org.pk]
+
+    def row(self, activity: Activity) -> ActivityRow:
+        """`activity` comes from `_rows_queryset` + `_finish_rows`."""
+        leads, inherited = _leads(activity)
+        overdue = activity.is_overdue(self.today)
+        periods = describe_periods(activity.period_list)
+        status_label = self.status_labels.get(activity.status, activity.status)
+        if activity.percent_complete is not None:
+            status_label = gettext("%(status)s · %(percent)s%%") % {
+                "status": status_label, "percent": activity.percent_complete}
+        badge = format_html('<span class="status status--{}">{}</span>', activity.status, status_label)
+        if overdue:
+            badge += format_html(' <span class="badge badge--overdue">{}</span>', self.overdue_text)
+        if leads:
+            leads_html = format_html_join(", ", '<a href="{}" title="{}">{}</a>',
+                                          ((self.org_url(o), o.name, o.label) for o in leads))
+        else:
+            leads_html = format_html('<span class="muted">{}</span>', self.none_named_text)
+        if periods:
+            periods_html = format_html('<ul class="periods">{}</ul>', format_html_join("", "<li>{}{}{}</li>", (
+                (p["text"], format_html(" ({})", p["note"]) if p["note"] else "",
+                 format_html(' <span class="badge badge--warn">{}</span>', self.inferred_text) if p["inferred"] else "")
+                for p in periods)))
+        elif activity.ongoing:
+            periods_html = self.ongoing_text
+        else:
+            periods_html = format_html('<span class="muted">{}</span>', self.no_dates_text)
+        return ActivityRow(
+            activity=activity, periods=periods, leads=leads, leads_inherited=inherited,
+            overdue=overdue, status_label=status_label, badge=badge, leads_html=leads_html,
+            periods_html=periods_html,
+        )
+
+    def timeline_cells(self, activity: Activity, quarters: list, current) -> str:
+        """The calendar's quarter cells for one activity, as HTML."""
+        covered = coverage(activity.period_list, quarters)
+        cells = []
+        for quarter in quarters:
+            now = " q--now" if quarter == current else ""
+            state = covered.get(quarter)
+            if state == "scheduled":
+                cells.append(f'<td class="q q--on{now}"><span class="visually-hidden">{self.scheduled_text}</span></td>')
+            elif state == "inferred":
+                cells.append(f'<td class="q q--inferred{now}"><span class="visually-hidden">{self.inferred_cell_text}'
+                             "</span></td>")
+            else:
+                cells.append(f'<td class="q{now}"></td>')
+        return mark_safe("".join(cells))  # fixed markup; the only text is escaped above
+
+    @cached_property
+    def scheduled_text(self) -> str:
+        return escape(gettext("scheduled"))
+
+    @cached_property
+    def inferred_cell_text(self) -> str:
+        return escape(gettext("scheduled (year inferred)"))
 
 
 def _plan_links(plan: WorkPlan, query: str = "") -> dict:
@@ -218,8 +332,8 @@ def priority_detail(request, plan, priority):
         workplan__slug=plan, slug=priority,
     )
     today = timezone.localdate()
-    activities = priority.activities.for_list()
-    rows = [_row(a, today) for a in activities]
+    renderer = RowRenderer(today)
+    rows = [renderer.row(a) for a in _finish_rows(_rows_queryset(priority.activities.all()))]
     involvements = list(priority.involvements.all())
     return render(request, "workplan/priority_detail.html", {
         "plan": priority.workplan,
@@ -272,6 +386,20 @@ def _chips(request, form: ActivityFilterForm) -> list[dict]:
     return chips
 
 
+def _filter_fields(form: ActivityFilterForm) -> list[dict]:
+    """The filter form's fields with their options worked out here: Django's widget templates
+    render each <option> through a template, which costs more than the rest of the page."""
+    items = []
+    for bound in form:
+        value = bound.data if form.is_bound else bound.initial
+        item = {"field": bound, "checkbox": bound.name == "overdue", "options": None, "value": value or ""}
+        if hasattr(bound.field, "choices"):
+            current = "" if value is None else str(value)
+            item["options"] = [(str(v), label, str(v) == current) for v, label in bound.field.choices]
+        items.append(item)
+    return items
+
+
 def _plan_activities(plan):
     return Activity.objects.filter(priority__workplan=plan)
 
@@ -285,16 +413,18 @@ def activity_list(request, plan):
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "number"
     if sort == "status":
         qs = qs.annotate(status_rank=STATUS_RANK)
-    qs = qs.order_by(*SORTS[sort][1]).for_list()
+    qs = _rows_queryset(qs.order_by(*SORTS[sort][1]))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    renderer = RowRenderer(today)
     query = _filter_query(request)
     return render(request, "workplan/activity_list.html", {
         "plan": plan,
         "form": form,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "rows": [_row(a, today) for a in page.object_list],
+        "rows": [renderer.row(a) for a in _finish_rows(page.object_list)],
         "chips": _chips(request, form),
+        "filter_fields": _filter_fields(form),
         "sort": sort,
         "sorts": [(key, label) for key, (label, _order) in SORTS.items()],
         "filter_query": query,
@@ -308,13 +438,14 @@ def calendar(request, plan):
     today = timezone.localdate()
     current = Quarter.of(today)
     form = ActivityFilterForm(request.GET or None, workplan=plan)
-    activities = list(form.filter(_plan_activities(plan), today=today).for_list())
+    activities = _finish_rows(_rows_queryset(form.filter(_plan_activities(plan), today=today)))
     quarters = quarters_between(plan.period_start, plan.period_end)
+    renderer = RowRenderer(today)
+    rows = {}
     groups: dict = {}
     for activity in activities:
-        row = _row(activity, today)
-        covered = coverage(activity.periods.all(), quarters)
-        row.cells = [(q, covered.get(q, ""), q == current) for q in quarters]
+        row = rows[activity.pk] = renderer.row(activity)
+        row.cells_html = renderer.timeline_cells(activity, quarters, current)
         groups.setdefault(activity.priority_id, (activity.priority, []))[1].append(row)
     due_now = sorted(
         (a for a in activities
@@ -327,13 +458,14 @@ def calendar(request, plan):
         "plan": plan,
         "form": form,
         "chips": _chips(request, form),
+        "filter_fields": _filter_fields(form),
         "quarters": [(q, q == current) for q in quarters],
         "current_quarter": current,
         "current_in_plan": current in quarters,
         "groups": list(groups.values()),
         "count": len(activities),
-        "due_now": [_row(a, today) for a in due_now],
-        "overdue": [_row(a, today) for a in overdue],
+        "due_now": [rows[a.pk] for a in due_now],
+        "overdue": [rows[a.pk] for a in overdue],
         "today": today,
         "filter_query": query,
         "links": _plan_links(plan, query),
@@ -345,16 +477,14 @@ def dashboard(request, plan):
     plan = _get_plan(plan)
     today = timezone.localdate()
     priorities = list(plan.priorities.all())
-    activities = list(
-        _plan_activities(plan)
-        .select_related("priority__thematic_area")
-        .prefetch_related(
-            Prefetch("involvements", queryset=ActivityOrganisation.objects.select_related("organisation")),
-            Prefetch("priority__involvements", queryset=PriorityOrganisation.objects.select_related("organisation")),
+    activities = _finish_rows(
+        _plan_activities(plan).select_related("priority__thematic_area").prefetch_related(
+            Prefetch("involvements", queryset=ActivityOrganisation.objects.select_related("organisation").order_by(
+                "role", "order", "pk"), to_attr="involvement_list")
         )
     )
-    for activity in activities:
-        activity.priority.workplan = plan
+    for priority in {a.priority_id: a.priority for a in activities}.values():
+        priority.workplan = plan
     summary = charts.status_summary(activities, today)
     return render(request, "workplan/dashboard.html", {
         "plan": plan,
@@ -366,7 +496,7 @@ def dashboard(request, plan):
         "stacked": [
             charts.status_by_priority(priorities, activities),
             charts.status_by_thematic_area(activities),
-            charts.status_by_lead(activities),
+            charts.status_by_lead(activities, leads_of=lambda a: _leads(a)[0]),
         ],
         "deadlines": charts.deadlines_by_quarter(
             activities, quarters_between(plan.period_start, plan.period_end), today
