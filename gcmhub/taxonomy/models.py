@@ -73,7 +73,9 @@ class ThematicArea(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=300)
     name_fr = models.CharField(_("name (French)"), max_length=300)
     name_es = models.CharField(_("name (Spanish)"), max_length=300)
-    objectives = models.ManyToManyField(Objective, blank=True, related_name="thematic_areas", verbose_name=_("objectives"))
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="thematic_areas", verbose_name=_("objectives")
+    )
 
     name = TranslatedField("name")
     source_language = "en"
