@@ -5,6 +5,7 @@ cannot sign in until its owner follows the link sent by e-mail, which sets both 
 can therefore rely on `is_active` (see `permissions.is_stakeholder`) and never see unverified users.
 """
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -58,6 +59,7 @@ def do_sign_up(*, email, password, full_name, preferred_language) -> User | None
             transaction.on_commit(lambda: tasks.send_verification_email.enqueue(user.pk))
             return user
     if existing is not None:
+        make_password(password)  # hash anyway, so the response time does not tell either
         _notify_existing_account(existing)
     return None
 

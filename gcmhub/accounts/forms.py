@@ -38,6 +38,7 @@ class SignupForm(forms.Form):
             "I accept the terms of use, and I agree that my name and organisation may be shown with "
             "my contributions."
         ),
+        error_messages={"required": _("To create an account, accept the terms of use.")},
     )
 
     def __init__(self, *args, **kwargs):
