@@ -10,13 +10,16 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from gcmhub.lib.i18n import language_of
 from gcmhub.workplan import charts
 from gcmhub.workplan.calendar import Quarter, coverage, describe_periods, quarters_between
 from gcmhub.workplan.filters import ActivityFilterForm, period_bounds
@@ -144,11 +147,12 @@ class RowRenderer:
             self._org_urls[org.pk] = org.get_absolute_url()
         return self._org_urls[org.pk]
 
-    def row(self, activity: Activity) -> ActivityRow:
-        """`activity` comes from `_rows_queryset` + `_finish_rows`."""
+    def row(self, activity: Activity, with_periods: bool = True) -> ActivityRow:
+        """`activity` comes from `_rows_queryset` + `_finish_rows`. Without `with_periods`,
+        `periods` and `periods_html` stay empty (the calendar draws periods as cells)."""
         leads, inherited = _leads(activity)
         overdue = activity.is_overdue(self.today)
-        periods = describe_periods(activity.period_list)
+        periods = describe_periods(activity.period_list) if with_periods else []
         status_label = self.status_labels.get(activity.status, activity.status)
         if activity.percent_complete is not None:
             status_label = gettext("%(status)s · %(percent)s%%") % {
@@ -161,7 +165,9 @@ class RowRenderer:
                                           ((self.org_url(o), o.name, o.label) for o in leads))
         else:
             leads_html = format_html('<span class="muted">{}</span>', self.none_named_text)
-        if periods:
+        if not with_periods:
+            periods_html = ""
+        elif periods:
             periods_html = format_html('<ul class="periods">{}</ul>', format_html_join("", "<li>{}{}{}</li>", (
                 (p["text"], format_html(" ({})", p["note"]) if p["note"] else "",
                  format_html(' <span class="badge badge--warn">{}</span>', self.inferred_text) if p["inferred"] else "")
@@ -175,6 +181,40 @@ class RowRenderer:
             overdue=overdue, status_label=status_label, badge=badge, leads_html=leads_html,
             periods_html=periods_html,
         )
+
+    def timeline_row(self, row: ActivityRow, quarters: list, current) -> str:
+        """The calendar's table row for one activity (header cell, then one cell per quarter)."""
+        activity = row.activity
+        extras = ""
+        if activity.ongoing:
+            extras += format_html(' <span class="badge">{}</span>', self.ongoing_badge_text)
+        if not activity.period_list:
+            extras += format_html(' <span class="muted">{}</span>', self.no_dates_cell_text)
+        head = format_html(
+            '<th scope="row"><a href="{}">{}</a> {}{}<span class="timeline__text" lang="{}">{}</span></th>',
+            activity.get_absolute_url(), activity.label, row.badge, extras, language_of(activity, "text"),
+            Truncator(activity.text).chars(80),
+        )
+        return head + self.timeline_cells(activity, quarters, current)
+
+    def short_item(self, row: ActivityRow) -> str:
+        """One entry of the calendar's "due this quarter" and "overdue" lists."""
+        activity = row.activity
+        due = gettext("due %(date)s") % {"date": date_format(activity.due_date, "j M Y")}
+        leads = format_html(" · {}", row.leads_html) if row.leads else ""
+        return format_html(
+            '<li><a href="{}">{} – {}</a> {} <span class="meta">{}{}</span><br><span lang="{}">{}</span></li>',
+            activity.get_absolute_url(), activity.priority.heading, activity.label, row.badge, due, leads,
+            language_of(activity, "text"), Truncator(activity.text).chars(160),
+        )
+
+    @cached_property
+    def ongoing_badge_text(self) -> str:
+        return gettext("ongoing")
+
+    @cached_property
+    def no_dates_cell_text(self) -> str:
+        return gettext("no dates")
 
     def timeline_cells(self, activity: Activity, quarters: list, current) -> str:
         """The calendar's quarter cells for one activity, as HTML."""
@@ -444,8 +484,8 @@ def calendar(request, plan):
     rows = {}
     groups: dict = {}
     for activity in activities:
-        row = rows[activity.pk] = renderer.row(activity)
-        row.cells_html = renderer.timeline_cells(activity, quarters, current)
+        row = rows[activity.pk] = renderer.row(activity, with_periods=False)
+        row.cells_html = renderer.timeline_row(row, quarters, current)
         groups.setdefault(activity.priority_id, (activity.priority, []))[1].append(row)
     due_now = sorted(
         (a for a in activities
@@ -466,6 +506,8 @@ def calendar(request, plan):
         "count": len(activities),
         "due_now": [rows[a.pk] for a in due_now],
         "overdue": [rows[a.pk] for a in overdue],
+        "due_now_html": format_html_join("", "{}", ((renderer.short_item(rows[a.pk]),) for a in due_now)),
+        "overdue_html": format_html_join("", "{}", ((renderer.short_item(rows[a.pk]),) for a in overdue)),
         "today": today,
         "filter_query": query,
         "links": _plan_links(plan, query),
