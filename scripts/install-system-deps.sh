@@ -6,6 +6,7 @@ set -euo pipefail
 mode="${1:-test}"
 need=()
 [ "$mode" = "test" ] && { command -v chromium >/dev/null 2>&1 || need+=(chromium); }
+[ "$mode" = "test" ] && { command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils); }
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)

@@ -79,9 +79,36 @@ def assert_accessible(page, context: str = ""):
         pytest.fail(f"axe-core violations on {context or page.url}:\n{json.dumps(summary, indent=2)}")
 
 
-def login(page, email, password):
-    page.goto("/en/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+def login(page, email, password, lang="en"):
+    page.goto(f"/{lang}/accounts/login/")
+    page.locator("input[name=username], input[name=email]").first.fill(email)
+    page.locator("input[type=password]").first.fill(password)
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
+
+
+SEED = Path(__file__).resolve().parents[2] / "gcmhub" / "workplan" / "data" / "workplan-2021-2022-fr.txt"
+PASSWORD = "journey-password-2021"
+
+
+@pytest.fixture
+def seeded_plan(transactional_db):
+    """Reference data and the seed work plan, as `make demo` loads them."""
+    from gcmhub.taxonomy.reference import load_reference_data
+    from gcmhub.workplan.importer import do_import_workplan, parse_document
+
+    load_reference_data()
+    data = SEED.read_bytes()
+    plan = do_import_workplan(parse_document(data, SEED.name), filename=SEED.name, data=data).plan
+    plan.is_current = True
+    plan.save(update_fields=["is_current"])
+    return plan
+
+
+def make_account(email, *, kind=None, organisation=None, country=None, language="en"):
+    from gcmhub.accounts.actions import do_create_user, do_grant_role
+
+    user = do_create_user(email=email, password=PASSWORD, full_name=email.split("@")[0].title(), preferred_language=language)
+    if kind:
+        do_grant_role(user=user, kind=kind, granted_by=None, organisation=organisation, country=country)
+    return user

@@ -70,8 +70,8 @@ class Command(BaseCommand):
 
         data = SEED.read_bytes()
         parsed = parse_document(data, SEED.name)
-        result = do_import_workplan(parsed, filename=SEED.name, data=data, create_unknown=True)
-        workplan = result.workplan
+        result = do_import_workplan(parsed, filename=SEED.name, data=data)
+        workplan = result.plan
         if not workplan.is_current:
             workplan.is_current = True
             workplan.save(update_fields=["is_current"])
