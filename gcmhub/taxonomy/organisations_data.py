@@ -25,36 +25,47 @@ def read_organisations(path: Path = DATA_FILE) -> list[dict]:
 def load_organisations(path: Path = DATA_FILE) -> int:
     """Create or update every organisation of the file (matched by slug) and its aliases.
 
-    Idempotent. An alias already pointing at another organisation is moved to the one the file
-    names, since the file is the reference. Returns the number of organisations in the file."""
+    Idempotent, and written in bulk (a handful of queries). Every name and acronym becomes an
+    alias, as `Organisation.sync_aliases()` would make it; an alias already pointing at another
+    organisation is moved to the one the file names, since the file is the reference. Returns
+    the number of organisations in the file."""
     entries = read_organisations(path)
     existing = {org.slug: org for org in Organisation.objects.filter(slug__in=[e["slug"] for e in entries])}
-    aliases = {a.normalized: a for a in OrganisationAlias.objects.all()}
+    new, changed_orgs, changed_fields = [], [], set()
+    orgs = []
     for entry in entries:
         values = {field: entry.get(field, "") for field in FIELDS}
         values["is_network_member"] = bool(entry.get("is_network_member", False))
         org = existing.get(entry["slug"])
         if org is None:
-            org = Organisation.objects.create(slug=entry["slug"], **values)
+            org = Organisation(slug=entry["slug"], **values)
+            new.append(org)
         else:
             changed = [field for field, value in values.items() if getattr(org, field) != value]
+            for field in changed:
+                setattr(org, field, values[field])
             if changed:
-                for field in changed:
-                    setattr(org, field, values[field])
-                org.save(update_fields=changed)
-        for alias in [*org.all_names(), *entry.get("aliases", [])]:
-            _upsert_alias(aliases, org, alias)
-        org.sync_aliases()
+                changed_orgs.append(org)
+                changed_fields.update(changed)
+        orgs.append((org, entry))
+    Organisation.objects.bulk_create(new)
+    if changed_orgs:
+        Organisation.objects.bulk_update(changed_orgs, sorted(changed_fields))
+
+    aliases = {a.normalized: a for a in OrganisationAlias.objects.all()}
+    create, move = [], []
+    for org, entry in orgs:
+        for alias in [*sorted(org.all_names()), *entry.get("aliases", [])]:
+            normalized = normalize_name(alias)
+            if not normalized:
+                continue
+            row = aliases.get(normalized)
+            if row is None:
+                row = aliases[normalized] = OrganisationAlias(organisation=org, alias=alias, normalized=normalized)
+                create.append(row)
+            elif row.organisation_id != org.pk:
+                row.organisation = org
+                move.append(row)
+    OrganisationAlias.objects.bulk_create(create)
+    OrganisationAlias.objects.bulk_update(move, ["organisation"])
     return len(entries)
-
-
-def _upsert_alias(aliases: dict, org: Organisation, alias: str) -> None:
-    normalized = normalize_name(alias)
-    if not normalized:
-        return
-    row = aliases.get(normalized)
-    if row is None:
-        aliases[normalized] = OrganisationAlias.objects.create(organisation=org, alias=alias)
-    elif row.organisation_id != org.pk:
-        row.organisation = org
-        row.save(update_fields=["organisation"])

@@ -853,6 +853,11 @@ def apply_deadline(activity: Activity, text: str, parsed: ParsedDeadline | None)
 DEADLINE_FIELDS = ["deadline_text", "deadline_state", "ongoing", "start_date", "due_date"]
 
 
+PRIORITY_FIELDS = ["kind", "code", "order", "title_en", "title_fr", "title_es", "thematic_area", "all_objectives",
+                   "cross_cutting", "objectives_text"]
+ACTIVITY_FIELDS = ["number", "order", "text_en", "text_fr", "text_es", *DEADLINE_FIELDS]
+
+
 def do_import_workplan(
     parsed: ParsedPlan, *, mapping: dict | None = None, user=None, filename: str = "", data: bytes = b""
 ) -> ImportResult:
@@ -860,123 +865,32 @@ def do_import_workplan(
     activities, periods and organisations. Status updates of existing activities are kept.
 
     Raises UnknownOrganisationsError when an unknown organisation is not in `mapping`
-    (name -> organisation pk or "new"). Everything happens in one transaction."""
+    (name -> organisation pk or "new"). Everything happens in one transaction. Rows are written
+    in bulk (a fixed number of queries per plan), so no per-row save signals run."""
     mapping = mapping or {}
     language = parsed.source_language
     with transaction.atomic():
         resolution = resolve(parsed)
         orgs = _apply_mapping(resolution, mapping, language)
-        objectives = {o.number: o for o in Objective.objects.all()}
-        areas = {a.number: a for a in ThematicArea.objects.all()}
-
-        plan = WorkPlan.objects.select_for_update().filter(slug=parsed.slug).first()
-        created = plan is None
-        if created:
-            plan = WorkPlan(slug=parsed.slug, source_language=language)
-        for lang, title in (parsed.titles or {language: parsed.title}).items():
-            if created or lang == language or not getattr(plan, f"title_{lang}"):
-                setattr(plan, f"title_{lang}", title[:300])
-        plan.period_start, plan.period_end = parsed.period_start, parsed.period_end
-        plan.as_of = parsed.as_of
-        if data:
-            plan.source_sha256 = hashlib.sha256(data).hexdigest()
-        if created and not WorkPlan.objects.filter(is_current=True).exists():
-            plan.is_current = True
-        plan.save()
-        if data:
-            plan.source_document.save(PurePath(filename or "workplan.txt").name, ContentFile(data), save=False)
-            plan.save(update_fields=["source_document"])
-
-        existing = {p.slug: p for p in plan.priorities.all()}
-        # A document in another language than the plan names working groups differently:
-        # match them by position among the working groups.
-        existing_groups = [p for p in sorted(existing.values(), key=lambda p: p.order) if p.kind == Priority.Kind.WORKING_GROUP]
-        parsed_groups = [p for p in parsed.priorities if p.kind == Priority.Kind.WORKING_GROUP]
-
-        kept_priorities, kept_activities = set(), set()
-        periods, activity_orgs = [], []
-        counts = {"priorities": 0, "activities": 0, "created_activities": 0, "updated_activities": 0}
-        deadline_summary = {"unparsed": [], "inferred": []}
-        remarks = []
-        all_activities: dict[int, list[Activity]] = {}
-        for activity in Activity.objects.filter(priority__workplan=plan):
-            all_activities.setdefault(activity.priority_id, []).append(activity)
-
-        for p_index, block in enumerate(parsed.priorities):
-            slug = block.slug
-            priority = existing.get(slug)
-            if priority is None and block.kind == Priority.Kind.WORKING_GROUP and language != plan.source_language:
-                position = parsed_groups.index(block)
-                if position < len(existing_groups):
-                    priority = existing_groups[position]
-            if priority is None:
-                priority = Priority(workplan=plan, slug=_unique_priority_slug(slug, existing, kept_priorities), source_language=language)
-            priority.kind, priority.code, priority.order = block.kind, block.code, p_index + 1
-            setattr(priority, f"title_{language}", block.title)
-            priority.thematic_area = areas.get(block.thematic_area) if block.thematic_area else None
-            priority.all_objectives = block.all_objectives
-            priority.cross_cutting = block.cross_cutting
-            priority.objectives_text = block.objectives_text[:300]
-            priority.save()
-            kept_priorities.add(priority.pk)
-            priority.objectives.set([objectives[n] for n in block.objectives if n in objectives])
-            PriorityOrganisation.objects.filter(priority=priority).delete()
-            PriorityOrganisation.objects.bulk_create(
-                _involvements(PriorityOrganisation, "priority", priority, block, orgs, with_notes=True)
-            )
-            remarks += [f"{priority.heading}: {r}" for r in block.remarks]
-            counts["priorities"] += 1
-
-            current = {(a.number if a.number else f"o{a.order}"): a for a in all_activities.get(priority.pk, [])}
-            for a_index, item in enumerate(block.activities):
-                order = a_index + 1
-                key = item.number if item.number else f"o{order}"
-                activity = current.pop(key, None)
-                if activity is None:
-                    activity = Activity(priority=priority, source_language=language)
-                    counts["created_activities"] += 1
-                else:
-                    counts["updated_activities"] += 1
-                activity.number, activity.order = item.number, order
-                setattr(activity, f"text_{language}", item.text)
-                result = resolution.deadlines[(p_index, a_index)]
-                confirmed = (
-                    activity.pk
-                    and activity.deadline_state == Activity.DeadlineState.CONFIRMED
-                    and activity.deadline_text == result.text
-                )
-                new_periods = [] if confirmed else apply_deadline(activity, result.text, result.parsed)
-                activity.save()
-                kept_activities.add(activity.pk)
-                if not confirmed:
-                    ActivityPeriod.objects.filter(activity=activity).delete()
-                    periods += new_periods
-                ActivityOrganisation.objects.filter(activity=activity).delete()
-                activity_orgs += _activity_involvements(activity, item, orgs)
-                label = f"{priority.heading} – {activity.label}"
-                if result.state in deadline_summary:
-                    deadline_summary[result.state].append({"activity": label, "text": result.text})
-                remarks += [f"{label}: {r}" for r in item.remarks]
-                counts["activities"] += 1
-        ActivityPeriod.objects.bulk_create(periods)
-        ActivityOrganisation.objects.bulk_create(activity_orgs)
+        plan, created = _save_plan(parsed, data, filename)
+        priorities = _save_priorities(plan, parsed)
+        _save_priority_links(parsed, priorities, orgs)
+        activities, summary = _save_activities(parsed, priorities, resolution, orgs)
 
         # What the document no longer lists goes, unless someone reported on it.
         with_updates = Exists(StatusUpdate.objects.filter(activity=OuterRef("pk")))
-        stale = Activity.objects.filter(priority__workplan=plan).exclude(pk__in=kept_activities)
+        stale = Activity.objects.filter(priority__workplan=plan).exclude(pk__in=[a.pk for a in activities])
         kept_stale = list(stale.filter(with_updates).values_list("pk", flat=True))
         stale.exclude(pk__in=kept_stale).delete()
-        plan.priorities.exclude(pk__in=kept_priorities).exclude(activities__pk__in=kept_stale).delete()
+        plan.priorities.exclude(pk__in=[p.pk for p in priorities]).exclude(activities__pk__in=kept_stale).delete()
 
         summary = {
             "language": language,
             "plan": plan.slug,
-            **counts,
-            "organisations": len(orgs),
+            "priorities": len(priorities),
+            **summary,
+            "organisations": len({org.pk for org in orgs.values()}),
             "unknown_organisations": {name: mapping[name] for name in resolution.unknown},
-            "unparsed_deadlines": deadline_summary["unparsed"],
-            "inferred_deadlines": deadline_summary["inferred"],
-            "remarks": remarks,
             "kept_activities_with_updates": kept_stale,
         }
         run = ImportRun.objects.create(
@@ -990,13 +904,128 @@ def do_import_workplan(
     return ImportResult(plan=plan, created=created, run=run, summary=summary)
 
 
-def _unique_priority_slug(slug: str, existing: dict, kept: set) -> str:
-    candidate, n = slug, 2
-    while candidate in existing:
-        candidate = f"{slug}-{n}"
-        n += 1
-    existing[candidate] = None
-    return candidate
+def _save_plan(parsed: ParsedPlan, data: bytes, filename: str) -> tuple[WorkPlan, bool]:
+    language = parsed.source_language
+    plan = WorkPlan.objects.select_for_update().filter(slug=parsed.slug).first()
+    created = plan is None
+    if created:
+        plan = WorkPlan(slug=parsed.slug, source_language=language)
+    for lang, title in (parsed.titles or {language: parsed.title}).items():
+        if created or lang == language or not getattr(plan, f"title_{lang}"):
+            setattr(plan, f"title_{lang}", title[:300])
+    plan.period_start, plan.period_end = parsed.period_start, parsed.period_end
+    plan.as_of = parsed.as_of
+    if data:
+        plan.source_sha256 = hashlib.sha256(data).hexdigest()
+        plan.source_document.save(PurePath(filename or "workplan.txt").name, ContentFile(data), save=False)
+    if created and not WorkPlan.objects.filter(is_current=True).exists():
+        plan.is_current = True
+    plan.save()
+    return plan, created
+
+
+def _save_priorities(plan: WorkPlan, parsed: ParsedPlan) -> list[Priority]:
+    """The plan's priorities in document order, matched by slug (working groups of a document in
+    another language than the plan: by position among the working groups)."""
+    language = parsed.source_language
+    areas = {a.number: a for a in ThematicArea.objects.all()}
+    existing = {p.slug: p for p in plan.priorities.order_by("order")}
+    existing_groups = [p for p in existing.values() if p.kind == Priority.Kind.WORKING_GROUP]
+    parsed_groups = [p for p in parsed.priorities if p.kind == Priority.Kind.WORKING_GROUP]
+    taken = set(existing)
+    result, new, old = [], [], []
+    for index, block in enumerate(parsed.priorities):
+        priority = existing.pop(block.slug, None)
+        if priority is None and block.kind == Priority.Kind.WORKING_GROUP and language != plan.source_language:
+            position = parsed_groups.index(block)
+            if position < len(existing_groups) and existing_groups[position].slug in existing:
+                priority = existing.pop(existing_groups[position].slug)
+        if priority is None:
+            slug, n = block.slug, 2
+            while slug in taken:
+                slug, n = f"{block.slug}-{n}", n + 1
+            taken.add(slug)
+            priority = Priority(workplan=plan, slug=slug, source_language=language)
+            new.append(priority)
+        else:
+            old.append(priority)
+        priority.kind, priority.code, priority.order = block.kind, block.code, index + 1
+        setattr(priority, f"title_{language}", block.title)
+        priority.thematic_area = areas.get(block.thematic_area) if block.thematic_area else None
+        priority.all_objectives, priority.cross_cutting = block.all_objectives, block.cross_cutting
+        priority.objectives_text = block.objectives_text[:300]
+        result.append(priority)
+    Priority.objects.bulk_create(new)
+    Priority.objects.bulk_update(old, PRIORITY_FIELDS)
+    return result
+
+
+def _save_priority_links(parsed: ParsedPlan, priorities: list[Priority], orgs: dict) -> None:
+    objectives = dict(Objective.objects.values_list("number", "pk"))
+    through = Priority.objectives.through
+    through.objects.filter(priority__in=priorities).delete()
+    through.objects.bulk_create([
+        through(priority_id=priority.pk, objective_id=objectives[n])
+        for priority, block in zip(priorities, parsed.priorities, strict=True)
+        for n in block.objectives
+        if n in objectives
+    ])
+    PriorityOrganisation.objects.filter(priority__in=priorities).delete()
+    PriorityOrganisation.objects.bulk_create([
+        row
+        for priority, block in zip(priorities, parsed.priorities, strict=True)
+        for row in _involvements(PriorityOrganisation, "priority", priority, block, orgs, with_notes=True)
+    ])
+
+
+def _save_activities(parsed, priorities, resolution, orgs) -> tuple[list[Activity], dict]:
+    language = parsed.source_language
+    existing: dict[int, dict] = {}
+    for activity in Activity.objects.filter(priority__in=priorities):
+        key = activity.number if activity.number else f"o{activity.order}"
+        existing.setdefault(activity.priority_id, {})[key] = activity
+    result, items, new, old, periods, confirmed_ids = [], [], [], [], [], set()
+    summary = {"unparsed_deadlines": [], "inferred_deadlines": [], "remarks": []}
+    for p_index, (priority, block) in enumerate(zip(priorities, parsed.priorities, strict=True)):
+        summary["remarks"] += [f"{priority.heading}: {r}" for r in block.remarks]
+        current = existing.get(priority.pk, {})
+        for a_index, item in enumerate(block.activities):
+            order = a_index + 1
+            activity = current.pop(item.number if item.number else f"o{order}", None)
+            if activity is None:
+                activity = Activity(priority=priority, source_language=language)
+                new.append(activity)
+            else:
+                old.append(activity)
+            activity.number, activity.order = item.number, order
+            setattr(activity, f"text_{language}", item.text)
+            deadline = resolution.deadlines[(p_index, a_index)]
+            if (
+                activity.pk
+                and activity.deadline_state == Activity.DeadlineState.CONFIRMED
+                and activity.deadline_text == deadline.text
+            ):
+                confirmed_ids.add(activity.pk)  # the Secretariat checked these periods: keep them
+            else:
+                periods += apply_deadline(activity, deadline.text, deadline.parsed)
+            result.append(activity)
+            items.append(item)
+            label = f"{priority.heading} – {activity.label}"
+            if deadline.state in (Activity.DeadlineState.UNPARSED, Activity.DeadlineState.INFERRED):
+                summary[f"{deadline.state}_deadlines"].append({"activity": label, "text": deadline.text})
+            summary["remarks"] += [f"{label}: {r}" for r in item.remarks]
+    Activity.objects.bulk_create(new)
+    Activity.objects.bulk_update(old, ACTIVITY_FIELDS)
+    ActivityPeriod.objects.filter(activity__in=old).exclude(activity__in=confirmed_ids).delete()
+    for period in periods:
+        period.activity_id = period.activity.pk
+    ActivityPeriod.objects.bulk_create(periods)
+    ActivityOrganisation.objects.filter(activity__in=old).delete()
+    ActivityOrganisation.objects.bulk_create([
+        row for activity, item in zip(result, items, strict=True) for row in _activity_involvements(activity, item, orgs)
+    ])
+    summary.update(activities=len(result), created_activities=len(new), updated_activities=len(old))
+    return result, summary
 
 
 def _involvements(model, owner_field: str, owner, block: ParsedPriority, orgs: dict, with_notes: bool = False) -> list:
