@@ -1,8 +1,234 @@
+"""The Secretariat's work-plan import (upload → preview → save) and the deadlines to fix.
+
+An upload is kept until it is saved in the default storage under `import-previews/<token>.bin`
+with a `<token>.json` beside it (file name, language, uploader), so the preview survives any
+number of page loads and works behind several app servers; previews older than a day are
+removed at the next upload.
+"""
+
+import datetime
+import json
+import re
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from gcmhub.taxonomy.models import Organisation
+from gcmhub.workplan.forms_import import DeadlineForm, MappingForm, UploadForm
+from gcmhub.workplan.importer import (
+    UnknownOrganisationsError,
+    WorkPlanImportError,
+    do_fix_activity_deadline,
+    do_import_workplan,
+    parse_document,
+    resolve,
+)
+from gcmhub.workplan.models import Activity, Involvement, Priority
+from gcmhub.workplan.permissions import can_fix_deadlines, can_import_workplan
+
+PREVIEW_DIR = "import-previews"
+PREVIEW_MAX_AGE = datetime.timedelta(days=1)
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+def _check_import(user) -> None:
+    if not can_import_workplan(user):
+        raise PermissionDenied
 
 
-upload = preview = deadlines_to_fix = edit_deadline = _todo
+def _store_preview(data: bytes, meta: dict) -> str:
+    token = secrets.token_urlsafe(24)
+    default_storage.save(f"{PREVIEW_DIR}/{token}.bin", ContentFile(data))
+    default_storage.save(f"{PREVIEW_DIR}/{token}.json", ContentFile(json.dumps(meta).encode()))
+    return token
+
+
+def _load_preview(token: str) -> tuple[bytes, dict]:
+    """The stored upload and its metadata; 404 for a malformed, unknown or expired token."""
+    if not TOKEN_RE.match(token):
+        raise Http404
+    try:
+        with default_storage.open(f"{PREVIEW_DIR}/{token}.json") as f:
+            meta = json.loads(f.read())
+        with default_storage.open(f"{PREVIEW_DIR}/{token}.bin") as f:
+            data = f.read()
+    except (OSError, ValueError):
+        raise Http404 from None
+    return data, meta
+
+
+def _delete_preview(token: str) -> None:
+    for suffix in ("bin", "json"):
+        name = f"{PREVIEW_DIR}/{token}.{suffix}"
+        if default_storage.exists(name):
+            default_storage.delete(name)
+
+
+def _prune_previews() -> None:
+    try:
+        _, files = default_storage.listdir(PREVIEW_DIR)
+    except (OSError, NotImplementedError):
+        return
+    limit = timezone.now() - PREVIEW_MAX_AGE
+    for name in files:
+        try:
+            if default_storage.get_modified_time(f"{PREVIEW_DIR}/{name}") < limit:
+                default_storage.delete(f"{PREVIEW_DIR}/{name}")
+        except (OSError, NotImplementedError):
+            continue
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    _check_import(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        document = form.cleaned_data["document"]
+        language = form.cleaned_data["language"] or None
+        data = document.read()
+        try:
+            parse_document(data, document.name, language=language)
+        except WorkPlanImportError as exc:
+            error = exc.message
+        else:
+            _prune_previews()
+            token = _store_preview(
+                data, {"filename": document.name, "language": language, "user": request.user.pk}
+            )
+            return redirect("workplan:import_preview", token=token)
+    return render(request, "workplan/import_upload.html", {"form": form, "error": error})
+
+
+def _with_orgs(names: list[str], resolution) -> list[tuple[str, Organisation | None]]:
+    return [(name, resolution.organisations.get(name)) for name in names]
+
+
+def _preview_blocks(parsed, resolution) -> list[dict]:
+    """What the preview shows for each priority block, organisations resolved."""
+    blocks = []
+    for p_index, block in enumerate(parsed.priorities):
+        activities = []
+        for a_index, item in enumerate(block.activities):
+            activities.append({
+                "item": item,
+                "deadline": resolution.deadlines[(p_index, a_index)],
+                "leads": _with_orgs(item.leads, resolution),
+                "participants": _with_orgs(item.participants, resolution),
+            })
+        blocks.append({
+            "block": block,
+            "kind_label": Priority.Kind(block.kind).label,
+            "groups": [
+                (label, _with_orgs(names, resolution))
+                for label, names in (
+                    (Involvement.LEAD.label, block.leads),
+                    (Involvement.PARTICIPANT.label, block.participants),
+                    (Involvement.OBSERVER.label, block.observers),
+                )
+                if names
+            ],
+            "activities": activities,
+        })
+    return blocks
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preview(request, token):
+    _check_import(request.user)
+    data, meta = _load_preview(token)
+    try:
+        parsed = parse_document(data, meta["filename"], language=meta.get("language"))
+    except WorkPlanImportError as exc:
+        _delete_preview(token)
+        messages.error(request, exc.message)
+        return redirect("workplan:import")
+    resolution = resolve(parsed)
+    unknown = resolution.unknown
+    organisations = list(Organisation.objects.only("pk", "name_en", "name_fr", "name_es", "acronym_en",
+                                                   "acronym_fr", "acronym_es")) if unknown else []
+    form = MappingForm(request.POST or None, unknown=unknown, organisations=organisations)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = do_import_workplan(
+                parsed, mapping=form.mapping(), user=request.user, filename=meta["filename"], data=data
+            )
+        except UnknownOrganisationsError as exc:
+            form.add_error(None, exc.message)
+        except WorkPlanImportError as exc:
+            error = exc.message
+        else:
+            _delete_preview(token)
+            summary = result.summary
+            if result.created:
+                text = _("The work plan “%(title)s” was created: %(priorities)s priorities, %(activities)s activities.")
+            else:
+                text = _("The work plan “%(title)s” was updated: %(priorities)s priorities, %(activities)s activities.")
+            messages.success(request, text % {
+                "title": result.plan.title, "priorities": summary["priorities"], "activities": summary["activities"],
+            })
+            if summary["unparsed_deadlines"] or summary["inferred_deadlines"]:
+                messages.warning(request, _("Some deadlines need checking: see “Deadlines to fix”."))
+            return redirect("workplan:overview", result.plan.slug)
+    return render(request, "workplan/import_preview.html", {
+        "token": token,
+        "filename": meta["filename"],
+        "parsed": parsed,
+        "resolution": resolution,
+        "existing_plan": resolution.existing_plan,
+        "blocks": _preview_blocks(parsed, resolution),
+        "unknown_count": len(unknown),
+        "unparsed_count": len(resolution.unparsed),
+        "inferred_count": len(resolution.inferred),
+        "form": form,
+        "error": error,
+    })
+
+
+@login_required
+@require_http_methods(["GET"])
+def deadlines_to_fix(request):
+    if not can_fix_deadlines(request.user):
+        raise PermissionDenied
+    activities = (
+        Activity.objects.filter(deadline_state__in=[Activity.DeadlineState.UNPARSED, Activity.DeadlineState.INFERRED])
+        .select_related("priority__workplan")
+        .prefetch_related("periods")
+        .order_by("priority__workplan__slug", "priority__order", "order")
+    )
+    return render(request, "workplan/deadlines_to_fix.html", {"activities": activities})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_deadline(request, pk):
+    if not can_fix_deadlines(request.user):
+        raise PermissionDenied
+    activity = get_object_or_404(Activity.objects.select_related("priority__workplan"), pk=pk)
+    form = DeadlineForm(request.POST or None, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        do_fix_activity_deadline(
+            activity, text=form.cleaned_data["deadline_text"], confirm=form.cleaned_data["confirm"], user=request.user
+        )
+        if activity.deadline_state == Activity.DeadlineState.UNPARSED:
+            messages.warning(request, _("The deadline was saved but still cannot be read."))
+            return redirect("workplan:activity_deadline", activity.pk)
+        messages.success(request, _("The deadline of %(activity)s was saved.") % {"activity": activity})
+        return redirect("workplan:deadlines_to_fix")
+    return render(request, "workplan/activity_deadline_form.html", {
+        "activity": activity,
+        "periods": list(activity.periods.all()),
+        "form": form,
+    })
