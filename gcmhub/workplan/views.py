@@ -14,10 +14,9 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from gcmhub.lib.i18n import language_of
 from gcmhub.workplan import charts
@@ -142,6 +141,19 @@ class RowRenderer:
         self.none_named_text = gettext("None named")
         self._org_urls: dict = {}
 
+    @cached_property
+    def _activity_url(self) -> str:
+        # One reverse() per request, not per row: activity URLs differ only by pk.
+        return reverse("workplan:activity", args=[987654321]).replace("987654321", "{pk}")
+
+    def activity_url(self, activity) -> str:
+        return self._activity_url.format(pk=activity.pk)
+
+    @staticmethod
+    def shorten(text: str, length: int) -> str:
+        """Truncator without its Unicode normalization pass (a plain cut is enough for a preview)."""
+        return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
     def org_url(self, org) -> str:
         if org.pk not in self._org_urls:
             self._org_urls[org.pk] = org.get_absolute_url()
@@ -192,8 +204,8 @@ class RowRenderer:
             extras += format_html(' <span class="muted">{}</span>', self.no_dates_cell_text)
         head = format_html(
             '<th scope="row"><a href="{}">{}</a> {}{}<span class="timeline__text" lang="{}">{}</span></th>',
-            activity.get_absolute_url(), activity.label, row.badge, extras, language_of(activity, "text"),
-            Truncator(activity.text).chars(80),
+            self.activity_url(activity), activity.label, row.badge, extras, language_of(activity, "text"),
+            self.shorten(activity.text, 80),
         )
         return head + self.timeline_cells(activity, quarters, current)
 
@@ -204,8 +216,8 @@ class RowRenderer:
         leads = format_html(" · {}", row.leads_html) if row.leads else ""
         return format_html(
             '<li><a href="{}">{} – {}</a> {} <span class="meta">{}{}</span><br><span lang="{}">{}</span></li>',
-            activity.get_absolute_url(), activity.priority.heading, activity.label, row.badge, due, leads,
-            language_of(activity, "text"), Truncator(activity.text).chars(160),
+            self.activity_url(activity), activity.priority.heading, activity.label, row.badge, due, leads,
+            language_of(activity, "text"), self.shorten(activity.text, 160),
         )
 
     @cached_property
@@ -251,7 +263,7 @@ def _plan_links(plan: WorkPlan, query: str = "") -> dict:
     }
 
 
-@require_GET
+@require_safe
 def index(request):
     plan = _current_plan()
     if plan is None:
@@ -259,7 +271,7 @@ def index(request):
     return redirect("workplan:overview", plan=plan.slug)
 
 
-@require_GET
+@require_safe
 def calendar_current(request):
     plan = _current_plan()
     if plan is None:
@@ -268,7 +280,7 @@ def calendar_current(request):
     return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
 
 
-@require_GET
+@require_safe
 def dashboard_current(request):
     plan = _current_plan()
     if plan is None:
@@ -289,7 +301,7 @@ class PriorityCard:
     mix: list  # (label, count) for statuses with activities
 
 
-@require_GET
+@require_safe
 def overview(request, plan):
     plan = _get_plan(plan)
     today = timezone.localdate()
@@ -363,7 +375,7 @@ def _card(priority, counts: Counter, overdue: int, activity_leads: dict) -> Prio
     )
 
 
-@require_GET
+@require_safe
 def priority_detail(request, plan, priority):
     priority = get_object_or_404(
         Priority.objects.select_related("workplan", "thematic_area").prefetch_related(
@@ -444,7 +456,7 @@ def _plan_activities(plan):
     return Activity.objects.filter(priority__workplan=plan)
 
 
-@require_GET
+@require_safe
 def activity_list(request, plan):
     plan = _get_plan(plan)
     today = timezone.localdate()
@@ -472,7 +484,7 @@ def activity_list(request, plan):
     })
 
 
-@require_GET
+@require_safe
 def calendar(request, plan):
     plan = _get_plan(plan)
     today = timezone.localdate()
@@ -514,7 +526,7 @@ def calendar(request, plan):
     })
 
 
-@require_GET
+@require_safe
 def dashboard(request, plan):
     plan = _get_plan(plan)
     today = timezone.localdate()
