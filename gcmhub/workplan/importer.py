@@ -542,7 +542,8 @@ def _plan_titles(title_line: str, language: str) -> tuple[str, dict[str, str]]:
 
 def parse_document(data: bytes, filename: str, *, language: str | None = None, known: set[str] | None = None) -> ParsedPlan:
     """Read a work-plan document. Organisation lists are split with the help of the known
-    names (`known`: normalized aliases; default: read from the database, one query)."""
+    names (`known`: normalized aliases, a set or the `alias_map()` dict; default: read from the
+    database, one query)."""
     lines = read_lines(data, filename)
     language = language or detect_language(lines)
     parser = _Parser(lines)
@@ -553,7 +554,7 @@ def parse_document(data: bytes, filename: str, *, language: str | None = None, k
               "\u201cCore priority 1\u201d, \u201cActivities:\u201d, \u201cDeadline:\u201d)?")
         )
     if known is None:
-        known = set(OrganisationAlias.objects.values_list("normalized", flat=True))
+        known = set(OrganisationAlias.objects.order_by().values_list("normalized", flat=True))
     for fld in parser.fields:
         names, notes, remarks = split_organisations(fld.text, known)
         target = {
@@ -762,12 +763,14 @@ class Resolution:
 
 
 def alias_map() -> dict[str, int]:
-    return dict(OrganisationAlias.objects.values_list("normalized", "organisation_id"))
+    """Normalized name -> organisation pk, for `parse_document(known=...)` and `resolve(aliases=...)`."""
+    return dict(OrganisationAlias.objects.order_by().values_list("normalized", "organisation_id"))
 
 
-def resolve(plan: ParsedPlan) -> Resolution:
-    """Organisations and deadlines of a parsed plan; three queries whatever its size."""
-    aliases = alias_map()
+def resolve(plan: ParsedPlan, *, aliases: dict[str, int] | None = None) -> Resolution:
+    """Organisations and deadlines of a parsed plan; three queries whatever its size (two when
+    `aliases` comes from `alias_map()`)."""
+    aliases = alias_map() if aliases is None else aliases
     ids = {name: lookup_name(name, aliases) for name in plan.organisation_names()}
     orgs = Organisation.objects.in_bulk({i for i in ids.values() if i})
     deadlines = {}

@@ -27,6 +27,7 @@ from gcmhub.workplan.forms_import import DeadlineForm, MappingForm, UploadForm
 from gcmhub.workplan.importer import (
     UnknownOrganisationsError,
     WorkPlanImportError,
+    alias_map,
     do_fix_activity_deadline,
     do_import_workplan,
     parse_document,
@@ -91,7 +92,7 @@ def _prune_previews() -> None:
 @require_http_methods(["GET", "POST"])
 def upload(request):
     _check_import(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     error = None
     if request.method == "POST" and form.is_valid():
         document = form.cleaned_data["document"]
@@ -148,17 +149,19 @@ def _preview_blocks(parsed, resolution) -> list[dict]:
 def preview(request, token):
     _check_import(request.user)
     data, meta = _load_preview(token)
+    aliases = alias_map()
     try:
-        parsed = parse_document(data, meta["filename"], language=meta.get("language"))
+        parsed = parse_document(data, meta["filename"], language=meta.get("language"), known=aliases)
     except WorkPlanImportError as exc:
         _delete_preview(token)
         messages.error(request, exc.message)
         return redirect("workplan:import")
-    resolution = resolve(parsed)
+    resolution = resolve(parsed, aliases=aliases)
     unknown = resolution.unknown
     organisations = list(Organisation.objects.only("pk", "name_en", "name_fr", "name_es", "acronym_en",
                                                    "acronym_fr", "acronym_es")) if unknown else []
-    form = MappingForm(request.POST or None, unknown=unknown, organisations=organisations)
+    # Bound on POST even when empty: a plan without unknown organisations posts no field.
+    form = MappingForm(request.POST if request.method == "POST" else None, unknown=unknown, organisations=organisations)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,7 +220,7 @@ def edit_deadline(request, pk):
     if not can_fix_deadlines(request.user):
         raise PermissionDenied
     activity = get_object_or_404(Activity.objects.select_related("priority__workplan"), pk=pk)
-    form = DeadlineForm(request.POST or None, activity=activity)
+    form = DeadlineForm(request.POST if request.method == "POST" else None, activity=activity)
     if request.method == "POST" and form.is_valid():
         do_fix_activity_deadline(
             activity, text=form.cleaned_data["deadline_text"], confirm=form.cleaned_data["confirm"], user=request.user
