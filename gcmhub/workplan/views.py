@@ -81,7 +81,7 @@ def _rows_queryset(qs):
     """What a row shows, like `for_list()` but with periods and involvements as plain lists
     (`period_list`, `involvement_list`): Django clones a queryset per instance for each plain
     prefetch, which on a 120-row page costs more than the queries. Finish with `_finish_rows`."""
-    return qs.select_related("priority", "priority__workplan", "priority__thematic_area").prefetch_related(
+    return qs.select_related("priority").prefetch_related(
         Prefetch("periods", queryset=ActivityPeriod.objects.order_by("order", "pk"), to_attr="period_list"),
         Prefetch(
             "involvements",
@@ -91,12 +91,17 @@ def _rows_queryset(qs):
     )
 
 
-def _finish_rows(activities) -> list[Activity]:
-    """Share one Priority instance per priority and load its organisations once (one query)."""
+def _finish_rows(activities, plan: WorkPlan) -> list[Activity]:
+    """Share one Priority instance per priority, attach `plan` to it (all rows are of one plan)
+    and load the priorities' organisations once (one query)."""
     activities = list(activities)
     priorities: dict = {}
     for activity in activities:
-        activity.priority = priorities.setdefault(activity.priority_id, activity.priority)
+        priority = priorities.get(activity.priority_id)
+        if priority is None:
+            priority = priorities[activity.priority_id] = activity.priority
+            priority.workplan = plan
+        activity.priority = priority
     prefetch_related_objects(list(priorities.values()), _priority_involvements())
     return activities
 
@@ -140,6 +145,7 @@ class RowRenderer:
         self.no_dates_text = gettext("No dates")
         self.none_named_text = gettext("None named")
         self._org_urls: dict = {}
+        self._headings: dict = {}
 
     @cached_property
     def _activity_url(self) -> str:
@@ -209,6 +215,11 @@ class RowRenderer:
         )
         return head + self.timeline_cells(activity, quarters, current)
 
+    def heading(self, priority) -> str:
+        if priority.pk not in self._headings:
+            self._headings[priority.pk] = priority.heading
+        return self._headings[priority.pk]
+
     def short_item(self, row: ActivityRow) -> str:
         """One entry of the calendar's "due this quarter" and "overdue" lists."""
         activity = row.activity
@@ -216,7 +227,7 @@ class RowRenderer:
         leads = format_html(" · {}", row.leads_html) if row.leads else ""
         return format_html(
             '<li><a href="{}">{} – {}</a> {} <span class="meta">{}{}</span><br><span lang="{}">{}</span></li>',
-            self.activity_url(activity), activity.priority.heading, activity.label, row.badge, due, leads,
+            self.activity_url(activity), self.heading(activity.priority), activity.label, row.badge, due, leads,
             language_of(activity, "text"), self.shorten(activity.text, 160),
         )
 
@@ -385,7 +396,7 @@ def priority_detail(request, plan, priority):
     )
     today = timezone.localdate()
     renderer = RowRenderer(today)
-    rows = [renderer.row(a) for a in _finish_rows(_rows_queryset(priority.activities.all()))]
+    rows = [renderer.row(a) for a in _finish_rows(_rows_queryset(priority.activities.all()), priority.workplan)]
     involvements = list(priority.involvements.all())
     return render(request, "workplan/priority_detail.html", {
         "plan": priority.workplan,
@@ -474,7 +485,7 @@ def activity_list(request, plan):
         "form": form,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "rows": [renderer.row(a) for a in _finish_rows(page.object_list)],
+        "rows": [renderer.row(a) for a in _finish_rows(page.object_list, plan)],
         "chips": _chips(request, form),
         "filter_fields": _filter_fields(form),
         "sort": sort,
@@ -490,7 +501,7 @@ def calendar(request, plan):
     today = timezone.localdate()
     current = Quarter.of(today)
     form = ActivityFilterForm(request.GET or None, workplan=plan)
-    activities = _finish_rows(_rows_queryset(form.filter(_plan_activities(plan), today=today)))
+    activities = _finish_rows(_rows_queryset(form.filter(_plan_activities(plan), today=today)), plan)
     quarters = quarters_between(plan.period_start, plan.period_end)
     renderer = RowRenderer(today)
     rows = {}
@@ -535,10 +546,9 @@ def dashboard(request, plan):
         _plan_activities(plan).select_related("priority__thematic_area").prefetch_related(
             Prefetch("involvements", queryset=ActivityOrganisation.objects.select_related("organisation").order_by(
                 "role", "order", "pk"), to_attr="involvement_list")
-        )
+        ),
+        plan,
     )
-    for priority in {a.priority_id: a.priority for a in activities}.values():
-        priority.workplan = plan
     summary = charts.status_summary(activities, today)
     return render(request, "workplan/dashboard.html", {
         "plan": plan,
