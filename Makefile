@@ -50,8 +50,7 @@ format:  ## ruff format and fixes
 	$(BIN)/ruff format .
 
 messages:  ## Extract strings into locale/fr and locale/es
-	$(BIN)/gcmhub makemessages -l fr -l es --no-location --ignore=.venv --ignore=static_collected --ignore=tests --ignore=bench
-	$(BIN)/gcmhub makemessages -d djangojs -l fr -l es --no-location --ignore=.venv --ignore=static_collected --ignore=tests --ignore="gcmhub/static/vendor"
+	$(BIN)/gcmhub makemessages -l fr -l es --no-location --ignore=.venv --ignore=static_collected --ignore=tests --ignore=bench --ignore=var
 
 compilemessages:  ## Compile the PO files
 	$(BIN)/gcmhub compilemessages --ignore=.venv
