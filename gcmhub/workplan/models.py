@@ -82,15 +82,15 @@ class Priority(models.Model):
     def __str__(self):
         return self.heading
 
+    def get_absolute_url(self):
+        return reverse("workplan:priority", args=[self.workplan.slug, self.slug])
+
     @property
     def heading(self) -> str:
         """'Core priority 2.1', 'Thematic priority 3' or the working group's title."""
         if self.code:
             return f"{self.get_kind_display()} {self.code}"
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("workplan:priority", args=[self.workplan.slug, self.slug])
 
 
 class Involvement(models.TextChoices):
@@ -214,6 +214,9 @@ class Activity(models.Model):
     def __str__(self):
         return f"{self.priority.heading} – {self.label}"
 
+    def get_absolute_url(self):
+        return reverse("workplan:activity", args=[self.pk])
+
     @property
     def label(self) -> str:
         from django.utils.translation import gettext
@@ -221,9 +224,6 @@ class Activity(models.Model):
         if self.number:
             return gettext("Activity %(number)s") % {"number": self.number}
         return gettext("Unnumbered activity")
-
-    def get_absolute_url(self):
-        return reverse("workplan:activity", args=[self.pk])
 
     def organisations_in_role(self, role: str) -> list:
         """Organisations in `role`: the activity's own, else its priority's. Uses prefetched
