@@ -53,7 +53,7 @@ SORTS = {
     "status": (_("Status"), ("status_rank", "priority__order", "order", "pk")),
 }
 
-FILTER_FIELDS = ("q", "kind", "area", "objective", "lead", "participant", "status", "period", "overdue")
+FILTER_FIELDS = tuple(ActivityFilterForm.base_fields)
 
 
 def _get_plan(slug: str) -> WorkPlan:
