@@ -104,7 +104,7 @@ Activities:
 
 Lead entity: IOM
 
-Participating entities: OHCHR, UNDP, Northern Lights Migrant Coalition
+Participating entities: OHCHR, UNDP, Northern Lights Migrant Coalition, The UN Migration Agency
 
 GCM objectives: 1 and 23
 
@@ -116,6 +116,7 @@ def test_the_secretariat_uploads_a_plan_reviews_the_preview_maps_an_unknown_orga
     page, seeded_plan, tmp_path
 ):
     from gcmhub.accounts.models import Role
+    from gcmhub.taxonomy.models import Organisation
     from gcmhub.workplan.models import WorkPlan
 
     make_account("secretariat@example.org", kind=Role.Kind.SECRETARIAT)
@@ -134,10 +135,15 @@ def test_the_secretariat_uploads_a_plan_reviews_the_preview_maps_an_unknown_orga
     assert "Q2 2023" in body or "2023" in body
     assert_accessible(page, "import preview")
 
-    # Map the unknown organisation to a new one and save.
-    unknown = page.locator("main select").first
-    values = unknown.locator("option").evaluate_all("opts => opts.map(o => o.value)")
-    unknown.select_option("new" if "new" in values else values[-1])
+    # Saving without choosing is refused, and nothing is lost.
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert page.locator(".errorlist").count() >= 1
+    assert WorkPlan.objects.count() == 1
+
+    # One unknown name is another name of IOM; the other is a new organisation.
+    page.get_by_label("The UN Migration Agency").select_option(str(Organisation.objects.get(slug="iom").pk))
+    page.get_by_label("Northern Lights Migrant Coalition").select_option("new")
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_load_state()
 
@@ -146,6 +152,7 @@ def test_the_secretariat_uploads_a_plan_reviews_the_preview_maps_an_unknown_orga
     assert plan.priorities.get().activities.count() == 2
     names = {o.name_en for o in plan.priorities.get().organisations.all()}
     assert "Northern Lights Migrant Coalition" in names
+    assert Organisation.objects.resolving("The UN Migration Agency").get().slug == "iom"
     assert_accessible(page, "new plan overview")
 
 
