@@ -3,7 +3,6 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -29,7 +28,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("gcmhub.accounts.urls")),
     path("gcm/", include("gcmhub.taxonomy.urls")),
     path("workplan/", include("gcmhub.workplan.urls")),
-    path("pages/", include(wagtail_urls)),
 )
 
 if settings.DEBUG:
