@@ -127,3 +127,24 @@ class SummaryTests(SimpleTestCase):
         self.assertEqual(summary["overdue"], 1)
         self.assertEqual(summary["open"], 4)
         self.assertEqual(dict(summary["by_status"])[Status.ON_TRACK], 2)
+
+
+class StackedSvgTests(SimpleTestCase):
+    def test_it_draws_one_rect_per_segment_with_escaped_labels(self):
+        _plan, priorities, activities = build()
+        priorities[0].code = "<b>1</b>"
+        chart = charts.status_by_priority(priorities, activities)
+        svg = str(chart.svg_bars)
+        self.assertEqual(svg.count("<rect "), sum(len(r.segments) for r in chart.rows))
+        self.assertIn("&lt;b&gt;1&lt;/b&gt;", svg)
+        self.assertNotIn("<b>", svg)
+        self.assertIn('fill="url(#chart-priority-completed)"', svg)
+        self.assertIn("<title>Thematic priority 2 – Delayed: 1</title>", svg)
+
+    def test_it_never_localizes_coordinates(self):
+        from django.utils import translation
+
+        _plan, priorities, activities = build()
+        with translation.override("fr"):
+            svg = str(charts.status_by_priority(priorities, activities).svg_bars)
+        self.assertNotRegex(svg, r'(x|y|width)="\d+,\d')
