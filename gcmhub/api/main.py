@@ -1,10 +1,10 @@
-"""The `/api/v1/` NinjaAPI: routers per context, JSON errors, token auth, a local docs page."""
+"""The `/api/v1/` NinjaAPI: routers per context, JSON errors, token auth, a server-rendered docs page."""
 
 from ninja import NinjaAPI
 
 from gcmhub.api import taxonomy, workplan
 from gcmhub.api.auth import public_auth
-from gcmhub.api.docs import LocalSwagger
+from gcmhub.api.docs import ReferenceDocs
 from gcmhub.api.errors import install_error_handlers
 from gcmhub.lib.i18n import LANGUAGE_CODES
 
@@ -48,7 +48,7 @@ api = GcmhubAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
-    docs=LocalSwagger(),
+    docs=ReferenceDocs(),
     docs_url="/docs",
     auth=public_auth,
 )
