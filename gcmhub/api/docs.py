@@ -154,8 +154,14 @@ class Reference:
     def facts(node: dict[str, Any]) -> dict[str, Any]:
         """Enum values and limits of a schema, looking inside `anyOf` (nullable values)."""
         members = [node, *node.get("anyOf", [])]
-        result: dict[str, Any] = {"enum": [], "default": "", "minimum": "", "maximum": "", "max_length": None,
-                                  "max_items": None}
+        result: dict[str, Any] = {
+            "enum": [],
+            "default": "",
+            "minimum": "",
+            "maximum": "",
+            "max_length": None,
+            "max_items": None,
+        }
         for member in members:
             if member.get("enum"):
                 result["enum"] = [str(value) for value in member["enum"]]
@@ -205,20 +211,22 @@ class Reference:
         for param in operation.get("parameters", []):
             schema = param.get("schema", {})
             facts = self.facts(schema)
-            result.append(Parameter(
-                name=param["name"],
-                location=param["in"],
-                location_label=str(LOCATIONS.get(param["in"], param["in"])),
-                type=self.type_label(schema),
-                required=bool(param.get("required")),
-                description=param.get("description") or schema.get("description", ""),
-                enum=facts["enum"],
-                default=facts["default"],
-                minimum=facts["minimum"],
-                maximum=facts["maximum"],
-                max_length=facts["max_length"],
-                max_items=facts["max_items"],
-            ))
+            result.append(
+                Parameter(
+                    name=param["name"],
+                    location=param["in"],
+                    location_label=str(LOCATIONS.get(param["in"], param["in"])),
+                    type=self.type_label(schema),
+                    required=bool(param.get("required")),
+                    description=param.get("description") or schema.get("description", ""),
+                    enum=facts["enum"],
+                    default=facts["default"],
+                    minimum=facts["minimum"],
+                    maximum=facts["maximum"],
+                    max_length=facts["max_length"],
+                    max_items=facts["max_items"],
+                )
+            )
         return result
 
     def example_value(self, node: dict[str, Any], name: str = "") -> Any:
@@ -256,15 +264,25 @@ def example_path(path: str, parameters: list[Parameter]) -> str:
     collection = path.removeprefix("/api/v1/").split("/", 1)[0]
     for param in parameters:
         if param.location == "path":
-            value = SLUG_EXAMPLES.get(collection, "example") if param.name == "slug" else PATH_EXAMPLES.get(
-                param.name, "1" if param.type == "integer" else "example"
+            value = (
+                SLUG_EXAMPLES.get(collection, "example")
+                if param.name == "slug"
+                else PATH_EXAMPLES.get(param.name, "1" if param.type == "integer" else "example")
             )
             path = path.replace("{" + param.name + "}", value)
     return path
 
 
-def curl_command(ref: Reference, request: HttpRequest, method: str, path: str, operation: dict[str, Any],
-                 parameters: list[Parameter], needs_token: bool, lang: str) -> str:
+def curl_command(
+    ref: Reference,
+    request: HttpRequest,
+    method: str,
+    path: str,
+    operation: dict[str, Any],
+    parameters: list[Parameter],
+    needs_token: bool,
+    lang: str,
+) -> str:
     url = request.build_absolute_uri(example_path(path, parameters))
     if lang != "en":
         url += f"?lang={lang}"
@@ -282,12 +300,55 @@ def curl_command(ref: Reference, request: HttpRequest, method: str, path: str, o
     return " \\\n  ".join(lines)
 
 
+def build_operation(
+    ref: Reference, request: HttpRequest, method: str, path: str, operation: dict[str, Any], lang: str
+) -> Operation:
+    parameters = ref.parameters(operation)
+    security = operation.get("security", [])
+    needs_token = bool(security) and not any("AllowAnonymous" in item for item in security)
+    responses = []
+    response_fields: list[Field] = []
+    response_schema_name = ""
+    for code, response in operation.get("responses", {}).items():
+        status = str(code)  # an int in the schema ninja builds, a string once through JSON
+        body = ref.response_schema(response)
+        responses.append(
+            Response(
+                status=status,
+                meaning=status_meaning(status),
+                description=response.get("description", ""),
+                schema_name=(ref.ref_name(body) or ref.type_label(body)) if body else "",
+            )
+        )
+        if status.startswith("2") and body and not response_fields:
+            response_fields = ref.fields(body)
+            response_schema_name = ref.ref_name(body)
+    body_schema = ref.request_body_schema(operation)
+    operation_id = operation.get("operationId") or f"{method}-{path}"
+    return Operation(
+        anchor=f"op-{slugify(operation_id.removeprefix('gcmhub_api_').replace('_', '-'))}",
+        method=method.upper(),
+        path=path,
+        summary=operation.get("summary", ""),
+        description=operation.get("description", ""),
+        needs_token=needs_token,
+        parameters=parameters,
+        body_fields=ref.fields(body_schema) if body_schema else [],
+        body_schema_name=ref.ref_name(body_schema),
+        responses=responses,
+        response_fields=response_fields,
+        response_schema_name=response_schema_name,
+        curl=curl_command(ref, request, method.upper(), path, operation, parameters, needs_token, lang),
+    )
+
+
 def build_groups(schema: dict[str, Any], request: HttpRequest, lang: str) -> list[Group]:
+    """The operations of the schema grouped by their first tag, in schema order."""
     ref = Reference(schema)
     groups: dict[str, Group] = {}
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
-            tag = (operation.get("tags") or [gettext("Other operations")])[0]
+            tag = (operation.get("tags") or ["Other"])[0]
             if tag not in groups:
                 groups[tag] = Group(
                     anchor=f"tag-{slugify(tag)}",
@@ -295,41 +356,7 @@ def build_groups(schema: dict[str, Any], request: HttpRequest, lang: str) -> lis
                     title_is_english=tag not in TAG_TITLES,
                     operations=[],
                 )
-            parameters = ref.parameters(operation)
-            security = operation.get("security", [])
-            needs_token = bool(security) and not any("AllowAnonymous" in item for item in security)
-            responses = []
-            response_fields: list[Field] = []
-            response_schema_name = ""
-            for code, response in operation.get("responses", {}).items():
-                status = str(code)  # an int in the schema ninja builds, a string once through JSON
-                body = ref.response_schema(response)
-                responses.append(Response(
-                    status=status,
-                    meaning=status_meaning(status),
-                    description=response.get("description", ""),
-                    schema_name=ref.ref_name(body) or ref.type_label(body) if body else "",
-                ))
-                if status.startswith("2") and body and not response_fields:
-                    response_fields = ref.fields(body)
-                    response_schema_name = ref.ref_name(body)
-            body_schema = ref.request_body_schema(operation)
-            operation_id = operation.get("operationId") or f"{method}-{path}"
-            groups[tag].operations.append(Operation(
-                anchor=f"op-{slugify(operation_id.removeprefix('gcmhub_api_').replace('_', '-'))}",
-                method=method.upper(),
-                path=path,
-                summary=operation.get("summary", ""),
-                description=operation.get("description", ""),
-                needs_token=needs_token,
-                parameters=parameters,
-                body_fields=ref.fields(body_schema) if body_schema else [],
-                body_schema_name=ref.ref_name(body_schema),
-                responses=responses,
-                response_fields=response_fields,
-                response_schema_name=response_schema_name,
-                curl=curl_command(ref, request, method.upper(), path, operation, parameters, needs_token, lang),
-            ))
+            groups[tag].operations.append(build_operation(ref, request, method, path, operation, lang))
     return list(groups.values())
 
 
