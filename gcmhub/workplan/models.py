@@ -107,7 +107,7 @@ class PriorityOrganisation(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True, help_text=_('Such as "represented by Migrant Forum in Asia"'))
 
     class Meta:
-        ordering = ["priority", "role", "order"]
+        ordering = ["priority_id", "role", "order"]
         constraints = [
             models.UniqueConstraint(fields=["priority", "organisation", "role"], name="priority_org_role_unique"),
         ]
@@ -257,7 +257,7 @@ class ActivityOrganisation(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["activity", "role", "order"]
+        ordering = ["activity_id", "role", "order"]
         constraints = [
             models.UniqueConstraint(fields=["activity", "organisation", "role"], name="activity_org_role_unique"),
         ]
@@ -275,7 +275,7 @@ class ActivityPeriod(models.Model):
     year_inferred = models.BooleanField(_("year inferred from the plan"), default=False)
 
     class Meta:
-        ordering = ["activity", "order"]
+        ordering = ["activity_id", "order"]
         constraints = [
             models.CheckConstraint(name="period_start_before_end", condition=models.Q(start__lte=models.F("end"))),
         ]

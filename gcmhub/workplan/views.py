@@ -203,7 +203,7 @@ class RowRenderer:
     def timeline_row(self, row: ActivityRow, quarters: list, current) -> str:
         """The calendar's table row for one activity (header cell, then one cell per quarter)."""
         activity = row.activity
-        extras = ""
+        extras = mark_safe("")  # the parts added below are format_html output
         if activity.ongoing:
             extras += format_html(' <span class="badge">{}</span>', self.ongoing_badge_text)
         if not activity.period_list:
