@@ -36,7 +36,7 @@ class DocsPageTestCase(TestCase):
                 for path, operations in self.schema["paths"].items():
                     for method in operations:
                         self.assertIn(
-                            f'{method.upper()}</span> <code>{path}</code></h3>', html, f"{method} {path} missing"
+                            f"{method.upper()}</span> <code>{path}</code></h3>", html, f"{method} {path} missing"
                         )
 
     def test_it_loads_nothing_from_outside_the_site_and_no_swagger(self):
@@ -50,8 +50,20 @@ class DocsPageTestCase(TestCase):
     def test_it_lists_the_parameters_of_get_activities(self):
         section = operation_section(self.get_html(), "op-workplan-list-activities")
         self.assertIn("<caption>Parameters of GET /api/v1/activities</caption>", section)
-        for name in ("limit", "offset", "workplan", "lead", "participant", "objective", "kind", "status",
-                     "overdue", "period", "q", "lang"):
+        for name in (
+            "limit",
+            "offset",
+            "workplan",
+            "lead",
+            "participant",
+            "objective",
+            "kind",
+            "status",
+            "overdue",
+            "period",
+            "q",
+            "lang",
+        ):
             self.assertIn(f'<th scope="row"><code>{name}</code></th>', section)
         self.assertIn("<code>boolean | null</code>", section)
         self.assertIn("<code>on_track</code>", section)  # allowed values of status
@@ -83,8 +95,10 @@ class DocsPageTestCase(TestCase):
 
     def test_it_gives_public_reads_a_curl_example_without_token(self):
         section = operation_section(self.get_html("?lang=es"), "op-taxonomy-get-country")
-        self.assertIn("<pre class=\"api-code\"><code>curl &#x27;http://testserver/api/v1/countries/MAR?lang=es&#x27;</code>",
-                      section)
+        self.assertIn(
+            '<pre class="api-code"><code>curl &#x27;http://testserver/api/v1/countries/MAR?lang=es&#x27;</code>',
+            section,
+        )
         self.assertNotIn("Bearer", section)
 
     def test_it_marks_the_english_schema_text_in_other_languages(self):

@@ -26,4 +26,3 @@ class OpenApiSnapshotTestCase(TestCase):
         params = {p["name"] for p in schema["paths"]["/api/v1/activities"]["get"]["parameters"]}
         self.assertLessEqual({"workplan", "lead", "objective", "status", "overdue", "limit", "offset", "lang"}, params)
         self.assertIn("BearerTokenAuth", schema["components"]["securitySchemes"])
-
