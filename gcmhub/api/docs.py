@@ -5,6 +5,7 @@ The schema (summaries, descriptions, field names) is English; the template marks
 the page is shown in another language."""
 
 import json
+import re
 import shlex
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +39,11 @@ BODY_EXAMPLES = {"organisation": "iom", "narrative": "Two regional workshops hel
 
 
 ERROR_STATUSES = ("400", "401", "403", "404", "405")
+
+
+def inline_code(text: str) -> SafeString:
+    """Schema text with its Markdown `code` spans as <code> (the only Markdown the schema uses)."""
+    return mark_safe(re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text)))
 
 
 def status_meaning(code: str) -> str:
@@ -196,7 +204,7 @@ class Reference:
                 name=name,
                 type=self.type_label(prop),
                 required=name in required,
-                description=prop.get("description", "") or self.resolve(prop).get("description", ""),
+                description=inline_code(prop.get("description", "") or self.resolve(prop).get("description", "")),
                 **self.facts(prop),
             )
             if depth > 0:
@@ -218,7 +226,7 @@ class Reference:
                     location_label=str(LOCATIONS.get(param["in"], param["in"])),
                     type=self.type_label(schema),
                     required=bool(param.get("required")),
-                    description=param.get("description") or schema.get("description", ""),
+                    description=inline_code(param.get("description") or schema.get("description", "")),
                     enum=facts["enum"],
                     default=facts["default"],
                     minimum=facts["minimum"],
@@ -329,8 +337,8 @@ def build_operation(
         anchor=f"op-{slugify(operation_id.removeprefix('gcmhub_api_').replace('_', '-'))}",
         method=method.upper(),
         path=path,
-        summary=operation.get("summary", ""),
-        description=operation.get("description", ""),
+        summary=inline_code(operation.get("summary", "")),
+        description=inline_code(operation.get("description", "")),
         needs_token=needs_token,
         parameters=parameters,
         body_fields=ref.fields(body_schema) if body_schema else [],
