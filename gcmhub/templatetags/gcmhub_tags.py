@@ -31,3 +31,10 @@ def query_with(context, **changes):
         else:
             params[key] = value
     return "?" + urlencode(params, doseq=True) if params else "?"
+
+
+@register.filter
+def elided_page_range(page):
+    """The page numbers a pagination shows: the first, the last and two on each side of `page`,
+    with `Paginator.ELLIPSIS` standing for the gaps."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

@@ -484,7 +484,6 @@ def activity_list(request, plan):
         "plan": plan,
         "form": form,
         "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "rows": [renderer.row(a) for a in _finish_rows(page.object_list, plan)],
         "chips": _chips(request, form),
         "filter_fields": _filter_fields(form),

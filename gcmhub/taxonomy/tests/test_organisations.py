@@ -59,7 +59,7 @@ class OrganisationListTestCase(BaseTestCase):
         response = self.client.get(url("organisations"), {"kind": "cso"})
         self.assertContains(response, '<nav class="pagination" aria-label="Pagination">')
         self.assertContains(response, "?kind=cso&amp;page=2")
-        self.assertContains(response, "(current page)")
+        self.assertContains(response, "(current)")
         self.assertEqual(len(response.context["page"].object_list), ORGANISATIONS_PER_PAGE)
         response = self.client.get(url("organisations"), {"kind": "cso", "page": 2})
         self.assertEqual(len(response.context["page"].object_list), 6)
