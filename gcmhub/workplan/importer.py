@@ -858,7 +858,7 @@ DEADLINE_FIELDS = ["deadline_text", "deadline_state", "ongoing", "start_date", "
 
 PRIORITY_FIELDS = ["kind", "code", "order", "title_en", "title_fr", "title_es", "thematic_area", "all_objectives",
                    "cross_cutting", "objectives_text"]
-ACTIVITY_FIELDS = ["number", "order", "text_en", "text_fr", "text_es", *DEADLINE_FIELDS]
+ACTIVITY_FIELDS = ["number", "order", "text_en", "text_fr", "text_es", "other_participants", *DEADLINE_FIELDS]
 
 
 def do_import_workplan(
@@ -1001,6 +1001,7 @@ def _save_activities(parsed, priorities, resolution, orgs) -> tuple[list[Activit
             else:
                 old.append(activity)
             activity.number, activity.order = item.number, order
+            activity.other_participants = "; ".join(item.remarks)
             setattr(activity, f"text_{language}", item.text)
             deadline = resolution.deadlines[(p_index, a_index)]
             if (

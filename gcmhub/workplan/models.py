@@ -197,6 +197,9 @@ class Activity(models.Model):
     organisations = models.ManyToManyField(
         "taxonomy.Organisation", through="ActivityOrganisation", related_name="activities", blank=True
     )
+    # Participants the document names that are not organisations ("all members of the
+    # Executive Committee"), kept as written.
+    other_participants = models.TextField(_("other participants (as written)"), blank=True)
 
     text = TranslatedField("text")
     objects = ActivityQuerySet.as_manager()
