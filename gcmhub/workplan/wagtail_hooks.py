@@ -68,6 +68,7 @@ class ActivityViewSet(SnippetViewSet):
         FieldRowPanel([FieldPanel("number"), FieldPanel("order")]),
         _translated("text", _("Text")),
         FieldPanel("source_language"),
+        FieldPanel("other_participants"),
         MultiFieldPanel(
             [
                 FieldPanel("deadline_text"),
