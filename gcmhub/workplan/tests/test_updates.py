@@ -84,8 +84,8 @@ class PostStatusUpdateTests(ActivityFixtures):
         self.assertContains(response, 'value="150"', status_code=400)
         self.assertContains(response, "not a link", status_code=400)
         self.assertContains(response, "error-summary", status_code=400)
-        self.assertContains(response, 'id="id_status-percent_complete_errors"', status_code=400)
-        self.assertContains(response, 'id="id_status-evidence_links_errors"', status_code=400)
+        self.assertContains(response, 'id="id_status-percent_complete_error"', status_code=400)
+        self.assertContains(response, 'id="id_status-evidence_links_error"', status_code=400)
         self.assertFalse(StatusUpdate.objects.exists())
 
     def test_it_keeps_the_input_on_a_validation_error_with_htmx(self):
