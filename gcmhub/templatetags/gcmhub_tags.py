@@ -10,8 +10,13 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def translate_url(context, lang_code):
-    """The current page in another language (keeps the query string)."""
+    """The current page in another language (keeps the query string). Pages outside
+    i18n_patterns (the API documentation) take the language from `?lang=`."""
     request = context["request"]
+    if request.path.startswith("/api/"):
+        params = request.GET.copy()
+        params["lang"] = lang_code
+        return f"{request.path}?{params.urlencode()}"
     return django_translate_url(request.get_full_path(), lang_code)
 
 
