@@ -5,7 +5,6 @@ the report, the latest updates) and return bytes, reading texts in the active la
 run no queries of their own.
 """
 
-import calendar
 import csv
 import datetime
 import io
@@ -17,39 +16,10 @@ from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from gcmhub.workplan.calendar import period_label
 from gcmhub.workplan.models import Status
 
-# --- Periods in words ---------------------------------------------------------------------
-
-
-def _is_month_end(day: datetime.date) -> bool:
-    return day.day == calendar.monthrange(day.year, day.month)[1]
-
-
-def describe_period(period) -> str:
-    """A period as people write it: "Q2 2021", "Jan–Dec 2021", "June 2021", "15 Mar – 30 Jun 2021"."""
-    start, end = period.start, period.end
-    if start.day == 1 and _is_month_end(end):
-        if start.year == end.year:
-            if start.month == end.month:
-                return formats.date_format(start, "YEAR_MONTH_FORMAT")
-            if start.month in (1, 4, 7, 10) and end.month == start.month + 2:
-                return _("Q%(quarter)s %(year)s") % {"quarter": (start.month + 2) // 3, "year": start.year}
-            return _("%(start)s–%(end)s %(year)s") % {
-                "start": formats.date_format(start, "M"),
-                "end": formats.date_format(end, "M"),
-                "year": start.year,
-            }
-        return _("%(start)s – %(end)s") % {
-            "start": formats.date_format(start, "M Y"),
-            "end": formats.date_format(end, "M Y"),
-        }
-    if start == end:
-        return formats.date_format(start, "DATE_FORMAT")
-    return _("%(start)s – %(end)s") % {
-        "start": formats.date_format(start, "DATE_FORMAT"),
-        "end": formats.date_format(end, "DATE_FORMAT"),
-    }
+# --- Periods and objectives as text -------------------------------------------------------
 
 
 def iso_periods(activity) -> str:
@@ -234,7 +204,7 @@ def build_ics(activities, *, name: str, site_url: str, now=None) -> bytes:
             event.add("dtstart", period.end)
             event.add("dtend", period.end + datetime.timedelta(days=1))
             event.add("summary", summary)
-            lines = [_("Period: %(period)s") % {"period": describe_period(period)}]
+            lines = [_("Period: %(period)s") % {"period": period_label(period.start, period.end)}]
             if period.year_inferred:
                 lines.append(_("The year was inferred from the plan."))
             if a.deadline_text:

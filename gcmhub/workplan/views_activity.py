@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gcmhub.accounts import permissions as roles
 from gcmhub.workplan import permissions
 from gcmhub.workplan.actions import do_add_contribution_note, do_post_status_update
-from gcmhub.workplan.exports import describe_period
+from gcmhub.workplan.calendar import period_label
 from gcmhub.workplan.forms import ContributionNoteForm, StatusUpdateForm, add_action_errors
 from gcmhub.workplan.models import Activity
 from gcmhub.workplan.tasks import deadline_groups_for_user
@@ -40,7 +40,7 @@ def _render_activity(request, activity, *, status_form=None, note_form=None, con
         note_form = ContributionNoteForm(organisations=permissions.note_organisations(user, activity))
     periods = list(activity.periods.all())
     for period in periods:
-        period.display = describe_period(period)
+        period.display = period_label(period.start, period.end)
     context = {
         "activity": activity,
         "priority": activity.priority,
