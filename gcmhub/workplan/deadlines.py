@@ -196,15 +196,15 @@ def _normalise(text: str) -> tuple[str, list[int]]:
     return "".join(chars), index
 
 
-def _split_parts(text: str) -> list[str]:
-    """Cut at ";" and newlines outside parentheses."""
+def split_outside_brackets(text: str, separators: str, opening: str = "(", closing: str = ")") -> list[str]:
+    """Cut `text` at each of `separators` that stands outside brackets (any of `opening` and `closing`)."""
     parts, depth, current = [], 0, []
     for ch in text:
-        if ch == "(":
+        if ch in opening:
             depth += 1
-        elif ch == ")":
+        elif ch in closing:
             depth = max(0, depth - 1)
-        if ch in ";\n" and depth == 0:
+        if ch in separators and depth == 0:
             parts.append("".join(current))
             current = []
         else:
@@ -618,6 +618,6 @@ def parse_deadline(
     if not text:
         return ParsedDeadline(text="", periods=[], ok=True)
     reader = _Reader(plan_start, plan_end)
-    for part in _split_parts(_clean(text)):
+    for part in split_outside_brackets(_clean(text), ";\n"):  # one deadline per ";" or line
         reader.read_part(part)
     return ParsedDeadline(text=text, periods=reader.periods, ongoing=reader.ongoing, ok=reader.ok)

@@ -35,7 +35,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.taxonomy.models import Objective, Organisation, OrganisationAlias, ThematicArea, normalize_name
-from gcmhub.workplan.deadlines import ParsedDeadline, parse_deadline
+from gcmhub.workplan.deadlines import ParsedDeadline, parse_deadline, split_outside_brackets
 from gcmhub.workplan.models import (
     Activity,
     ActivityOrganisation,
@@ -598,22 +598,6 @@ def parse_document(data: bytes, filename: str, *, language: str | None = None, k
 # Organisation lists
 
 
-def _split_outside_parentheses(text: str, separators: str) -> list[str]:
-    parts, depth, current = [], 0, []
-    for char in text:
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth = max(depth - 1, 0)
-        if char in separators and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
 def _name_candidates(name: str) -> list[str]:
     """'Name (ACR)' is tried whole, then as 'Name', then as 'ACR'."""
     candidates = [name]
@@ -698,7 +682,7 @@ def split_organisations(text: str, known) -> tuple[list[str], dict[str, str], li
     organisation and come back as remarks."""
     names, notes, remarks = [], {}, []
     text = (text or "").strip().rstrip(".").strip()
-    for segment in _split_outside_parentheses(text, ",;"):
+    for segment in split_outside_brackets(text, ",;", opening="([", closing=")]"):
         segment = re.sub(r"^(?:et|and|y)\s+", "", segment.strip(), flags=re.IGNORECASE).strip(" .")
         if not segment:
             continue
