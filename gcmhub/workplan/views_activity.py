@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gcmhub.accounts import permissions as roles
 from gcmhub.workplan import permissions
 from gcmhub.workplan.actions import do_add_contribution_note, do_post_status_update
-from gcmhub.workplan.calendar import period_label
+from gcmhub.workplan.calendar import describe_periods
 from gcmhub.workplan.forms import ContributionNoteForm, StatusUpdateForm, add_action_errors
 from gcmhub.workplan.models import Activity
 from gcmhub.workplan.tasks import deadline_groups_for_user
@@ -38,13 +38,10 @@ def _render_activity(request, activity, *, status_form=None, note_form=None, con
         status_form = StatusUpdateForm(activity=activity)
     if can_note and note_form is None:
         note_form = ContributionNoteForm(organisations=permissions.note_organisations(user, activity))
-    periods = list(activity.periods.all())
-    for period in periods:
-        period.display = period_label(period.start, period.end)
     context = {
         "activity": activity,
         "priority": activity.priority,
-        "periods": periods,
+        "periods": describe_periods(activity.periods.all()),
         "is_overdue": activity.is_overdue(),
         "history": list(activity.updates.select_related("author", "organisation")),
         "can_post_status": can_status,
