@@ -87,18 +87,25 @@ def coverage(periods, quarters: list[Quarter]) -> dict[Quarter, str]:
     return result
 
 
+# Django's "N" abbreviations (Jan., juil., Ene.) are unambiguous in every language; "M" gives
+# French "Jui" for both juin and juillet.
+MONTH = "N"
+DAY_MONTH_YEAR = "j N Y"
+MONTH_YEAR = "N Y"
+
+
 def _month(day: datetime.date) -> str:
-    return dateformat.format(day, "M")
+    return dateformat.format(day, MONTH)
 
 
 def period_label(start: datetime.date, end: datetime.date) -> str:
-    """'Q2 2021', 'Q1–Q2 2021', 'Jan–Dec 2021', 'Mar 2021', 'Nov 2021–Feb 2022', or exact dates."""
+    """'Q2 2021', 'Q1–Q2 2021', 'Jan.–Dec. 2021', 'March 2021', 'Nov. 2021–Feb. 2022', or exact dates."""
     month_aligned = start.day == 1 and (end + datetime.timedelta(days=1)).day == 1
     if not month_aligned:
         if start == end:
-            return dateformat.format(start, "j M Y")
+            return dateformat.format(start, DAY_MONTH_YEAR)
         return gettext("%(start)s – %(end)s") % {
-            "start": dateformat.format(start, "j M Y"), "end": dateformat.format(end, "j M Y"),
+            "start": dateformat.format(start, DAY_MONTH_YEAR), "end": dateformat.format(end, DAY_MONTH_YEAR),
         }
     first, last = Quarter.of(start), Quarter.of(end)
     quarter_aligned = start == first.start and end == last.end
@@ -113,12 +120,12 @@ def period_label(start: datetime.date, end: datetime.date) -> str:
         return gettext("%(start)s–%(end)s") % {"start": first.label, "end": last.label}
     if start.year == end.year:
         if start.month == end.month:
-            return dateformat.format(start, "M Y")
+            return dateformat.format(start, MONTH_YEAR)
         return gettext("%(first)s–%(last)s %(year)s") % {
             "first": _month(start), "last": _month(end), "year": start.year,
         }
     return gettext("%(start)s–%(end)s") % {
-        "start": dateformat.format(start, "M Y"), "end": dateformat.format(end, "M Y"),
+        "start": dateformat.format(start, MONTH_YEAR), "end": dateformat.format(end, MONTH_YEAR),
     }
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 
 from gcmhub.lib.i18n import language_of
 from gcmhub.workplan import charts
-from gcmhub.workplan.calendar import Quarter, coverage, describe_periods, quarters_between
+from gcmhub.workplan.calendar import DAY_MONTH_YEAR, Quarter, coverage, describe_periods, quarters_between
 from gcmhub.workplan.filters import ActivityFilterForm, period_bounds
 from gcmhub.workplan.models import (
     CLOSED_STATUSES,
@@ -223,7 +223,7 @@ class RowRenderer:
     def short_item(self, row: ActivityRow) -> str:
         """One entry of the calendar's "due this quarter" and "overdue" lists."""
         activity = row.activity
-        due = gettext("due %(date)s") % {"date": date_format(activity.due_date, "j M Y")}
+        due = gettext("due %(date)s") % {"date": date_format(activity.due_date, DAY_MONTH_YEAR)}
         leads = format_html(" · {}", row.leads_html) if row.leads else ""
         return format_html(
             '<li><a href="{}">{} – {}</a> {} <span class="meta">{}{}</span><br><span lang="{}">{}</span></li>',

@@ -47,7 +47,7 @@ class ActivityDetailTests(ActivityFixtures):
         self.assertContains(response, "Élaborer une note d&#x27;orientation")
         self.assertContains(response, "T2 2021 ; 2022")
         self.assertContains(response, "Q2 2021")
-        self.assertContains(response, "Jan–Dec 2022")
+        self.assertContains(response, "Jan.–Dec. 2022")
         self.assertContains(response, reverse("taxonomy:organisation", args=["iom"]))
         self.assertContains(response, reverse("taxonomy:organisation", args=["ohchr"]))
         self.assertContains(response, reverse("taxonomy:objective", args=[1]))

@@ -42,22 +42,26 @@ class PeriodLabelTests(SimpleTestCase):
         self.assertEqual(period_label(D(2021, 10, 1), D(2022, 3, 31)), "Q4 2021–Q1 2022")
 
     def test_it_names_a_whole_year_by_months(self):
-        self.assertEqual(period_label(D(2021, 1, 1), D(2021, 12, 31)), "Jan–Dec 2021")
+        self.assertEqual(period_label(D(2021, 1, 1), D(2021, 12, 31)), "Jan.–Dec. 2021")
 
     def test_it_names_months(self):
-        self.assertEqual(period_label(D(2021, 3, 1), D(2021, 3, 31)), "Mar 2021")
-        self.assertEqual(period_label(D(2021, 3, 1), D(2021, 5, 31)), "Mar–May 2021")
-        self.assertEqual(period_label(D(2021, 11, 1), D(2022, 2, 28)), "Nov 2021–Feb 2022")
+        self.assertEqual(period_label(D(2021, 3, 1), D(2021, 3, 31)), "March 2021")
+        self.assertEqual(period_label(D(2021, 3, 1), D(2021, 5, 31)), "March–May 2021")
+        self.assertEqual(period_label(D(2021, 11, 1), D(2022, 2, 28)), "Nov. 2021–Feb. 2022")
 
     def test_it_gives_exact_dates_otherwise(self):
-        self.assertEqual(period_label(D(2021, 3, 15), D(2021, 3, 15)), "15 Mar 2021")
-        self.assertEqual(period_label(D(2021, 3, 15), D(2021, 4, 2)), "15 Mar 2021 – 2 Apr 2021")
+        self.assertEqual(period_label(D(2021, 3, 15), D(2021, 3, 15)), "15 March 2021")
+        self.assertEqual(period_label(D(2021, 3, 15), D(2021, 4, 2)), "15 March 2021 – 2 April 2021")
 
     def test_it_uses_the_active_language_for_months(self):
         with translation.override("fr"):
             label = period_label(D(2021, 1, 1), D(2021, 12, 31))
         self.assertIn("2021", label)
         self.assertNotIn("Dec", label)
+
+    def test_it_abbreviates_june_and_july_apart_in_french(self):
+        with translation.override("fr"):
+            self.assertEqual(period_label(D(2021, 6, 1), D(2021, 7, 31)), "juin–juil. 2021")
 
     def test_it_describes_periods_with_inferred_years_and_notes(self):
         class P:

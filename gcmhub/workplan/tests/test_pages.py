@@ -151,7 +151,7 @@ class PriorityDetailTests(PlanTestCase):
         self.assertIn("Regional workshop on data", text)
         self.assertIn("T2 2021", text)
         self.assertIn("Q2 2021", text)
-        self.assertIn("Jan–Dec 2021", text)
+        self.assertIn("Jan.–Dec. 2021", text)
         self.assertIn("Completed", text)
         self.assertIn("Overdue", text)
         self.assertIn("represented by its regional office", text)
