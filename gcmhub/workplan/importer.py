@@ -551,7 +551,7 @@ def parse_document(data: bytes, filename: str, *, language: str | None = None, k
     if not parser.priorities:
         raise WorkPlanImportError(
             _("No priority was found in this document. Is it a Network work plan (headings such as "
-              "\u201cCore priority 1\u201d, \u201cActivities:\u201d, \u201cDeadline:\u201d)?")
+              "“Core priority 1”, “Activities:”, “Deadline:”)?")
         )
     if known is None:
         known = set(OrganisationAlias.objects.order_by().values_list("normalized", flat=True))
@@ -811,7 +811,7 @@ def _apply_mapping(resolution: Resolution, mapping: dict, language: str) -> dict
             org = targets.get(int(choice))
             if org is None:
                 raise WorkPlanImportError(
-                    gettext("The organisation chosen for \u201c%(name)s\u201d no longer exists.") % {"name": name}
+                    gettext("The organisation chosen for “%(name)s” no longer exists.") % {"name": name}
                 )
         # Remember the spelling, so the next import of this document resolves it.
         key = normalize_name(name)
