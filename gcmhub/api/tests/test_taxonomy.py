@@ -114,7 +114,7 @@ class CountriesTestCase(ApiTestCase):
         self.assertEqual(item["iso2"], "MA")
 
     def test_it_answers_404_for_an_unknown_country(self):
-        self.assertEqual(self.get_json("/countries/XXX").status_code, 404)
+        self.assertEqual(self.get_json("/countries/ZZZ").status_code, 404)
 
 
 class OrganisationsTestCase(ApiTestCase):
