@@ -4,10 +4,11 @@ and adds organisations and their other spellings. Wagtail records every change i
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from gcmhub.lib.panels import translated_panel
 from gcmhub.taxonomy.models import (
     Country,
     GuidingPrinciple,
@@ -19,12 +20,6 @@ from gcmhub.taxonomy.models import (
 )
 
 
-def _translated(name, heading):
-    return MultiFieldPanel(
-        [FieldPanel(f"{name}_en"), FieldPanel(f"{name}_fr"), FieldPanel(f"{name}_es")], heading=heading
-    )
-
-
 class OrganisationViewSet(SnippetViewSet):
     model = Organisation
     icon = "group"
@@ -33,8 +28,8 @@ class OrganisationViewSet(SnippetViewSet):
     list_filter = ["kind", "is_network_member"]
     search_fields = ["name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es", "slug"]
     panels = [
-        _translated("name", _("Name")),
-        _translated("acronym", _("Acronym")),
+        translated_panel("name", _("Name")),
+        translated_panel("acronym", _("Acronym")),
         FieldPanel("slug"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("is_network_member")]),
         FieldPanel("website"),
@@ -57,7 +52,7 @@ class ObjectiveViewSet(SnippetViewSet):
     list_display = ["number", "short_en", "title_en"]
     search_fields = ["short_en", "short_fr", "short_es", "title_en", "title_fr", "title_es"]
     copy_view_enabled = False
-    panels = [FieldPanel("number"), _translated("short", _("Short label")), _translated("title", _("Official title"))]
+    panels = [FieldPanel("number"), translated_panel("short", _("Short label")), translated_panel("title", _("Official title"))]
 
 
 class GuidingPrincipleViewSet(SnippetViewSet):
@@ -66,7 +61,7 @@ class GuidingPrincipleViewSet(SnippetViewSet):
     menu_label = _("Guiding principles")
     list_display = ["code", "name_en", "order"]
     copy_view_enabled = False
-    panels = [FieldRowPanel([FieldPanel("code"), FieldPanel("order")]), _translated("name", _("Name"))]
+    panels = [FieldRowPanel([FieldPanel("code"), FieldPanel("order")]), translated_panel("name", _("Name"))]
 
 
 class ThematicAreaViewSet(SnippetViewSet):
@@ -77,7 +72,7 @@ class ThematicAreaViewSet(SnippetViewSet):
     copy_view_enabled = False
     panels = [
         FieldPanel("number"),
-        _translated("name", _("Name")),
+        translated_panel("name", _("Name")),
         FieldPanel("objectives", widget=forms.CheckboxSelectMultiple),
     ]
 
@@ -90,7 +85,7 @@ class RegionViewSet(SnippetViewSet):
     list_filter = ["parent"]
     search_fields = ["name_en", "name_fr", "name_es", "m49"]
     copy_view_enabled = False
-    panels = [FieldRowPanel([FieldPanel("m49"), FieldPanel("parent")]), _translated("name", _("Name"))]
+    panels = [FieldRowPanel([FieldPanel("m49"), FieldPanel("parent")]), translated_panel("name", _("Name"))]
 
 
 class CountryViewSet(SnippetViewSet):
@@ -104,7 +99,7 @@ class CountryViewSet(SnippetViewSet):
     panels = [
         FieldRowPanel([FieldPanel("iso2"), FieldPanel("iso3"), FieldPanel("m49")]),
         FieldRowPanel([FieldPanel("region"), FieldPanel("subregion")]),
-        _translated("name", _("Name")),
+        translated_panel("name", _("Name")),
     ]
 
     def get_queryset(self, request):

@@ -9,13 +9,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from gcmhub.lib.panels import translated_panel
 from gcmhub.workplan.models import Activity, Priority, StatusUpdate, WorkPlan
-
-
-def _translated(name, heading):
-    return MultiFieldPanel(
-        [FieldPanel(f"{name}_en"), FieldPanel(f"{name}_fr"), FieldPanel(f"{name}_es")], heading=heading
-    )
 
 
 class WorkPlanViewSet(SnippetViewSet):
@@ -26,7 +21,7 @@ class WorkPlanViewSet(SnippetViewSet):
     list_filter = ["is_current", "source_language"]
     search_fields = ["title_en", "title_fr", "title_es", "slug"]
     panels = [
-        _translated("title", _("Title")),
+        translated_panel("title", _("Title")),
         FieldPanel("slug"),
         FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
         FieldPanel("as_of"),
@@ -46,7 +41,7 @@ class PriorityViewSet(SnippetViewSet):
         FieldPanel("workplan"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("code"), FieldPanel("order")]),
         FieldPanel("slug"),
-        _translated("title", _("Title")),
+        translated_panel("title", _("Title")),
         FieldPanel("source_language"),
         FieldPanel("thematic_area"),
         MultiFieldPanel(
@@ -66,7 +61,7 @@ class ActivityViewSet(SnippetViewSet):
     panels = [
         FieldPanel("priority"),
         FieldRowPanel([FieldPanel("number"), FieldPanel("order")]),
-        _translated("text", _("Text")),
+        translated_panel("text", _("Text")),
         FieldPanel("source_language"),
         FieldPanel("other_participants"),
         MultiFieldPanel(
