@@ -3,6 +3,7 @@ action and dashboard. Every page reads in a fixed number of queries, whatever th
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from html import escape as escape_text
 
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When, prefetch_related_objects
@@ -12,15 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from gcmhub.lib.i18n import language_of
+from gcmhub.lib.i18n import LANGUAGE_CODES, active_language
+from gcmhub.taxonomy.models import Organisation
 from gcmhub.workplan import charts
-from gcmhub.workplan.calendar import DAY_MONTH_YEAR, Quarter, coverage, describe_periods, quarters_between
+from gcmhub.workplan.calendar import DAY_MONTH_YEAR, Quarter, describe_periods, quarters_between
 from gcmhub.workplan.filters import ActivityFilterForm, period_bounds
 from gcmhub.workplan.models import (
     CLOSED_STATUSES,
@@ -146,6 +148,10 @@ class RowRenderer:
         self.none_named_text = gettext("None named")
         self._org_urls: dict = {}
         self._headings: dict = {}
+        self._org_links: dict = {}
+        self._badges: dict = {}
+        self._priority_leads: dict = {}
+        self._due_texts: dict = {}
 
     @cached_property
     def _activity_url(self) -> str:
@@ -200,35 +206,144 @@ class RowRenderer:
             periods_html=periods_html,
         )
 
-    def timeline_row(self, row: ActivityRow, quarters: list, current) -> str:
-        """The calendar's table row for one activity (header cell, then one cell per quarter)."""
-        activity = row.activity
-        extras = mark_safe("")  # the parts added below are format_html output
+    @cached_property
+    def _lang(self) -> str:
+        return active_language()
+
+    @cached_property
+    def _activity_label(self) -> str:
+        return gettext("Activity %(number)s")
+
+    @cached_property
+    def _unnumbered_label(self) -> str:
+        return gettext("Unnumbered activity")
+
+    def _text_and_lang(self, obj, name: str) -> tuple[str, str]:
+        """`pick(obj, name)` and `language_of(obj, name)` in one pass, with the language looked up
+        once per request."""
+        lang = self._lang
+        value = getattr(obj, f"{name}_{lang}", "")
+        if value:
+            return value, lang
+        source = getattr(obj, "source_language", None) or "en"
+        value = getattr(obj, f"{name}_{source}", "")
+        if value:
+            return value, source
+        for code in LANGUAGE_CODES:
+            value = getattr(obj, f"{name}_{code}", "")
+            if value:
+                return value, code
+        return "", lang
+
+    def _org_link(self, org) -> str:
+        """One lead's link, escaped, cached per organisation (as RowRenderer.row's leads_html)."""
+        html = self._org_links.get(org.pk)
+        if html is None:
+            html = self._org_links[org.pk] = (
+                f'<a href="{escape_text(self.org_url(org))}" title="{escape_text(org.name)}">'
+                f"{escape_text(org.label)}</a>"
+            )
+        return html
+
+    def _badge(self, status: str, percent, overdue: bool) -> str:
+        """The status badge (as RowRenderer.row's), cached per status, percentage and lateness."""
+        key = (status, percent, overdue)
+        html = self._badges.get(key)
+        if html is None:
+            label = self.status_labels.get(status, status)
+            if percent is not None:
+                label = self._percent_format % {"status": label, "percent": percent}
+            html = f'<span class="status status--{escape_text(status)}">{escape_text(label)}</span>'
+            if overdue:
+                html += self._overdue_badge
+            self._badges[key] = html
+        return html
+
+    @cached_property
+    def _percent_format(self) -> str:
+        return gettext("%(status)s · %(percent)s%%")
+
+    @cached_property
+    def _overdue_badge(self) -> str:
+        return f' <span class="badge badge--overdue">{escape_text(self.overdue_text)}</span>'
+
+    @cached_property
+    def _none_named(self) -> str:
+        return f'<span class="muted">{escape_text(self.none_named_text)}</span>'
+
+    def _inherited_leads(self, priority) -> list:
+        leads = self._priority_leads.get(priority.pk)
+        if leads is None:
+            leads = self._priority_leads[priority.pk] = [
+                i.organisation for i in priority.involvements.all() if i.role == Involvement.LEAD]
+        return leads
+
+    def calendar_row(self, activity: Activity, own_leads: list, periods: list, timeline: "Timeline") -> ActivityRow:
+        """The calendar's row for one activity, with `cells_html` (header cell, then one cell per
+        quarter) and the bits `short_item` needs. `own_leads` are the activity's own lead
+        organisations, `periods` its `(start, end, year_inferred)` triples. Plain string building
+        of escaped pieces: the same markup as `row`, `format_html` costs too much per row."""
+        leads, inherited = (own_leads, False) if own_leads else (self._inherited_leads(activity.priority), None)
+        if inherited is None:
+            inherited = bool(leads)
+        today = self.today
+        overdue = bool(activity.due_date and activity.due_date < today and not activity.ongoing
+                       and activity.status not in CLOSED_STATUSES)
+        badge = self._badge(activity.status, activity.percent_complete, overdue)
+        leads_html = ", ".join([self._org_link(o) for o in leads]) if leads else self._none_named
+        extras = ""
         if activity.ongoing:
-            extras += format_html(' <span class="badge">{}</span>', self.ongoing_badge_text)
-        if not activity.period_list:
-            extras += format_html(' <span class="muted">{}</span>', self.no_dates_cell_text)
-        head = format_html(
-            '<th scope="row"><a href="{}">{}</a> {}{}<span class="timeline__text" lang="{}">{}</span></th>',
-            self.activity_url(activity), activity.label, row.badge, extras, language_of(activity, "text"),
-            self.shorten(activity.text, 80),
+            extras += self._ongoing_cell_badge
+        if not periods:
+            extras += self._no_dates_cell
+        number = activity.number
+        label = escape_text(self._activity_label % {"number": number} if number else self._unnumbered_label)
+        text, lang = self._text_and_lang(activity, "text")
+        activity_url = self._activity_url.format(pk=activity.pk)
+        row = ActivityRow(
+            activity=activity, periods=[], leads=leads, leads_inherited=inherited, overdue=overdue,
+            status_label="", badge=mark_safe(badge), leads_html=mark_safe(leads_html),  # escaped above
         )
-        return head + self.timeline_cells(activity, quarters, current)
+        row.cells_html = mark_safe(  # every piece is escaped above or fixed markup
+            f'<th scope="row"><a href="{escape_text(activity_url)}">{label}</a> {badge}{extras}'
+            f'<span class="timeline__text" lang="{escape_text(lang)}">{escape_text(self.shorten(text, 80))}</span>'
+            f"</th>{timeline.cells(periods)}"
+        )
+        row._short = (activity_url, label, text, lang)
+        return row
+
+    @cached_property
+    def _ongoing_cell_badge(self) -> str:
+        return f' <span class="badge">{escape_text(self.ongoing_badge_text)}</span>'
+
+    @cached_property
+    def _no_dates_cell(self) -> str:
+        return f' <span class="muted">{escape_text(self.no_dates_cell_text)}</span>'
 
     def heading(self, priority) -> str:
         if priority.pk not in self._headings:
             self._headings[priority.pk] = priority.heading
         return self._headings[priority.pk]
 
+    def _due_text(self, day) -> str:
+        text = self._due_texts.get(day)
+        if text is None:
+            text = self._due_texts[day] = escape_text(self._due_format % {"date": date_format(day, DAY_MONTH_YEAR)})
+        return text
+
+    @cached_property
+    def _due_format(self) -> str:
+        return gettext("due %(date)s")
+
     def short_item(self, row: ActivityRow) -> str:
-        """One entry of the calendar's "due this quarter" and "overdue" lists."""
+        """One entry of the calendar's "due this quarter" and "overdue" lists (a `calendar_row`)."""
         activity = row.activity
-        due = gettext("due %(date)s") % {"date": date_format(activity.due_date, DAY_MONTH_YEAR)}
-        leads = format_html(" · {}", row.leads_html) if row.leads else ""
-        return format_html(
-            '<li><a href="{}">{} – {}</a> {} <span class="meta">{}{}</span><br><span lang="{}">{}</span></li>',
-            self.activity_url(activity), self.heading(activity.priority), activity.label, row.badge, due, leads,
-            language_of(activity, "text"), self.shorten(activity.text, 160),
+        activity_url, label, text, lang = row._short
+        leads = f" · {row.leads_html}" if row.leads else ""
+        return (
+            f'<li><a href="{escape_text(activity_url)}">{escape_text(self.heading(activity.priority))} – {label}</a>'
+            f' {row.badge} <span class="meta">{self._due_text(activity.due_date)}{leads}</span><br>'
+            f'<span lang="{escape_text(lang)}">{escape_text(self.shorten(text, 160))}</span></li>'
         )
 
     @cached_property
@@ -239,29 +354,41 @@ class RowRenderer:
     def no_dates_cell_text(self) -> str:
         return gettext("no dates")
 
-    def timeline_cells(self, activity: Activity, quarters: list, current) -> str:
-        """The calendar's quarter cells for one activity, as HTML."""
-        covered = coverage(activity.period_list, quarters)
-        cells = []
+
+class Timeline:
+    """The calendar's quarter columns: each quarter's bounds and cell markup worked out once per
+    request, and the cells of each distinct set of periods built once."""
+
+    def __init__(self, quarters: list, current):
+        scheduled = escape_text(gettext("scheduled"))
+        inferred = escape_text(gettext("scheduled (year inferred)"))
+        self.columns = []
         for quarter in quarters:
             now = " q--now" if quarter == current else ""
-            state = covered.get(quarter)
-            if state == "scheduled":
-                cells.append(f'<td class="q q--on{now}"><span class="visually-hidden">{self.scheduled_text}</span></td>')
-            elif state == "inferred":
-                cells.append(f'<td class="q q--inferred{now}"><span class="visually-hidden">{self.inferred_cell_text}'
-                             "</span></td>")
-            else:
-                cells.append(f'<td class="q{now}"></td>')
-        return mark_safe("".join(cells))  # fixed markup; the only text is escaped above
+            self.columns.append((
+                quarter.start, quarter.end,
+                f'<td class="q q--on{now}"><span class="visually-hidden">{scheduled}</span></td>',
+                f'<td class="q q--inferred{now}"><span class="visually-hidden">{inferred}</span></td>',
+                f'<td class="q{now}"></td>',
+            ))
+        self._cache: dict = {}
 
-    @cached_property
-    def scheduled_text(self) -> str:
-        return escape(gettext("scheduled"))
-
-    @cached_property
-    def inferred_cell_text(self) -> str:
-        return escape(gettext("scheduled (year inferred)"))
+    def cells(self, periods: list) -> str:
+        """The quarter cells for `(start, end, year_inferred)` periods, as in `calendar.coverage`:
+        scheduled, or inferred when every period touching the quarter has an inferred year."""
+        key = tuple(periods)
+        html = self._cache.get(key)
+        if html is None:
+            states = [2] * len(self.columns)  # 0 scheduled, 1 inferred, 2 empty
+            for start, end, inferred in periods:
+                for i, column in enumerate(self.columns):
+                    if start <= column[1] and end >= column[0]:
+                        if not inferred:
+                            states[i] = 0
+                        elif states[i] == 2:
+                            states[i] = 1
+            html = self._cache[key] = "".join([column[2 + state] for column, state in zip(self.columns, states, strict=True)])
+        return html
 
 
 def _plan_links(plan: WorkPlan, query: str = "") -> dict:
@@ -494,27 +621,56 @@ def activity_list(request, plan):
     })
 
 
+def _calendar_rows(qs, plan: WorkPlan) -> tuple[list[Activity], dict, dict]:
+    """The calendar's activities (priorities shared as in `_finish_rows`), each one's periods as
+    `(start, end, year_inferred)` triples and its own lead organisations, by activity pk. Periods
+    and leads come as plain rows, not model instances: the calendar needs no more."""
+    activities = _finish_rows(qs.select_related("priority"), plan)
+    periods: dict = {a.pk: [] for a in activities}
+    leads: dict = {a.pk: [] for a in activities}
+    if not activities:
+        return activities, periods, leads
+    for activity_id, start, end, inferred in (
+        ActivityPeriod.objects.filter(activity_id__in=list(periods))
+        .order_by("order", "pk").values_list("activity_id", "start", "end", "year_inferred")
+    ):
+        periods[activity_id].append((start, end, inferred))
+    org_fields = ("id", "slug", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es")
+    organisations: dict = {}
+    for activity_id, *values in (
+        ActivityOrganisation.objects.filter(activity_id__in=list(leads), role=Involvement.LEAD)
+        .order_by("order", "pk").values_list("activity_id", *(f"organisation__{f}" for f in org_fields))
+    ):
+        org = organisations.get(values[0])
+        if org is None:
+            org = organisations[values[0]] = Organisation(**dict(zip(org_fields, values, strict=True)))
+        leads[activity_id].append(org)
+    return activities, periods, leads
+
+
 @require_safe
 def calendar(request, plan):
     plan = _get_plan(plan)
     today = timezone.localdate()
     current = Quarter.of(today)
     form = ActivityFilterForm(request.GET or None, workplan=plan)
-    activities = _finish_rows(_rows_queryset(form.filter(_plan_activities(plan), today=today)), plan)
+    activities, periods, leads = _calendar_rows(form.filter(_plan_activities(plan), today=today), plan)
     quarters = quarters_between(plan.period_start, plan.period_end)
+    timeline = Timeline(quarters, current)
     renderer = RowRenderer(today)
     rows = {}
     groups: dict = {}
     for activity in activities:
-        row = rows[activity.pk] = renderer.row(activity, with_periods=False)
-        row.cells_html = renderer.timeline_row(row, quarters, current)
+        row = rows[activity.pk] = renderer.calendar_row(activity, leads[activity.pk], periods[activity.pk], timeline)
         groups.setdefault(activity.priority_id, (activity.priority, []))[1].append(row)
+    start, end = current.start, current.end
     due_now = sorted(
-        (a for a in activities
-         if a.status not in CLOSED_STATUSES and a.due_date and current.start <= a.due_date <= current.end),
-        key=lambda a: (a.due_date, a.priority.order, a.order),
+        (r for r in rows.values()
+         if r.activity.status not in CLOSED_STATUSES and r.activity.due_date and start <= r.activity.due_date <= end),
+        key=lambda r: (r.activity.due_date, r.activity.priority.order, r.activity.order),
     )
-    overdue = sorted((a for a in activities if a.is_overdue(today)), key=lambda a: (a.due_date, a.priority.order))
+    overdue = sorted((r for r in rows.values() if r.overdue),
+                     key=lambda r: (r.activity.due_date, r.activity.priority.order))
     query = _filter_query(request)
     return render(request, "workplan/calendar.html", {
         "plan": plan,
@@ -526,10 +682,10 @@ def calendar(request, plan):
         "current_in_plan": current in quarters,
         "groups": list(groups.values()),
         "count": len(activities),
-        "due_now": [rows[a.pk] for a in due_now],
-        "overdue": [rows[a.pk] for a in overdue],
-        "due_now_html": format_html_join("", "{}", ((renderer.short_item(rows[a.pk]),) for a in due_now)),
-        "overdue_html": format_html_join("", "{}", ((renderer.short_item(rows[a.pk]),) for a in overdue)),
+        "due_now": due_now,
+        "overdue": overdue,
+        "due_now_html": mark_safe("".join([renderer.short_item(r) for r in due_now])),  # escaped in short_item
+        "overdue_html": mark_safe("".join([renderer.short_item(r) for r in overdue])),
         "today": today,
         "filter_query": query,
         "links": _plan_links(plan, query),
