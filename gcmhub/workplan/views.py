@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 from gcmhub.lib.i18n import LANGUAGE_CODES, active_language
 from gcmhub.taxonomy.models import Organisation
 from gcmhub.workplan import charts
-from gcmhub.workplan.calendar import DAY_MONTH_YEAR, Quarter, describe_periods, quarters_between
+from gcmhub.workplan.calendar import DAY_MONTH_YEAR, MONTH_YEAR, Quarter, describe_periods, quarters_between
 from gcmhub.workplan.filters import ActivityFilterForm, period_bounds
 from gcmhub.workplan.models import (
     CLOSED_STATUSES,
@@ -151,7 +151,7 @@ class RowRenderer:
         self._org_links: dict = {}
         self._badges: dict = {}
         self._priority_leads: dict = {}
-        self._due_texts: dict = {}
+        self._due_months: dict = {}
 
     @cached_property
     def _activity_url(self) -> str:
@@ -302,9 +302,9 @@ class RowRenderer:
         activity_url = self._activity_url.format(pk=activity.pk)
         row = ActivityRow(
             activity=activity, periods=[], leads=leads, leads_inherited=inherited, overdue=overdue,
-            status_label="", badge=mark_safe(badge), leads_html=mark_safe(leads_html),  # escaped above
+            status_label="", badge=SafeString(badge), leads_html=SafeString(leads_html),  # escaped above
         )
-        row.cells_html = mark_safe(  # every piece is escaped above or fixed markup
+        row.cells_html = SafeString(  # every piece is escaped above or fixed markup
             f'<th scope="row"><a href="{escape_text(activity_url)}">{label}</a> {badge}{extras}'
             f'<span class="timeline__text" lang="{escape_text(lang)}">{escape_text(self.shorten(text, 80))}</span>'
             f"</th>{timeline.cells(periods)}"
@@ -326,10 +326,14 @@ class RowRenderer:
         return self._headings[priority.pk]
 
     def _due_text(self, day) -> str:
-        text = self._due_texts.get(day)
-        if text is None:
-            text = self._due_texts[day] = escape_text(self._due_format % {"date": date_format(day, DAY_MONTH_YEAR)})
-        return text
+        """'due 25 Nov. 2026', escaped. DAY_MONTH_YEAR is "j N Y": the "N Y" part is formatted
+        once per month (dates rarely repeat, months do)."""
+        if DAY_MONTH_YEAR != f"j {MONTH_YEAR}":
+            return escape_text(self._due_format % {"date": date_format(day, DAY_MONTH_YEAR)})
+        month = self._due_months.get((day.year, day.month))
+        if month is None:
+            month = self._due_months[(day.year, day.month)] = date_format(day, MONTH_YEAR)
+        return escape_text(self._due_format % {"date": f"{day.day} {month}"})
 
     @cached_property
     def _due_format(self) -> str:
@@ -621,11 +625,21 @@ def activity_list(request, plan):
     })
 
 
+# What the calendar reads of an activity and its priority: skipping the rest (the status update
+# time, the deadline as written...) saves converting them on every row.
+CALENDAR_FIELDS = (
+    "id", "priority_id", "number", "order", "text_en", "text_fr", "text_es", "source_language", "ongoing",
+    "due_date", "status", "percent_complete",
+    "priority__id", "priority__workplan_id", "priority__kind", "priority__code", "priority__slug", "priority__order",
+    "priority__title_en", "priority__title_fr", "priority__title_es", "priority__source_language",
+)
+
+
 def _calendar_rows(qs, plan: WorkPlan) -> tuple[list[Activity], dict, dict]:
     """The calendar's activities (priorities shared as in `_finish_rows`), each one's periods as
     `(start, end, year_inferred)` triples and its own lead organisations, by activity pk. Periods
     and leads come as plain rows, not model instances: the calendar needs no more."""
-    activities = _finish_rows(qs.select_related("priority"), plan)
+    activities = _finish_rows(qs.select_related("priority").only(*CALENDAR_FIELDS), plan)
     periods: dict = {a.pk: [] for a in activities}
     leads: dict = {a.pk: [] for a in activities}
     if not activities:
