@@ -150,7 +150,6 @@ class RowRenderer:
         self._headings: dict = {}
         self._org_links: dict = {}
         self._badges: dict = {}
-        self._priority_leads: dict = {}
         self._due_months: dict = {}
 
     @cached_property
@@ -271,21 +270,14 @@ class RowRenderer:
     def _none_named(self) -> str:
         return f'<span class="muted">{escape_text(self.none_named_text)}</span>'
 
-    def _inherited_leads(self, priority) -> list:
-        leads = self._priority_leads.get(priority.pk)
-        if leads is None:
-            leads = self._priority_leads[priority.pk] = [
-                i.organisation for i in priority.involvements.all() if i.role == Involvement.LEAD]
-        return leads
-
-    def calendar_row(self, activity: Activity, own_leads: list, periods: list, timeline: "Timeline") -> ActivityRow:
+    def calendar_row(self, activity: Activity, leads: list, own_leads: bool, periods: list,
+                     timeline: "Timeline") -> ActivityRow:
         """The calendar's row for one activity, with `cells_html` (header cell, then one cell per
-        quarter) and the bits `short_item` needs. `own_leads` are the activity's own lead
-        organisations, `periods` its `(start, end, year_inferred)` triples. Plain string building
-        of escaped pieces: the same markup as `row`, `format_html` costs too much per row."""
-        leads, inherited = (own_leads, False) if own_leads else (self._inherited_leads(activity.priority), None)
-        if inherited is None:
-            inherited = bool(leads)
+        quarter) and the bits `short_item` needs. `leads` are the activity's lead organisations
+        (`own_leads`) or else its priority's, `periods` its `(start, end, year_inferred)` triples.
+        Plain string building of escaped pieces: the same markup as `row`, whose `format_html`
+        calls cost too much per row."""
+        inherited = bool(leads) and not own_leads
         today = self.today
         overdue = bool(activity.due_date and activity.due_date < today and not activity.ongoing
                        and activity.status not in CLOSED_STATUSES)
@@ -625,6 +617,16 @@ def activity_list(request, plan):
     })
 
 
+class GroupRows(list):
+    """One priority's calendar rows, with `html`: their table rows joined (a template loop over
+    120 rows costs more than the join)."""
+
+    html = ""
+
+
+# What separated the rows when calendar.html looped over them: the rendered page stays the same.
+ROW_SEPARATOR = "\n" + " " * 28
+
 # What the calendar reads of an activity and its priority: skipping the rest (the status update
 # time, the deadline as written...) saves converting them on every row.
 CALENDAR_FIELDS = (
@@ -635,31 +637,55 @@ CALENDAR_FIELDS = (
 )
 
 
-def _calendar_rows(qs, plan: WorkPlan) -> tuple[list[Activity], dict, dict]:
-    """The calendar's activities (priorities shared as in `_finish_rows`), each one's periods as
-    `(start, end, year_inferred)` triples and its own lead organisations, by activity pk. Periods
-    and leads come as plain rows, not model instances: the calendar needs no more."""
-    activities = _finish_rows(qs.select_related("priority").only(*CALENDAR_FIELDS), plan)
-    periods: dict = {a.pk: [] for a in activities}
-    leads: dict = {a.pk: [] for a in activities}
+@dataclass
+class CalendarData:
+    """The calendar's activities (one Priority instance per priority, its `workplan` attached, as
+    `_finish_rows` does) and, by pk, each activity's periods as `(start, end, year_inferred)`
+    triples, its own lead organisations and each priority's. Periods and involvements come as
+    plain rows, not model instances: the calendar needs no more."""
+
+    activities: list
+    periods: dict
+    leads: dict
+    priority_leads: dict
+
+
+_ORG_FIELDS = ("id", "slug", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es")
+
+
+def _calendar_rows(qs, plan: WorkPlan) -> CalendarData:
+    activities = list(qs.select_related("priority").only(*CALENDAR_FIELDS))
+    priorities: dict = {}
+    for activity in activities:
+        priority = priorities.get(activity.priority_id)
+        if priority is None:
+            priority = priorities[activity.priority_id] = activity.priority
+            priority.workplan = plan
+        activity.priority = priority
+    data = CalendarData(activities, {a.pk: [] for a in activities}, {a.pk: [] for a in activities},
+                        {pk: [] for pk in priorities})
     if not activities:
-        return activities, periods, leads
+        return data
     for activity_id, start, end, inferred in (
-        ActivityPeriod.objects.filter(activity_id__in=list(periods))
+        ActivityPeriod.objects.filter(activity_id__in=list(data.periods))
         .order_by("order", "pk").values_list("activity_id", "start", "end", "year_inferred")
     ):
-        periods[activity_id].append((start, end, inferred))
-    org_fields = ("id", "slug", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es")
+        data.periods[activity_id].append((start, end, inferred))
     organisations: dict = {}
-    for activity_id, *values in (
-        ActivityOrganisation.objects.filter(activity_id__in=list(leads), role=Involvement.LEAD)
-        .order_by("order", "pk").values_list("activity_id", *(f"organisation__{f}" for f in org_fields))
+    org_columns = [f"organisation__{f}" for f in _ORG_FIELDS]
+    for model, key, owners, found in (
+        (PriorityOrganisation, "priority_id", list(priorities), data.priority_leads),
+        (ActivityOrganisation, "activity_id", list(data.leads), data.leads),
     ):
-        org = organisations.get(values[0])
-        if org is None:
-            org = organisations[values[0]] = Organisation(**dict(zip(org_fields, values, strict=True)))
-        leads[activity_id].append(org)
-    return activities, periods, leads
+        for owner, *values in (
+            model.objects.filter(**{f"{key}__in": owners}, role=Involvement.LEAD)
+            .order_by("order", "pk").values_list(key, *org_columns)
+        ):
+            org = organisations.get(values[0])
+            if org is None:
+                org = organisations[values[0]] = Organisation(**dict(zip(_ORG_FIELDS, values, strict=True)))
+            found[owner].append(org)
+    return data
 
 
 @require_safe
@@ -668,15 +694,20 @@ def calendar(request, plan):
     today = timezone.localdate()
     current = Quarter.of(today)
     form = ActivityFilterForm(request.GET or None, workplan=plan)
-    activities, periods, leads = _calendar_rows(form.filter(_plan_activities(plan), today=today), plan)
+    data = _calendar_rows(form.filter(_plan_activities(plan), today=today), plan)
+    activities = data.activities
     quarters = quarters_between(plan.period_start, plan.period_end)
     timeline = Timeline(quarters, current)
     renderer = RowRenderer(today)
     rows = {}
     groups: dict = {}
     for activity in activities:
-        row = rows[activity.pk] = renderer.calendar_row(activity, leads[activity.pk], periods[activity.pk], timeline)
-        groups.setdefault(activity.priority_id, (activity.priority, []))[1].append(row)
+        row = rows[activity.pk] = renderer.calendar_row(
+            activity, data.leads[activity.pk] or data.priority_leads[activity.priority_id], bool(data.leads[activity.pk]),
+            data.periods[activity.pk], timeline)
+        groups.setdefault(activity.priority_id, (activity.priority, GroupRows()))[1].append(row)
+    for _priority, group_rows in groups.values():
+        group_rows.html = SafeString("".join([f"<tr>{r.cells_html}</tr>{ROW_SEPARATOR}" for r in group_rows]))
     start, end = current.start, current.end
     due_now = sorted(
         (r for r in rows.values()
