@@ -132,6 +132,7 @@ class ActivityRow:
     leads_html: str = ""
     periods_html: str = ""
     cells_html: str = ""
+    short: tuple = ()  # calendar rows: (activity URL, escaped label, text, its language) for short_item
 
 
 class RowRenderer:
@@ -301,7 +302,7 @@ class RowRenderer:
             f'<span class="timeline__text" lang="{escape_text(lang)}">{escape_text(self.shorten(text, 80))}</span>'
             f"</th>{timeline.cells(periods)}"
         )
-        row._short = (activity_url, label, text, lang)
+        row.short = (activity_url, label, text, lang)
         return row
 
     @cached_property
@@ -334,7 +335,7 @@ class RowRenderer:
     def short_item(self, row: ActivityRow) -> str:
         """One entry of the calendar's "due this quarter" and "overdue" lists (a `calendar_row`)."""
         activity = row.activity
-        activity_url, label, text, lang = row._short
+        activity_url, label, text, lang = row.short
         leads = f" · {row.leads_html}" if row.leads else ""
         return (
             f'<li><a href="{escape_text(activity_url)}">{escape_text(self.heading(activity.priority))} – {label}</a>'
