@@ -1,0 +1,1 @@
+"""One search interface over resources, practices and work-plan activities (issue 3 §4)."""

@@ -1,0 +1,1 @@
+"""Search backends: tantivy (default, in-process index) and PostgreSQL full text."""

@@ -1,0 +1,201 @@
+"""Search backend on PostgreSQL full text, in a table it creates itself.
+
+Text is analysed in Python (`gcmhub.search.analysis`, the same analyzers as the tantivy index) and
+stored as lexemes: "f_<folded word>" and "<language>_<stem>". The tsvector is generated from those
+arrays, so PostgreSQL applies no further parsing and both backends match the same documents. No
+`unaccent` extension is needed: accents are folded before storing and before querying.
+"""
+
+import json
+import time
+
+from django.db import connections
+
+from gcmhub.search import analysis
+from gcmhub.search.engine import Hit, SearchDocument, SearchQuery, SearchResult, sort_facet_counts
+
+TABLE = "gcmhub_search_doc"
+
+CREATE_SQL = [
+    f"""
+    CREATE TABLE IF NOT EXISTS {TABLE} (
+        id text PRIMARY KEY,
+        kind text NOT NULL,
+        language text NOT NULL,
+        title text NOT NULL,
+        body text NOT NULL,
+        date date NULL,
+        facets jsonb NOT NULL DEFAULT '{{}}'::jsonb,
+        facet_terms text[] NOT NULL DEFAULT '{{}}',
+        title_terms text[] NOT NULL DEFAULT '{{}}',
+        body_terms text[] NOT NULL DEFAULT '{{}}',
+        tsv tsvector GENERATED ALWAYS AS (
+            setweight(array_to_tsvector(title_terms), 'A') || setweight(array_to_tsvector(body_terms), 'B')
+        ) STORED
+    )
+    """,
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv_idx ON {TABLE} USING gin (tsv)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_facet_terms_idx ON {TABLE} USING gin (facet_terms)",
+]
+
+# ts_rank weights for {D, C, B, A}: title (A) counts five times the body (B), as in the tantivy backend.
+RANK_WEIGHTS = "{0, 0, 0.2, 1.0}"
+FACET_SEPARATOR = "="
+
+
+def _lexemes(text: str, language: str) -> list[str]:
+    folded = {f"f_{term}" for term in analysis.folded_terms(text)}
+    stems = {f"{language}_{term}" for term in analysis.stemmed_terms(text, language)}
+    return sorted(folded | stems)
+
+
+def _tsquery(words: list[dict[str, str]]) -> str:
+    """A tsquery literal: every word must match, in any language's stem. Lexemes are alphanumeric."""
+    groups = []
+    for word in words:
+        lexemes = [f"f_{word['fold']}"] + [f"{language}_{word[language]}" for language in analysis.LANGUAGES]
+        groups.append("(" + " | ".join("'" + lexeme.replace("'", "''") + "'" for lexeme in lexemes) + ")")
+    return " & ".join(groups)
+
+
+def _facet_term(name: str, value: str) -> str:
+    return f"{name}{FACET_SEPARATOR}{value}"
+
+
+class PostgresBackend:
+    """`target` is a Django database alias ("default") or a libpq DSN ("postgres://…").
+
+    With an alias, writes happen on Django's connection, inside the caller's transaction if any, and
+    `commit()` does nothing; with a DSN the backend has its own connection and `commit()` commits it.
+    """
+
+    def __init__(self, target: str = "default"):
+        self._dsn_connection = None
+        if "://" in target or "=" in target:
+            import psycopg
+
+            self._dsn_connection = psycopg.connect(target)
+        elif connections[target].vendor != "postgresql":
+            raise ValueError(f"Database {target!r} is not PostgreSQL.")
+        self._alias = target
+        self._ensure_table()
+
+    def _cursor(self):
+        if self._dsn_connection is not None:
+            return self._dsn_connection.cursor()
+        return connections[self._alias].cursor()
+
+    def _ensure_table(self) -> None:
+        with self._cursor() as cursor:
+            for statement in CREATE_SQL:
+                cursor.execute(statement)
+
+    def index(self, docs: list[SearchDocument]) -> None:
+        rows = []
+        for doc in docs:
+            language = analysis.language_or_default(doc.language)
+            facet_terms = sorted(
+                {_facet_term(name, str(value)) for name, values in doc.facets.items() for value in values}
+            )
+            rows.append(
+                (
+                    doc.id,
+                    doc.kind,
+                    language,
+                    doc.title,
+                    doc.body,
+                    doc.date,
+                    json.dumps(doc.facets),
+                    facet_terms,
+                    _lexemes(doc.title, language),
+                    _lexemes(doc.body, language),
+                )
+            )
+        if not rows:
+            return
+        with self._cursor() as cursor:
+            cursor.executemany(
+                f"""
+                INSERT INTO {TABLE} (id, kind, language, title, body, date, facets, facet_terms, title_terms, body_terms)
+                VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s)
+                ON CONFLICT (id) DO UPDATE SET
+                    kind = EXCLUDED.kind, language = EXCLUDED.language, title = EXCLUDED.title,
+                    body = EXCLUDED.body, date = EXCLUDED.date, facets = EXCLUDED.facets,
+                    facet_terms = EXCLUDED.facet_terms, title_terms = EXCLUDED.title_terms,
+                    body_terms = EXCLUDED.body_terms
+                """,
+                rows,
+            )
+
+    def delete(self, ids: list[str]) -> None:
+        if ids:
+            with self._cursor() as cursor:
+                cursor.execute(f"DELETE FROM {TABLE} WHERE id = ANY(%s)", [list(ids)])
+
+    def clear(self) -> None:
+        with self._cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+
+    def commit(self) -> None:
+        if self._dsn_connection is not None:
+            self._dsn_connection.commit()
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        started = time.perf_counter()
+        words = analysis.query_words(query.text)
+        if query.text.strip() and not words:
+            return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets}, took_ms=0.0)
+        conditions, params = [], []
+        tsquery = _tsquery(words) if words else None
+        if tsquery:
+            conditions.append("tsv @@ %s::tsquery")
+            params.append(tsquery)
+        for name, values in query.filters.items():
+            if values:
+                conditions.append("facet_terms && %s::text[]")
+                params.append([_facet_term(name, str(value)) for value in values])
+        where = " AND ".join(conditions) or "TRUE"
+
+        if query.sort == "date":
+            order, score, score_params = "date DESC NULLS LAST, id", "0", []
+        elif tsquery:
+            score = f"ts_rank('{RANK_WEIGHTS}', tsv, %s::tsquery)"
+            order, score_params = "score DESC, id", [tsquery]
+        else:
+            order, score, score_params = "id", "0", []
+
+        with self._cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)
+            total = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT id, language, title, body, {score} AS score FROM {TABLE} WHERE {where} "
+                f"ORDER BY {order} LIMIT %s OFFSET %s",
+                score_params + params + [query.limit, query.offset],
+            )
+            rows = cursor.fetchall()
+            facets = {}
+            if query.facets:
+                cursor.execute(
+                    f"""
+                    SELECT split_part(term, %s, 1) AS name, substr(term, strpos(term, %s) + 1) AS value, count(*)
+                    FROM {TABLE}, unnest(facet_terms) AS term
+                    WHERE {where} AND split_part(term, %s, 1) = ANY(%s)
+                    GROUP BY 1, 2
+                    """,
+                    [FACET_SEPARATOR, FACET_SEPARATOR] + params + [FACET_SEPARATOR, list(query.facets)],
+                )
+                counts: dict[str, dict[str, int]] = {name: {} for name in query.facets}
+                for name, value, count in cursor.fetchall():
+                    counts[name][value] = count
+                facets = {name: sort_facet_counts(values) for name, values in counts.items()}
+
+        hits = [
+            Hit(
+                id=doc_id,
+                score=float(score_value),
+                title_highlight=analysis.highlight(title, words, language),
+                excerpt_highlight=analysis.excerpt(body, words, language),
+            )
+            for doc_id, language, title, body, score_value in rows
+        ]
+        return SearchResult(total=total, hits=hits, facets=facets, took_ms=(time.perf_counter() - started) * 1000)

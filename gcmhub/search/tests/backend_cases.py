@@ -1,0 +1,103 @@
+"""Behaviour every search backend must show; mixed into one TestCase per backend."""
+
+from gcmhub.search.engine import SearchDocument, SearchQuery
+from gcmhub.search.tests.corpus import QUERIES, corpus
+
+ALL = 100
+
+
+class BackendCases:
+    def make_backend(self):
+        raise NotImplementedError
+
+    def setUp(self):
+        super().setUp()
+        self.backend = self.make_backend()
+        self.backend.index(corpus())
+        self.backend.commit()
+
+    def ids(self, text="", **kwargs):
+        result = self.backend.search(SearchQuery(text=text, limit=ALL, **kwargs))
+        return {hit.id for hit in result.hits}
+
+    def test_it_finds_word_forms_ignoring_case_and_accents(self):
+        for text, filters, expected in QUERIES:
+            with self.subTest(text=text, filters=filters):
+                self.assertEqual(self.ids(text, filters=filters), expected)
+
+    def test_it_counts_all_matches_and_pages_through_them(self):
+        first = self.backend.search(SearchQuery(text="migrante", limit=5))
+        second = self.backend.search(SearchQuery(text="migrante", limit=5, offset=5))
+        self.assertEqual(first.total, 18)
+        self.assertEqual(second.total, 18)
+        self.assertEqual(len(first.hits), 5)
+        self.assertFalse({hit.id for hit in first.hits} & {hit.id for hit in second.hits})
+
+    def test_it_counts_facets_over_the_filtered_matches(self):
+        result = self.backend.search(
+            SearchQuery(text="detention", filters={"country": ["MX"]}, facets=["objective", "type", "year"])
+        )
+        self.assertEqual({hit.id for hit in result.hits}, {"activity:4", "practice:2"})
+        self.assertEqual(result.facets["objective"], [("13", 2), ("11", 1)])
+        self.assertEqual(result.facets["type"], [("activity", 1), ("practice", 1)])
+        self.assertEqual(result.facets["year"], [("2023", 2)])
+
+    def test_it_counts_facets_without_text(self):
+        result = self.backend.search(SearchQuery(facets=["language", "type"]))
+        self.assertEqual(result.total, 30)
+        self.assertEqual(result.facets["language"], [("en", 10), ("es", 10), ("fr", 10)])
+        self.assertEqual(result.facets["type"], [("activity", 13), ("resource", 9), ("practice", 8)])
+
+    def test_it_sorts_by_date_newest_first_and_undated_last(self):
+        result = self.backend.search(SearchQuery(text="remesas", sort="date"))
+        self.assertEqual([hit.id for hit in result.hits], ["activity:11", "practice:8"])
+        dates = {doc.id: doc.date for doc in corpus()}
+        result = self.backend.search(SearchQuery(text="migrante", sort="date", limit=ALL))
+        ordered = [dates[hit.id] for hit in result.hits]
+        self.assertEqual(ordered, sorted(ordered, reverse=True))
+        self.assertEqual(result.hits[0].id, "activity:13")  # the only 2023 match
+
+    def test_it_ranks_title_matches_first(self):
+        result = self.backend.search(SearchQuery(text="detention"))
+        self.assertIn(result.hits[0].id, {"activity:1", "practice:2", "activity:6"})
+        self.assertNotEqual(result.hits[0].id, "resource:5")
+
+    def test_it_highlights_matches_in_escaped_html(self):
+        self.backend.index(
+            [
+                SearchDocument(
+                    id="resource:99",
+                    kind="resource",
+                    language="fr",
+                    title="<script>Détentions</script> & co",
+                    body="Une longue introduction. " * 20 + "Enfin la détention administrative.",
+                    facets={"type": ["resource"]},
+                )
+            ]
+        )
+        self.backend.commit()
+        hit = next(hit for hit in self.backend.search(SearchQuery(text="detention")).hits if hit.id == "resource:99")
+        self.assertEqual(hit.title_highlight, "&lt;script&gt;<mark>Détentions</mark>&lt;/script&gt; &amp; co")
+        self.assertIn("<mark>détention</mark> administrative.", hit.excerpt_highlight)
+        self.assertTrue(hit.excerpt_highlight.startswith("… "))
+
+    def test_it_replaces_and_deletes_documents(self):
+        self.backend.index(
+            [SearchDocument(id="activity:1", kind="activity", language="en", title="Renamed", body="Nothing here.")]
+        )
+        self.backend.delete(["activity:6"])
+        self.backend.commit()
+        self.assertEqual(self.ids("detention"), {"activity:4", "practice:2", "resource:5"})
+        self.assertEqual(self.ids("renamed"), {"activity:1"})
+        self.backend.clear()
+        self.backend.commit()
+        self.assertEqual(self.backend.search(SearchQuery()).total, 0)
+
+    def test_it_finds_nothing_for_punctuation(self):
+        result = self.backend.search(SearchQuery(text=" ?! -- ", facets=["type"]))
+        self.assertEqual((result.total, result.hits, result.facets), (0, [], {"type": []}))
+
+    def test_it_treats_query_syntax_as_words(self):
+        self.assertEqual(self.ids('remesas AND "OR" (title:x)'), set())
+        self.assertEqual(self.ids("remesas'"), {"activity:11", "practice:8"})
+
