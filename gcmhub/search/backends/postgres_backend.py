@@ -14,6 +14,8 @@ from django.db import connections
 from gcmhub.search import analysis
 from gcmhub.search.engine import Hit, SearchDocument, SearchQuery, SearchResult, sort_facet_counts
 
+# SQL below is built with f-strings only from this constant and fixed fragments; every value is a
+# query parameter (hence the `noqa: S608`).
 TABLE = "gcmhub_search_doc"
 
 CREATE_SQL = [
@@ -123,18 +125,18 @@ class PostgresBackend:
                     body = EXCLUDED.body, date = EXCLUDED.date, facets = EXCLUDED.facets,
                     facet_terms = EXCLUDED.facet_terms, title_terms = EXCLUDED.title_terms,
                     body_terms = EXCLUDED.body_terms
-                """,
+                """,  # noqa: S608
                 rows,
             )
 
     def delete(self, ids: list[str]) -> None:
         if ids:
             with self._cursor() as cursor:
-                cursor.execute(f"DELETE FROM {TABLE} WHERE id = ANY(%s)", [list(ids)])
+                cursor.execute(f"DELETE FROM {TABLE} WHERE id = ANY(%s)", [list(ids)])  # noqa: S608
 
     def clear(self) -> None:
         with self._cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
 
     def commit(self) -> None:
         if self._dsn_connection is not None:
@@ -165,10 +167,10 @@ class PostgresBackend:
             order, score, score_params = "id", "0", []
 
         with self._cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)
+            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)  # noqa: S608
             total = cursor.fetchone()[0]
             cursor.execute(
-                f"SELECT id, language, title, body, {score} AS score FROM {TABLE} WHERE {where} "
+                f"SELECT id, language, title, body, {score} AS score FROM {TABLE} WHERE {where} "  # noqa: S608
                 f"ORDER BY {order} LIMIT %s OFFSET %s",
                 score_params + params + [query.limit, query.offset],
             )
@@ -181,7 +183,7 @@ class PostgresBackend:
                     FROM {TABLE}, unnest(facet_terms) AS term
                     WHERE {where} AND split_part(term, %s, 1) = ANY(%s)
                     GROUP BY 1, 2
-                    """,
+                    """,  # noqa: S608
                     [FACET_SEPARATOR, FACET_SEPARATOR] + params + [FACET_SEPARATOR, list(query.facets)],
                 )
                 counts: dict[str, dict[str, int]] = {name: {} for name in query.facets}

@@ -100,4 +100,3 @@ class BackendCases:
     def test_it_treats_query_syntax_as_words(self):
         self.assertEqual(self.ids('remesas AND "OR" (title:x)'), set())
         self.assertEqual(self.ids("remesas'"), {"activity:11", "practice:8"})
-

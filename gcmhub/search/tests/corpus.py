@@ -4,6 +4,7 @@ import datetime
 
 from gcmhub.search.engine import SearchDocument
 
+# fmt: off
 _ROWS = [
     # id, language, title, body, objectives, type, country, year
     ("activity:1", "en", "Alternatives to immigration detention", "Community-based alternatives to detention for migrants and their families.", ["13"], "activity", ["MA"], 2021),
@@ -37,6 +38,7 @@ _ROWS = [
     ("practice:7", "es", "Educación para niños migrantes", "Educación e inclusión escolar de niños y niñas migrantes.", ["15"], "practice", ["CO"], 2022),
     ("practice:8", "es", "Remesas digitales", "Una plataforma digital redujo el costo de enviar remesas.", ["20"], "practice", ["GT"], None),
 ]
+# fmt: on
 
 
 def corpus() -> list[SearchDocument]:
@@ -85,15 +87,32 @@ QUERIES = [
     ("remittance", {}, {"activity:2", "practice:1"}),
     ("migrations", {}, {"activity:3", "activity:8", "resource:1", "resource:2", "resource:4"}),
     # Stemmed in every language: the Spanish and French plurals, and the English "migrants".
+    # fmt: off
     (
         "migrante",
         {},
         {
-            "activity:1", "activity:2", "activity:5", "resource:1", "resource:3",
-            "activity:6", "activity:7", "activity:9", "resource:5", "practice:3", "practice:4",
-            "activity:10", "activity:11", "activity:13", "resource:8", "resource:9", "practice:6", "practice:7",
+            "activity:1",
+            "activity:2",
+            "activity:5",
+            "resource:1",
+            "resource:3",
+            "activity:6",
+            "activity:7",
+            "activity:9",
+            "resource:5",
+            "practice:3",
+            "practice:4",
+            "activity:10",
+            "activity:11",
+            "activity:13",
+            "resource:8",
+            "resource:9",
+            "practice:6",
+            "practice:7",
         },
     ),
+    # fmt: on
     ("migrant detention", {}, {"activity:1", "activity:6", "resource:5"}),
     ("migrants", {"type": ["practice"]}, {"practice:3", "practice:4"}),
     ("education", {}, {"practice:4"}),
