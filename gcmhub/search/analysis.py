@@ -18,6 +18,7 @@ STEMMERS = {"en": "english", "fr": "french", "es": "spanish"}
 DEFAULT_LANGUAGE = "en"
 FOLD_TOKENIZER = "gcm_fold"
 EXCERPT_CHARS = 240
+MAX_QUERY_WORDS = 16  # a pasted paragraph must not become a hundred-clause query
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -58,11 +59,16 @@ def stemmed_terms(text: str, language: str) -> list[str]:
 
 
 def query_words(text: str) -> list[dict[str, str]]:
-    """Each query word as {"fold": folded form, "en": stem, "fr": stem, "es": stem}, duplicates removed."""
+    """Each query word as {"fold": folded form, "en": stem, "fr": stem, "es": stem}.
+
+    Duplicates are removed and only the first MAX_QUERY_WORDS distinct words are kept.
+    """
     words, seen = [], set()
     for folded in folded_terms(text):
         if folded in seen:
             continue
+        if len(words) == MAX_QUERY_WORDS:
+            break
         seen.add(folded)
         word = {"fold": folded}
         for language in LANGUAGES:

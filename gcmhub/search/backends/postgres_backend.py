@@ -88,9 +88,15 @@ class PostgresBackend:
         return connections[self._alias].cursor()
 
     def _ensure_table(self) -> None:
+        # Check first: CREATE INDEX IF NOT EXISTS would still wait for any open write transaction.
         with self._cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s)", [TABLE])
+            if cursor.fetchone()[0] is not None:
+                return
             for statement in CREATE_SQL:
                 cursor.execute(statement)
+        if self._dsn_connection is not None:
+            self._dsn_connection.commit()
 
     def index(self, docs: list[SearchDocument]) -> None:
         rows = []
@@ -141,6 +147,11 @@ class PostgresBackend:
     def commit(self) -> None:
         if self._dsn_connection is not None:
             self._dsn_connection.commit()
+
+    def close(self) -> None:
+        """Close the backend's own connection (DSN mode); Django manages its connections itself."""
+        if self._dsn_connection is not None:
+            self._dsn_connection.close()
 
     def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()

@@ -1,8 +1,10 @@
 import tempfile
 import unittest
 
+import psycopg
+import psycopg.conninfo
 from django.db import connection
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 
 from gcmhub.search.backends.tantivy_backend import TantivyBackend
 from gcmhub.search.engine import SearchQuery
@@ -64,3 +66,34 @@ class BackendParityTests(TestCase):
             for name, backend in self.backends.items()
         }
         self.assertEqual(orders["tantivy"], orders["postgres"])
+
+
+@on_postgresql
+class PostgresBackendOwnConnectionTests(SimpleTestCase):
+    """With a DSN the backend uses its own connection, and only `commit()` makes writes visible."""
+
+    def test_it_writes_through_its_own_connection_on_commit(self):
+        from gcmhub.search.backends.postgres_backend import TABLE, PostgresBackend
+
+        settings = connection.settings_dict
+        dsn = psycopg.conninfo.make_conninfo(
+            dbname=settings["NAME"],
+            user=settings["USER"] or None,
+            password=settings["PASSWORD"] or None,
+            host=settings["HOST"] or None,
+            port=settings["PORT"] or None,
+        )
+        backend = PostgresBackend(dsn)
+        self.addCleanup(self._drop_table, dsn, TABLE)
+        self.addCleanup(backend.close)
+        backend.index(corpus()[:3])
+        other = PostgresBackend(dsn)  # the table exists: no DDL waits for the open write transaction
+        self.addCleanup(other.close)
+        self.assertEqual(other.search(SearchQuery()).total, 0)
+        backend.commit()
+        self.assertEqual(other.search(SearchQuery(text="remittances")).total, 1)
+
+    @staticmethod
+    def _drop_table(dsn, table):
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            admin.execute(f"DROP TABLE IF EXISTS {table}")
