@@ -1,14 +1,17 @@
 """Behaviour every search backend must show; mixed into one TestCase per backend."""
 
+import abc
+
 from gcmhub.search.engine import SearchDocument, SearchQuery
 from gcmhub.search.tests.corpus import QUERIES, corpus
 
 ALL = 100
 
 
-class BackendCases:
+class BackendCases(abc.ABC):
+    @abc.abstractmethod
     def make_backend(self):
-        raise NotImplementedError
+        """The backend under test, empty."""
 
     def setUp(self):
         super().setUp()
