@@ -14,7 +14,7 @@ def root_redirect(request):
 
 @require_GET
 def home(request):
-    current = WorkPlan.objects.filter(is_current=True).first() or WorkPlan.objects.first()
+    current = WorkPlan.objects.current()
     return render(request, "home.html", {"workplan": current})
 
 

@@ -9,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from gcmhub.lib.i18n import Language, TranslatedField
 
 
+class WorkPlanQuerySet(models.QuerySet):
+    def current(self) -> "WorkPlan | None":
+        """The plan marked current, else the latest one; None when there is no plan."""
+        return self.filter(is_current=True).first() or self.first()
+
+
 class WorkPlan(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -25,6 +31,7 @@ class WorkPlan(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     title = TranslatedField("title")
+    objects = WorkPlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_start", "slug"]

@@ -62,10 +62,6 @@ def _get_plan(slug: str) -> WorkPlan:
     return get_object_or_404(WorkPlan, slug=slug)
 
 
-def _current_plan() -> WorkPlan | None:
-    return WorkPlan.objects.filter(is_current=True).first() or WorkPlan.objects.first()
-
-
 def _no_plan(request):
     return render(request, "workplan/no_plan.html", status=404)
 
@@ -398,29 +394,28 @@ def _plan_links(plan: WorkPlan, query: str = "") -> dict:
     }
 
 
-@require_safe
-def index(request):
-    plan = _current_plan()
+def _redirect_to_current(request, name: str):
+    """Redirect to page `name` of the current plan, keeping the filters in the query string."""
+    plan = WorkPlan.objects.current()
     if plan is None:
         return _no_plan(request)
-    return redirect("workplan:overview", plan=plan.slug)
-
-
-@require_safe
-def calendar_current(request):
-    plan = _current_plan()
-    if plan is None:
-        return _no_plan(request)
-    url = reverse("workplan:calendar", args=[plan.slug])
+    url = reverse(name, args=[plan.slug])
     return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
 
 
 @require_safe
+def index(request):
+    return _redirect_to_current(request, "workplan:overview")
+
+
+@require_safe
+def calendar_current(request):
+    return _redirect_to_current(request, "workplan:calendar")
+
+
+@require_safe
 def dashboard_current(request):
-    plan = _current_plan()
-    if plan is None:
-        return _no_plan(request)
-    return redirect("workplan:dashboard", plan=plan.slug)
+    return _redirect_to_current(request, "workplan:dashboard")
 
 
 @dataclass
