@@ -4,8 +4,17 @@ import datetime
 import itertools
 
 from django.test import TestCase
+from django.utils import timezone
 
 from gcmhub.accounts.models import Role, User
+from gcmhub.knowledge.models import (
+    CallForPractices,
+    Practice,
+    PracticeEvent,
+    Resource,
+    ReviewAssignment,
+    ReviewerProfile,
+)
 from gcmhub.taxonomy.models import Country, Objective, Organisation, Region, ThematicArea
 from gcmhub.workplan.models import (
     Activity,
@@ -126,6 +135,84 @@ def make_activity(priority=None, periods=(), leads=(), participants=(), **kwargs
     for i, org in enumerate(participants):
         ActivityOrganisation.objects.create(activity=activity, organisation=org, role=Involvement.PARTICIPANT, order=i)
     return activity
+
+
+def make_resource(objectives=(), publishers=(), countries=(), **kwargs) -> Resource:
+    n = next(_seq)
+    kwargs.setdefault("title_en", f"Resource {n}")
+    kwargs.setdefault("summary_en", f"Summary of resource {n}")
+    kwargs.setdefault("source_language", "en")
+    kwargs.setdefault("status", Resource.Status.PUBLISHED)
+    kwargs.setdefault("kind", Resource.Kind.PUBLICATION)
+    kwargs.setdefault("publication_date", datetime.date(2021, 6, 1))
+    kwargs.setdefault("languages", [kwargs["source_language"]])
+    if kwargs["status"] == Resource.Status.PUBLISHED:
+        kwargs.setdefault("published_at", timezone.now())
+    resource = Resource.objects.create(**kwargs)
+    if objectives:
+        resource.objectives.set(objectives)
+    if publishers:
+        resource.publishers.set(publishers)
+    if countries:
+        resource.countries.set(countries)
+    return resource
+
+
+def make_call(objectives=(), **kwargs) -> CallForPractices:
+    n = next(_seq)
+    kwargs.setdefault("slug", f"call-{n}")
+    kwargs.setdefault("title_en", f"Call for practices {n}")
+    kwargs.setdefault("rationale_en", "Why this call")
+    kwargs.setdefault("source_language", "en")
+    kwargs.setdefault("opens_at", timezone.now() - datetime.timedelta(days=30))
+    kwargs.setdefault("deadline", timezone.now() + datetime.timedelta(days=30))
+    kwargs.setdefault("contact_email", "hub@example.org")
+    call = CallForPractices.objects.create(**kwargs)
+    if objectives:
+        call.objectives.set(objectives)
+    return call
+
+
+def make_practice(submitter, objectives=(), countries=(), **kwargs) -> Practice:
+    """A practice with every required field filled; `status` defaults to draft."""
+    n = next(_seq)
+    kwargs.setdefault("title", f"Practice {n}")
+    kwargs.setdefault("language", "en")
+    kwargs.setdefault("summary", "A short summary of the practice.")
+    kwargs.setdefault("description", "What was done.")
+    kwargs.setdefault("results", "What changed.")
+    kwargs.setdefault("implementing_organisation_name", "City of Example")
+    kwargs.setdefault("start_date", datetime.date(2019, 3, 1))
+    kwargs.setdefault("completion", Practice.Completion.COMPLETED)
+    status = kwargs.setdefault("status", Practice.Status.DRAFT)
+    if status != Practice.Status.DRAFT:
+        kwargs.setdefault("submitted_at", timezone.now())
+    if status == Practice.Status.PUBLISHED:
+        kwargs.setdefault("published_at", timezone.now())
+    practice = Practice.objects.create(submitter=submitter, **kwargs)
+    if objectives:
+        practice.objectives.set(objectives)
+    if countries:
+        practice.countries.set(countries)
+    PracticeEvent.objects.create(practice=practice, action=PracticeEvent.Action.CREATED, actor=submitter,
+                                 to_status=Practice.Status.DRAFT)
+    return practice
+
+
+def make_reviewer(email=None, is_un=False, **kwargs) -> User:
+    """A user with the reviewer role and a roster entry."""
+    user = make_user(email, **kwargs)
+    make_role(user, Role.Kind.REVIEWER)
+    ReviewerProfile.objects.create(user=user, is_un=is_un, languages=["en", "fr", "es"])
+    return user
+
+
+def make_assignment(practice, reviewer, **kwargs) -> ReviewAssignment:
+    kwargs.setdefault("round", practice.round)
+    kwargs.setdefault("due_date", timezone.localdate() + datetime.timedelta(days=21))
+    profile = getattr(reviewer, "reviewer_profile", None)
+    kwargs.setdefault("is_un", bool(profile and profile.is_un))
+    return ReviewAssignment.objects.create(practice=practice, reviewer=reviewer, **kwargs)
 
 
 class BaseTestCase(TestCase):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include(api_urlpatterns)),
     path("feeds/", include("gcmhub.workplan.feed_urls")),
+    path("", include("gcmhub.knowledge.feed_urls")),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
 ]
 
@@ -28,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("gcmhub.accounts.urls")),
     path("gcm/", include("gcmhub.taxonomy.urls")),
     path("workplan/", include("gcmhub.workplan.urls")),
+    path("hub/", include("gcmhub.knowledge.urls")),
+    path("search/", include("gcmhub.search.urls")),
 )
 
 if settings.DEBUG:

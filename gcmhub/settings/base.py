@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "gcmhub.accounts",
     "gcmhub.taxonomy",
     "gcmhub.workplan",
+    "gcmhub.knowledge",
+    "gcmhub.search",
     "gcmhub.api",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

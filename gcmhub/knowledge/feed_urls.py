@@ -1,0 +1,3 @@
+"""Feeds and catalogue outside the language prefix: Atom of what the Hub publishes, DCAT (JSON-LD)."""
+
+urlpatterns = []

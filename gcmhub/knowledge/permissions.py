@@ -1,0 +1,119 @@
+"""Who may do what on the knowledge platform; shared by pages, the CMS and the API.
+
+The "Hub team" is the Secretariat role: it screens, assigns reviewers, decides and publishes.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from gcmhub.accounts.permissions import focal_point_organisation_ids, is_reviewer, is_secretariat, is_stakeholder
+from gcmhub.knowledge.models import Practice, Resource, ReviewAssignment
+
+
+def is_hub_team(user) -> bool:
+    return is_secretariat(user)
+
+
+# Resources ------------------------------------------------------------------------------------
+
+
+def can_propose_resource(user) -> bool:
+    """Network members' focal points propose resources; the Hub team may too."""
+    return is_hub_team(user) or bool(focal_point_organisation_ids(user))
+
+
+def can_publish_resource(user) -> bool:
+    return is_hub_team(user)
+
+
+def can_view_resource(user, resource: Resource) -> bool:
+    if resource.is_published:
+        return True
+    return is_hub_team(user) or (user.is_authenticated and resource.proposed_by_id == user.pk)
+
+
+def get_resource_for_user(user, slug: str) -> Resource:
+    resource = get_object_or_404(Resource, slug=slug)
+    if not can_view_resource(user, resource):
+        raise Http404
+    return resource
+
+
+def can_give_feedback(user, resource: Resource) -> bool:
+    """Anyone, signed in or not, may rate a published Network tool."""
+    return resource.is_published and resource.is_network_tool
+
+
+def can_view_feedback_results(user) -> bool:
+    return is_hub_team(user)
+
+
+def can_import(user) -> bool:
+    return is_hub_team(user)
+
+
+# Practices ------------------------------------------------------------------------------------
+
+
+def can_submit_practice(user) -> bool:
+    return is_stakeholder(user)
+
+
+def can_edit_practice(user, practice: Practice) -> bool:
+    return user.is_authenticated and practice.submitter_id == user.pk and practice.is_editable
+
+
+def can_update_published_practice(user, practice: Practice) -> bool:
+    return user.is_authenticated and practice.submitter_id == user.pk and practice.is_published
+
+
+def can_screen(user) -> bool:
+    return is_hub_team(user)
+
+
+def can_assign_reviewers(user) -> bool:
+    return is_hub_team(user)
+
+
+def can_decide(user) -> bool:
+    return is_hub_team(user)
+
+
+def can_manage_roster(user) -> bool:
+    return is_hub_team(user)
+
+
+def can_manage_calls(user) -> bool:
+    return is_hub_team(user)
+
+
+def can_view_practice(user, practice: Practice) -> bool:
+    """Published practices are public; otherwise the submitter, the Hub team and reviewers who
+    declared no conflict on it."""
+    if practice.is_published and practice.update_of_id is None:
+        return True
+    if not user.is_authenticated:
+        return False
+    if practice.submitter_id == user.pk or is_hub_team(user):
+        return True
+    return ReviewAssignment.objects.filter(
+        practice=practice, reviewer=user,
+        state__in=[ReviewAssignment.State.ACCEPTED, ReviewAssignment.State.SUBMITTED],
+    ).exists()
+
+
+def get_practice_for_user(user, slug: str) -> Practice:
+    practice = get_object_or_404(Practice, slug=slug)
+    if not can_view_practice(user, practice):
+        raise Http404
+    return practice
+
+
+def can_review(user, assignment: ReviewAssignment) -> bool:
+    """The assigned reviewer, while the assignment is open and they still hold the role."""
+    return (
+        user.is_authenticated
+        and assignment.reviewer_id == user.pk
+        and is_reviewer(user)
+        and assignment.state in (ReviewAssignment.State.INVITED, ReviewAssignment.State.ACCEPTED)
+    )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from gcmhub.search import views
+
+app_name = "search"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("export.<str:fmt>", views.export, name="export"),
+]
