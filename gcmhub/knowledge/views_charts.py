@@ -1,8 +1,10 @@
-"""Placeholder views (404) until this module's owner writes them."""
+"""Figures of the knowledge platform (public)."""
 
-from django.http import Http404
+from django.shortcuts import render
+
+from gcmhub.knowledge.charts import THIN_BELOW, build_figures
 
 
-def figures(request, *args, **kwargs):
-    raise Http404
-
+def figures(request):
+    context = {"figures": build_figures(), "thin_below": THIN_BELOW}
+    return render(request, "knowledge/figures.html", context)
