@@ -7,15 +7,19 @@ permissions are kept in sync after every `migrate`, so models added later are co
 from django.db.models import Q
 
 SECRETARIAT_GROUP = "Secretariat"
-# Apps whose models the Secretariat edits as Wagtail snippets (add/change/delete).
-SECRETARIAT_MODEL_APPS = ("taxonomy", "workplan")
+# Apps whose models the Secretariat edits as Wagtail snippets (view/add/change/delete; "view" lets
+# it read the append-only models whose CMS screens refuse add/change/delete).
+SECRETARIAT_MODEL_APPS = ("taxonomy", "workplan", "knowledge")
 
 
 def secretariat_permissions_q() -> Q:
     """`Permission` rows the Secretariat group holds."""
     admin = Q(content_type__app_label="wagtailadmin", codename="access_admin")
     model_perms = Q(content_type__app_label__in=SECRETARIAT_MODEL_APPS) & (
-        Q(codename__startswith="add_") | Q(codename__startswith="change_") | Q(codename__startswith="delete_")
+        Q(codename__startswith="view_")
+        | Q(codename__startswith="add_")
+        | Q(codename__startswith="change_")
+        | Q(codename__startswith="delete_")
     )
     return admin | model_perms
 

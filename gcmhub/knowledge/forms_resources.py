@@ -1,0 +1,176 @@
+"""Forms of the Hub's library: proposing a resource, deciding on a proposal, feedback on a tool."""
+
+from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from gcmhub.knowledge.criteria import Audience, ResourceLanguage
+from gcmhub.knowledge.models import Resource, ToolFeedback
+from gcmhub.lib.i18n import LANGUAGE_CODES, Language
+from gcmhub.taxonomy.models import Country, Organisation, Region
+from gcmhub.workplan.models import Activity, Priority
+
+MAX_FILE_SIZE = 25 * 1024 * 1024  # 25 MB per file
+LANGUAGE_NAMES = dict(Language.choices)
+
+
+class ResourceProposalForm(forms.ModelForm):
+    """Everything a Network member's focal point tells the Hub team about a resource.
+
+    Title and summary are required in the source language only; files come one per language.
+    """
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages available"), choices=ResourceLanguage.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    audiences = forms.MultipleChoiceField(
+        label=_("Target audience"), choices=Audience.choices, required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    file_en = forms.FileField(label=_("File in English"), required=False)
+    file_fr = forms.FileField(label=_("File in French"), required=False)
+    file_es = forms.FileField(label=_("File in Spanish"), required=False)
+
+    class Meta:
+        model = Resource
+        fields = [
+            "kind", "source_language",
+            "title_en", "summary_en", "title_fr", "summary_fr", "title_es", "summary_es",
+            "external_url", "publishers", "publication_date", "languages",
+            "geographic_scope", "countries", "regions", "objectives", "is_general", "principles",
+            "thematic_area", "audiences", "output_of_priority", "output_of_activity",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "source_language": forms.RadioSelect,
+            "geographic_scope": forms.RadioSelect,
+            "publication_date": forms.DateInput(attrs={"type": "date"}),
+            "summary_en": forms.Textarea(attrs={"rows": 5}),
+            "summary_fr": forms.Textarea(attrs={"rows": 5}),
+            "summary_es": forms.Textarea(attrs={"rows": 5}),
+            "publishers": forms.SelectMultiple(attrs={"size": 8}),
+            "countries": forms.SelectMultiple(attrs={"size": 8}),
+            "regions": forms.SelectMultiple(attrs={"size": 6}),
+            "objectives": forms.CheckboxSelectMultiple,
+            "principles": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "publishers": _("Hold Ctrl (Cmd on a Mac) to choose several."),
+            "countries": _("Hold Ctrl (Cmd on a Mac) to choose several."),
+            "regions": _("Hold Ctrl (Cmd on a Mac) to choose several."),
+            "external_url": _("Give a link or upload at least one file."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source_language"].help_text = _(
+            "The language the title and summary are written in; the other two are optional."
+        )
+        self.fields["publishers"].queryset = Organisation.objects.order_by("name_en")
+        self.fields["countries"].queryset = Country.objects.order_by("name_en")
+        self.fields["regions"].queryset = Region.objects.order_by("name_en")
+        self.fields["output_of_priority"].queryset = Priority.objects.select_related("workplan").order_by(
+            "-workplan__is_current", "workplan__slug", "order"
+        )
+        self.fields["output_of_activity"].queryset = Activity.objects.select_related("priority").order_by(
+            "-priority__workplan__is_current", "priority__order", "order"
+        )
+        self.fields["output_of_activity"].label_from_instance = lambda a: f"{a.priority.heading} – {a.label}"
+        for code in LANGUAGE_CODES:
+            self.fields[f"file_{code}"].help_text = _("PDF, Word, Excel, PowerPoint or other file; 25 MB at most.")
+
+    def _clean_file(self, code):
+        upload = self.cleaned_data.get(f"file_{code}")
+        if upload and upload.size > MAX_FILE_SIZE:
+            raise forms.ValidationError(
+                gettext("This file is %(size)s; files may be 25 MB at most.") % {"size": filesizeformat(upload.size)}
+            )
+        return upload
+
+    def clean_file_en(self):
+        return self._clean_file("en")
+
+    def clean_file_fr(self):
+        return self._clean_file("fr")
+
+    def clean_file_es(self):
+        return self._clean_file("es")
+
+    def clean(self):
+        cleaned = super().clean()
+        source = cleaned.get("source_language")
+        if source:
+            language = LANGUAGE_NAMES[source]
+            if not (cleaned.get(f"title_{source}") or "").strip():
+                self.add_error(f"title_{source}", gettext("Give the title in %(language)s, the source language.")
+                               % {"language": language})
+            if not (cleaned.get(f"summary_{source}") or "").strip():
+                self.add_error(f"summary_{source}", gettext("Give the summary in %(language)s, the source language.")
+                               % {"language": language})
+        has_file = any(cleaned.get(f"file_{code}") for code in LANGUAGE_CODES)
+        if not cleaned.get("external_url") and not has_file and "external_url" not in self.errors:
+            self.add_error("external_url", gettext("Give a link to the resource or upload a file."))
+        return cleaned
+
+    def uploaded_files(self) -> list[tuple[str, object]]:
+        """[(language code, upload), ...] for the files given, in en/fr/es order."""
+        return [(code, self.cleaned_data[f"file_{code}"]) for code in LANGUAGE_CODES
+                if self.cleaned_data.get(f"file_{code}")]
+
+
+class ResourceDecisionForm(forms.Form):
+    PUBLISH, DECLINE = "publish", "decline"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"), widget=forms.RadioSelect,
+        choices=[(PUBLISH, _("Publish")), (DECLINE, _("Decline"))],
+    )
+    note = forms.CharField(
+        label=_("Note to the proposer"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you decline: say why."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.DECLINE and not (cleaned.get("note") or "").strip():
+            self.add_error("note", gettext("Say why the resource is declined."))
+        return cleaned
+
+
+class ToolFeedbackForm(forms.ModelForm):
+    rating = forms.TypedChoiceField(
+        label=_("How useful was it?"), coerce=int, widget=forms.RadioSelect,
+        choices=[
+            (1, _("1 – not useful")), (2, _("2")), (3, _("3")), (4, _("4")), (5, _("5 – very useful")),
+        ],
+    )
+
+    class Meta:
+        model = ToolFeedback
+        fields = ["rating", "how_used", "country", "improvements", "may_contact", "contact_email"]
+        labels = {
+            "how_used": _("How did you use it?"),
+            "improvements": _("What should be improved?"),
+            "country": _("Country where you used it"),
+            "contact_email": _("Your e-mail"),
+        }
+        help_texts = {"contact_email": _("Required if the Network may contact you.")}
+        widgets = {
+            "how_used": forms.Textarea(attrs={"rows": 3}),
+            "improvements": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = Country.objects.order_by("name_en")
+        if user is not None and user.is_authenticated and not self.is_bound:
+            self.initial.setdefault("contact_email", user.email)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("may_contact") and not cleaned.get("contact_email") and "contact_email" not in self.errors:
+            self.add_error("contact_email", gettext("Give an e-mail address so the Network can contact you."))
+        if not cleaned.get("may_contact"):
+            cleaned["contact_email"] = ""
+        return cleaned
