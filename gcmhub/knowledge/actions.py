@@ -20,6 +20,7 @@ from django_tasks import task
 
 from gcmhub.accounts.models import Role, User
 from gcmhub.knowledge.models import GeographicScope, Practice, PracticeAttachment, PracticeEvent, ReviewAssignment
+from gcmhub.knowledge.permissions import WITHDRAWABLE_STATUSES
 
 # Content copied from a published practice to its update draft, and from an approved update back
 # onto the published practice. Not status, slug, submitter, round, dates of the workflow or events.
@@ -31,11 +32,7 @@ CONTENT_FIELDS = (
 )
 CONTENT_M2M = ("countries", "regions", "partner_organisations", "objectives", "principles")
 
-# Statuses from which the submitter may withdraw a practice.
-WITHDRAWABLE = (
-    Practice.Status.DRAFT, Practice.Status.SUBMITTED, Practice.Status.RETURNED, Practice.Status.IN_REVIEW,
-    Practice.Status.REVIEWED, Practice.Status.REVISION_REQUESTED,
-)
+WITHDRAWABLE = WITHDRAWABLE_STATUSES
 
 
 class SubmissionIncomplete(Exception):

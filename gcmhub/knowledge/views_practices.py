@@ -1,40 +1,260 @@
-"""Placeholder views (404) until this module's owner writes them."""
+"""The submitter's side of the repository of practices, and the public pages of practices and calls.
 
-from django.http import Http404
+Who may do what (the review side lives in views_review):
+- anyone reads a published practice, a call and the list of calls;
+- any signed-in user drafts and submits practices, and reads "My submissions";
+- the submitter edits, submits and withdraws their own practice while it is editable, and proposes
+  an update of their published practice;
+- the Hub team (Secretariat) and reviewers who accepted it read an unpublished practice, but do not
+  edit someone else's draft: the text stays the submitter's, the Hub team's tools are screening
+  and decisions (views_review).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from gcmhub.knowledge import actions
+from gcmhub.knowledge.criteria import Criterion
+from gcmhub.knowledge.forms_practices import PracticeForm, WithdrawForm
+from gcmhub.knowledge.models import CallForPractices, Practice, PracticeAttachment
+from gcmhub.knowledge.permissions import (
+    can_edit_practice,
+    can_submit_practice,
+    can_update_published_practice,
+    can_withdraw_practice,
+    get_practice_for_user,
+    is_hub_team,
+)
+from gcmhub.lib.i18n import active_language, language_of
+
+# What the submitter can expect next, by status (shown in "My submissions" and on the practice).
+NEXT_STEPS = {
+    Practice.Status.DRAFT: _("Complete it and submit it for review."),
+    Practice.Status.SUBMITTED: _("The Hub team screens it."),
+    Practice.Status.RETURNED: _("Give the information the Hub team asked for, then submit it again."),
+    Practice.Status.IN_REVIEW: _("Peer reviewers are reading it."),
+    Practice.Status.REVIEWED: _("The Hub team decides on it."),
+    Practice.Status.REVISION_REQUESTED: _("Revise it as the reviewers asked, then submit it again."),
+    Practice.Status.PUBLISHED: _("Published. You may propose an update."),
+    Practice.Status.DECLINED: _("None: it was not accepted."),
+    Practice.Status.WITHDRAWN: _("None: you withdrew it."),
+}
 
 
-def practice_new(request, *args, **kwargs):
-    raise Http404
+def _get_editable_practice(user, slug: str) -> Practice:
+    """The practice if the user may edit it; 404 if they may not see it, 403 if they only may see it."""
+    practice = get_practice_for_user(user, slug)
+    if not can_edit_practice(user, practice):
+        raise PermissionDenied
+    return practice
 
 
-def practice_detail(request, *args, **kwargs):
-    raise Http404
+def _call_from_query(request) -> CallForPractices | None:
+    slug = request.GET.get("call", "").strip()
+    if not slug:
+        return None
+    return CallForPractices.objects.filter(slug=slug).first()
 
 
-def practice_edit(request, *args, **kwargs):
-    raise Http404
+def _handle_form(request, form: PracticeForm, *, practice: Practice | None, requested_call=None):
+    """The shared POST/GET body of practice_new and practice_edit."""
+    if request.method == "POST" and form.is_valid():
+        saved = actions.do_save_practice(request.user, form)
+        if request.POST.get("action") != "submit":
+            messages.success(request, gettext("Your draft was saved."))
+            return redirect("knowledge:practice_edit", slug=saved.slug)
+        try:
+            actions.do_submit_practice(request.user, saved)
+        except actions.SubmissionIncomplete as incomplete:
+            form.add_submission_errors(incomplete.errors)
+            messages.warning(
+                request,
+                gettext("Your draft was saved with everything you typed, but it cannot be submitted yet: "
+                        "please complete the fields marked below."),
+            )
+            practice = saved
+        else:
+            messages.success(request, gettext("Thank you: your practice was submitted. The Hub team will screen it."))
+            return redirect("knowledge:practice", slug=saved.slug)
+    elif request.method == "POST":
+        messages.error(request, gettext("Nothing was saved: please correct the errors below."))
+    return _render_form(request, form, practice, requested_call)
 
 
-def practice_update(request, *args, **kwargs):
-    raise Http404
+def _render_form(request, form, practice, requested_call):
+    call = practice.call if practice and practice.call_id else None
+    if call is None and requested_call is not None:
+        call = requested_call
+    now = timezone.now()
+    attachments = list(practice.attachments.all()) if practice and practice.pk else []
+    status = 400 if form.errors else 200
+    return render(request, "knowledge/practices/form.html", {
+        "form": form,
+        "practice": practice if practice and practice.pk else None,
+        "call": call,
+        "call_is_open": call.is_open(now) if call else False,
+        "call_not_yet_open": bool(call and now < call.opens_at),
+        "attachments": attachments,
+        "began_before_gcm": form.began_before_gcm(),
+        "open_calls_exist": form.fields["call"].queryset.exists(),
+    }, status=status)
 
 
-def practice_withdraw(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def practice_new(request):
+    if not can_submit_practice(request.user):
+        raise PermissionDenied
+    requested_call = _call_from_query(request)
+    initial = {}
+    if requested_call is not None and requested_call.is_open():
+        initial["call"] = requested_call.pk
+    form = PracticeForm(request.POST or None, request.FILES or None, initial=initial)
+    return _handle_form(request, form, practice=None, requested_call=requested_call)
 
 
-def attachment_delete(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def practice_edit(request, slug):
+    practice = _get_editable_practice(request.user, slug)
+    form = PracticeForm(request.POST or None, request.FILES or None, instance=practice)
+    return _handle_form(request, form, practice=practice)
 
 
-def my_submissions(request, *args, **kwargs):
-    raise Http404
+@require_safe
+def practice_detail(request, slug):
+    practice = get_practice_for_user(request.user, slug)
+    practice = (
+        Practice.objects.select_related("call", "implementing_organisation", "thematic_area", "update_of", "submitter")
+        .prefetch_related("countries", "regions", "partner_organisations", "objectives", "principles", "attachments")
+        .get(pk=practice.pk)
+    )
+    user = request.user
+    is_submitter = user.is_authenticated and practice.submitter_id == user.pk
+    is_public_view = practice.is_published and practice.update_of_id is None
+    feedback, open_update = [], None
+    if is_submitter or is_hub_team(user):
+        feedback = list(practice.events.filter(visible_to_submitter=True).exclude(note=""))
+    if is_submitter and practice.is_published:
+        open_update = actions.open_update_of(practice)
+    crumb_url = crumb_label = crumb_lang = ""
+    if is_submitter:
+        crumb_url, crumb_label = reverse("knowledge:my_submissions"), gettext("My submissions")
+    elif practice.call_id:
+        crumb_url, crumb_label = practice.call.get_absolute_url(), practice.call.title
+        crumb_lang = language_of(practice.call, "title")
+    return render(request, "knowledge/practices/detail.html", {
+        "practice": practice,
+        "is_submitter": is_submitter,
+        "is_public_view": is_public_view,
+        "show_status": not is_public_view,
+        "feedback": feedback,
+        "next_step": NEXT_STEPS.get(practice.status, "") if is_submitter else "",
+        "can_edit": can_edit_practice(user, practice),
+        "can_withdraw": can_withdraw_practice(user, practice),
+        "can_update": can_update_published_practice(user, practice) and practice.update_of_id is None,
+        "open_update": open_update,
+        "criteria": [label for value, label in Criterion.choices if value in practice.criteria_met],
+        "page_language": active_language(),
+        # Only web addresses: links typed through another channel (the API, the CMS) are not trusted.
+        "links": [link for link in practice.link_list if link.startswith(("http://", "https://"))],
+        "crumb_url": crumb_url, "crumb_label": crumb_label, "crumb_lang": crumb_lang,
+    })
 
 
-def call_list(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+def practice_update(request, slug):
+    practice = get_practice_for_user(request.user, slug)
+    if not can_update_published_practice(request.user, practice) or practice.update_of_id is not None:
+        raise PermissionDenied
+    update = actions.do_start_practice_update(request.user, practice)
+    messages.success(
+        request,
+        gettext("Edit your update and submit it: it goes through screening again, and the published "
+                "practice stays as it is until the update is published."),
+    )
+    return redirect("knowledge:practice_edit", slug=update.slug)
 
 
-def call_detail(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def practice_withdraw(request, slug):
+    practice = get_practice_for_user(request.user, slug)
+    if not can_withdraw_practice(request.user, practice):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_withdraw_practice(request.user, practice, form.cleaned_data["reason"])
+        messages.success(request, gettext("Your practice was withdrawn."))
+        return redirect("knowledge:my_submissions")
+    return render(request, "knowledge/practices/withdraw.html", {"practice": practice, "form": form})
 
+
+@login_required
+@require_POST
+def attachment_delete(request, slug, pk):
+    practice = _get_editable_practice(request.user, slug)
+    attachment = get_object_or_404(PracticeAttachment, pk=pk, practice=practice)
+    actions.do_delete_attachment(request.user, attachment)
+    messages.success(request, gettext("The file was removed."))
+    return redirect(reverse("knowledge:practice_edit", args=[practice.slug]) + "#attachments")
+
+
+@login_required
+@require_safe
+def my_submissions(request):
+    practices = (
+        Practice.objects.filter(submitter=request.user)
+        .select_related("call", "update_of")
+        .only("slug", "title", "status", "round", "updated_at", "language", "submitter_id",
+              "call__slug", "call__title_en", "call__title_fr", "call__title_es", "call__source_language",
+              "update_of__slug", "update_of__title")
+        .order_by("-updated_at", "-pk")
+    )
+    rows = [(p, NEXT_STEPS.get(p.status, "")) for p in practices]
+    return render(request, "knowledge/practices/my_submissions.html", {"rows": rows})
+
+
+def _published_practices():
+    return Practice.objects.published().only("slug", "title", "summary", "language", "published_at", "call_id")
+
+
+@require_safe
+def call_list(request):
+    now = timezone.now()
+    calls = list(
+        CallForPractices.objects.annotate(
+            published_count=Count("practices", filter=Q(practices__status=Practice.Status.PUBLISHED,
+                                                        practices__update_of__isnull=True))
+        ).order_by("deadline")
+    )
+    open_calls = [c for c in calls if c.is_open(now)]
+    upcoming = [c for c in calls if now < c.opens_at]
+    closed = sorted((c for c in calls if c.deadline <= now), key=lambda c: c.deadline, reverse=True)
+    return render(request, "knowledge/calls/list.html", {
+        "open_calls": open_calls, "upcoming_calls": upcoming, "closed_calls": closed, "now": now,
+    })
+
+
+@require_safe
+def call_detail(request, slug):
+    call = get_object_or_404(
+        CallForPractices.objects.prefetch_related(
+            "objectives", Prefetch("practices", queryset=_published_practices().order_by("-published_at"),
+                                   to_attr="published_practices"),
+        ),
+        slug=slug,
+    )
+    now = timezone.now()
+    return render(request, "knowledge/calls/detail.html", {
+        "call": call, "is_open": call.is_open(now), "not_yet_open": now < call.opens_at,
+    })
