@@ -67,6 +67,17 @@ def can_update_published_practice(user, practice: Practice) -> bool:
     return user.is_authenticated and practice.submitter_id == user.pk and practice.is_published
 
 
+# Statuses from which the submitter may withdraw a practice (not once published or decided).
+WITHDRAWABLE_STATUSES = (
+    Practice.Status.DRAFT, Practice.Status.SUBMITTED, Practice.Status.RETURNED, Practice.Status.IN_REVIEW,
+    Practice.Status.REVIEWED, Practice.Status.REVISION_REQUESTED,
+)
+
+
+def can_withdraw_practice(user, practice: Practice) -> bool:
+    return user.is_authenticated and practice.submitter_id == user.pk and practice.status in WITHDRAWABLE_STATUSES
+
+
 def can_screen(user) -> bool:
     return is_hub_team(user)
 
