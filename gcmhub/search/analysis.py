@@ -5,6 +5,12 @@ Words are split on non-alphanumeric characters, lowercased and folded to ASCII (
 "migrant"). A query word is stemmed in each of the three languages and matches a document when its
 stem in the document's language is one of the document's stems. Both backends use these functions
 (tantivy through the same analyzers registered on the index), so they match the same documents.
+
+Cross-language word forms: a query word also stands for its cognates in the other languages, built
+by swapping regular suffixes (`cognates`: Spanish "detencion" ↔ French/English "detention",
+"sociedad" ↔ "societe"/"society", "humanitario" ↔ "humanitaire"/"humanitary", "feminista" ↔
+"feministe"/"feminist"). Each variant is stemmed in each language, so "detencion" finds the French
+"détention" and "detention" finds the Spanish "detención".
 """
 
 import html
@@ -58,10 +64,57 @@ def stemmed_terms(text: str, language: str) -> list[str]:
     return stem_analyzer(language).analyze(text)
 
 
-def query_words(text: str) -> list[dict[str, str]]:
-    """Each query word as {"fold": folded form, "en": stem, "fr": stem, "es": stem}.
+# (ending, replacements) on folded words, tried in order; the first ending that fits is used.
+# Spanish -cion(es) ↔ French/English -tion(s), -dad ↔ -té/-ty, -ario/-aria ↔ -aire/-ary,
+# -ista ↔ -iste/-ist, -ico/-ica ↔ -ique/-ic. Only stems of at least MIN_COGNATE_STEM letters vary.
+COGNATE_SUFFIXES = (
+    ("ciones", ("tions",)),
+    ("cion", ("tion",)),
+    ("tions", ("ciones",)),
+    ("tion", ("cion",)),
+    ("idades", ("ites", "ities")),
+    ("idad", ("ite", "ity")),
+    ("ities", ("idades", "ites")),
+    ("ity", ("idad", "ite")),
+    ("ites", ("idades", "ities")),
+    ("ite", ("idad", "ity")),
+    ("edad", ("ete", "ety")),
+    ("ety", ("edad", "ete")),
+    ("ete", ("edad", "ety")),
+    ("arios", ("aires", "aries")),
+    ("ario", ("aire", "ary")),
+    ("aria", ("aire", "ary")),
+    ("aires", ("arios", "aries")),
+    ("aire", ("ario", "ary")),
+    ("ary", ("ario", "aire")),
+    ("istas", ("istes", "ists")),
+    ("ista", ("iste", "ist")),
+    ("istes", ("istas", "ists")),
+    ("iste", ("ista", "ist")),
+    ("ists", ("istas", "istes")),
+    ("ist", ("ista", "iste")),
+    ("ica", ("ique", "ic")),
+    ("ico", ("ique", "ic")),
+    ("ique", ("ico", "ica", "ic")),
+)
+MIN_COGNATE_STEM = 3
 
-    Duplicates are removed and only the first MAX_QUERY_WORDS distinct words are kept.
+
+def cognates(folded: str) -> list[str]:
+    """The folded word and its cognates in the other languages (see COGNATE_SUFFIXES)."""
+    for ending, replacements in COGNATE_SUFFIXES:
+        if folded.endswith(ending) and len(folded) - len(ending) >= MIN_COGNATE_STEM:
+            stem = folded[: -len(ending)]
+            return [folded] + [stem + replacement for replacement in replacements]
+    return [folded]
+
+
+def query_words(text: str) -> list[dict[str, list[str]]]:
+    """Each query word as {"fold": [folded forms], "en": [stems], "fr": [stems], "es": [stems]}.
+
+    The forms are the word and its cognates (`cognates`); a document matches the word when it has
+    one of the folded forms, or one of the stems of its language. Duplicates are removed and only
+    the first MAX_QUERY_WORDS distinct words are kept.
     """
     words, seen = [], set()
     for folded in folded_terms(text):
@@ -70,12 +123,21 @@ def query_words(text: str) -> list[dict[str, str]]:
         if len(words) == MAX_QUERY_WORDS:
             break
         seen.add(folded)
-        word = {"fold": folded}
+        variants = cognates(folded)
+        word = {"fold": variants}
         for language in LANGUAGES:
-            stems = stemmed_terms(folded, language)
-            word[language] = stems[0] if stems else folded
+            stems = []
+            for variant in variants:
+                stem = (stemmed_terms(variant, language) or [variant])[0]
+                if stem not in stems:
+                    stems.append(stem)
+            word[language] = stems
         words.append(word)
     return words
+
+
+def stems_of(words: list[dict[str, list[str]]], language: str) -> set[str]:
+    return {stem for word in words for stem in word[language]}
 
 
 def _marked_spans(text: str, stems: set[str], language: str) -> list[tuple[int, int]]:
@@ -103,14 +165,14 @@ def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
 def highlight(text: str, words: list[dict[str, str]], language: str) -> str:
     """The whole text, HTML-escaped, with every word matching the query wrapped in <mark>."""
     language = language_or_default(language)
-    spans = _marked_spans(text, {word[language] for word in words}, language)
+    spans = _marked_spans(text, stems_of(words, language), language)
     return _render(text, spans, 0, len(text))
 
 
 def excerpt(text: str, words: list[dict[str, str]], language: str, size: int = EXCERPT_CHARS) -> str:
     """About `size` characters of text around the first match, HTML-escaped, matches in <mark>."""
     language = language_or_default(language)
-    spans = _marked_spans(text, {word[language] for word in words}, language)
+    spans = _marked_spans(text, stems_of(words, language), language)
     if len(text) <= size:
         return _render(text, spans, 0, len(text))
     start = max(0, spans[0][0] - size // 4) if spans else 0

@@ -19,6 +19,9 @@ class SearchDocument:
     body: str
     date: datetime.date | None = None
     facets: dict[str, list[str]] = field(default_factory=dict)
+    # Other language versions of the same item: {language: (title, body)}. Each version is analysed
+    # with its own language's stemmer; a hit shows the version of the query's `language` if any.
+    translations: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class SearchQuery:
     sort: Literal["relevance", "date"] = "relevance"
     limit: int = 20
     offset: int = 0
+    language: str = ""  # the reader's language: hits show that version of the text when there is one
 
 
 @dataclass(frozen=True)
@@ -37,13 +41,16 @@ class Hit:
     score: float
     title_highlight: str  # HTML-safe, matches wrapped in <mark>
     excerpt_highlight: str  # HTML-safe, matches wrapped in <mark>
+    language: str = ""  # the language of the highlighted title and excerpt
 
 
 @dataclass(frozen=True)
 class SearchResult:
     total: int
     hits: list[Hit]
-    facets: dict[str, list[tuple[str, int]]]  # value, count; most frequent first, then by value
+    # value, count; most frequent first, then by value. A facet's counts ignore that facet's own
+    # filter (values of one facet combine with OR), so every value shows what choosing it would add.
+    facets: dict[str, list[tuple[str, int]]]
     took_ms: float
 
 
@@ -61,3 +68,27 @@ class Backend(Protocol):
 
 def sort_facet_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def facet_count_filters(query: SearchQuery) -> dict[str, dict[str, list[str]]]:
+    """For each counted facet, the filters its counts are computed under: all but its own."""
+    return {
+        name: {other: values for other, values in query.filters.items() if other != name and values}
+        for name in query.facets
+    }
+
+
+def pick_version(doc_language: str, versions: dict[str, tuple[str, str]], wanted: str) -> tuple[str, str, str]:
+    """(language, title, body) of the version to show: the wanted language's, else the document's."""
+    if wanted in versions and versions[wanted][0]:
+        return (wanted, *versions[wanted])
+    return (doc_language, *versions.get(doc_language, ("", "")))
+
+
+def document_versions(doc: SearchDocument, language: str) -> dict[str, tuple[str, str]]:
+    """{language: (title, body)}: the document's own text first, then its other language versions."""
+    versions = {language: (doc.title, doc.body)}
+    for other, (title, body) in doc.translations.items():
+        if other in ("en", "fr", "es") and other not in versions and (title or body):
+            versions[other] = (title, body)
+    return versions

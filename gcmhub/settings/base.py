@@ -164,3 +164,8 @@ LOGGING = {
 ACCOUNT_VERIFICATION_MAX_AGE = 3 * 24 * 3600
 # Activities due within this many days appear in the weekly digest.
 WORKPLAN_DIGEST_DAYS = 30
+
+# Search (gcmhub.search): "tantivy" (an index directory beside the database) or "postgres"
+# (full text in the default database, which must then be PostgreSQL).
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "tantivy")
+SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR") or VAR_DIR / "search-index")

@@ -15,3 +15,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="gcmhub-test-media-"))
 WHITENOISE_AUTOREFRESH = True
 LANGUAGE_CODE = "en"
+SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="gcmhub-test-search-"))

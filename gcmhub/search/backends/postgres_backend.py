@@ -12,7 +12,16 @@ import time
 from django.db import connections
 
 from gcmhub.search import analysis
-from gcmhub.search.engine import Hit, SearchDocument, SearchQuery, SearchResult, sort_facet_counts
+from gcmhub.search.engine import (
+    Hit,
+    SearchDocument,
+    SearchQuery,
+    SearchResult,
+    document_versions,
+    facet_count_filters,
+    pick_version,
+    sort_facet_counts,
+)
 
 # SQL below is built with f-strings only from this constant and fixed fragments; every value is a
 # query parameter (hence the `noqa: S608`).
@@ -28,6 +37,7 @@ CREATE_SQL = [
         body text NOT NULL,
         date date NULL,
         facets jsonb NOT NULL DEFAULT '{{}}'::jsonb,
+        translations jsonb NOT NULL DEFAULT '{{}}'::jsonb,
         facet_terms text[] NOT NULL DEFAULT '{{}}',
         title_terms text[] NOT NULL DEFAULT '{{}}',
         body_terms text[] NOT NULL DEFAULT '{{}}',
@@ -39,29 +49,48 @@ CREATE_SQL = [
     f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv_idx ON {TABLE} USING gin (tsv)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_facet_terms_idx ON {TABLE} USING gin (facet_terms)",
 ]
+# Tables created before documents had language versions.
+UPGRADE_SQL = [f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS translations jsonb NOT NULL DEFAULT '{{}}'::jsonb"]
 
 # ts_rank weights for {D, C, B, A}: title (A) counts five times the body (B), as in the tantivy backend.
 RANK_WEIGHTS = "{0, 0, 0.2, 1.0}"
 FACET_SEPARATOR = "="
 
 
-def _lexemes(text: str, language: str) -> list[str]:
-    folded = {f"f_{term}" for term in analysis.folded_terms(text)}
-    stems = {f"{language}_{term}" for term in analysis.stemmed_terms(text, language)}
-    return sorted(folded | stems)
+def _lexemes(texts: dict[str, str]) -> list[str]:
+    """Lexemes of {language: text}: folded words of every text, and each text's stems in its language."""
+    lexemes = set()
+    for language, text in texts.items():
+        lexemes.update(f"f_{term}" for term in analysis.folded_terms(text))
+        lexemes.update(f"{language}_{term}" for term in analysis.stemmed_terms(text, language))
+    return sorted(lexemes)
 
 
-def _tsquery(words: list[dict[str, str]]) -> str:
+def _tsquery(words: list[dict[str, list[str]]]) -> str:
     """A tsquery literal: every word must match, in any language's stem. Lexemes are alphanumeric."""
     groups = []
     for word in words:
-        lexemes = [f"f_{word['fold']}"] + [f"{language}_{word[language]}" for language in analysis.LANGUAGES]
+        lexemes = [f"f_{form}" for form in word["fold"]] + [
+            f"{language}_{stem}" for language in analysis.LANGUAGES for stem in word[language]
+        ]
         groups.append("(" + " | ".join("'" + lexeme.replace("'", "''") + "'" for lexeme in lexemes) + ")")
     return " & ".join(groups)
 
 
 def _facet_term(name: str, value: str) -> str:
     return f"{name}{FACET_SEPARATOR}{value}"
+
+
+def _where(tsquery: str | None, filters: dict[str, list[str]]) -> tuple[str, list]:
+    conditions, params = [], []
+    if tsquery:
+        conditions.append("tsv @@ %s::tsquery")
+        params.append(tsquery)
+    for name, values in filters.items():
+        if values:
+            conditions.append("facet_terms && %s::text[]")
+            params.append([_facet_term(name, str(value)) for value in values])
+    return " AND ".join(conditions) or "TRUE", params
 
 
 class PostgresBackend:
@@ -90,10 +119,15 @@ class PostgresBackend:
     def _ensure_table(self) -> None:
         # Check first: CREATE INDEX IF NOT EXISTS would still wait for any open write transaction.
         with self._cursor() as cursor:
-            cursor.execute("SELECT to_regclass(%s)", [TABLE])
-            if cursor.fetchone()[0] is not None:
+            cursor.execute(
+                "SELECT to_regclass(%s), EXISTS (SELECT 1 FROM information_schema.columns "
+                "WHERE table_name = %s AND column_name = 'translations')",
+                [TABLE, TABLE],
+            )
+            exists, upgraded = cursor.fetchone()
+            if exists is not None and upgraded:
                 return
-            for statement in CREATE_SQL:
+            for statement in UPGRADE_SQL if exists is not None else CREATE_SQL:
                 cursor.execute(statement)
         if self._dsn_connection is not None:
             self._dsn_connection.commit()
@@ -102,6 +136,7 @@ class PostgresBackend:
         rows = []
         for doc in docs:
             language = analysis.language_or_default(doc.language)
+            versions = document_versions(doc, language)
             facet_terms = sorted(
                 {_facet_term(name, str(value)) for name, values in doc.facets.items() for value in values}
             )
@@ -114,9 +149,10 @@ class PostgresBackend:
                     doc.body,
                     doc.date,
                     json.dumps(doc.facets),
+                    json.dumps({other: list(version) for other, version in versions.items() if other != language}),
                     facet_terms,
-                    _lexemes(doc.title, language),
-                    _lexemes(doc.body, language),
+                    _lexemes({other: title for other, (title, _body) in versions.items()}),
+                    _lexemes({other: body for other, (_title, body) in versions.items()}),
                 )
             )
         if not rows:
@@ -124,11 +160,14 @@ class PostgresBackend:
         with self._cursor() as cursor:
             cursor.executemany(
                 f"""
-                INSERT INTO {TABLE} (id, kind, language, title, body, date, facets, facet_terms, title_terms, body_terms)
-                VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s)
+                INSERT INTO {TABLE} (
+                    id, kind, language, title, body, date, facets, translations, facet_terms, title_terms, body_terms
+                )
+                VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s)
                 ON CONFLICT (id) DO UPDATE SET
                     kind = EXCLUDED.kind, language = EXCLUDED.language, title = EXCLUDED.title,
                     body = EXCLUDED.body, date = EXCLUDED.date, facets = EXCLUDED.facets,
+                    translations = EXCLUDED.translations,
                     facet_terms = EXCLUDED.facet_terms, title_terms = EXCLUDED.title_terms,
                     body_terms = EXCLUDED.body_terms
                 """,  # noqa: S608
@@ -158,16 +197,8 @@ class PostgresBackend:
         words = analysis.query_words(query.text)
         if query.text.strip() and not words:
             return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets}, took_ms=0.0)
-        conditions, params = [], []
         tsquery = _tsquery(words) if words else None
-        if tsquery:
-            conditions.append("tsv @@ %s::tsquery")
-            params.append(tsquery)
-        for name, values in query.filters.items():
-            if values:
-                conditions.append("facet_terms && %s::text[]")
-                params.append([_facet_term(name, str(value)) for value in values])
-        where = " AND ".join(conditions) or "TRUE"
+        where, params = _where(tsquery, query.filters)
 
         if query.sort == "date":
             order, score, score_params = "date DESC NULLS LAST, id", "0", []
@@ -181,34 +212,43 @@ class PostgresBackend:
             cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)  # noqa: S608
             total = cursor.fetchone()[0]
             cursor.execute(
-                f"SELECT id, language, title, body, {score} AS score FROM {TABLE} WHERE {where} "  # noqa: S608
-                f"ORDER BY {order} LIMIT %s OFFSET %s",
+                f"SELECT id, language, title, body, translations, {score} AS score FROM {TABLE} "  # noqa: S608
+                f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
                 score_params + params + [query.limit, query.offset],
             )
             rows = cursor.fetchall()
-            facets = {}
-            if query.facets:
+            # One aggregation for the facets counted under every filter, one more per filtered facet.
+            counts: dict[str, dict[str, int]] = {name: {} for name in query.facets}
+            groups: dict[tuple, list[str]] = {}
+            filters_by_facet = facet_count_filters(query)
+            for name, filters in filters_by_facet.items():
+                groups.setdefault(tuple(sorted((k, tuple(v)) for k, v in filters.items())), []).append(name)
+            for names in groups.values():
+                facet_where, facet_params = _where(tsquery, filters_by_facet[names[0]])
                 cursor.execute(
                     f"""
                     SELECT split_part(term, %s, 1) AS name, substr(term, strpos(term, %s) + 1) AS value, count(*)
                     FROM {TABLE}, unnest(facet_terms) AS term
-                    WHERE {where} AND split_part(term, %s, 1) = ANY(%s)
+                    WHERE {facet_where} AND split_part(term, %s, 1) = ANY(%s)
                     GROUP BY 1, 2
                     """,  # noqa: S608
-                    [FACET_SEPARATOR, FACET_SEPARATOR] + params + [FACET_SEPARATOR, list(query.facets)],
+                    [FACET_SEPARATOR, FACET_SEPARATOR] + facet_params + [FACET_SEPARATOR, names],
                 )
-                counts: dict[str, dict[str, int]] = {name: {} for name in query.facets}
                 for name, value, count in cursor.fetchall():
                     counts[name][value] = count
-                facets = {name: sort_facet_counts(values) for name, values in counts.items()}
+            facets = {name: sort_facet_counts(values) for name, values in counts.items()}
 
-        hits = [
-            Hit(
-                id=doc_id,
-                score=float(score_value),
-                title_highlight=analysis.highlight(title, words, language),
-                excerpt_highlight=analysis.excerpt(body, words, language),
+        hits = []
+        for doc_id, doc_language, title, body, translations, score_value in rows:
+            versions = {doc_language: (title, body), **{k: tuple(v) for k, v in (translations or {}).items()}}
+            language, shown_title, shown_body = pick_version(doc_language, versions, query.language)
+            hits.append(
+                Hit(
+                    id=doc_id,
+                    score=float(score_value),
+                    title_highlight=analysis.highlight(shown_title, words, language),
+                    excerpt_highlight=analysis.excerpt(shown_body, words, language),
+                    language=language,
+                )
             )
-            for doc_id, language, title, body, score_value in rows
-        ]
         return SearchResult(total=total, hits=hits, facets=facets, took_ms=(time.perf_counter() - started) * 1000)

@@ -6,7 +6,16 @@ from pathlib import Path
 import tantivy
 
 from gcmhub.search import analysis
-from gcmhub.search.engine import Hit, SearchDocument, SearchQuery, SearchResult, sort_facet_counts
+from gcmhub.search.engine import (
+    Hit,
+    SearchDocument,
+    SearchQuery,
+    SearchResult,
+    document_versions,
+    facet_count_filters,
+    pick_version,
+    sort_facet_counts,
+)
 
 TITLE_BOOST = 5.0
 FACET_BUCKETS = 10_000
@@ -21,7 +30,7 @@ def _build_schema() -> tantivy.Schema:
     builder.add_text_field("title_fold", tokenizer_name=analysis.FOLD_TOKENIZER)
     builder.add_text_field("body_fold", tokenizer_name=analysis.FOLD_TOKENIZER)
     for language in analysis.LANGUAGES:
-        # Only the fields of the document's own language are filled; they also store the text.
+        # Each language version fills the fields of its language; they also store the text.
         builder.add_text_field(f"title_{language}", stored=True, tokenizer_name=analysis.tokenizer_name(language))
         builder.add_text_field(f"body_{language}", stored=True, tokenizer_name=analysis.tokenizer_name(language))
     builder.add_json_field("facets", fast=True, tokenizer_name="raw")
@@ -46,25 +55,24 @@ class TantivyBackend:
         return self._writer
 
     def index(self, docs: list[SearchDocument]) -> None:
+        writer = self.writer
         for doc in docs:
             language = analysis.language_or_default(doc.language)
-            self.writer.delete_documents_by_term("id", doc.id)
-            self.writer.add_document(
-                tantivy.Document.from_dict(
-                    {
-                        "id": doc.id,
-                        "kind": doc.kind,
-                        "language": language,
-                        "title_fold": doc.title,
-                        "body_fold": doc.body,
-                        f"title_{language}": doc.title,
-                        f"body_{language}": doc.body,
-                        "facets": {name: list(values) for name, values in doc.facets.items()},
-                        "sort_date": doc.date.toordinal() if doc.date else 0,
-                    },
-                    self.schema,
-                )
-            )
+            versions = document_versions(doc, language)
+            fields = {
+                "id": doc.id,
+                "kind": doc.kind,
+                "language": language,
+                "title_fold": [title for title, _body in versions.values()],
+                "body_fold": [body for _title, body in versions.values()],
+                "facets": {name: list(values) for name, values in doc.facets.items()},
+                "sort_date": doc.date.toordinal() if doc.date else 0,
+            }
+            for version_language, (title, body) in versions.items():
+                fields[f"title_{version_language}"] = title
+                fields[f"body_{version_language}"] = body
+            writer.delete_documents_by_term("id", doc.id)
+            writer.add_document(tantivy.Document.from_dict(fields, self.schema))
 
     def delete(self, ids: list[str]) -> None:
         for doc_id in ids:
@@ -78,22 +86,26 @@ class TantivyBackend:
             self._writer.commit()
         self._index.reload()
 
+    def release(self) -> None:
+        """Commit and give the writer's lock back, so another process may write the index."""
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None
+        self._index.reload()
+
     def _text_query(self, words: list[dict[str, str]]) -> tantivy.Query:
         musts = []
         for word in words:
-            alternatives = [
-                tantivy.Query.boost_query(
-                    tantivy.Query.term_query(self.schema, "title_fold", word["fold"]), TITLE_BOOST
-                ),
-                tantivy.Query.term_query(self.schema, "body_fold", word["fold"]),
-            ]
-            for language in analysis.LANGUAGES:
-                alternatives.append(
-                    tantivy.Query.boost_query(
-                        tantivy.Query.term_query(self.schema, f"title_{language}", word[language]), TITLE_BOOST
+            alternatives = []
+            for suffix, key in [("fold", "fold")] + [(language, language) for language in analysis.LANGUAGES]:
+                for term in word[key]:
+                    alternatives.append(
+                        tantivy.Query.boost_query(
+                            tantivy.Query.term_query(self.schema, f"title_{suffix}", term), TITLE_BOOST
+                        )
                     )
-                )
-                alternatives.append(tantivy.Query.term_query(self.schema, f"body_{language}", word[language]))
+                    alternatives.append(tantivy.Query.term_query(self.schema, f"body_{suffix}", term))
             musts.append(
                 (tantivy.Occur.Must, tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in alternatives]))
             )
@@ -110,15 +122,19 @@ class TantivyBackend:
             )
         return clauses
 
+    def _query(self, text_query: tantivy.Query | None, filters: dict[str, list[str]]) -> tantivy.Query:
+        clauses = self._filter_query(filters)
+        if text_query is not None:
+            clauses.insert(0, (tantivy.Occur.Must, text_query))
+        return tantivy.Query.boolean_query(clauses) if clauses else tantivy.Query.all_query()
+
     def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
         words = analysis.query_words(query.text)
         if query.text.strip() and not words:
             return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets}, took_ms=0.0)
-        clauses = self._filter_query(query.filters)
-        if words:
-            clauses.insert(0, (tantivy.Occur.Must, self._text_query(words)))
-        tantivy_query = tantivy.Query.boolean_query(clauses) if clauses else tantivy.Query.all_query()
+        text_query = self._text_query(words) if words else None
+        tantivy_query = self._query(text_query, query.filters)
 
         searcher = self._index.searcher()
         if query.sort == "date":
@@ -134,29 +150,42 @@ class TantivyBackend:
         hits = []
         for score, address in found.hits:
             stored = searcher.doc(address)
-            language = stored.get_first("language")
-            title = stored.get_first(f"title_{language}") or ""
-            body = stored.get_first(f"body_{language}") or ""
+            doc_language = stored.get_first("language")
+            versions = {
+                language: (stored.get_first(f"title_{language}") or "", stored.get_first(f"body_{language}") or "")
+                for language in analysis.LANGUAGES
+                if stored.get_first(f"title_{language}") is not None
+            }
+            language, title, body = pick_version(doc_language, versions, query.language)
             hits.append(
                 Hit(
                     id=stored.get_first("id"),
                     score=float(score),
                     title_highlight=analysis.highlight(title, words, language),
                     excerpt_highlight=analysis.excerpt(body, words, language),
+                    language=language,
                 )
             )
         facets = {}
-        if query.facets:
+        # One aggregation for the facets counted under every filter, one more per filtered facet.
+        groups: dict[tuple, list[str]] = {}
+        filters_by_facet = facet_count_filters(query)
+        for name, filters in filters_by_facet.items():
+            groups.setdefault(tuple(sorted((k, tuple(v)) for k, v in filters.items())), []).append(name)
+        for names in groups.values():
+            filters = filters_by_facet[names[0]]
             aggregations = searcher.aggregate(
-                tantivy_query,
-                {name: {"terms": {"field": f"facets.{name}", "size": FACET_BUCKETS}} for name in query.facets},
+                self._query(text_query, filters),
+                {name: {"terms": {"field": f"facets.{name}", "size": FACET_BUCKETS}} for name in names},
             )
-            for name in query.facets:
+            for name in names:
                 buckets = aggregations.get(name, {}).get("buckets", [])
                 facets[name] = sort_facet_counts({str(b["key"]): int(b["doc_count"]) for b in buckets})
+        facets = {name: facets[name] for name in query.facets}
         return SearchResult(
             total=found.count or 0,
             hits=hits,
             facets=facets,
             took_ms=(time.perf_counter() - started) * 1000,
         )
+

@@ -40,10 +40,26 @@ class BackendCases(abc.ABC):
         result = self.backend.search(
             SearchQuery(text="detention", filters={"country": ["MX"]}, facets=["objective", "type", "year"])
         )
-        self.assertEqual({hit.id for hit in result.hits}, {"activity:4", "practice:2"})
+        self.assertEqual({hit.id for hit in result.hits}, {"activity:4", "practice:2", "activity:10", "resource:8"})
+        self.assertEqual(result.facets["objective"], [("13", 4), ("11", 1), ("7", 1)])
+        self.assertEqual(result.facets["type"], [("activity", 2), ("practice", 1), ("resource", 1)])
+        self.assertEqual(result.facets["year"], [("2021", 2), ("2023", 2)])
+
+    def test_it_counts_a_facet_without_its_own_filter(self):
+        result = self.backend.search(
+            SearchQuery(
+                text="detention",
+                filters={"country": ["MX"], "type": ["activity"]},
+                facets=["country", "type", "objective"],
+            )
+        )
+        self.assertEqual({hit.id for hit in result.hits}, {"activity:4", "activity:10"})
+        # Countries counted over the activities about detention, whatever their country.
+        self.assertEqual(result.facets["country"], [("MA", 2), ("MX", 2), ("US", 1)])
+        # Types counted over the detention matches in Mexico, whatever their type.
+        self.assertEqual(result.facets["type"], [("activity", 2), ("practice", 1), ("resource", 1)])
+        # A facet without a filter of its own is counted under every filter.
         self.assertEqual(result.facets["objective"], [("13", 2), ("11", 1)])
-        self.assertEqual(result.facets["type"], [("activity", 1), ("practice", 1)])
-        self.assertEqual(result.facets["year"], [("2023", 2)])
 
     def test_it_counts_facets_without_text(self):
         result = self.backend.search(SearchQuery(facets=["language", "type"]))
@@ -62,7 +78,7 @@ class BackendCases(abc.ABC):
 
     def test_it_ranks_title_matches_first(self):
         result = self.backend.search(SearchQuery(text="detention"))
-        self.assertIn(result.hits[0].id, {"activity:1", "practice:2", "activity:6"})
+        self.assertIn(result.hits[0].id, {"activity:1", "practice:2", "activity:6", "activity:10"})
         self.assertNotEqual(result.hits[0].id, "resource:5")
 
     def test_it_highlights_matches_in_escaped_html(self):
@@ -90,11 +106,37 @@ class BackendCases(abc.ABC):
         )
         self.backend.delete(["activity:6"])
         self.backend.commit()
-        self.assertEqual(self.ids("detention"), {"activity:4", "practice:2", "resource:5"})
+        self.assertEqual(
+            self.ids("detention"), {"activity:4", "practice:2", "resource:5", "activity:10", "resource:8"}
+        )
         self.assertEqual(self.ids("renamed"), {"activity:1"})
         self.backend.clear()
         self.backend.commit()
         self.assertEqual(self.backend.search(SearchQuery()).total, 0)
+
+    def test_it_matches_every_language_version_and_shows_the_readers(self):
+        self.backend.index(
+            [
+                SearchDocument(
+                    id="resource:50",
+                    kind="resource",
+                    language="en",
+                    title="Labour mobility",
+                    body="Skills partnerships.",
+                    facets={"type": ["resource"]},
+                    translations={"fr": ("Mobilité de la main-d'œuvre", "Des partenariats pour les compétences.")},
+                )
+            ]
+        )
+        self.backend.commit()
+        hits = self.backend.search(SearchQuery(text="competences", language="en")).hits
+        self.assertEqual([(hit.id, hit.language) for hit in hits], [("resource:50", "en")])
+        self.assertEqual(hits[0].title_highlight, "Labour mobility")
+        hit = self.backend.search(SearchQuery(text="competences", language="fr")).hits[0]
+        self.assertEqual((hit.id, hit.language), ("resource:50", "fr"))
+        self.assertEqual(hit.excerpt_highlight, "Des partenariats pour les <mark>compétences</mark>.")
+        hit = self.backend.search(SearchQuery(text="partnership", language="es")).hits[0]
+        self.assertEqual(hit.language, "en")  # no Spanish version: the source text
 
     def test_it_finds_nothing_for_punctuation(self):
         result = self.backend.search(SearchQuery(text=" ?! -- ", facets=["type"]))

@@ -1,0 +1,315 @@
+"""Search documents built from the database: published resources, published practices and the
+activities of the work plans.
+
+One document per item, id "<kind>:<pk>". Its `language` is the item's source language (a practice's
+language of submission) and its `translations` hold the other language versions (resources and
+activities have title/summary or text in English, French and Spanish); each version is analysed
+with its own language's stemmer, and a hit shows the reader's version when there is one.
+
+Facets (values are strings):
+  kind           resource | practice | activity
+  type           a resource's Kind value; "practice"; "activity"
+  objective      objective numbers; "general" for a resource about the Compact as a whole and an
+                 activity whose priority covers all objectives
+  principle      guiding principle codes
+  country        ISO 3166 alpha-2 codes
+  region         M49 codes of the tagged regions and of the countries' regions and sub-regions
+  language       languages the item is available in (a resource's `languages`, else its versions;
+                 a practice's language; the languages an activity's text is written in)
+  publisher      organisation slugs: a resource's publishers; a practice's implementer and
+                 partners; an activity's leads (its own, else its priority's)
+  year           year of the date: publication (resource), publication on the Hub (practice),
+                 due date (activity)
+  thematic_area  thematic area number (an activity's: its priority's)
+  scope          geographic scope (resources and practices)
+
+Builders read rows with `values()` and the many-to-many tables directly, chunk by chunk, with the
+small reference tables loaded once: a fixed number of queries per chunk, whatever the chunk's size.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.utils import timezone
+
+from gcmhub.knowledge.models import Practice, Resource
+from gcmhub.lib.i18n import LANGUAGE_CODES
+from gcmhub.search.engine import SearchDocument
+from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
+from gcmhub.workplan.models import Activity, ActivityOrganisation, Involvement, Priority, PriorityOrganisation
+
+KINDS = ("resource", "practice", "activity")
+FACETS = (
+    "kind",
+    "type",
+    "objective",
+    "principle",
+    "country",
+    "region",
+    "language",
+    "publisher",
+    "year",
+    "thematic_area",
+    "scope",
+)
+CHUNK = 2000
+GENERAL = "general"
+
+PRACTICE_BODY_FIELDS = ("summary", "description", "results", "lessons", "innovation", "sustainability", "challenges")
+
+
+def doc_id(kind: str, pk: int) -> str:
+    return f"{kind}:{pk}"
+
+
+def parse_doc_id(value: str) -> tuple[str, int] | None:
+    kind, _sep, pk = value.partition(":")
+    if kind in KINDS and pk.isdigit():
+        return kind, int(pk)
+    return None
+
+
+class _Lookups:
+    """The small reference tables, loaded once per build."""
+
+    def __init__(self):
+        self.objectives = dict(Objective.objects.values_list("pk", "number"))
+        self.principles = dict(GuidingPrinciple.objects.values_list("pk", "code"))
+        self.thematic_areas = dict(ThematicArea.objects.values_list("pk", "number"))
+        self.regions = dict(Region.objects.values_list("pk", "m49"))
+        self.organisations = dict(Organisation.objects.values_list("pk", "slug"))
+        self.countries = {}
+        for pk, iso2, region_id, subregion_id in Country.objects.values_list("pk", "iso2", "region", "subregion"):
+            self.countries[pk] = (iso2, [self.regions[r] for r in (region_id, subregion_id) if r in self.regions])
+
+    def country_facets(self, country_ids, region_ids) -> dict[str, list[str]]:
+        countries, regions = [], set()
+        for pk in country_ids:
+            if pk in self.countries:
+                iso2, country_regions = self.countries[pk]
+                countries.append(iso2)
+                regions.update(country_regions)
+        regions.update(self.regions[pk] for pk in region_ids if pk in self.regions)
+        return {"country": sorted(countries), "region": sorted(regions)}
+
+
+def _pairs(through, owner: str, target: str, owner_ids) -> dict[int, list[int]]:
+    """{owner id: [target ids]} from a many-to-many table."""
+    result = defaultdict(list)
+    for owner_id, target_id in through.objects.filter(**{f"{owner}__in": owner_ids}).values_list(owner, target):
+        result[owner_id].append(target_id)
+    return result
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _versions(row: dict, title: str, body: str) -> dict[str, tuple[str, str]]:
+    """{language: (title, body)} of a row with <title>_<lang> and <body>_<lang> columns."""
+    versions = {}
+    source = row["source_language"]
+    for language in LANGUAGE_CODES:
+        own_title, own_body = row.get(f"{title}_{language}") or "", row.get(f"{body}_{language}") or ""
+        if own_title or own_body:
+            versions[language] = (own_title or row.get(f"{title}_{source}") or "", own_body)
+    return versions
+
+
+def _document(kind: str, pk: int, source: str, versions: dict, date, facets: dict) -> SearchDocument:
+    language = source if source in versions else next(iter(versions), source or "en")
+    title, body = versions.get(language, ("", ""))
+    facets = {name: values for name, values in facets.items() if values}
+    if date:
+        facets["year"] = [str(date.year)]
+    return SearchDocument(
+        id=doc_id(kind, pk),
+        kind=kind,
+        language=language,
+        title=title,
+        body=body,
+        date=date,
+        facets=facets,
+        translations={other: version for other, version in versions.items() if other != language},
+    )
+
+
+# --- Resources ----------------------------------------------------------------------------------
+
+RESOURCE_FIELDS = (
+    ["id", "kind", "source_language", "publication_date", "published_at", "languages", "geographic_scope"]
+    + ["is_general", "thematic_area_id"]
+    + [f"{name}_{language}" for name in ("title", "summary") for language in LANGUAGE_CODES]
+)
+
+
+def _resource_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocument]:
+    rows = list(Resource.objects.published().filter(pk__in=ids).order_by().values(*RESOURCE_FIELDS))
+    ids = [row["id"] for row in rows]
+    objectives = _pairs(Resource.objectives.through, "resource_id", "objective_id", ids)
+    principles = _pairs(Resource.principles.through, "resource_id", "guidingprinciple_id", ids)
+    countries = _pairs(Resource.countries.through, "resource_id", "country_id", ids)
+    regions = _pairs(Resource.regions.through, "resource_id", "region_id", ids)
+    publishers = _pairs(Resource.publishers.through, "resource_id", "organisation_id", ids)
+    docs = []
+    for row in rows:
+        pk = row["id"]
+        versions = _versions(row, "title", "summary")
+        date = row["publication_date"] or (timezone.localdate(row["published_at"]) if row["published_at"] else None)
+        objective_values = sorted(str(lookups.objectives[o]) for o in objectives[pk] if o in lookups.objectives)
+        if row["is_general"]:
+            objective_values.append(GENERAL)
+        facets = {
+            "kind": ["resource"],
+            "type": [row["kind"]],
+            "objective": objective_values,
+            "principle": sorted(lookups.principles[p] for p in principles[pk] if p in lookups.principles),
+            **lookups.country_facets(countries[pk], regions[pk]),
+            "language": sorted(set(row["languages"] or []) or set(versions)),
+            "publisher": sorted(lookups.organisations[o] for o in publishers[pk] if o in lookups.organisations),
+            "thematic_area": _thematic_area(row["thematic_area_id"], lookups),
+            "scope": [row["geographic_scope"]],
+        }
+        docs.append(_document("resource", pk, row["source_language"], versions, date, facets))
+    return docs
+
+
+def _thematic_area(pk, lookups: _Lookups) -> list[str]:
+    return [str(lookups.thematic_areas[pk])] if pk in lookups.thematic_areas else []
+
+
+# --- Practices ----------------------------------------------------------------------------------
+
+PRACTICE_FIELDS = [
+    "id",
+    "language",
+    "title",
+    "published_at",
+    "geographic_scope",
+    "implementing_organisation_id",
+    "thematic_area_id",
+    *PRACTICE_BODY_FIELDS,
+]
+
+
+def _practice_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocument]:
+    rows = list(Practice.objects.published().filter(pk__in=ids).order_by().values(*PRACTICE_FIELDS))
+    ids = [row["id"] for row in rows]
+    objectives = _pairs(Practice.objectives.through, "practice_id", "objective_id", ids)
+    principles = _pairs(Practice.principles.through, "practice_id", "guidingprinciple_id", ids)
+    countries = _pairs(Practice.countries.through, "practice_id", "country_id", ids)
+    regions = _pairs(Practice.regions.through, "practice_id", "region_id", ids)
+    partners = _pairs(Practice.partner_organisations.through, "practice_id", "organisation_id", ids)
+    docs = []
+    for row in rows:
+        pk = row["id"]
+        body = "\n\n".join(row[name] for name in PRACTICE_BODY_FIELDS if row[name])
+        organisation_ids = [row["implementing_organisation_id"], *partners[pk]]
+        facets = {
+            "kind": ["practice"],
+            "type": ["practice"],
+            "objective": sorted(str(lookups.objectives[o]) for o in objectives[pk] if o in lookups.objectives),
+            "principle": sorted(lookups.principles[p] for p in principles[pk] if p in lookups.principles),
+            **lookups.country_facets(countries[pk], regions[pk]),
+            "language": [row["language"]],
+            "publisher": sorted({lookups.organisations[o] for o in organisation_ids if o in lookups.organisations}),
+            "thematic_area": _thematic_area(row["thematic_area_id"], lookups),
+            "scope": [row["geographic_scope"]],
+        }
+        date = timezone.localdate(row["published_at"]) if row["published_at"] else None
+        versions = {row["language"]: (row["title"], body)}
+        docs.append(_document("practice", pk, row["language"], versions, date, facets))
+    return docs
+
+
+# --- Activities ---------------------------------------------------------------------------------
+
+ACTIVITY_FIELDS = ["id", "priority_id", "source_language", "due_date"] + [
+    f"text_{language}" for language in LANGUAGE_CODES
+]
+PRIORITY_FIELDS = ["id", "source_language", "thematic_area_id", "all_objectives"] + [
+    f"title_{language}" for language in LANGUAGE_CODES
+]
+
+
+def _activity_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocument]:
+    rows = list(Activity.objects.filter(pk__in=ids).order_by().values(*ACTIVITY_FIELDS))
+    ids = [row["id"] for row in rows]
+    priority_ids = {row["priority_id"] for row in rows}
+    priorities = {p["id"]: p for p in Priority.objects.filter(pk__in=priority_ids).order_by().values(*PRIORITY_FIELDS)}
+    priority_objectives = _pairs(Priority.objectives.through, "priority_id", "objective_id", priority_ids)
+    own_leads = defaultdict(list)
+    for activity_id, organisation_id in ActivityOrganisation.objects.filter(
+        activity_id__in=ids, role=Involvement.LEAD
+    ).values_list("activity_id", "organisation_id"):
+        own_leads[activity_id].append(organisation_id)
+    priority_leads = defaultdict(list)
+    for priority_id, organisation_id in PriorityOrganisation.objects.filter(
+        priority_id__in=priority_ids, role=Involvement.LEAD
+    ).values_list("priority_id", "organisation_id"):
+        priority_leads[priority_id].append(organisation_id)
+    docs = []
+    for row in rows:
+        pk, priority = row["id"], priorities[row["priority_id"]]
+        versions = {}
+        for language in LANGUAGE_CODES:
+            text = row[f"text_{language}"]
+            if text:
+                heading = priority[f"title_{language}"] or priority[f"title_{priority['source_language']}"] or ""
+                versions[language] = (text, heading)
+        objective_values = sorted(
+            str(lookups.objectives[o]) for o in priority_objectives[priority["id"]] if o in lookups.objectives
+        )
+        if priority["all_objectives"]:
+            objective_values.append(GENERAL)
+        leads = own_leads[pk] or priority_leads[priority["id"]]
+        facets = {
+            "kind": ["activity"],
+            "type": ["activity"],
+            "objective": objective_values,
+            "language": sorted(versions),
+            "publisher": sorted({lookups.organisations[o] for o in leads if o in lookups.organisations}),
+            "thematic_area": _thematic_area(priority["thematic_area_id"], lookups),
+        }
+        docs.append(_document("activity", pk, row["source_language"], versions, row["due_date"], facets))
+    return docs
+
+
+BUILDERS = {"resource": _resource_documents, "practice": _practice_documents, "activity": _activity_documents}
+
+
+def build_documents(ids: Iterable[str]) -> tuple[list[SearchDocument], list[str]]:
+    """(documents to index, ids to remove) for these document ids: an item that no longer exists
+    or is not searchable (a resource or practice not published) is to be removed."""
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    wanted = set()
+    for value in ids:
+        parsed = parse_doc_id(value)
+        if parsed:
+            by_kind[parsed[0]].append(parsed[1])
+            wanted.add(value)
+    docs = []
+    if by_kind:
+        lookups = _Lookups()
+        for kind, pks in by_kind.items():
+            for chunk in _chunks(sorted(set(pks))):
+                docs.extend(BUILDERS[kind](chunk, lookups))
+    found = {doc.id for doc in docs}
+    return docs, sorted(wanted - found)
+
+
+def searchable_ids(kind: str) -> list[int]:
+    if kind == "resource":
+        return list(Resource.objects.published().order_by("pk").values_list("pk", flat=True))
+    if kind == "practice":
+        return list(Practice.objects.published().order_by("pk").values_list("pk", flat=True))
+    return list(Activity.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def iter_all_documents() -> Iterator[list[SearchDocument]]:
+    """Every searchable item's document, a chunk at a time (for a rebuild)."""
+    lookups = _Lookups()
+    for kind in KINDS:
+        for chunk in _chunks(searchable_ids(kind)):
+            yield BUILDERS[kind](chunk, lookups)
