@@ -1,11 +1,92 @@
-"""Placeholder views (404) until this module's owner writes them."""
+"""The search page across resources, practices and work-plan activities, and its exports.
 
-from django.http import Http404
+Everything the page shows comes from one engine query (hits, total, facet counts) plus a fixed
+number of database queries: the hits' items (one per kind on the page) and the facet labels (one
+per facet type with values), whatever the number of matches.
+"""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from gcmhub.lib.i18n import active_language
+from gcmhub.search import get_backend, results
+from gcmhub.search.engine import SearchQuery
+
+PAGE_SIZE = 20
+EXPORT_LIMIT = 10_000
+MAX_QUERY_CHARS = 200
 
 
-def search(request, *args, **kwargs):
-    raise Http404
+def parse_query(params, *, limit: int, page: int = 1) -> SearchQuery:
+    """The engine query of the page's parameters (q, sort, one list per facet)."""
+    text = (params.get("q") or "").strip()[:MAX_QUERY_CHARS]
+    filters = {}
+    for name in results.FILTERS:
+        values = [value[: results.MAX_VALUE_CHARS] for value in params.getlist(name) if value]
+        if values:
+            filters[name] = list(dict.fromkeys(values))[: results.MAX_VALUES]
+    sort = params.get("sort")
+    if sort not in ("relevance", "date"):
+        sort = "relevance" if text else "date"
+    return SearchQuery(
+        text=text,
+        filters=filters,
+        facets=list(results.SHOWN_FACETS),
+        sort=sort,
+        limit=limit,
+        offset=(page - 1) * limit,
+        language=active_language(),
+    )
 
 
-def export(request, *args, **kwargs):
-    raise Http404
+def _page_number(params) -> int:
+    try:
+        return max(1, int(params.get("page", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+@require_GET
+def search(request):
+    number = _page_number(request.GET)
+    query = parse_query(request.GET, limit=PAGE_SIZE, page=number)
+    backend = get_backend()
+    result = backend.search(query)
+    last = max(1, -(-result.total // PAGE_SIZE))
+    if number > last:  # a page past the end (stale link): show the last one
+        number = last
+        query = parse_query(request.GET, limit=PAGE_SIZE, page=number)
+        result = backend.search(query)
+    page = Paginator(range(result.total), PAGE_SIZE).get_page(number)
+    context = {
+        "query": query,
+        "result": result,
+        "page": page,
+        "items": results.load_items(result.hits),
+        "facet_groups": results.facet_groups(result.facets, query.filters),
+        "chips": results.chips(request.GET, query.filters),
+        "export_query": results.querystring(request.GET, drop=("page",)),
+    }
+    return render(request, "search/search.html", context)
+
+
+@require_GET
+def export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    query = parse_query(request.GET, limit=EXPORT_LIMIT)
+    result = get_backend().search(query)
+    rows = results.export_rows(result.hits, request)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = HttpResponse(results.build_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            results.build_xlsx(rows, query=query, total=result.total),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="gcmhub-search-{stamp}.{fmt}"'
+    return response

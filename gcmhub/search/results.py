@@ -1,0 +1,383 @@
+"""What the search page and the exports show of the engine's answer: the items behind the hits,
+facet values with labels in the page's language, removable filters, and the export tables."""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gcmhub.knowledge.models import GeographicScope, Practice, Resource
+from gcmhub.search.documents import GENERAL, parse_doc_id
+from gcmhub.search.engine import Hit
+from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
+from gcmhub.workplan.models import Activity, ActivityOrganisation, PriorityOrganisation
+
+# Facets shown on the page, in this order, with their legends; "kind" is a filter only.
+FACET_LEGENDS = {
+    "type": gettext_lazy("Type"),
+    "objective": gettext_lazy("GCM objective"),
+    "principle": gettext_lazy("Guiding principle"),
+    "thematic_area": gettext_lazy("Thematic area"),
+    "country": gettext_lazy("Country"),
+    "region": gettext_lazy("Region"),
+    "scope": gettext_lazy("Geographic scope"),
+    "language": gettext_lazy("Language"),
+    "publisher": gettext_lazy("Organisation"),
+    "year": gettext_lazy("Year"),
+}
+SHOWN_FACETS = tuple(FACET_LEGENDS)
+FILTERS = ("kind", *SHOWN_FACETS)
+MAX_VALUES = 30  # values of one facet in a URL
+MAX_VALUE_CHARS = 80
+VISIBLE_VALUES = 8  # values listed before "More"
+
+KIND_LABELS = {
+    "resource": gettext_lazy("Resource"),
+    "practice": gettext_lazy("Practice"),
+    "activity": gettext_lazy("Work-plan activity"),
+}
+
+
+# --- Items behind the hits ------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    id: str
+    kind: str
+    kind_label: str
+    url: str
+    title_html: str
+    excerpt_html: str
+    language: str
+    date: datetime.date | None = None
+    context: str = ""  # a line under the title: the activity's priority
+    peer_reviewed: bool = False
+
+
+def _ids_by_kind(hits: list[Hit]) -> dict[str, list[int]]:
+    by_kind = {"resource": [], "practice": [], "activity": []}
+    for hit in hits:
+        parsed = parse_doc_id(hit.id)
+        if parsed:
+            by_kind[parsed[0]].append(parsed[1])
+    return by_kind
+
+
+def load_items(hits: list[Hit]) -> list[Item]:
+    """The items of the hits in the hits' order, one query per kind present. Hits whose item is
+    gone (the index not yet caught up) are left out."""
+    by_kind = _ids_by_kind(hits)
+    objects = {}
+    if by_kind["resource"]:
+        for resource in Resource.objects.filter(pk__in=by_kind["resource"]).only("slug", "kind", "publication_date"):
+            objects[f"resource:{resource.pk}"] = resource
+    if by_kind["practice"]:
+        for practice in Practice.objects.filter(pk__in=by_kind["practice"]).only("slug", "published_at", "status"):
+            objects[f"practice:{practice.pk}"] = practice
+    if by_kind["activity"]:
+        for activity in Activity.objects.filter(pk__in=by_kind["activity"]).select_related("priority"):
+            objects[f"activity:{activity.pk}"] = activity
+    items = []
+    for hit in hits:
+        obj = objects.get(hit.id)
+        if obj is None:
+            continue
+        kind = hit.id.partition(":")[0]
+        item = Item(
+            id=hit.id,
+            kind=kind,
+            kind_label=str(KIND_LABELS[kind]),
+            url=obj.get_absolute_url(),
+            title_html=mark_safe(hit.title_highlight),  # noqa: S308 - escaped by the engine
+            excerpt_html=mark_safe(hit.excerpt_highlight),  # noqa: S308 - escaped by the engine
+            language=hit.language,
+        )
+        if kind == "resource":
+            item.kind_label = obj.get_kind_display()
+            item.date = obj.publication_date
+        elif kind == "practice":
+            item.date = timezone.localdate(obj.published_at) if obj.published_at else None
+            item.peer_reviewed = obj.status == Practice.Status.PUBLISHED
+        else:
+            item.date = obj.due_date
+            item.context = f"{obj.priority.heading} – {obj.label}"
+        items.append(item)
+    return items
+
+
+# --- Facets -------------------------------------------------------------------------------------
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetGroup:
+    name: str
+    legend: str
+    values: list[FacetValue] = field(default_factory=list)
+    more: list[FacetValue] = field(default_factory=list)  # shown under "More"
+
+
+def _language_label(code: str) -> str:
+    try:
+        return translation.get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
+
+
+def value_labels(values_by_facet: dict[str, set[str]]) -> dict[str, dict[str, str]]:
+    """Labels of facet values in the active language: one query per facet type that needs one."""
+    labels: dict[str, dict[str, str]] = {name: {} for name in values_by_facet}
+
+    def lookup(name, queryset, key, label):
+        values = values_by_facet.get(name)
+        if values:
+            for obj in queryset.filter(**{f"{key}__in": values}):
+                labels[name][str(getattr(obj, key))] = label(obj)
+
+    numbers = {v for v in values_by_facet.get("objective", ()) if v.isdigit()}
+    if numbers:
+        for objective in Objective.objects.filter(number__in=numbers):
+            labels["objective"][str(objective.number)] = str(objective)
+    if GENERAL in values_by_facet.get("objective", ()):
+        labels["objective"][GENERAL] = _("The Compact as a whole")
+    lookup("principle", GuidingPrinciple.objects.all(), "code", lambda o: o.name)
+    areas = {v for v in values_by_facet.get("thematic_area", ()) if v.isdigit()}
+    if areas:
+        for area in ThematicArea.objects.filter(number__in=areas):
+            labels["thematic_area"][str(area.number)] = str(area)
+    lookup("country", Country.objects.all(), "iso2", lambda o: o.name)
+    lookup("region", Region.objects.all(), "m49", lambda o: o.name)
+    lookup("publisher", Organisation.objects.all(), "slug", lambda o: o.label)
+    kinds = dict(Resource.Kind.choices) | {k: v for k, v in KIND_LABELS.items() if k != "resource"}
+    for value in values_by_facet.get("type", ()):
+        labels["type"][value] = str(kinds.get(value, value))
+    for value in values_by_facet.get("kind", ()):
+        labels["kind"][value] = str(KIND_LABELS.get(value, value))
+    scopes = dict(GeographicScope.choices)
+    for value in values_by_facet.get("scope", ()):
+        labels["scope"][value] = str(scopes.get(value, value))
+    for value in values_by_facet.get("language", ()):
+        labels["language"][value] = _language_label(value)
+    return labels
+
+
+def facet_groups(facets: dict[str, list[tuple[str, int]]], filters: dict[str, list[str]]) -> list[FacetGroup]:
+    """One group per shown facet with values; selected values always listed, with their count."""
+    values_by_facet = {name: {value for value, _count in facets.get(name, [])} for name in SHOWN_FACETS}
+    for name, values in filters.items():
+        values_by_facet.setdefault(name, set()).update(values)
+    labels = value_labels(values_by_facet)
+    groups = []
+    for name in SHOWN_FACETS:
+        counts = dict(facets.get(name, []))
+        selected = set(filters.get(name, []))
+        ordered = list(counts)
+        if name == "year":
+            ordered.sort(reverse=True)
+        ordered += sorted(selected - set(counts))
+        values = [
+            FacetValue(value, labels[name].get(value, value), counts.get(value, 0), value in selected)
+            for value in ordered
+        ]
+        if not values:
+            continue
+        visible = [v for i, v in enumerate(values) if i < VISIBLE_VALUES or v.selected]
+        more = [v for i, v in enumerate(values) if i >= VISIBLE_VALUES and not v.selected]
+        groups.append(FacetGroup(name=name, legend=str(FACET_LEGENDS[name]), values=visible, more=more))
+    return groups
+
+
+# --- Removable filters and query strings ------------------------------------------------------------
+
+
+def querystring(params, drop=(), remove: tuple[str, str] | None = None) -> str:
+    """The request's query string without the `drop` keys and without one (name, value) pair."""
+    pairs = []
+    for key in params:
+        if key in drop:
+            continue
+        for value in params.getlist(key):
+            if remove and (key, value) == remove:
+                continue
+            if value != "":
+                pairs.append((key, value))
+    return urlencode(pairs)
+
+
+@dataclass
+class Chip:
+    legend: str
+    label: str
+    remove_query: str
+
+
+def chips(params, filters: dict[str, list[str]]) -> list[Chip]:
+    labels = value_labels({name: set(values) for name, values in filters.items()}) if filters else {}
+    legends = {"kind": _("Kind"), **{name: str(legend) for name, legend in FACET_LEGENDS.items()}}
+    return [
+        Chip(legends[name], labels[name].get(value, value), querystring(params, drop=("page",), remove=(name, value)))
+        for name, values in filters.items()
+        for value in values
+    ]
+
+
+# --- Exports --------------------------------------------------------------------------------------
+
+
+def export_headers() -> list[str]:
+    return [
+        _("Title"),
+        _("Kind"),
+        _("Type"),
+        _("Date"),
+        _("Address"),
+        _("GCM objectives"),
+        _("Countries"),
+        _("Organisations"),
+    ]
+
+
+def _join(values) -> str:
+    return "; ".join(str(v) for v in values)
+
+
+def export_rows(hits: list[Hit], request) -> list[list]:
+    """One row per hit, in the hits' order: a fixed number of queries whatever their number."""
+    by_kind = _ids_by_kind(hits)
+    rows = {}
+    if by_kind["resource"]:
+        resources = Resource.objects.filter(pk__in=by_kind["resource"]).prefetch_related(
+            "objectives", "countries", "publishers"
+        )
+        for r in resources:
+            objectives = [str(o) for o in r.objectives.all()] + ([_("The Compact as a whole")] if r.is_general else [])
+            rows[f"resource:{r.pk}"] = [
+                r.title,
+                str(KIND_LABELS["resource"]),
+                r.get_kind_display(),
+                r.publication_date,
+                request.build_absolute_uri(r.get_absolute_url()),
+                _join(objectives),
+                _join(c.name for c in r.countries.all()),
+                _join(o.label for o in r.publishers.all()),
+            ]
+    if by_kind["practice"]:
+        practices = (
+            Practice.objects.filter(pk__in=by_kind["practice"])
+            .select_related("implementing_organisation")
+            .prefetch_related("objectives", "countries", "partner_organisations")
+        )
+        for p in practices:
+            organisations = [p.implementer_name] if p.implementer_name else []
+            organisations += [o.label for o in p.partner_organisations.all()]
+            rows[f"practice:{p.pk}"] = [
+                p.title,
+                str(KIND_LABELS["practice"]),
+                str(KIND_LABELS["practice"]),
+                timezone.localdate(p.published_at) if p.published_at else None,
+                request.build_absolute_uri(p.get_absolute_url()),
+                _join(p.objectives.all()),
+                _join(c.name for c in p.countries.all()),
+                _join(organisations),
+            ]
+    if by_kind["activity"]:
+        activities = (
+            Activity.objects.filter(pk__in=by_kind["activity"])
+            .select_related("priority")
+            .prefetch_related(
+                Prefetch("involvements", queryset=ActivityOrganisation.objects.select_related("organisation")),
+                Prefetch(
+                    "priority__involvements", queryset=PriorityOrganisation.objects.select_related("organisation")
+                ),
+                "priority__objectives",
+            )
+        )
+        for a in activities:
+            objectives = [str(o) for o in a.priority.objectives.all()]
+            if a.priority.all_objectives:
+                objectives = [_("All objectives")]
+            rows[f"activity:{a.pk}"] = [
+                a.text,
+                str(KIND_LABELS["activity"]),
+                f"{a.priority.heading} – {a.label}",
+                a.due_date,
+                request.build_absolute_uri(a.get_absolute_url()),
+                _join(objectives),
+                "",
+                _join(o.label for o in a.leads),
+            ]
+    return [rows[hit.id] for hit in hits if hit.id in rows]
+
+
+def _csv_safe(value) -> str:
+    """Text a spreadsheet will not run as a formula (OWASP "CSV injection")."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value)
+    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not text[1:2].isspace()):
+        return "'" + text
+    return text
+
+
+def build_csv(rows: list[list]) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheets open accents correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(export_headers())
+    for row in rows:
+        writer.writerow([_csv_safe(value) for value in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+COLUMN_WIDTHS = (60, 16, 24, 12, 50, 40, 30, 30)
+
+
+def build_xlsx(rows: list[list], *, query, total: int) -> bytes:
+    """The results on a first sheet (frozen header), the search itself on an "About" sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Results")[:31]
+    ws.append(export_headers())
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text that looks like a formula stays text
+            elif isinstance(cell.value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "A2"
+    for index, width in enumerate(COLUMN_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    about = wb.create_sheet(_("About")[:31])
+    about.append([_("Search"), query.text])
+    for name, values in query.filters.items():
+        about.append([name, "; ".join(values)])
+    about.append([_("Matches"), total])
+    about.append([_("Rows"), len(rows)])
+    about.append([_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
