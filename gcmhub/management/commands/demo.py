@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from gcmhub.knowledge.demo import KNOWLEDGE_ACCOUNTS
+
 DEMO_PASSWORD = "demo-password-2021"  # noqa: S105 (demo accounts only, printed on purpose)
 SEED = Path(__file__).resolve().parents[2] / "workplan" / "data" / "workplan-2021-2022-fr.txt"
 
@@ -22,7 +24,17 @@ DEMO_ACCOUNTS = [
     ("morocco@demo.gcmhub.org", "Mounia Focal (Maroc)", "fr", "member_state_focal_point", "MAR"),
     ("reviewer@demo.gcmhub.org", "Rafael Reviewer", "es", "reviewer", None),
     ("stakeholder@demo.gcmhub.org", "Stella Stakeholder", "es", None, None),
+    *KNOWLEDGE_ACCOUNTS,
 ]
+# What the knowledge platform's accounts do, printed beside them.
+ACCOUNT_NOTES = {
+    "reviewer@demo.gcmhub.org": "external reviewer, roster",
+    "submitter@demo.gcmhub.org": "submitter of practices in every workflow state",
+    "reviewer-un@demo.gcmhub.org": "UN reviewer, roster (UNICEF)",
+    "reviewer-ext1@demo.gcmhub.org": "external reviewer, roster (academia, MPI)",
+    "reviewer-ext2@demo.gcmhub.org": "external reviewer, roster (civil society, PICUM)",
+    "hub@demo.gcmhub.org": "Hub team",
+}
 
 NARRATIVES = {
     "completed": "Terminé : le produit a été finalisé et diffusé aux membres du Réseau.",
@@ -37,7 +49,8 @@ NARRATIVES = {
 class Command(BaseCommand):
     help = (
         "Migrate, load reference data, import the seed work plan, create demo accounts for every role "
-        "and demo status updates, then serve on 127.0.0.1:8000. Safe to run again: it updates instead "
+        "and demo status updates, the knowledge platform's demo resources, calls and practices (every "
+        "workflow state, with their review history), then serve on 127.0.0.1:8000. Safe to run again: it updates instead "
         "of duplicating."
     )
 
@@ -58,6 +71,7 @@ class Command(BaseCommand):
         workplan = self.import_seed()
         self.create_accounts()
         self.create_updates(workplan)
+        self.load_knowledge()
         self.print_accounts()
         if verbosity > 1:
             self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
@@ -135,11 +149,22 @@ class Command(BaseCommand):
             Activity.objects.filter(pk=activity.pk).update(status_updated_at=moment)
         self.stdout.write("Demo status updates created.")
 
+    def load_knowledge(self):
+        from gcmhub.knowledge.demo import load_knowledge_demo
+        from gcmhub.knowledge.models import Practice
+
+        counts = load_knowledge_demo()
+        self.stdout.write(f"Knowledge platform demo content: {counts}.")
+        states = Practice.objects.filter(slug__startswith="demo-").values_list("status", flat=True)
+        by_state = {label: sum(1 for s in states if s == value) for value, label in Practice.Status.choices}
+        self.stdout.write("  Practices by state: " + ", ".join(f"{label} {n}" for label, n in by_state.items() if n))
+
     def print_accounts(self):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {DEMO_PASSWORD})"))
         for email, _name, _lang, kind, scope in DEMO_ACCOUNTS:
             role = (kind or "stakeholder").replace("_", " ")
-            self.stdout.write(f"  {email:32} {role}{f' ({scope})' if scope else ''}")
+            note = ACCOUNT_NOTES.get(email)
+            self.stdout.write(f"  {email:32} {role}{f' ({scope})' if scope else ''}{f' – {note}' if note else ''}")
         self.stdout.write("  The Secretariat account also opens the CMS at /cms/.")
         self.stdout.write("")
