@@ -192,8 +192,10 @@ class PracticeForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         # Files cannot be put back into a re-displayed form: say so instead of losing them silently.
-        if self.errors and self.files.getlist(self.add_prefix("new_attachments")) and "new_attachments" not in self.errors:
-            self.add_error("new_attachments", gettext("Please choose your files again: the form had errors, so they were not saved."))
+        if self.errors and self.files.get(self.add_prefix("new_attachments")) and "new_attachments" not in self.errors:
+            self.add_error(
+                "new_attachments", gettext("Please choose your files again: the form had errors, so they were not saved.")
+            )
         return cleaned
 
     def add_submission_errors(self, errors: dict[str, list[str]]) -> None:
