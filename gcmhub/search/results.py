@@ -96,8 +96,8 @@ def load_items(hits: list[Hit]) -> list[Item]:
             kind=kind,
             kind_label=str(KIND_LABELS[kind]),
             url=obj.get_absolute_url(),
-            title_html=mark_safe(hit.title_highlight),  # noqa: S308 - escaped by the engine
-            excerpt_html=mark_safe(hit.excerpt_highlight),  # noqa: S308 - escaped by the engine
+            title_html=mark_safe(hit.title_highlight),
+            excerpt_html=mark_safe(hit.excerpt_highlight),
             language=hit.language,
         )
         if kind == "resource":
@@ -176,12 +176,16 @@ def value_labels(values_by_facet: dict[str, set[str]]) -> dict[str, dict[str, st
     return labels
 
 
-def facet_groups(facets: dict[str, list[tuple[str, int]]], filters: dict[str, list[str]]) -> list[FacetGroup]:
-    """One group per shown facet with values; selected values always listed, with their count."""
+def labels_for(facets: dict[str, list[tuple[str, int]]], filters: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """Labels of every value the page shows: counted facet values and selected filters."""
     values_by_facet = {name: {value for value, _count in facets.get(name, [])} for name in SHOWN_FACETS}
     for name, values in filters.items():
         values_by_facet.setdefault(name, set()).update(values)
-    labels = value_labels(values_by_facet)
+    return value_labels(values_by_facet)
+
+
+def facet_groups(facets: dict[str, list[tuple[str, int]]], filters: dict[str, list[str]], labels) -> list[FacetGroup]:
+    """One group per shown facet with values; selected values always listed, with their count."""
     groups = []
     for name in SHOWN_FACETS:
         counts = dict(facets.get(name, []))
@@ -226,8 +230,7 @@ class Chip:
     remove_query: str
 
 
-def chips(params, filters: dict[str, list[str]]) -> list[Chip]:
-    labels = value_labels({name: set(values) for name, values in filters.items()}) if filters else {}
+def chips(params, filters: dict[str, list[str]], labels) -> list[Chip]:
     legends = {"kind": _("Kind"), **{name: str(legend) for name, legend in FACET_LEGENDS.items()}}
     return [
         Chip(legends[name], labels[name].get(value, value), querystring(params, drop=("page",), remove=(name, value)))

@@ -61,13 +61,14 @@ def search(request):
         query = parse_query(request.GET, limit=PAGE_SIZE, page=number)
         result = backend.search(query)
     page = Paginator(range(result.total), PAGE_SIZE).get_page(number)
+    labels = results.labels_for(result.facets, query.filters)
     context = {
         "query": query,
         "result": result,
         "page": page,
         "items": results.load_items(result.hits),
-        "facet_groups": results.facet_groups(result.facets, query.filters),
-        "chips": results.chips(request.GET, query.filters),
+        "facet_groups": results.facet_groups(result.facets, query.filters, labels),
+        "chips": results.chips(request.GET, query.filters, labels),
         "export_query": results.querystring(request.GET, drop=("page",)),
     }
     return render(request, "search/search.html", context)

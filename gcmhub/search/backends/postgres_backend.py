@@ -240,6 +240,8 @@ class PostgresBackend:
 
         hits = []
         for doc_id, doc_language, title, body, translations, score_value in rows:
+            if isinstance(translations, str):  # Django's connection loads jsonb as text
+                translations = json.loads(translations)
             versions = {doc_language: (title, body), **{k: tuple(v) for k, v in (translations or {}).items()}}
             language, shown_title, shown_body = pick_version(doc_language, versions, query.language)
             hits.append(
