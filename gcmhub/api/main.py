@@ -2,15 +2,16 @@
 
 from ninja import NinjaAPI
 
-from gcmhub.api import taxonomy, workplan
+from gcmhub.api import knowledge, taxonomy, workplan
 from gcmhub.api.auth import public_auth
 from gcmhub.api.docs import ReferenceDocs
 from gcmhub.api.errors import install_error_handlers
 from gcmhub.lib.i18n import LANGUAGE_CODES
 
 DESCRIPTION = """\
-The work plan of the UN Network on Migration and the reference data of the Global Compact for
-Migration (objectives, guiding principles, thematic areas, countries, organisations).
+The work plan of the UN Network on Migration, the Hub's resources, practices and calls for
+practices, and the reference data of the Global Compact for Migration (objectives, guiding
+principles, thematic areas, countries, organisations).
 
 * Reading is public. Writing needs a personal API token sent as `Authorization: Bearer <token>`;
   session cookies are ignored.
@@ -55,3 +56,4 @@ api = GcmhubAPI(
 install_error_handlers(api)
 api.add_router("", taxonomy.router)
 api.add_router("", workplan.router)
+api.add_router("", knowledge.router)

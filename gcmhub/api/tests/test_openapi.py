@@ -26,3 +26,13 @@ class OpenApiSnapshotTestCase(TestCase):
         params = {p["name"] for p in schema["paths"]["/api/v1/activities"]["get"]["parameters"]}
         self.assertLessEqual({"workplan", "lead", "objective", "status", "overdue", "limit", "offset", "lang"}, params)
         self.assertIn("BearerTokenAuth", schema["components"]["securitySchemes"])
+
+    def test_it_documents_the_hub_endpoints(self):
+        paths = json.loads(committed_schema_text())["paths"]
+        for path in ("/api/v1/resources", "/api/v1/resources/{slug}", "/api/v1/practices", "/api/v1/practices/{slug}",
+                     "/api/v1/practices/{slug}/submit", "/api/v1/calls", "/api/v1/calls/{slug}"):
+            self.assertIn(path, paths)
+        self.assertEqual(set(paths["/api/v1/practices/{slug}"]), {"get", "patch"})
+        self.assertEqual(set(paths["/api/v1/resources"]), {"get", "post"})
+        params = {p["name"] for p in paths["/api/v1/resources"]["get"]["parameters"]}
+        self.assertLessEqual({"objective", "country", "type", "publisher", "language", "limit", "offset"}, params)
