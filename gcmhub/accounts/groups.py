@@ -9,13 +9,16 @@ from django.db.models import Q
 SECRETARIAT_GROUP = "Secretariat"
 # Apps whose models the Secretariat edits as Wagtail snippets (view/add/change/delete; "view" lets
 # it read the append-only models whose CMS screens refuse add/change/delete).
-SECRETARIAT_MODEL_APPS = ("taxonomy", "workplan", "knowledge")
+# Migration 0002 creates the permissions of the first two apps (it may only name apps it depends
+# on); apps added later are covered by the post_migrate sync.
+SECRETARIAT_MODEL_APPS = ("taxonomy", "workplan")
+SECRETARIAT_ALL_MODEL_APPS = (*SECRETARIAT_MODEL_APPS, "knowledge")
 
 
 def secretariat_permissions_q() -> Q:
     """`Permission` rows the Secretariat group holds."""
     admin = Q(content_type__app_label="wagtailadmin", codename="access_admin")
-    model_perms = Q(content_type__app_label__in=SECRETARIAT_MODEL_APPS) & (
+    model_perms = Q(content_type__app_label__in=SECRETARIAT_ALL_MODEL_APPS) & (
         Q(codename__startswith="view_")
         | Q(codename__startswith="add_")
         | Q(codename__startswith="change_")
@@ -43,6 +46,6 @@ def sync_secretariat_group_after_migrate(sender, **kwargs):
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
-    for label in SECRETARIAT_MODEL_APPS:
+    for label in SECRETARIAT_ALL_MODEL_APPS:
         create_permissions(apps.get_app_config(label), verbosity=0, using=kwargs.get("using", "default"))
     sync_secretariat_group()

@@ -27,6 +27,7 @@ class ResourceAdminForm(WagtailAdminModelForm):
         label=_("Languages available"), choices=ResourceLanguage.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    external_url = forms.URLField(label=_("External link"), max_length=500, required=False, assume_scheme="https")
     audiences = forms.MultipleChoiceField(
         label=_("Target audience"), choices=Audience.choices, required=False, widget=forms.CheckboxSelectMultiple,
     )
