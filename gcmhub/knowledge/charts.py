@@ -140,12 +140,13 @@ def by_objective() -> tuple[StackedBarChart, list[Row]]:
     rows, thin = [], []
     for objective in objectives:
         label = f"{objective.number}. {objective.short}"
-        row = _row(short(label, 22), label, search_url(objective=objective.number), objective.n_resources,
+        row = _row(short(label), label, search_url(objective=objective.number), objective.n_resources,
                    objective.n_practices)
         row.thin = row.total < THIN_BELOW
         if row.thin:
-            # Said in words, not by colour: the bar's label carries the flag.
-            row.label = gettext("%(label)s (thin)") % {"label": row.label}
+            # Said in words, not by colour: the bar's label carries the flag (and fits in the label column).
+            flagged = gettext("%(label)s (thin)")
+            row.label = flagged % {"label": short(label, 28 - len(flagged % {"label": ""}))}
             thin.append(row)
         rows.append(row)
     chart_id = "chart-objectives"
