@@ -9,7 +9,7 @@ from gcmhub.knowledge import actions
 from gcmhub.knowledge.criteria import Criterion
 from gcmhub.knowledge.forms_practices import MAX_ATTACHMENT_SIZE, PracticeForm
 from gcmhub.knowledge.models import Practice, PracticeAttachment, PracticeEvent
-from gcmhub.test import BaseTestCase, make_call, make_objective, make_practice
+from gcmhub.test import BaseTestCase, make_objective, make_practice
 
 
 def complete_data(**overrides):
