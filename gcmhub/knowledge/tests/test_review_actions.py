@@ -18,7 +18,7 @@ Action = PracticeEvent.Action
 
 
 def scores(value=4, **overrides):
-    return {**{c: value for c in Criterion.values}, **overrides}
+    return {**dict.fromkeys(Criterion.values, value), **overrides}
 
 
 class ReviewActionTestCase(BaseTestCase):
@@ -319,7 +319,7 @@ class SubmitReviewTests(ReviewActionTestCase):
     def test_it_requires_a_score_for_every_criterion_in_range(self):
         practice = self.make()
         assignment = self.accepted(practice, self.rita)
-        bad = [scores(4, innovation=6), scores(4, results=0), {k: 4 for k in Criterion.values[:-1]},
+        bad = [scores(4, innovation=6), scores(4, results=0), dict.fromkeys(Criterion.values[:-1], 4),
                scores(4, timing="x")]
         for value in bad:
             with self.assertRaisesMessage(ValidationError, "Score every criterion"):
