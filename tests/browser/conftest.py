@@ -112,3 +112,51 @@ def make_account(email, *, kind=None, organisation=None, country=None, language=
     if kind:
         do_grant_role(user=user, kind=kind, granted_by=None, organisation=organisation, country=country)
     return user
+
+
+def ui(lang: str, message) -> str:
+    """`message` as the interface shows it in `lang` (the English source until it is translated),
+    so role and label locators keep working once the PO files are filled in. A lazy string (a form
+    field's label, a choice) is rendered in `lang`."""
+    from django.utils import translation
+
+    with translation.override(lang):
+        return translation.gettext(message) if isinstance(message, str) else str(message)  # lazy: as is
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Objectives, principles, thematic areas, regions, countries and organisations, as `make demo` loads them."""
+    from gcmhub.taxonomy.reference import load_reference_data
+
+    load_reference_data()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """A factory of pages, each in its own browser context (its own cookies): one per person of a
+    journey, so several people stay signed in at once. JavaScript errors fail the test."""
+    contexts, errors = [], []
+
+    def _open(locale="en-GB"):
+        context = browser.new_context(base_url=live_server.url, locale=locale, accept_downloads=True)
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        new_page = context.new_page()
+        new_page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return new_page
+
+    yield _open
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def make_hub_reviewer(email, *, is_un=False, language="en"):
+    """A reviewer on the roster (gcmhub.test.make_reviewer) who signs in with PASSWORD."""
+    from gcmhub.test import make_reviewer
+
+    user = make_reviewer(email, is_un=is_un, full_name=email.split("@")[0].title(), preferred_language=language)
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    return user
