@@ -49,14 +49,24 @@ def record_changes(doc_ids, operation: str = IndexChange.Operation.UPSERT) -> No
 
 
 def _enqueue_on_commit() -> None:
-    # One task per transaction, however many changes it logs.
-    if connection.in_atomic_block and any(func is _enqueue for _ids, func, _robust in connection.run_on_commit):
-        return
-    transaction.on_commit(_enqueue)
+    # One task per transaction (per savepoint level), however many changes it logs.
+    if connection.in_atomic_block:
+        level = set(connection.savepoint_ids)
+        for ids, func, _robust in connection.run_on_commit:
+            if isinstance(func, _Enqueue) and not func.done and ids == level:
+                return
+    transaction.on_commit(_Enqueue())
 
 
-def _enqueue() -> None:
-    apply_index_changes.enqueue()
+class _Enqueue:
+    """The on-commit callback; remembers that it ran (tests run callbacks without committing)."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        apply_index_changes.enqueue()
 
 
 @task()
