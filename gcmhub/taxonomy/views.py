@@ -1,11 +1,15 @@
 """Public pages of the GCM reference data: objectives, guiding principles, thematic areas,
 countries and organisations, each with what the platform links to it."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.i18n import active_language
 from gcmhub.taxonomy.forms import CountryFilterForm, OrganisationFilterForm
 from gcmhub.taxonomy.models import (
@@ -20,6 +24,7 @@ from gcmhub.taxonomy.models import (
 from gcmhub.workplan.models import Activity, ActivityOrganisation, Involvement, Priority, PriorityOrganisation
 
 ORGANISATIONS_PER_PAGE = 50
+LINKED_LIMIT = 10  # resources and practices listed on a reference page; the search page has the rest
 
 
 def _by_name(items):
@@ -38,6 +43,31 @@ def linked_priorities(priorities):
     )
 
 
+def linked_knowledge(resources, practices, facet: str, value) -> dict:
+    """The latest published resources and practices among `resources` and `practices`, for
+    `taxonomy/includes/knowledge_links.html` (one query each), with links to the search page
+    filtered by `facet=value` (the search facets' keys and values)."""
+    resources = list(
+        resources.published().distinct()
+        .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date",
+              "published_at")
+        .order_by("-published_at", "-id")[: LINKED_LIMIT + 1]
+    )
+    practices = list(
+        practices.published().distinct().only("slug", "title", "language", "published_at")
+        .order_by("-published_at", "-id")[: LINKED_LIMIT + 1]
+    )
+    search = reverse("search:search")
+    return {
+        "linked_resources": resources[:LINKED_LIMIT],
+        "more_resources": len(resources) > LINKED_LIMIT,
+        "resources_search_url": f"{search}?{urlencode({facet: value, 'kind': 'resource'})}",
+        "linked_practices": practices[:LINKED_LIMIT],
+        "more_practices": len(practices) > LINKED_LIMIT,
+        "practices_search_url": f"{search}?{urlencode({facet: value, 'kind': 'practice'})}",
+    }
+
+
 @require_safe
 def objective_list(request):
     return render(request, "taxonomy/objective_list.html", {"objectives": Objective.objects.all()})
@@ -51,6 +81,8 @@ def objective_detail(request, number):
         "objective": objective,
         "thematic_areas": objective.thematic_areas.all(),
         "priorities": priorities,
+        **linked_knowledge(Resource.objects.filter(objectives=objective), Practice.objects.filter(objectives=objective),
+                           "objective", objective.number),
     }
     return render(request, "taxonomy/objective_detail.html", context)
 
@@ -63,8 +95,12 @@ def principle_list(request):
 @require_safe
 def principle_detail(request, code):
     principle = get_object_or_404(GuidingPrinciple, code=code.lower())
-    # Nothing links to guiding principles yet; resources, practices and pledges will.
-    return render(request, "taxonomy/principle_detail.html", {"principle": principle, "linked_count": 0})
+    context = {
+        "principle": principle,
+        **linked_knowledge(Resource.objects.filter(principles=principle), Practice.objects.filter(principles=principle),
+                           "principle", principle.code),
+    }
+    return render(request, "taxonomy/principle_detail.html", context)
 
 
 @require_safe
@@ -123,7 +159,12 @@ def country_detail(request, iso3):
         return redirect("taxonomy:country", iso3.lower(), permanent=True)
     country = get_object_or_404(Country.objects.select_related("region", "subregion"), iso3=iso3.upper())
     # Member State focal points are personal data: this public page neither lists nor counts them.
-    return render(request, "taxonomy/country_detail.html", {"country": country, "linked_count": 0})
+    context = {
+        "country": country,
+        **linked_knowledge(Resource.objects.filter(countries=country), Practice.objects.filter(countries=country),
+                           "country", country.iso2),
+    }
+    return render(request, "taxonomy/country_detail.html", context)
 
 
 @require_safe
@@ -175,5 +216,10 @@ def organisation_detail(request, slug):
         "activity_roles": _by_role(activity_involvements),
         "priority_count": len({i.priority_id for i in priority_involvements}),
         "activity_count": len({i.activity_id for i in activity_involvements}),
+        **linked_knowledge(
+            Resource.objects.filter(publishers=organisation),
+            Practice.objects.filter(Q(implementing_organisation=organisation) | Q(partner_organisations=organisation)),
+            "publisher", organisation.slug,
+        ),
     }
     return render(request, "taxonomy/organisation_detail.html", context)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from gcmhub.knowledge.models import Resource
 from gcmhub.lib.i18n import LANGUAGE_CODES, active_language
 from gcmhub.taxonomy.models import Organisation
 from gcmhub.workplan import charts
@@ -505,6 +506,17 @@ def _card(priority, counts: Counter, overdue: int, activity_leads: dict) -> Prio
     )
 
 
+def published_outputs(condition: Q):
+    """Published Hub resources that are outputs of a priority or activity (lazy: one query when
+    `workplan/includes/outputs.html` reads it)."""
+    return (
+        Resource.objects.published().filter(condition).distinct()
+        .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date",
+              "published_at")
+        .order_by("-publication_date", "-id")
+    )
+
+
 @require_safe
 def priority_detail(request, plan, priority):
     priority = get_object_or_404(
@@ -531,6 +543,7 @@ def priority_detail(request, plan, priority):
         ],
         "status_counts": Counter(r.activity.status for r in rows),
         "completed": sum(1 for r in rows if r.activity.status == Status.COMPLETED),
+        "outputs": published_outputs(Q(output_of_priority=priority) | Q(output_of_activity__priority=priority)),
     })
 
 

@@ -100,13 +100,14 @@ class ObjectivePagesTestCase(BaseTestCase):
             self.client.get(url("objectives"))
 
     def test_it_pins_the_query_count_of_the_detail(self):
-        with self.assertNumQueries(4):
+        # objective, thematic areas, priorities, activities, linked resources, linked practices
+        with self.assertNumQueries(6):
             self.client.get(url("objective", 13))
         plan = make_workplan()
         for _ in range(3):
             priority = make_priority(plan, objectives=[self.obj13])
             make_activity(priority)
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(6):
             response = self.client.get(url("objective", 13))
         self.assertContains(response, plan.get_absolute_url())
 
@@ -134,7 +135,7 @@ class PrinciplePagesTestCase(BaseTestCase):
                 response = self.client.get(url("principle", "h", lang=lang))
                 self.assertContains(response, name)
         response = self.client.get(url("principle", "h"))
-        self.assertContains(response, "Nothing on the platform is linked to this guiding principle yet.")
+        self.assertContains(response, "No published resource is linked here yet.")
 
     def test_it_404s_on_an_unknown_principle(self):
         self.assertEqual(self.client.get(url("principle", "k")).status_code, 404)

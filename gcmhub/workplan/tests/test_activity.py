@@ -119,11 +119,11 @@ class ActivityDetailTests(ActivityFixtures):
                                   percent_complete=10 * i, organisation=self.iom)
             do_add_contribution_note(activity=self.activity, author=self.oscar, narrative=f"note {i}",
                                      organisation=self.ohchr)
-        # activity, periods, own involvements, priority involvements, objectives, updates
-        with self.assertNumQueries(6):
+        # activity, periods, own involvements, priority involvements, objectives, updates, outputs
+        with self.assertNumQueries(7):
             self.client.get(self.url())
         self.login(self.ines)
         # + session, user, roles
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             response = self.client.get(self.url())
         self.assertEqual(response.status_code, 200)

@@ -380,7 +380,7 @@ class QueryCountTests(BaseTestCase):
 
     pages = {
         "overview": ("/en/workplan/{plan}/", 6),
-        "priority": ("/en/workplan/{plan}/priorities/{priority}/", 7),
+        "priority": ("/en/workplan/{plan}/priorities/{priority}/", 8),  # + the Hub resources it produced
         "list": ("/en/workplan/{plan}/activities/", 9),
         "list filtered": ("/en/workplan/{plan}/activities/?lead=iom&period=2021&sort=due", 9),
         "calendar": ("/en/workplan/{plan}/calendar/", 8),
