@@ -136,7 +136,7 @@ def do_submit_practice(user, practice: Practice) -> None:
 
     Raises SubmissionIncomplete (required fields missing, or its call closed) or PracticeStateError.
     """
-    locked = Practice.objects.select_for_update().select_related("call").get(pk=practice.pk)
+    locked = Practice.objects.select_for_update(of=("self",)).select_related("call").get(pk=practice.pk)
     if not locked.is_editable:
         raise PracticeStateError(locked.status)
     errors = submission_errors(locked)
