@@ -112,7 +112,7 @@ class ReviewPracticePageTests(ReviewViewTestCase):
         self.assertContains(response, "Reviewed, awaiting decision → Revision requested")
         self.assertContains(response, "Sam Secretariat")
         self.assertContains(response, 'name="reviewer"')
-        self.assertNotContains(response, 'action="%s"' % reverse("knowledge:screen", args=[practice.slug]))
+        self.assertNotContains(response, f'action="{reverse("knowledge:screen", args=[practice.slug])}"')
         self.assertEqual(old.round, 1)
 
     def test_it_suggests_reviewers_with_matching_expertise_first(self):
