@@ -165,12 +165,21 @@ def do_submit_practice(user, practice: Practice) -> None:
 
 @transaction.atomic
 def copy_practice_content(source: Practice, target: Practice) -> None:
-    """Copy the content fields and M2M of `source` onto the saved `target` (not attachments)."""
+    """Copy the content fields, M2M and attachment list of `source` onto the saved `target`.
+
+    Attachments are shared, not duplicated: the target's rows are replaced by rows pointing at the
+    source's stored files (a file is never deleted here, since another row may still use it).
+    """
     for field in CONTENT_FIELDS:
         setattr(target, field, getattr(source, field))
     target.save(update_fields=[*CONTENT_FIELDS, "updated_at"])
     for name in CONTENT_M2M:
         getattr(target, name).set(getattr(source, name).all())
+    target.attachments.all().delete()  # queryset delete: rows only, stored files stay
+    PracticeAttachment.objects.bulk_create([
+        PracticeAttachment(practice=target, title=a.title, file=a.file.name, size=a.size, uploaded_at=a.uploaded_at)
+        for a in source.attachments.all()
+    ])
 
 
 def open_update_of(practice: Practice) -> Practice | None:
@@ -182,10 +191,7 @@ def open_update_of(practice: Practice) -> Practice | None:
 
 @transaction.atomic
 def do_start_practice_update(user, practice: Practice) -> Practice:
-    """A draft update of a published practice, its content copied; the open one if it exists.
-
-    Attachments are shared: new attachment rows point at the same stored files.
-    """
+    """A draft update of a published practice, its content and attachments copied; the open one if it exists."""
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
     if not practice.is_published or practice.update_of_id is not None:
         raise PracticeStateError(practice.status)
@@ -197,10 +203,6 @@ def do_start_practice_update(user, practice: Practice) -> Practice:
         language=practice.language, title=practice.title,
     )
     copy_practice_content(practice, update)
-    for attachment in practice.attachments.all():
-        PracticeAttachment.objects.create(
-            practice=update, title=attachment.title, file=attachment.file.name, uploaded_at=attachment.uploaded_at,
-        )
     _record(update, PracticeEvent.Action.CREATED, user, to_status=Practice.Status.DRAFT)
     _record(practice, PracticeEvent.Action.UPDATE_STARTED, user, from_status=practice.status)
     return update

@@ -159,8 +159,10 @@ class PracticeUpdateTestCase(BaseTestCase):
 
     def test_copy_practice_content_copies_fields_and_relations(self):
         target = make_practice(self.fatima, title="Other", challenges="")
+        PracticeAttachment.objects.create(practice=target, title="old.txt", file=SimpleUploadedFile("old.txt", b"o"))
         actions.copy_practice_content(self.practice, target)
         target.refresh_from_db()
+        self.assertEqual([(a.title, a.size) for a in target.attachments.all()], [("a.txt", 3)])
         self.assertEqual((target.title, target.challenges, target.submitter), (self.practice.title, "Old challenges",
                                                                                self.fatima))
         self.assertEqual(list(target.objectives.all()), [self.objective])
