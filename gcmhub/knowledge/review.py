@@ -378,7 +378,8 @@ def do_declare_conflict(user: User, assignment: ReviewAssignment, has_conflict: 
     if not has_conflict:
         return _record(practice, Action.NO_CONFLICT, user, practice.status)
     event = _after_assignment_change(practice, Action.CONFLICT_DECLARED, user, practice.status, note)
-    _notify_hub_team(event)
+    if event.to_status != Status.REVIEWED:  # otherwise already told: every review is in
+        _notify_hub_team(event)
     return event
 
 

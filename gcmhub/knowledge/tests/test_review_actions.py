@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from gcmhub.accounts.models import Role
 from gcmhub.knowledge import review
+from gcmhub.knowledge.actions import do_submit_practice
 from gcmhub.knowledge.criteria import Criterion
 from gcmhub.knowledge.models import Practice, PracticeEvent, Review, ReviewAssignment, ReviewerProfile
-from gcmhub.test import BaseTestCase, make_assignment, make_practice, make_reviewer, make_user
+from gcmhub.test import BaseTestCase, make_assignment, make_objective, make_practice, make_reviewer, make_user
 
 Status = Practice.Status
 State = ReviewAssignment.State
@@ -229,6 +230,18 @@ class DeclareConflictTests(ReviewActionTestCase):
         coverage = review.review_coverage(self.refresh(practice))
         self.assertEqual((coverage["conflicts"], coverage["un_active"]), (1, 0))
 
+    def test_a_conflict_that_completes_the_round_sends_one_notice(self):
+        practice = self.make()
+        for a in self.full_round(practice):
+            self.submit(a, recommendation="publish")
+        Practice.objects.filter(pk=practice.pk).update(status=Status.IN_REVIEW)  # e.g. an extra reviewer invited
+        extra = make_assignment(self.refresh(practice), self.ext3, is_extra=True)
+        with self.captureOnCommitCallbacks(execute=True):
+            review.do_declare_conflict(self.ext3, extra, True, "My own project")
+        self.assertEqual(self.refresh(practice).status, Status.REVIEWED)
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertIn("Every review is in", mail.outbox[0].subject)
+
     def test_it_refuses_a_second_declaration_and_other_people(self):
         practice = self.make()
         assignment = make_assignment(practice, self.rita)
@@ -382,14 +395,14 @@ class DecidePracticeTests(ReviewActionTestCase):
         self.assertEqual(self.refresh(practice).status, Status.DECLINED)
 
     def test_a_revision_round_keeps_the_earlier_reviews(self):
-        practice = self.reviewed()
+        practice = self.reviewed(countries=[self.morocco], objectives=[make_objective(1)])
         with self.captureOnCommitCallbacks(execute=True):
             review.do_decide_practice(self.sam, practice, "revise", "Please add figures")
         self.assertEqual(self.refresh(practice).status, Status.REVISION_REQUESTED)
         self.assertIn("Please add figures", mail.outbox[-1].body)
-        # The submitter resubmits (helper H1's action): round 2 goes through screening again.
-        Practice.objects.filter(pk=practice.pk).update(status=Status.SUBMITTED, round=2)
-        practice = self.refresh(practice)
+        # The submitter resubmits: round 2 goes through screening again.
+        do_submit_practice(self.alice, practice)
+        self.assertEqual((practice.status, practice.round), (Status.SUBMITTED, 2))
         review.do_screen_practice(self.sam, practice, "accept")
         assignment = review.do_assign_reviewer(self.sam, practice, self.rita, timezone.localdate())
         self.assertEqual(assignment.round, 2)
