@@ -5,6 +5,7 @@ A resource's status change made in the CMS goes through `do_record_status_change
 decision on the proposals page: it is recorded as a `ResourceEvent` and publication is dated."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -36,7 +37,7 @@ class ResourceAdminForm(WagtailAdminModelForm):
         cleaned = super().clean()
         source = cleaned.get("source_language")
         if source and not (cleaned.get(f"title_{source}") or "").strip():
-            self.add_error(f"title_{source}", _("Give the title in the source language."))
+            self.add_error(f"title_{source}", gettext("Give the title in the source language."))
         return cleaned
 
 
