@@ -448,3 +448,20 @@ class CoverageRuleShownTests(ReviewViewTestCase):
         self.login(self.sam)
         response = self.client.get(reverse("knowledge:review_practice", args=[practice.slug]))
         self.assertIn("decision_form", response.context)
+
+
+class ReviewPagesInEveryLanguageTests(ReviewViewTestCase):
+    def test_the_pages_render_in_french_and_spanish(self):
+        practice = self.make(Status.REVIEWED)
+        self.submitted_review(practice, self.ext1)
+        assignment = make_assignment(self.make(), self.rita, state=State.ACCEPTED)
+        for lang in ("fr", "es"):
+            self.login(self.sam)
+            for name, args in (("review_queue", []), ("review_practice", [practice.slug]), ("roster", []),
+                               ("roster_add", [])):
+                response = self.client.get(f"/{lang}" + reverse(f"knowledge:{name}", args=args)[3:])
+                self.assertEqual(response.status_code, 200, (lang, name))
+                self.assertContains(response, f'<html lang="{lang}"')
+            self.login(self.rita)
+            for url in (MY_REVIEWS_URL, reverse("knowledge:review_assignment", args=[assignment.pk])):
+                self.assertEqual(self.client.get(f"/{lang}" + url[3:]).status_code, 200, (lang, url))
