@@ -1,5 +1,8 @@
 """axe-core (WCAG 2.1 A and AA rules) finds no violation on any page of the work plan, the
-reference data and the accounts, in English, French and Spanish, for visitors and signed-in roles."""
+reference data, the accounts, the Hub (knowledge platform) and the search page, in English, French and
+Spanish, for visitors and each signed-in role."""
+
+import re
 
 import pytest
 
@@ -86,5 +89,177 @@ def test_every_page_passes_axe(page, seeded_plan, lang):
     violations = axe_violations(page)
     if violations:
         found["(stakeholder, 403)"] = [(v["id"], v["help"]) for v in violations]
+
+    assert not found, "\n".join(f"{path}: {items}" for path, items in found.items())
+
+
+# The knowledge platform (the Hub) and the search page -------------------------------------------
+
+
+def _hub_data():
+    """One of everything the Hub's pages show, set up through the ORM: a published practice, one
+    in each step of the review, a reviewer in both steps of an assignment, calls open and closed,
+    a Network tool with feedback, a proposed resource. Returns what the paths need."""
+    import datetime
+
+    from django.utils import timezone
+
+    from gcmhub.accounts.models import Role
+    from gcmhub.knowledge.criteria import Criterion
+    from gcmhub.knowledge.models import Practice, Resource, Review, ReviewAssignment, ToolFeedback
+    from gcmhub.taxonomy.models import Country, Objective, Organisation
+    from gcmhub.test import make_assignment, make_call, make_practice, make_resource
+    from tests.browser.conftest import make_hub_reviewer
+
+    morocco, mexico = Country.objects.get(iso3="MAR"), Country.objects.get(iso3="MEX")
+    six, thirteen = Objective.objects.get(number=6), Objective.objects.get(number=13)
+    iom = Organisation.objects.get(slug="iom")
+    stella = make_account("stella@example.org")
+    make_account("sam@example.org", kind=Role.Kind.SECRETARIAT)
+    make_account("ines@iom.example.org", kind=Role.Kind.NETWORK_FOCAL_POINT, organisation=iom)
+    rita = make_hub_reviewer("rita@example.org", is_un=True)
+    others = [make_hub_reviewer(f"reviewer{n}@example.org", is_un=n == 1) for n in (1, 2, 3)]
+
+    now = timezone.now()
+    open_call = make_call(title_en="Call for practices on fair recruitment", objectives=[six],
+                          title_fr="Appel à pratiques sur le recrutement équitable")
+    closed_call = make_call(title_en="Call for practices on alternatives to detention", objectives=[thirteen],
+                            opens_at=now - datetime.timedelta(days=90), deadline=now - datetime.timedelta(days=5))
+    published = make_practice(stella, objectives=[six], countries=[morocco], status=Practice.Status.PUBLISHED,
+                              call=closed_call, title="Ventanilla única para trabajadores migrantes", language="es",
+                              summary="Una ventanilla orienta a los trabajadores migrantes.",
+                              links="https://example.org/ventanilla")
+    draft = make_practice(stella, objectives=[six], countries=[morocco], title="Community sponsorship in Lyon",
+                          call=open_call)
+    submitted = make_practice(stella, objectives=[thirteen], countries=[mexico], status=Practice.Status.SUBMITTED,
+                              title="Alternatives to detention for families")
+    screening = make_practice(stella, objectives=[thirteen], countries=[mexico], status=Practice.Status.IN_REVIEW,
+                              title="Case management for asylum seekers", language="fr")
+    scoring = make_practice(stella, objectives=[six], countries=[morocco], status=Practice.Status.IN_REVIEW,
+                            title="Recrutement équitable au Maroc", language="fr")
+    reviewed = make_practice(stella, objectives=[six], countries=[morocco], status=Practice.Status.REVIEWED,
+                             title="Skills partnership Morocco–Belgium")
+    invited = make_assignment(screening, rita)
+    accepted = make_assignment(scoring, rita, state=ReviewAssignment.State.ACCEPTED)
+    make_assignment(scoring, others[1])
+    for reviewer in others:
+        done = make_assignment(reviewed, reviewer, state=ReviewAssignment.State.SUBMITTED)
+        Review.objects.create(assignment=done, scores=dict.fromkeys(Criterion.values, 4), recommendation="publish",
+                              comments_for_submitter="Clear and well documented.", comments_for_hub="Solid.")
+
+    tool = make_resource(title_en="Guidance on national implementation plans", is_network_tool=True, kind="guidance",
+                         title_fr="Guide des plans nationaux de mise en œuvre", objectives=[six], publishers=[iom])
+    ToolFeedback.objects.create(resource=tool, rating=4, how_used="To plan consultations.", improvements="A checklist.",
+                                country=morocco, language="en")
+    resource = make_resource(title_en="Migration data portal guide", objectives=[thirteen], countries=[mexico])
+    make_resource(title_en="Proposed toolkit on labour migration", status=Resource.Status.PROPOSED)
+    return {
+        "published": published, "draft": draft, "submitted": submitted, "screening": screening, "reviewed": reviewed,
+        "invited": invited, "accepted": accepted, "rita": rita, "open_call": open_call, "closed_call": closed_call,
+        "tool": tool, "resource": resource,
+    }
+
+
+def _hub_visitor_paths(data):
+    return [
+        "/hub/",
+        f"/hub/resources/{data['tool'].slug}/",
+        f"/hub/resources/{data['resource'].slug}/",
+        f"/hub/practices/{data['published'].slug}/",
+        "/hub/calls/",
+        f"/hub/calls/{data['open_call'].slug}/",
+        f"/hub/calls/{data['closed_call'].slug}/",
+        "/hub/figures/",
+        "/search/",
+        "/search/?q=migrants",
+        "/search/?q=ventanilla&objective=6&sort=date",
+        "/search/?q=zzzyyyxxx",
+    ]
+
+
+def _hub_stakeholder_paths(data):
+    return [
+        "/hub/my/submissions/",
+        "/hub/practices/new/",
+        f"/hub/practices/new/?call={data['closed_call'].slug}",
+        f"/hub/practices/{data['draft'].slug}/edit/",
+        f"/hub/practices/{data['draft'].slug}/",
+        f"/hub/practices/{data['submitted'].slug}/",
+        f"/hub/practices/{data['draft'].slug}/withdraw/",
+    ]
+
+
+def _hub_reviewer_paths(data):
+    return [
+        "/hub/my/reviews/",
+        f"/hub/my/reviews/{data['invited'].pk}/",  # step 1: conflict of interest
+        f"/hub/my/reviews/{data['accepted'].pk}/",  # step 2: scores, recommendation, full text
+    ]
+
+
+def _hub_secretariat_paths(data):
+    return [
+        "/hub/review/",
+        f"/hub/review/practices/{data['submitted'].slug}/",  # screening
+        f"/hub/review/practices/{data['screening'].slug}/",  # assignment
+        f"/hub/review/practices/{data['reviewed'].slug}/",  # reviews and decision
+        "/hub/roster/",
+        "/hub/roster/?kind=un&language=fr",
+        "/hub/roster/add/",
+        f"/hub/roster/{data['rita'].pk}/",
+        "/hub/resources/proposals/",
+        "/hub/feedback/",
+        f"/hub/feedback/{data['tool'].slug}/",
+        "/hub/import/",
+    ]
+
+
+IMPORT_CSV = (
+    "kind,language,title,summary,type,objectives,countries,submitter\n"
+    "resource,fr,Guide des retours,Un guide.,guidance,6,Maroc,\n"
+    "practice,es,Ventanilla,Una ventanilla.,,99,Atlantis,nobody@example.org\n"
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_every_hub_and_search_page_passes_axe(open_page, reference_data, lang, tmp_path):
+    data = _hub_data()
+    found = {}
+
+    visitor = open_page()
+    found.update({f"(visitor) {k}": v for k, v in _sweep(visitor, lang, _hub_visitor_paths(data)).items()})
+
+    stakeholder = open_page()
+    login(stakeholder, "stella@example.org", PASSWORD, lang=lang)
+    found.update({f"(stakeholder) {k}": v for k, v in _sweep(stakeholder, lang, _hub_stakeholder_paths(data)).items()})
+    # A submission with errors next to the fields.
+    stakeholder.goto(f"/{lang}/hub/practices/new/")
+    stakeholder.locator("#id_links").fill("not a web address")
+    stakeholder.locator("main form button[name=action][value=save]").click()
+    stakeholder.locator(".error-summary").wait_for()
+    if violations := axe_violations(stakeholder):
+        found["(stakeholder) practice form with errors"] = [(v["id"], v["help"]) for v in violations]
+
+    reviewer = open_page()
+    login(reviewer, "rita@example.org", PASSWORD, lang=lang)
+    found.update({f"(reviewer) {k}": v for k, v in _sweep(reviewer, lang, _hub_reviewer_paths(data)).items()})
+
+    focal_point = open_page()
+    login(focal_point, "ines@iom.example.org", PASSWORD, lang=lang)
+    found.update({f"(focal point) {k}": v for k, v in _sweep(focal_point, lang, ["/hub/resources/propose/"]).items()})
+
+    secretariat = open_page()
+    login(secretariat, "sam@example.org", PASSWORD, lang=lang)
+    found.update({f"(secretariat) {k}": v for k, v in _sweep(secretariat, lang, _hub_secretariat_paths(data)).items()})
+    # An import report: one valid row, one with errors.
+    upload = tmp_path / "hub-import.csv"
+    upload.write_text(IMPORT_CSV, encoding="utf-8")
+    secretariat.goto(f"/{lang}/hub/import/")
+    secretariat.locator("input[type=file]").set_input_files(str(upload))
+    secretariat.locator("main form button[type=submit]").first.click()
+    secretariat.wait_for_url(re.compile(r"/hub/import/\d+/$"))
+    assert secretariat.locator("html").get_attribute("lang") == lang
+    if violations := axe_violations(secretariat):
+        found["(secretariat) import report"] = [(v["id"], v["help"]) for v in violations]
 
     assert not found, "\n".join(f"{path}: {items}" for path, items in found.items())

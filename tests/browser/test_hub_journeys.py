@@ -30,8 +30,16 @@ def _label(lang, name):
 
 
 def _field(page, lang, name):
-    """The practice form's control for field `name`, found by its label."""
-    return page.get_by_label(_label(lang, name))
+    """The practice form's control for field `name`, found by its label (which may end with "(optional)")."""
+    return page.get_by_label(re.compile("^" + re.escape(_label(lang, name))))
+
+
+def _objective_label(lang, objective):
+    """The objective as the pages of `lang` name it ("6. ...")."""
+    from django.utils import translation
+
+    with translation.override(lang):
+        return str(objective)
 
 
 def _field_box(page, control):
@@ -51,7 +59,7 @@ def _fill_practice(page, lang, *, description, results, country, objective, star
     page.get_by_role("group", name=_label(lang, "completion")).get_by_label(
         ui(lang, Practice.Completion.COMPLETED.label), exact=True
     ).check()
-    page.get_by_role("group", name=_label(lang, "objectives")).get_by_label(str(objective), exact=True).check()
+    page.get_by_role("group", name=_label(lang, "objectives")).get_by_label(_objective_label(lang, objective), exact=True).check()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -62,7 +70,7 @@ def _fill_practice(page, lang, *, description, results, country, objective, star
 def _review(page, lang, title, *, conflict=None, recommendation="Publish", score="4", comment=""):
     """A reviewer opens their review of `title` from "My reviews", declares, then scores (unless in conflict)."""
     page.goto(f"/{lang}/hub/my/reviews/")
-    page.get_by_role("link", name=title).first.click()
+    page.get_by_role("link", name=title, exact=True).first.click()
     declaration = page.get_by_role("group", name=ui(lang, "Conflict of interest"))
     if conflict:
         declaration.get_by_label(ui(lang, "I have a conflict of interest"), exact=True).check()
@@ -99,7 +107,7 @@ def _assign(page, name):
 
 def _screen_accept(page, title):
     page.goto("/en/hub/review/")
-    page.get_by_role("link", name=title).first.click()
+    page.get_by_role("link", name=title, exact=True).first.click()
     page.get_by_role("group", name="Screening decision").get_by_label("Accept for peer review").check()
     page.get_by_role("button", name="Record the screening").click()
     expect(page.get_by_text("Screening recorded: In peer review.")).to_be_visible()
@@ -166,7 +174,7 @@ def test_a_practice_drafted_in_spanish_is_reviewed_revised_published_and_found_i
     row = lucia.get_by_role("row").filter(has_text=title)
     expect(row).to_contain_text(ui("es", Practice.Status.DRAFT.label))
     assert_accessible(lucia, "my submissions (es)")
-    row.get_by_role("link", name=re.compile("^" + re.escape(ui("es", "Edit")))).click()
+    row.get_by_role("link", name=ui("es", "Edit “%(title)s”") % {"title": title}).click()
     assert _field(lucia, "es", "title").input_value() == title
     _fill_practice(lucia, "es", description="Orientación, formación y contratación justa.",
                    results="Cuatrocientas personas contratadas en condiciones dignas.", country=morocco,
@@ -193,7 +201,8 @@ def test_a_practice_drafted_in_spanish_is_reviewed_revised_published_and_found_i
     _review(conflicted, "en", title, conflict="I advised the city of Tangier on this programme.")
     assert ReviewAssignment.objects.get(reviewer__email="conflicted@example.org").state == "conflict"
     sam.reload()
-    expect(sam.get_by_role("row").filter(has_text="Conflicted")).to_contain_text("I advised the city of Tangier")
+    round_one = sam.get_by_role("table", name="Reviewers of round 1")
+    expect(round_one.get_by_role("row").filter(has_text="Conflicted")).to_contain_text("I advised the city of Tangier")
     _assign(sam, "Ext-Two")
 
     # The others declare no conflict, read the full text and review.
@@ -216,7 +225,7 @@ def test_a_practice_drafted_in_spanish_is_reviewed_revised_published_and_found_i
 
     # -- The submitter sees the feedback, revises and submits again -------------------------------
     lucia.goto("/es/hub/my/submissions/")
-    lucia.get_by_role("link", name=title).click()
+    lucia.get_by_role("link", name=title, exact=True).click()
     expect(lucia.get_by_text("Indique cuántas empresas participaron.")).to_be_visible()
     assert_accessible(lucia, "practice page with the Hub team's feedback (es)")
     lucia.get_by_role("link", name=ui("es", "Edit and submit")).click()
@@ -253,10 +262,10 @@ def test_a_practice_drafted_in_spanish_is_reviewed_revised_published_and_found_i
     visitor.goto("/fr/search/")
     visitor.get_by_label(ui("fr", "Words to find")).fill("intégration")  # the French word for "integración"
     visitor.get_by_role("button", name=ui("fr", "Search"), exact=True).click()
-    hit = visitor.get_by_role("link", name=title)
+    hit = visitor.get_by_role("link", name=title, exact=True)
     expect(hit).to_be_visible()
     visitor.get_by_role("group", name=ui("fr", "GCM objective")).get_by_label(
-        re.compile("^" + re.escape(str(objective)))
+        re.compile("^" + re.escape(_objective_label("fr", objective)))
     ).check()
     visitor.get_by_role("button", name=ui("fr", "Apply filters")).click()
     assert "objective=" in visitor.url and "q=int" in visitor.url
@@ -267,7 +276,7 @@ def test_a_practice_drafted_in_spanish_is_reviewed_revised_published_and_found_i
     # Without accents, the Spanish word finds it too.
     visitor.get_by_label(ui("fr", "Words to find")).fill("integracion tanger")
     visitor.get_by_role("button", name=ui("fr", "Search"), exact=True).click()
-    expect(visitor.get_by_role("link", name=title)).to_be_visible()
+    expect(visitor.get_by_role("link", name=title, exact=True)).to_be_visible()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -293,7 +302,7 @@ def test_a_call_for_practices_closes_at_its_deadline(page, reference_data):
     # The list and the pages say which call is open.
     page.goto("/en/hub/calls/")
     assert_accessible(page, "calls")
-    page.get_by_role("link", name=closed_call.title_en).click()
+    page.get_by_role("link", name=closed_call.title_en, exact=True).click()
     expect(page.get_by_text(re.compile("This call closed on"))).to_be_visible()
     expect(page.get_by_role("link", name="Submit a practice to this call")).to_have_count(0)
     assert_accessible(page, "closed call")
@@ -306,7 +315,7 @@ def test_a_call_for_practices_closes_at_its_deadline(page, reference_data):
 
     # The open call takes a draft.
     page.goto("/en/hub/calls/")
-    page.get_by_role("link", name=open_call.title_en).click()
+    page.get_by_role("link", name=open_call.title_en, exact=True).click()
     expect(page.get_by_text(re.compile("Submissions to this call close on"))).to_be_visible()
     page.get_by_role("link", name="Submit a practice to this call").click()
     expect(page.get_by_text(re.compile("In answer to the call for practices"))).to_be_visible()
@@ -325,7 +334,7 @@ def test_a_call_for_practices_closes_at_its_deadline(page, reference_data):
         expect(page.get_by_role("link", name="Submit a practice to this call")).to_have_count(0)
 
         page.goto("/en/hub/my/submissions/")
-        page.get_by_role("link", name=re.compile("^Edit")).click()
+        page.get_by_role("link", name=re.compile("^Edit “")).click()
         expect(page.get_by_text(re.compile("is closed: submissions to it are no longer accepted"))).to_be_visible()
         _fill_practice(page, "en", description="Zero-fee recruitment.", results="1,200 workers hired.",
                        country=Country.objects.get(iso3="NPL"), objective=Objective.objects.get(number=6))
