@@ -112,6 +112,8 @@ class PracticeNewTestCase(BaseTestCase):
         self.assertContains(response, "Your draft was saved", status_code=400)
         # The re-displayed form now edits the saved draft, not a new one.
         self.assertEqual(response.context["practice"], practice)
+        self.assertContains(response, f'action="{reverse("knowledge:practice_edit", args=[practice.slug])}"',
+                            status_code=400)
 
     def test_it_requires_the_focal_point_when_submitting_for_another_entity(self):
         self.login(self.alice)
