@@ -12,6 +12,7 @@ queries; saving them is a few bulk inserts per table.
 
 import csv
 import datetime
+import functools
 import io
 import json
 import re
@@ -20,10 +21,11 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gcmhub.accounts.models import User
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
@@ -81,6 +83,15 @@ _MULTI_SPLIT = re.compile(r"\s*[;|\n]\s*")
 _LIST_SPLIT = re.compile(r"\s*[;|,\n]\s*|\s+")  # codes and numbers: "1, 2 3"
 _ITEM_SPLIT = re.compile(r"\s*[;|,\n]\s*")  # words: "governments, civil society"
 _url = URLValidator(schemes=["http", "https"])
+
+# Row values repeat (the same countries, organisations, types...): normalize each spelling once.
+_norm = functools.lru_cache(maxsize=100_000)(normalize_name)
+
+# Messages formatted only when a row has the error (gettext per row and per cell costs seconds).
+NO_COUNTRY = gettext_lazy("No country is known as “%(value)s”.")
+NO_REGION = gettext_lazy("No region is known as “%(value)s”.")
+NO_PRINCIPLE = gettext_lazy("“%(value)s” is not a guiding principle (a to j).")
+NO_ORGANISATION = gettext_lazy("No organisation is known as “%(value)s”.")
 
 
 class ImportFileError(Exception):
@@ -268,10 +279,12 @@ def _read_json(data: bytes):
 # --------------------------------------------------------------------------------------------
 
 
-def _labels(choices) -> dict[str, str]:
+def _labels(choices, only=None) -> dict[str, str]:
     """normalized value or label in any language -> value."""
     result = {}
     for value, label in choices.choices:
+        if only is not None and value not in only:
+            continue
         result[normalize_name(value)] = value
         for code in LANGUAGE_CODES:
             with translation.override(code):
@@ -305,7 +318,9 @@ class Lookups:
         self.scopes = _labels(GeographicScope)
         self.audiences = _labels(Audience)
         self.completions = _labels(Practice.Completion)
-        self.resource_languages = {normalize_name(k): v for k, v in _labels(ResourceLanguage).items()}
+        self.resource_languages = _labels(ResourceLanguage)
+        self.resource_statuses = _labels(Resource.Status, RESOURCE_STATUSES)
+        self.practice_statuses = _labels(Practice.Status, PRACTICE_STATUSES)
         self.resource_ids = set(Resource.objects.values_list("pk", flat=True))
         self.resource_slugs = dict(Resource.objects.values_list("slug", "pk"))
         self.resource_titles: dict[str, int] = {}
@@ -398,7 +413,7 @@ class _RowChecker:
     def choice(self, column: str, labels: dict[str, str], default: str = "") -> str:
         if column not in self.data:
             return default
-        value = labels.get(normalize_name(_as_text(self.data[column])))
+        value = labels.get(_norm(_as_text(self.data[column])))
         if value is None:
             self.error(column, _("“%(value)s” is not one of the accepted values.") % {"value": self.data[column]})
             return default
@@ -412,19 +427,19 @@ class _RowChecker:
             self.error(column, _("Write the date as YYYY-MM-DD, e.g. 2021-06-30."))
         return value
 
-    def many(self, column: str, table: dict, message: str, splitter=_MULTI_SPLIT, key=normalize_name) -> list[int]:
+    def many(self, column: str, table: dict, message: str, splitter=_MULTI_SPLIT, key=_norm) -> list[int]:
         pks = []
         for item in _as_list(self.data.get(column, ""), splitter):
             pk = table.get(key(item))
             if pk is None:
-                self.error(column, message % {"value": item})
+                self.error(column, str(message) % {"value": item})
             elif pk not in pks:
                 pks.append(pk)
         return pks
 
     def check(self, seen: dict) -> RowResult:
         result, data = self.result, self.data
-        kind = normalize_name(_as_text(data.get("kind", "")))
+        kind = _norm(_as_text(data.get("kind", "")))
         if kind in ("resource", "ressource", "recurso"):
             result.kind = RESOURCE
         elif kind in ("practice", "pratique", "practica"):
@@ -432,7 +447,7 @@ class _RowChecker:
         else:
             self.error("kind", _("Write “resource” or “practice”.") if kind else _("This field is required."))
             return result
-        language = normalize_name(_as_text(data.get("language", "")))
+        language = _norm(_as_text(data.get("language", "")))
         if language not in LANGUAGE_CODES:
             self.error("language", _("Write en, fr or es.") if language else _("This field is required."))
             language = ""
@@ -451,15 +466,15 @@ class _RowChecker:
             "scope", lookups.scopes,
             GeographicScope.GLOBAL if self.result.kind == RESOURCE else GeographicScope.NATIONAL,
         )
-        relations["countries"] = self.many("countries", lookups.countries, _("No country is known as “%(value)s”."))
-        relations["regions"] = self.many("regions", lookups.regions, _("No region is known as “%(value)s”."))
+        relations["countries"] = self.many("countries", lookups.countries, NO_COUNTRY)
+        relations["regions"] = self.many("regions", lookups.regions, NO_REGION)
         relations["principles"] = self.many(
-            "principles", lookups.principles, _("“%(value)s” is not a guiding principle (a to j)."),
+            "principles", lookups.principles, NO_PRINCIPLE,
             splitter=_LIST_SPLIT, key=lambda v: v.strip().lower().strip("()."),
         )
         objectives = []
         for item in _as_list(self.data.get("objectives", ""), _LIST_SPLIT):
-            if normalize_name(item) in ALL_OBJECTIVES:
+            if _norm(item) in ALL_OBJECTIVES:
                 if self.result.kind == RESOURCE:
                     self.result.values["is_general"] = True
                 else:
@@ -498,10 +513,7 @@ class _RowChecker:
         self.result.title = next((values[f"title_{c}"] for c in (self.language or "en", *LANGUAGE_CODES)
                                   if values[f"title_{c}"]), "")
         values["kind"] = self.choice("type", lookups.kinds, Resource.Kind.PUBLICATION)
-        values["status"] = self.choice(
-            "status", {normalize_name(s): s for s in RESOURCE_STATUSES} | {
-                normalize_name(str(s.label)): s for s in RESOURCE_STATUSES}, Resource.Status.PUBLISHED,
-        )
+        values["status"] = self.choice("status", lookups.resource_statuses, Resource.Status.PUBLISHED)
         values["publication_date"] = self.date("publication_date")
         values["external_url"] = self.text("external_url", 500)
         if values["external_url"]:
@@ -511,14 +523,14 @@ class _RowChecker:
                 self.error("external_url", _("Enter a full web address starting with https:// or http://."))
         values["audiences"] = []
         for item in _as_list(self.data.get("audience", ""), _ITEM_SPLIT):
-            value = lookups.audiences.get(normalize_name(item))
+            value = lookups.audiences.get(_norm(item))
             if value is None:
                 self.error("audience", _("“%(value)s” is not a known audience.") % {"value": item})
             elif value not in values["audiences"]:
                 values["audiences"].append(value)
         languages = []
         for item in _as_list(self.data.get("languages", ""), _LIST_SPLIT):
-            value = lookups.resource_languages.get(normalize_name(item))
+            value = lookups.resource_languages.get(_norm(item))
             if value is None:
                 self.error("languages", _("“%(value)s” is not a language code (en, fr, es, ar, ru, zh, pt).") % {
                     "value": item})
@@ -532,7 +544,7 @@ class _RowChecker:
             values["is_network_tool"] = bool(flag)
         values.setdefault("is_general", False)
         self.result.relations["publishers"] = self.many(
-            "publishers", lookups.organisations, _("No organisation is known as “%(value)s”."),
+            "publishers", lookups.organisations, NO_ORGANISATION,
         )
         values["output_of_activity_id"] = values["output_of_priority_id"] = None
         if "output_of" in self.data:
@@ -563,8 +575,7 @@ class _RowChecker:
             self.error("submitter", _("This field is required."))
         elif values["submitter_id"] is None:
             self.error("submitter", _("No account has the e-mail address %(email)s.") % {"email": email})
-        values["status"] = self.choice("status", {normalize_name(s): s for s in PRACTICE_STATUSES} | {
-            normalize_name(str(s.label)): s for s in PRACTICE_STATUSES}, Practice.Status.PUBLISHED)
+        values["status"] = self.choice("status", lookups.practice_statuses, Practice.Status.PUBLISHED)
         values["start_date"] = self.date("start_date")
         values["end_date"] = self.date("end_date")
         if values["start_date"] and values["end_date"] and values["end_date"] < values["start_date"]:
@@ -586,12 +597,12 @@ class _RowChecker:
                 self.error("links", _("“%(value)s” is not a full web address.") % {"value": link})
         values["links"] = "\n".join(links)
         name = self.text("implementing_organisation", 300)
-        org = lookups.organisations.get(normalize_name(name)) if name else None
+        org = lookups.organisations.get(_norm(name)) if name else None
         values["implementing_organisation_id"] = org
         values["implementing_organisation_name"] = "" if org else name
         partners, others = [], []
         for item in _as_list(self.data.get("partners", "")):
-            pk = lookups.organisations.get(normalize_name(item))
+            pk = lookups.organisations.get(_norm(item))
             if pk is None:
                 others.append(item)
             elif pk not in partners:
@@ -695,8 +706,17 @@ def _set_relations(model, rows: list[tuple[int, RowResult]], names: list[str], r
         target = next(f.attname for f in through._meta.concrete_fields if f.attname not in ("id", source))
         if replace_ids:
             through.objects.filter(**{f"{source}__in": replace_ids}).delete()
-        links = [through(**{source: pk, target: other}) for pk, row in rows for other in row.relations.get(name, [])]
-        through.objects.bulk_create(links, batch_size=BATCH_SIZE * 4)
+        links = [(pk, other) for pk, row in rows for other in row.relations.get(name, [])]
+        if not links:
+            continue
+        # Plain INSERTs: the through rows have no behaviour, and building tens of thousands of model
+        # instances (with their init signals) costs more than the database does.
+        quote = connection.ops.quote_name
+        sql = (f"INSERT INTO {quote(through._meta.db_table)} ({quote(source)}, {quote(target)}) "  # noqa: S608
+               "VALUES (%s, %s)")
+        with connection.cursor() as cursor:
+            for start in range(0, len(links), BATCH_SIZE * 4):
+                cursor.executemany(sql, links[start:start + BATCH_SIZE * 4])
 
 
 RESOURCE_RELATIONS = ["publishers", "countries", "regions", "objectives", "principles"]
@@ -719,26 +739,20 @@ def _save_resources(rows: list[RowResult], user, note: str, now) -> tuple[int, i
             published_at=_moment(row.values["publication_date"], now) if published else None,
         ))
     Resource.objects.bulk_create(objects, batch_size=BATCH_SIZE)
-    existing = Resource.objects.in_bulk([r.target for r in updates])
-    changed, fields = [], set()
     events = [ResourceEvent(resource_id=obj.pk, actor=user, to_status=obj.status, note=note, created_at=now)
               for obj in objects]
+    before = {pk: (status, published_at) for pk, status, published_at in Resource.objects.filter(
+        pk__in=[r.target for r in updates]).values_list("pk", "status", "published_at")}
     for row in updates:
-        obj = existing[row.target]
-        old_status = obj.status
-        for name, value in row.values.items():
-            if name != "slug":
-                setattr(obj, name, value)
-                fields.add(name)
-        if obj.status == Resource.Status.PUBLISHED and not obj.published_at:
-            obj.published_at = _moment(obj.publication_date, now)
-        obj.updated_at = now
-        changed.append(obj)
-        if old_status != obj.status:
-            events.append(ResourceEvent(resource=obj, actor=user, from_status=old_status, to_status=obj.status,
-                                        note=note, created_at=now))
-    if changed:
-        Resource.objects.bulk_update(changed, sorted(fields | {"published_at", "updated_at"}), batch_size=BATCH_SIZE)
+        # One UPDATE per row: bulk_update's CASE expressions grow with rows × fields and cost far more.
+        values = {name: value for name, value in row.values.items() if name != "slug"}
+        old_status, published_at = before[row.target]
+        if values["status"] == Resource.Status.PUBLISHED and not published_at:
+            values["published_at"] = _moment(values["publication_date"], now)
+        Resource.objects.filter(pk=row.target).update(**values, updated_at=now)
+        if old_status != values["status"]:
+            events.append(ResourceEvent(resource_id=row.target, actor=user, from_status=old_status,
+                                        to_status=values["status"], note=note, created_at=now))
     ResourceEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     pairs = [(o.pk, r) for o, r in zip(objects, creates, strict=True)] + [(r.target, r) for r in updates]
     _set_relations(Resource, pairs, RESOURCE_RELATIONS, [r.target for r in updates])
@@ -768,24 +782,17 @@ def _save_practices(rows: list[RowResult], user, note: str, now) -> tuple[int, i
             events.append(PracticeEvent(practice_id=obj.pk, action=PracticeEvent.Action.PUBLISHED, actor=user,
                                         from_status=Practice.Status.SUBMITTED, to_status=obj.status, note=note,
                                         created_at=now))
-    existing = Practice.objects.in_bulk([r.target for r in updates])
-    changed, fields = [], set()
+    published = set(Practice.objects.filter(pk__in=[r.target for r in updates], status=Practice.Status.PUBLISHED)
+                    .values_list("pk", flat=True))
     for row in updates:
-        obj = existing[row.target]
         values = dict(row.values)
         values.pop("slug", None)
         # An update keeps the record's place in the workflow; only its content changes.
         values.pop("status")
         published_on = values.pop("published_at")
-        if published_on and obj.is_published:
+        if published_on and row.target in published:
             values["published_at"] = _moment(published_on, now)
-        for name, value in values.items():
-            setattr(obj, name, value)
-            fields.add(name)
-        obj.updated_at = now
-        changed.append(obj)
-    if changed:
-        Practice.objects.bulk_update(changed, sorted(fields | {"updated_at"}), batch_size=BATCH_SIZE)
+        Practice.objects.filter(pk=row.target).update(**values, updated_at=now)
     PracticeEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     pairs = [(o.pk, r) for o, r in zip(objects, creates, strict=True)] + [(r.target, r) for r in updates]
     _set_relations(Practice, pairs, PRACTICE_RELATIONS, [r.target for r in updates])
