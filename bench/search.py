@@ -37,37 +37,102 @@ QUERIES = [
 
 WORDS = {
     "en": {
-        "subjects": ["migrant", "migrants", "migrant workers", "refugees", "children", "women", "families", "returnees"],
-        "topics": ["detention", "remittances", "labour migration", "human rights", "integration", "health care",
-                   "border management", "climate change", "education", "data and statistics", "recruitment"],
+        "subjects": [
+            "migrant",
+            "migrants",
+            "migrant workers",
+            "refugees",
+            "children",
+            "women",
+            "families",
+            "returnees",
+        ],
+        "topics": [
+            "detention",
+            "remittances",
+            "labour migration",
+            "human rights",
+            "integration",
+            "health care",
+            "border management",
+            "climate change",
+            "education",
+            "data and statistics",
+            "recruitment",
+        ],
         "frames": ["Guidance on {t} for {s}", "{T} and {s}: a review", "Protecting {s}: {t}", "National plan on {t}"],
         "body": "This {k} looks at {t} for {s} in {c}, with lessons on policy, practice and partnerships.",
     },
     "fr": {
         "subjects": ["migrants", "migrantes", "travailleurs migrants", "réfugiés", "enfants", "femmes", "familles"],
-        "topics": ["détention", "transferts de fonds", "migration de main-d'œuvre", "droits humains", "intégration",
-                   "santé", "gestion des frontières", "changements climatiques", "éducation", "données"],
-        "frames": ["Guide sur la {t} des {s}", "{T} et {s} : un bilan", "Protéger les {s} : {t}", "Plan national : {t}"],
+        "topics": [
+            "détention",
+            "transferts de fonds",
+            "migration de main-d'œuvre",
+            "droits humains",
+            "intégration",
+            "santé",
+            "gestion des frontières",
+            "changements climatiques",
+            "éducation",
+            "données",
+        ],
+        "frames": [
+            "Guide sur la {t} des {s}",
+            "{T} et {s} : un bilan",
+            "Protéger les {s} : {t}",
+            "Plan national : {t}",
+        ],
         "body": "Ce {k} traite de {t} pour les {s} au {c}, avec des leçons pour les politiques et les partenariats.",
     },
     "es": {
         "subjects": ["migrantes", "personas migrantes", "trabajadoras migrantes", "refugiados", "niñez", "mujeres"],
-        "topics": ["detención", "remesas", "migración laboral", "derechos humanos", "integración", "salud",
-                   "gestión de fronteras", "cambio climático", "educación", "datos y estadísticas"],
+        "topics": [
+            "detención",
+            "remesas",
+            "migración laboral",
+            "derechos humanos",
+            "integración",
+            "salud",
+            "gestión de fronteras",
+            "cambio climático",
+            "educación",
+            "datos y estadísticas",
+        ],
         "frames": ["Guía sobre {t} de {s}", "{T} y {s}: un balance", "Proteger a {s}: {t}", "Plan nacional: {t}"],
         "body": "Este {k} trata de {t} para {s} en {c}, con lecciones de política, práctica y alianzas.",
     },
 }
 COUNTRIES = [
-    ("MA", "MAR", "Morocco", "002", "015"), ("SN", "SEN", "Senegal", "002", "202"), ("MX", "MEX", "Mexico", "019", "419"),
-    ("GT", "GTM", "Guatemala", "019", "419"), ("CO", "COL", "Colombia", "019", "419"), ("PH", "PHL", "Philippines", "142", "035"),
-    ("BD", "BGD", "Bangladesh", "142", "034"), ("DE", "DEU", "Germany", "150", "155"), ("IT", "ITA", "Italy", "150", "039"),
-    ("NG", "NGA", "Nigeria", "002", "202"), ("TN", "TUN", "Tunisia", "002", "015"), ("EC", "ECU", "Ecuador", "019", "419"),
-    ("NP", "NPL", "Nepal", "142", "034"), ("ES", "ESP", "Spain", "150", "039"), ("FR", "FRA", "France", "150", "155"),
+    ("MA", "MAR", "Morocco", "002", "015"),
+    ("SN", "SEN", "Senegal", "002", "202"),
+    ("MX", "MEX", "Mexico", "019", "419"),
+    ("GT", "GTM", "Guatemala", "019", "419"),
+    ("CO", "COL", "Colombia", "019", "419"),
+    ("PH", "PHL", "Philippines", "142", "035"),
+    ("BD", "BGD", "Bangladesh", "142", "034"),
+    ("DE", "DEU", "Germany", "150", "155"),
+    ("IT", "ITA", "Italy", "150", "039"),
+    ("NG", "NGA", "Nigeria", "002", "202"),
+    ("TN", "TUN", "Tunisia", "002", "015"),
+    ("EC", "ECU", "Ecuador", "019", "419"),
+    ("NP", "NPL", "Nepal", "142", "034"),
+    ("ES", "ESP", "Spain", "150", "039"),
+    ("FR", "FRA", "France", "150", "155"),
 ]
-REGIONS = {"002": "Africa", "015": "Northern Africa", "202": "Sub-Saharan Africa", "019": "Americas",
-           "419": "Latin America and the Caribbean", "142": "Asia", "035": "South-eastern Asia",
-           "034": "Southern Asia", "150": "Europe", "155": "Western Europe", "039": "Southern Europe"}
+REGIONS = {
+    "002": "Africa",
+    "015": "Northern Africa",
+    "202": "Sub-Saharan Africa",
+    "019": "Americas",
+    "419": "Latin America and the Caribbean",
+    "142": "Asia",
+    "035": "South-eastern Asia",
+    "034": "Southern Asia",
+    "150": "Europe",
+    "155": "Western Europe",
+    "039": "Southern Europe",
+}
 
 
 def setup_django(keep: bool) -> tuple[str, Path | None, Path]:
@@ -114,21 +179,37 @@ def generate(size: int, seed: int = 2018) -> float:
         for iso2, iso3, name, region, subregion in COUNTRIES:
             country, _ = Country.objects.get_or_create(
                 iso2=iso2,
-                defaults={"iso3": iso3, "name_en": name, "name_fr": name, "name_es": name,
-                          "region": regions[region], "subregion": regions[subregion]},
+                defaults={
+                    "iso3": iso3,
+                    "name_en": name,
+                    "name_fr": name,
+                    "name_es": name,
+                    "region": regions[region],
+                    "subregion": regions[subregion],
+                },
             )
             countries.append(country)
         objectives = [
             Objective.objects.get_or_create(
-                number=n, defaults={"short_en": f"Objective {n}", "short_fr": f"Objectif {n}",
-                                    "short_es": f"Objetivo {n}", "title_en": f"Objective {n}"}
+                number=n,
+                defaults={
+                    "short_en": f"Objective {n}",
+                    "short_fr": f"Objectif {n}",
+                    "short_es": f"Objetivo {n}",
+                    "title_en": f"Objective {n}",
+                },
             )[0]
             for n in range(1, 24)
         ]
         principles = [
             GuidingPrinciple.objects.get_or_create(
-                code=code, defaults={"order": i, "name_en": f"Principle {code}", "name_fr": f"Principe {code}",
-                                     "name_es": f"Principio {code}"}
+                code=code,
+                defaults={
+                    "order": i,
+                    "name_en": f"Principle {code}",
+                    "name_fr": f"Principe {code}",
+                    "name_es": f"Principio {code}",
+                },
             )[0]
             for i, code in enumerate("abcdefghij")
         ]
@@ -165,10 +246,15 @@ def generate(size: int, seed: int = 2018) -> float:
                 fields["languages"] = sorted([language, other])
             resources.append(
                 Resource(
-                    slug=f"bench-r-{i}", kind=rng.choice(Resource.Kind.values), status=Resource.Status.PUBLISHED,
+                    slug=f"bench-r-{i}",
+                    kind=rng.choice(Resource.Kind.values),
+                    status=Resource.Status.PUBLISHED,
                     publication_date=datetime.date(rng.randint(2012, 2025), rng.randint(1, 12), rng.randint(1, 28)),
-                    published_at=now, geographic_scope=rng.choice(GeographicScope.values),
-                    thematic_area=rng.choice(areas), is_general=rng.random() < 0.03, **fields,
+                    published_at=now,
+                    geographic_scope=rng.choice(GeographicScope.values),
+                    thematic_area=rng.choice(areas),
+                    is_general=rng.random() < 0.03,
+                    **fields,
                 )
             )
         for i in range(size - n_resources):
@@ -176,9 +262,16 @@ def generate(size: int, seed: int = 2018) -> float:
             title, body = text(language)
             practices.append(
                 Practice(
-                    slug=f"bench-p-{i}", status=Practice.Status.PUBLISHED, submitter=submitter, language=language,
-                    title=title, summary=body, description=body, geographic_scope=rng.choice(GeographicScope.values),
-                    implementing_organisation=rng.choice(organisations), thematic_area=rng.choice(areas),
+                    slug=f"bench-p-{i}",
+                    status=Practice.Status.PUBLISHED,
+                    submitter=submitter,
+                    language=language,
+                    title=title,
+                    summary=body,
+                    description=body,
+                    geographic_scope=rng.choice(GeographicScope.values),
+                    implementing_organisation=rng.choice(organisations),
+                    thematic_area=rng.choice(areas),
                     published_at=now - datetime.timedelta(days=rng.randint(0, 2000)),
                 )
             )
@@ -197,7 +290,10 @@ def generate(size: int, seed: int = 2018) -> float:
                     rows.append(through(**{owner: pk, target: choice.pk}))
             through.objects.bulk_create(rows, batch_size=5000)
 
-        for model, owner_ids, org_field in ((Resource, resources, "publishers"), (Practice, practices, "partner_organisations")):
+        for model, owner_ids, org_field in (
+            (Resource, resources, "publishers"),
+            (Practice, practices, "partner_organisations"),
+        ):
             link(model, "objectives", owner_ids, objectives, 1, 3)
             link(model, "principles", owner_ids, principles, 0, 2)
             link(model, "countries", owner_ids, countries, 0, 3)
@@ -242,8 +338,15 @@ def measure(backend_name: str, requests: int) -> list[tuple]:
             engine_ms.append((time.perf_counter() - started) * 1000)
             took_ms.append(result.took_ms)
         rows.append(
-            (label, result.total, pct(page_ms, 50), pct(page_ms, 95), pct(engine_ms, 50), pct(engine_ms, 95),
-             statistics.mean(engine_ms) / statistics.mean(page_ms) * 100)
+            (
+                label,
+                result.total,
+                pct(page_ms, 50),
+                pct(page_ms, 95),
+                pct(engine_ms, 50),
+                pct(engine_ms, 95),
+                statistics.mean(engine_ms) / statistics.mean(page_ms) * 100,
+            )
         )
     all_page = [r[3] for r in rows]
     print(f"\n{backend_name}: worst query p95 {max(all_page):.1f} ms", file=sys.stderr)

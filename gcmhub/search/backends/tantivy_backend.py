@@ -188,4 +188,3 @@ class TantivyBackend:
             facets=facets,
             took_ms=(time.perf_counter() - started) * 1000,
         )
-

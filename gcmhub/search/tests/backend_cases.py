@@ -106,9 +106,7 @@ class BackendCases(abc.ABC):
         )
         self.backend.delete(["activity:6"])
         self.backend.commit()
-        self.assertEqual(
-            self.ids("detention"), {"activity:4", "practice:2", "resource:5", "activity:10", "resource:8"}
-        )
+        self.assertEqual(self.ids("detention"), {"activity:4", "practice:2", "resource:5", "activity:10", "resource:8"})
         self.assertEqual(self.ids("renamed"), {"activity:1"})
         self.backend.clear()
         self.backend.commit()

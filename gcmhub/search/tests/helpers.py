@@ -45,8 +45,13 @@ class HubTestCase(SearchTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.africa = make_region(m49="002", name_en="Africa", name_fr="Afrique", name_es="África")
-        cls.north_africa = make_region(m49="015", name_en="Northern Africa", name_fr="Afrique du Nord",
-                                       name_es="África septentrional", parent=cls.africa)
+        cls.north_africa = make_region(
+            m49="015",
+            name_en="Northern Africa",
+            name_fr="Afrique du Nord",
+            name_es="África septentrional",
+            parent=cls.africa,
+        )
         cls.morocco.region, cls.morocco.subregion = cls.africa, cls.north_africa
         cls.morocco.save(update_fields=["region", "subregion"])
         cls.mexico = make_country("MX", "MEX", name_en="Mexico", name_fr="Mexique", name_es="México")

@@ -13,7 +13,9 @@ class DocumentTests(HubTestCase):
 
     def test_it_builds_a_resource_with_its_versions_and_facets(self):
         doc = self.doc(f"resource:{self.detention_fr.pk}")
-        self.assertEqual((doc.kind, doc.language, doc.title), ("resource", "fr", "Alternatives à la détention des enfants"))
+        self.assertEqual(
+            (doc.kind, doc.language, doc.title), ("resource", "fr", "Alternatives à la détention des enfants")
+        )
         self.assertEqual(doc.translations, {"en": ("Alternatives to child detention", self.detention_fr.summary_en)})
         self.assertEqual(doc.date, datetime.date(2022, 3, 1))
         self.assertEqual(

@@ -34,7 +34,9 @@ class IndexChangeTests(HubTestCase):
         self.assertNotIn(f"resource:{self.general_en.pk}", self.ids(country=["MX"]))
         with self.captureOnCommitCallbacks(execute=True):
             self.activity.priority.objectives.add(self.o7)
-        self.assertEqual(self.ids(objective=["7"]), {f"resource:{self.migrantes_es.pk}", f"activity:{self.activity.pk}"})
+        self.assertEqual(
+            self.ids(objective=["7"]), {f"resource:{self.migrantes_es.pk}", f"activity:{self.activity.pk}"}
+        )
 
     def test_it_removes_items_archived_or_deleted(self):
         with self.captureOnCommitCallbacks(execute=True):

@@ -54,7 +54,9 @@ class SearchPageTests(HubTestCase):
     def test_it_shows_the_title_in_the_page_language(self):
         response = self.get("q=detencion", lang="fr")
         self.assertContains(response, "Alternatives à la <mark>détention</mark> des enfants", html=False)
-        self.assertContains(response, "Promouvoir des alternatives à la rétention et à la <mark>détention</mark>", html=False)
+        self.assertContains(
+            response, "Promouvoir des alternatives à la rétention et à la <mark>détention</mark>", html=False
+        )
         response = self.get("q=migrantes", lang="fr")  # no French version: the Spanish one, marked as such
         self.assertContains(response, f'<a href="{self.migrantes_es.get_absolute_url()}" lang="es">', html=False)
 
@@ -64,13 +66,13 @@ class SearchPageTests(HubTestCase):
             set(self.titles(response)), {f"resource:{self.detention_fr.pk}", f"practice:{self.practice.pk}"}
         )
         response = self.get("objective=13&objective=7&type=guidance&type=practice&sort=date")
-        self.assertEqual(
-            self.titles(response), [f"practice:{self.practice.pk}", f"resource:{self.detention_fr.pk}"]
-        )
+        self.assertEqual(self.titles(response), [f"practice:{self.practice.pk}", f"resource:{self.detention_fr.pk}"])
         self.assertEqual(self.titles(self.get("q=detention&kind=activity")), [f"activity:{self.activity.pk}"])
         self.assertEqual(self.titles(self.get("region=015")), [f"resource:{self.detention_fr.pk}"])
-        self.assertEqual(self.titles(self.get("region=002&principle=f&thematic_area=2&scope=national&language=en")),
-                         [f"resource:{self.detention_fr.pk}"])
+        self.assertEqual(
+            self.titles(self.get("region=002&principle=f&thematic_area=2&scope=national&language=en")),
+            [f"resource:{self.detention_fr.pk}"],
+        )
         self.assertEqual(self.titles(self.get("publisher=ohchr")), [f"activity:{self.activity.pk}"])
         self.assertEqual(self.titles(self.get("objective=general&year=2019")), [f"resource:{self.general_en.pk}"])
 
@@ -183,7 +185,9 @@ class SearchExportTests(HubTestCase):
         sheet = workbook.worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(rows[0][0], "Title")
-        self.assertEqual({row[0] for row in rows[1:]}, {"Ending immigration detention of children", "Mujeres migrantes en tránsito"})
+        self.assertEqual(
+            {row[0] for row in rows[1:]}, {"Ending immigration detention of children", "Mujeres migrantes en tránsito"}
+        )
         about = {row[0]: row[1] for row in workbook.worksheets[1].iter_rows(values_only=True)}
         self.assertEqual(about["Matches"], 2)
 
