@@ -24,6 +24,7 @@ from ninja.openapi.docs import DocsBase
 TAG_TITLES = {
     "GCM reference data": _("GCM reference data"),
     "Work plan": _("Work plan"),
+    "Hub": _("Hub"),
 }
 
 LOCATIONS = {
