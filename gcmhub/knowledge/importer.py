@@ -119,6 +119,7 @@ class RowResult:
     values: dict = field(default_factory=dict)  # model field -> value
     relations: dict = field(default_factory=dict)  # m2m name -> list of pks
     errors: list[RowError] = field(default_factory=list)
+    status_given: bool = False
 
     @property
     def is_valid(self) -> bool:
@@ -514,6 +515,7 @@ class _RowChecker:
                                   if values[f"title_{c}"]), "")
         values["kind"] = self.choice("type", lookups.kinds, Resource.Kind.PUBLICATION)
         values["status"] = self.choice("status", lookups.resource_statuses, Resource.Status.PUBLISHED)
+        self.result.status_given = "status" in self.data
         values["publication_date"] = self.date("publication_date")
         values["external_url"] = self.text("external_url", 500)
         if values["external_url"]:
@@ -747,6 +749,8 @@ def _save_resources(rows: list[RowResult], user, note: str, now) -> tuple[int, i
         # One UPDATE per row: bulk_update's CASE expressions grow with rows × fields and cost far more.
         values = {name: value for name, value in row.values.items() if name != "slug"}
         old_status, published_at = before[row.target]
+        if not row.status_given:  # a row without a status keeps the resource's (e.g. a proposal stays one)
+            values["status"] = old_status
         if values["status"] == Resource.Status.PUBLISHED and not published_at:
             values["published_at"] = _moment(values["publication_date"], now)
         Resource.objects.filter(pk=row.target).update(**values, updated_at=now)

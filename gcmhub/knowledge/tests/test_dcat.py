@@ -1,12 +1,20 @@
 import datetime
 import json
 
+from django.core.files.base import ContentFile
+
 from gcmhub.knowledge import dcat
-from gcmhub.knowledge.tests.test_feeds import DcatFileTestCaseMixin
+from gcmhub.knowledge.models import ResourceFile
 from gcmhub.test import BaseTestCase, make_objective, make_practice, make_resource
 
 
-class DcatTestCase(DcatFileTestCaseMixin, BaseTestCase):
+def add_file(resource, name="guide.pdf", language="fr") -> ResourceFile:
+    f = ResourceFile(resource=resource, language=language, title="Guide (PDF)")
+    f.file.save(name, ContentFile(b"%PDF-1.4 test"), save=True)
+    return f
+
+
+class DcatTestCase(BaseTestCase):
     url = "/catalog/dcat.jsonld"
 
     @classmethod
@@ -18,7 +26,7 @@ class DcatTestCase(DcatFileTestCaseMixin, BaseTestCase):
             objectives=[cls.obj], publishers=[cls.iom], countries=[cls.morocco], languages=["en", "fr"],
             external_url="https://example.org/guide", publication_date=datetime.date(2021, 6, 1),
         )
-        cls.add_file(cls.resource)
+        add_file(cls.resource)
         cls.practice = make_practice(cls.alice, title="Guichet unique", language="fr", status="published",
                                      slug="guichet-unique", countries=[cls.morocco], objectives=[cls.obj],
                                      links="https://example.org/p")

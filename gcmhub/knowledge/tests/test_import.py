@@ -171,6 +171,17 @@ class DoImportTestCase(ImportDataMixin, BaseTestCase):
         self.assertEqual(list(existing.objectives.all()), [self.obj1])
         self.assertEqual(Resource.objects.count(), 1)
 
+    def test_it_keeps_the_status_of_an_updated_resource_unless_the_row_gives_one(self):
+        proposal = make_resource(title_en="Guide des retours", status="proposed")
+        do_import_knowledge(check_import_file(to_csv([self.resource_row()]), "f.csv"))
+        proposal.refresh_from_db()
+        self.assertEqual((proposal.status, proposal.published_at), ("proposed", None))
+        do_import_knowledge(check_import_file(to_csv([self.resource_row(status="published")]), "f.csv"))
+        proposal.refresh_from_db()
+        self.assertEqual(proposal.status, "published")
+        self.assertEqual(proposal.published_at.date().isoformat(), "2021-03-04")
+        self.assertEqual(list(proposal.events.values_list("from_status", "to_status")), [("proposed", "published")])
+
     def test_it_saves_nothing_from_a_file_with_errors_unless_asked(self):
         report = check_import_file(to_csv([self.resource_row(), self.resource_row(title="B", countries="Atlantis")]),
                                    "f.csv")
