@@ -34,6 +34,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.search.indexing import record_changes
 from gcmhub.taxonomy.models import Objective, Organisation, OrganisationAlias, ThematicArea, normalize_name
 from gcmhub.workplan.deadlines import ParsedDeadline, parse_deadline, split_outside_brackets
 from gcmhub.workplan.models import (
@@ -1013,6 +1014,7 @@ def _save_activities(parsed, priorities, resolution, orgs) -> tuple[list[Activit
         row for activity, item in zip(result, items, strict=True) for row in _activity_involvements(activity, item, orgs)
     ])
     summary.update(activities=len(result), created_activities=len(new), updated_activities=len(old))
+    record_changes([f"activity:{activity.pk}" for activity in result])  # bulk writes send no signals
     return result, summary
 
 

@@ -404,27 +404,3 @@ def test_a_visitors_rating_of_a_network_tool_appears_in_the_secretariats_results
     expect(sam.get_by_text("A checklist per step would help.")).to_be_visible()
     expect(sam.get_by_text("To draft our national plan's consultation steps.")).to_be_visible()
     assert_accessible(sam, "feedback on one tool")
-
-
-# --------------------------------------------------------------------------------------------------
-# Found on the way
-# --------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (H3, gcmhub/knowledge/templates/knowledge/resources/proposals.html line 17): "
-    "`default:resource.proposed_by.email` resolves a filter argument on a null proposer and raises "
-    "VariableDoesNotExist, so the page answers 500 when a proposal has no proposer (the importer creates "
-    "proposed resources with proposed_by=None; SET_NULL when an account is deleted)."
-))
-def test_the_proposals_page_lists_an_imported_proposal_without_a_proposer(page, reference_data):
-    from gcmhub.accounts.models import Role
-    from gcmhub.knowledge.models import Resource
-    from gcmhub.test import make_resource
-
-    make_resource(title_en="Imported toolkit on labour migration", status=Resource.Status.PROPOSED, proposed_by=None)
-    make_account("sam@example.org", kind=Role.Kind.SECRETARIAT)
-    login(page, "sam@example.org", PASSWORD)
-    response = page.goto("/en/hub/resources/proposals/")
-    assert response.status == 200
-    expect(page.get_by_text("Imported toolkit on labour migration")).to_be_visible()
