@@ -306,7 +306,7 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def measure(backend_name: str, requests: int) -> list[tuple]:
+def measure(backend_name: str, requests: int, cache_size: int = 0) -> list[tuple]:
     from django.conf import settings
     from django.http import QueryDict
     from django.test import Client
@@ -316,6 +316,7 @@ def measure(backend_name: str, requests: int) -> list[tuple]:
     from gcmhub.search.views import PAGE_SIZE, _page_number, parse_query
 
     settings.SEARCH_BACKEND = backend_name
+    settings.SEARCH_RESULT_CACHE_SIZE = cache_size
     reset_backend()
     backend = get_backend()
     client = Client()
@@ -377,12 +378,17 @@ def main():
             result = rebuild()
             print(f"{name}: indexed {sum(result['counts'].values())} documents in {result['seconds']:.1f} s.")
         for name in backends:
-            rows = measure(name, args.requests)
+            # Every request computed (result cache off), then the same requests repeated with the
+            # tantivy result cache on (what a repeated query costs until the next commit).
+            rows = measure(name, args.requests, cache_size=0)
+            cached = measure(name, args.requests, cache_size=256) if name == "tantivy" else None
             print(f"\n### {name} ({args.size:,} items, {connection.vendor}, {args.requests} requests per query)\n")
-            print("| query | matches | page p50 ms | page p95 ms | engine p50 ms | engine p95 ms | engine share |")
-            print("|---|---:|---:|---:|---:|---:|---:|")
-            for label, total, p50, p95, e50, e95, share in rows:
-                print(f"| {label} | {total:,} | {p50:.1f} | {p95:.1f} | {e50:.1f} | {e95:.1f} | {share:.0f} % |")
+            print("| query | matches | page p50 ms | page p95 ms | engine p50 ms | engine p95 ms | engine share |"
+                  + (" repeated: page p50 ms | repeated: page p95 ms |" if cached else ""))
+            print("|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if cached else ""))
+            for i, (label, total, p50, p95, e50, e95, share) in enumerate(rows):
+                extra = f" {cached[i][2]:.1f} | {cached[i][3]:.1f} |" if cached else ""
+                print(f"| {label} | {total:,} | {p50:.1f} | {p95:.1f} | {e50:.1f} | {e95:.1f} | {share:.0f} % |{extra}")
         reset_backend()
     finally:
         if not args.keep:

@@ -39,7 +39,9 @@ def _make_backend():
     if name == "tantivy":
         from gcmhub.search.backends.tantivy_backend import TantivyBackend
 
-        return TantivyBackend(settings.SEARCH_INDEX_DIR)
+        return TantivyBackend(
+            settings.SEARCH_INDEX_DIR, result_cache_size=getattr(settings, "SEARCH_RESULT_CACHE_SIZE", 256)
+        )
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"SEARCH_BACKEND must be tantivy or postgres, not {name!r}")

@@ -15,7 +15,7 @@ by swapping regular suffixes (`cognates`: Spanish "detencion" ↔ French/English
 
 import html
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import tantivy
 
@@ -140,11 +140,16 @@ def stems_of(words: list[dict[str, list[str]]], language: str) -> set[str]:
     return {stem for word in words for stem in word[language]}
 
 
+@lru_cache(maxsize=100_000)
+def _word_stems(word: str, language: str) -> tuple[str, ...]:
+    """The stems of one word of a text (memoised: excerpts repeat the same words page after page)."""
+    return tuple(stem_analyzer(language).analyze(word))
+
+
 def _marked_spans(text: str, stems: set[str], language: str) -> list[tuple[int, int]]:
-    analyzer = stem_analyzer(language)
     spans = []
     for match in _WORD.finditer(text):
-        terms = analyzer.analyze(match.group())
+        terms = _word_stems(match.group(), language)
         if terms and any(term in stems for term in terms):
             spans.append(match.span())
     return spans

@@ -4,6 +4,7 @@ facet values with labels in the page's language, removable filters, and the expo
 import csv
 import datetime
 import io
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -165,30 +166,45 @@ def _language_label(code: str) -> str:
         return code
 
 
+LABEL_CACHE_SECONDS = 300
+_label_cache: dict[str, tuple[float, dict[str, dict[str, str]]]] = {}
+LABELLED_MODELS = (Objective, GuidingPrinciple, ThematicArea, Country, Region, Organisation)
+
+
+def clear_label_cache(**kwargs) -> None:
+    """Forget the reference labels (connected to saves of the reference models; also a TTL)."""
+    _label_cache.clear()
+
+
+def reference_labels() -> dict[str, dict[str, str]]:
+    """Every label of the reference facets in the active language, loaded at most every
+    LABEL_CACHE_SECONDS per process (six small queries), so a page needs none."""
+    language = translation.get_language() or "en"
+    cached = _label_cache.get(language)
+    now = time.monotonic()
+    if cached and now - cached[0] < LABEL_CACHE_SECONDS:
+        return cached[1]
+    labels = {
+        "objective": {str(o.number): str(o) for o in Objective.objects.all()},
+        "principle": {o.code: o.name for o in GuidingPrinciple.objects.all()},
+        "thematic_area": {str(o.number): str(o) for o in ThematicArea.objects.all()},
+        "country": {o.iso2: o.name for o in Country.objects.all()},
+        "region": {o.m49: o.name for o in Region.objects.all()},
+        "publisher": {o.slug: o.label for o in Organisation.objects.all()},
+    }
+    labels["objective"][GENERAL] = _("The Compact as a whole")
+    _label_cache[language] = (now, labels)
+    return labels
+
+
 def value_labels(values_by_facet: dict[str, set[str]]) -> dict[str, dict[str, str]]:
-    """Labels of facet values in the active language: one query per facet type that needs one."""
+    """Labels of facet values in the active language (reference labels come from a per-process cache)."""
     labels: dict[str, dict[str, str]] = {name: {} for name in values_by_facet}
-
-    def lookup(name, queryset, key, label):
-        values = values_by_facet.get(name)
-        if values:
-            for obj in queryset.filter(**{f"{key}__in": values}):
-                labels[name][str(getattr(obj, key))] = label(obj)
-
-    numbers = {v for v in values_by_facet.get("objective", ()) if v.isdigit()}
-    if numbers:
-        for objective in Objective.objects.filter(number__in=numbers):
-            labels["objective"][str(objective.number)] = str(objective)
-    if GENERAL in values_by_facet.get("objective", ()):
-        labels["objective"][GENERAL] = _("The Compact as a whole")
-    lookup("principle", GuidingPrinciple.objects.all(), "code", lambda o: o.name)
-    areas = {v for v in values_by_facet.get("thematic_area", ()) if v.isdigit()}
-    if areas:
-        for area in ThematicArea.objects.filter(number__in=areas):
-            labels["thematic_area"][str(area.number)] = str(area)
-    lookup("country", Country.objects.all(), "iso2", lambda o: o.name)
-    lookup("region", Region.objects.all(), "m49", lambda o: o.name)
-    lookup("publisher", Organisation.objects.all(), "slug", lambda o: o.label)
+    reference = reference_labels()
+    for name, known in reference.items():
+        for value in values_by_facet.get(name, ()):
+            if value in known:
+                labels[name][value] = known[value]
     kinds = dict(Resource.Kind.choices) | {k: v for k, v in KIND_LABELS.items() if k != "resource"}
     for value in values_by_facet.get("type", ()):
         labels["type"][value] = str(kinds.get(value, value))

@@ -1,6 +1,10 @@
 """Search backend on an embedded tantivy index (one directory, one writer per process)."""
 
+import dataclasses
+import os
+import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 import tantivy
@@ -20,6 +24,7 @@ from gcmhub.search.engine import (
 TITLE_BOOST = 5.0
 FACET_BUCKETS = 10_000
 WRITER_HEAP_BYTES = 50_000_000
+RESULT_CACHE_SIZE = 256  # answers kept per process, per index generation
 
 
 def _build_schema() -> tantivy.Schema:
@@ -39,14 +44,41 @@ def _build_schema() -> tantivy.Schema:
 
 
 class TantivyBackend:
-    def __init__(self, path: str | Path):
+    """Readers reload when the index's `meta.json` changes (checked at each search: one stat), and
+    answers are kept in a small LRU cache keyed by that generation, so a repeated query (the
+    search page without words, a facet link from an objective page, the next page of hits) costs
+    nothing until the next commit. `result_cache_size=0` turns the cache off."""
+
+    def __init__(self, path: str | Path, result_cache_size: int = RESULT_CACHE_SIZE):
         Path(path).mkdir(parents=True, exist_ok=True)
         self.schema = _build_schema()
         self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
         self._index.register_tokenizer(analysis.FOLD_TOKENIZER, analysis.fold_analyzer())
         for language in analysis.LANGUAGES:
             self._index.register_tokenizer(analysis.tokenizer_name(language), analysis.stem_analyzer(language))
+        self._index.config_reader(reload_policy="Manual")
         self._writer = None
+        self._meta = Path(path) / "meta.json"
+        self._generation = self._read_generation()
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_size = result_cache_size
+        self._cache_lock = threading.Lock()
+
+    def _read_generation(self) -> int:
+        try:
+            return os.stat(self._meta).st_mtime_ns
+        except OSError:
+            return 0
+
+    def _current_generation(self) -> int:
+        """Reload the readers when another process (or this one) committed since the last look."""
+        generation = self._read_generation()
+        if generation != self._generation:
+            self._index.reload()
+            with self._cache_lock:
+                self._cache.clear()
+            self._generation = generation
+        return generation
 
     @property
     def writer(self) -> tantivy.IndexWriter:
@@ -85,6 +117,12 @@ class TantivyBackend:
         if self._writer is not None:
             self._writer.commit()
         self._index.reload()
+        self._forget()
+
+    def _forget(self) -> None:
+        with self._cache_lock:
+            self._cache.clear()
+        self._generation = self._read_generation()
 
     def release(self) -> None:
         """Commit and give the writer's lock back, so another process may write the index."""
@@ -93,6 +131,7 @@ class TantivyBackend:
             self._writer.wait_merging_threads()
             self._writer = None
         self._index.reload()
+        self._forget()
 
     def _text_query(self, words: list[dict[str, str]]) -> tantivy.Query:
         musts = []
@@ -130,6 +169,33 @@ class TantivyBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
+        generation = self._current_generation()
+        if not self._cache_size:
+            return self._search(query, started)
+        key = (
+            generation,
+            query.text,
+            tuple(sorted((name, tuple(values)) for name, values in query.filters.items())),
+            tuple(query.facets),
+            query.sort,
+            query.limit,
+            query.offset,
+            query.language,
+        )
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+        if cached is not None:
+            return dataclasses.replace(cached, took_ms=(time.perf_counter() - started) * 1000)
+        result = self._search(query, started)
+        with self._cache_lock:
+            self._cache[key] = result
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return result
+
+    def _search(self, query: SearchQuery, started: float) -> SearchResult:
         words = analysis.query_words(query.text)
         if query.text.strip() and not words:
             return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets}, took_ms=0.0)

@@ -5,6 +5,7 @@ import datetime
 from gcmhub.knowledge.models import GeographicScope, Practice, Resource
 from gcmhub.search import get_backend
 from gcmhub.search.indexing import rebuild
+from gcmhub.search.results import clear_label_cache
 from gcmhub.taxonomy.models import GuidingPrinciple
 from gcmhub.test import (
     BaseTestCase,
@@ -35,6 +36,7 @@ class SearchTestCase(BaseTestCase):
     def setUp(self):
         super().setUp()
         clear_index()
+        clear_label_cache()
         self.addCleanup(clear_index)
 
 

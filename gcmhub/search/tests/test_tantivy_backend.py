@@ -29,3 +29,18 @@ class TantivyBackendTests(BackendCases, SimpleTestCase):
         while reader.search(SearchQuery(text="remesas")).total and time.monotonic() < deadline:
             time.sleep(0.05)
         self.assertEqual(reader.search(SearchQuery(text="remesas")).total, 0)
+
+    def test_it_answers_a_repeated_query_from_its_cache_until_the_next_commit(self):
+        reader = TantivyBackend(self.path)
+        first = reader.search(SearchQuery(text="remesas", facets=["objective"]))
+        again = reader.search(SearchQuery(text="remesas", facets=["objective"]))
+        self.assertIs(first.hits, again.hits)  # the same answer, not recomputed
+        self.backend.delete([doc.id for doc in corpus() if doc.language == "es"])
+        self.backend.commit()
+        # The next search sees the new generation at once (meta.json changed): no stale answer.
+        self.assertEqual(reader.search(SearchQuery(text="remesas", facets=["objective"])).total, 0)
+
+    def test_it_can_run_without_a_result_cache(self):
+        reader = TantivyBackend(self.path, result_cache_size=0)
+        first = reader.search(SearchQuery(text="remesas"))
+        self.assertIsNot(first.hits, reader.search(SearchQuery(text="remesas")).hits)
