@@ -153,8 +153,8 @@ def by_objective() -> tuple[StackedBarChart, list[Row]]:
     chart = stacked_bars(
         chart_id, gettext("Coverage of the 23 objectives"),
         gettext("Horizontal stacked bars: the number of published resources and practices linked to each GCM "
-                "objective; %(thin)s objectives with fewer than %(threshold)s are marked as thin. The table "
-                "that follows gives the same figures.") % {"thin": len(thin), "threshold": THIN_BELOW},
+                "objective; objectives with fewer than %(threshold)s items are marked as thin (%(thin)s of them). "
+                "The table that follows gives the same figures.") % {"thin": len(thin), "threshold": THIN_BELOW},
         gettext("GCM objective"), rows, _series(chart_id),
     )
     chart.note = gettext("An item linked to several objectives counts once for each of them.")

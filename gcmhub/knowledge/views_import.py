@@ -21,7 +21,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from gcmhub.knowledge.importer import (
@@ -153,7 +153,9 @@ def import_report(request, pk):
                 "updated_practices": result.updated["practice"],
             })
             if result.skipped:
-                messages.warning(request, _("%(count)s rows with errors were not imported.") % {"count": result.skipped})
+                messages.warning(request, ngettext(
+                    "%(count)s row with errors was not imported.", "%(count)s rows with errors were not imported.",
+                    result.skipped) % {"count": result.skipped})
             return redirect("knowledge:import_upload")
         messages.error(request, _("Nothing was imported: choose to import the valid rows, or correct the file."))
     errors = report.errors
