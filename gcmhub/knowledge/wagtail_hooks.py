@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -18,7 +17,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from gcmhub.knowledge.actions_resources import do_record_status_change
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
 from gcmhub.knowledge.models import CallForPractices, Resource, ToolFeedback
-from gcmhub.lib.panels import translated_panel
+from gcmhub.lib.panels import ReadOnlyPolicy, translated_panel
 
 
 class ResourceAdminForm(WagtailAdminModelForm):
@@ -125,21 +124,6 @@ class ToolFeedbackViewSet(SnippetViewSet):
     list_display = ["resource", "rating", "country", "created_at"]
     list_filter = ["rating", "resource"]
     inspect_view_enabled = True
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """View only, for everyone: feedback is what its authors wrote."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return any(self.user_has_permission(user, a) for a in actions)
 
 
 register_permission_policy(ToolFeedback, ReadOnlyPolicy(ToolFeedback))

@@ -4,12 +4,11 @@ because their history is never overwritten."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from gcmhub.lib.panels import translated_panel
+from gcmhub.lib.panels import ReadOnlyPolicy, translated_panel
 from gcmhub.workplan.models import Activity, Priority, StatusUpdate, WorkPlan
 
 
@@ -85,21 +84,6 @@ class StatusUpdateViewSet(SnippetViewSet):
     inspect_view_enabled = True
     # Append-only: no add/edit screens; updates are made on the activity pages or the API.
     add_to_admin_menu = False
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """View only, for everyone: status updates are append-only history."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return any(self.user_has_permission(user, a) for a in actions)
 
 
 register_permission_policy(StatusUpdate, ReadOnlyPolicy(StatusUpdate))
