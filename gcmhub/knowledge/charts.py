@@ -1,7 +1,7 @@
 """Figures of the knowledge platform: what is published, where, and on which GCM objectives.
 
 Counts come from annotated querysets (one query per figure, whatever the size of the library);
-the layout reuses the work-plan dashboard's stacked bars (`gcmhub.workplan.charts`), which pair
+the layout uses the shared stacked bars (`gcmhub.lib.charts`, as the work-plan dashboard), which pair
 every colour with a pattern and every chart with a data table.
 """
 
@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from gcmhub.knowledge.models import Practice, Resource
+from gcmhub.lib.charts import Row, Series, StackedBarChart, short, stacked_bars
 from gcmhub.taxonomy.models import Country, Objective, Region
-from gcmhub.workplan.charts import Row, Series, StackedBarChart, short, stacked_bars
 
 # An objective with fewer published resources and practices than this is "thin".
 THIN_BELOW = 5

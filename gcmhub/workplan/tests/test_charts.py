@@ -2,6 +2,7 @@ import datetime
 
 from django.test import SimpleTestCase
 
+from gcmhub.lib import charts as layout
 from gcmhub.taxonomy.models import Organisation, ThematicArea
 from gcmhub.workplan import charts
 from gcmhub.workplan.calendar import Quarter, quarters_between
@@ -51,13 +52,13 @@ class StackedBarTests(SimpleTestCase):
         _plan, priorities, activities = build()
         chart = charts.status_by_priority(priorities, activities)
         first, second = chart.rows
-        area = charts.WIDTH - charts.LABEL_WIDTH - charts.TOTAL_WIDTH
+        area = layout.WIDTH - layout.LABEL_WIDTH - layout.TOTAL_WIDTH
         self.assertAlmostEqual(sum(s.width for s in first.segments), area, delta=0.5)
         self.assertAlmostEqual(sum(s.width for s in second.segments), area * 2 / 3, delta=0.5)
-        self.assertEqual(first.segments[0].x, charts.LABEL_WIDTH)
-        self.assertEqual(first.segments[1].x, round(charts.LABEL_WIDTH + area / 3, 1))
+        self.assertEqual(first.segments[0].x, layout.LABEL_WIDTH)
+        self.assertEqual(first.segments[1].x, round(layout.LABEL_WIDTH + area / 3, 1))
         self.assertGreater(second.y, first.y)
-        self.assertEqual(chart.height, 2 * charts.TOP + 2 * charts.ROW_HEIGHT)
+        self.assertEqual(chart.height, 2 * layout.TOP + 2 * layout.ROW_HEIGHT)
 
     def test_it_gives_every_series_a_colour_and_a_pattern(self):
         series = charts.status_series("c")

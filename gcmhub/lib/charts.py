@@ -1,0 +1,166 @@
+"""Accessible SVG charts shared by the dashboards: horizontal stacked bars and columns, laid out
+here (pure functions, no queries) and drawn by the templates under `includes/charts/`.
+
+Every series has a colour with at least 3:1 contrast on white AND a pattern, and every chart ships
+a data table, so colour never carries information alone.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+WIDTH = 720
+LABEL_WIDTH = 210
+TOTAL_WIDTH = 44
+ROW_HEIGHT = 30
+BAR_HEIGHT = 20
+TOP = 8
+MIN_TEXT_WIDTH = 22
+
+
+
+@dataclass
+class Series:
+    key: str
+    label: str
+    color: str
+    pattern: str
+    pattern_id: str = ""
+
+
+@dataclass
+class Segment:
+    series: Series
+    value: int
+    x: float
+    width: float
+    text_x: float
+    show_text: bool
+
+
+@dataclass
+class Row:
+    label: str
+    full_label: str
+    url: str = ""
+    lang: str = ""
+    counts: dict = field(default_factory=dict)
+    total: int = 0
+    y: float = 0
+    text_y: float = 0
+    bar_end: float = 0
+    segments: list = field(default_factory=list)
+    cells: list = field(default_factory=list)
+
+
+@dataclass
+class StackedBarChart:
+    id: str
+    title: str
+    summary: str
+    label_header: str
+    series: list
+    rows: list
+    width: int = WIDTH
+    height: int = 0
+    label_width: int = LABEL_WIDTH
+    totals: list = field(default_factory=list)
+    grand_total: int = 0
+    note: str = ""
+
+    @property
+    def svg_bars(self) -> str:
+        return stacked_bars_svg(self)
+
+
+@dataclass
+class Column:
+    quarter: object  # the period the column stands for (a work-plan Quarter on the dashboard)
+    label: str
+    total: int
+    overdue: int
+    x: float
+    width: float
+    center: float
+    segments: list = field(default_factory=list)  # (series, value, y, height)
+    value_y: float = 0
+    current: bool = False
+
+
+@dataclass
+class ColumnChart:
+    id: str
+    title: str
+    summary: str
+    series: list
+    columns: list
+    width: int
+    height: int
+    baseline: float
+    label_y: float
+    total: int = 0
+    overdue: int = 0
+
+
+def _num(value: float) -> str:
+    """A coordinate for SVG: never localized ('12,5' would break the drawing)."""
+    return f"{value:g}"
+
+
+def stacked_bars_svg(chart: StackedBarChart) -> str:
+    """The bars of a stacked chart as SVG elements (labels, segments with their <title>, values,
+    totals); the template draws the frame, the patterns, the legend and the table. Built here
+    because the template engine would spend more on these few hundred elements than the rest of
+    the dashboard."""
+    parts = []
+    label_x = _num(chart.label_width - 8)
+    for row in chart.rows:
+        text_y = _num(row.text_y)
+        parts.append(format_html('<text x="{}" y="{}" text-anchor="end" class="chart__label">{}</text>',
+                                 label_x, text_y, row.label))
+        for seg in row.segments:
+            parts.append(format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{})" stroke="#fff" stroke-width="1">'
+                "<title>{} – {}: {}</title></rect>",
+                _num(seg.x), _num(row.y), _num(seg.width), BAR_HEIGHT, seg.series.pattern_id, row.label,
+                seg.series.label, seg.value,
+            ))
+            if seg.show_text:
+                parts.append(format_html('<text x="{}" y="{}" text-anchor="middle" class="chart__value">{}</text>',
+                                         _num(seg.text_x), text_y, seg.value))
+        parts.append(format_html('<text x="{}" y="{}" class="chart__total">{}</text>', _num(row.bar_end), text_y,
+                                 row.total))
+    return mark_safe("".join(parts))  # every part went through format_html
+
+
+def short(text: str, length: int = 28) -> str:
+    return Truncator(text).chars(length)
+
+
+def stacked_bars(chart_id, title, summary, label_header, rows: list[Row], series: list[Series]) -> StackedBarChart:
+    """Lay out one horizontal stacked bar per row, scaled to the largest row total."""
+    max_total = max((r.total for r in rows), default=0) or 1
+    area = WIDTH - LABEL_WIDTH - TOTAL_WIDTH
+    scale = area / max_total
+    for index, row in enumerate(rows):
+        row.y = TOP + index * ROW_HEIGHT
+        row.text_y = row.y + BAR_HEIGHT / 2 + 5
+        x = float(LABEL_WIDTH)
+        row.segments = []
+        row.cells = [row.counts.get(s.key, 0) for s in series]
+        for s in series:
+            value = row.counts.get(s.key, 0)
+            if not value:
+                continue
+            width = value * scale
+            row.segments.append(Segment(series=s, value=value, x=round(x, 1), width=round(width, 1),
+                                        text_x=round(x + width / 2, 1), show_text=width >= MIN_TEXT_WIDTH))
+            x += width
+        row.bar_end = round(x + 6, 1)
+    totals = [sum(r.counts.get(s.key, 0) for r in rows) for s in series]
+    return StackedBarChart(
+        id=chart_id, title=title, summary=summary, label_header=label_header, series=series, rows=rows,
+        height=TOP * 2 + max(len(rows), 1) * ROW_HEIGHT, totals=totals, grand_total=sum(r.total for r in rows),
+    )
