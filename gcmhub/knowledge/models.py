@@ -144,20 +144,14 @@ class Resource(ClusterableModel):
         return self.status == self.Status.PUBLISHED
 
 
-class ResourceFile(models.Model):
-    """A file of a resource; one per language version where several exist."""
+class StoredFile(models.Model):
+    """A titled file whose size is recorded when it is saved (shown next to download links)."""
 
-    resource = ParentalKey(Resource, on_delete=models.CASCADE, related_name="files")
-    language = models.CharField(_("language"), max_length=2, default="en")
     title = models.CharField(_("title"), max_length=200, blank=True)
-    file = models.FileField(_("file"), upload_to="resources/%Y/%m/")
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
-    sort_order = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
-        ordering = ["sort_order", "id"]
-        verbose_name = _("resource file")
-        verbose_name_plural = _("resource files")
+        abstract = True
 
     def __str__(self):
         return self.title or self.file.name
@@ -169,6 +163,20 @@ class ResourceFile(models.Model):
             except (OSError, ValueError):
                 pass
         super().save(*args, **kwargs)
+
+
+class ResourceFile(StoredFile):
+    """A file of a resource; one per language version where several exist."""
+
+    resource = ParentalKey(Resource, on_delete=models.CASCADE, related_name="files")
+    language = models.CharField(_("language"), max_length=2, default="en")
+    file = models.FileField(_("file"), upload_to="resources/%Y/%m/")
+    sort_order = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("resource file")
+        verbose_name_plural = _("resource files")
 
 
 class ResourceEvent(models.Model):
@@ -398,28 +406,15 @@ def gettext_untitled():
     return gettext("Untitled practice")
 
 
-class PracticeAttachment(models.Model):
+class PracticeAttachment(StoredFile):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="attachments")
-    title = models.CharField(_("title"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to="practices/%Y/%m/")
-    size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self):
-        return self.title or self.file.name
-
-    def save(self, *args, **kwargs):
-        if self.file:
-            try:
-                self.size = self.file.size
-            except (OSError, ValueError):
-                pass
-        super().save(*args, **kwargs)
 
 
 class PracticeEvent(models.Model):
