@@ -1,9 +1,11 @@
 """Search backend on an embedded tantivy index (one directory, one writer per process)."""
 
 import dataclasses
+import json
 import os
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from pathlib import Path
 
@@ -44,7 +46,7 @@ def _build_schema() -> tantivy.Schema:
 
 
 class TantivyBackend:
-    """Readers reload when the index's `meta.json` changes (checked at each search: one stat), and
+    """Readers reload when the index's `meta.json` changes (checked at each search: one small read), and
     answers are kept in a small LRU cache keyed by that generation, so a repeated query (the
     search page without words, a facet link from an objective page, the next page of hits) costs
     nothing until the next commit. `result_cache_size=0` turns the cache off."""
@@ -59,16 +61,21 @@ class TantivyBackend:
         self._index.config_reader(reload_policy="Manual")
         self._writer = None
         self._meta = Path(path) / "meta.json"
+        self._everything_file = Path(path).with_name(Path(path).name + ".facet-counts.json")
+        self._everything: tuple[int | None, dict] = (None, {})
         self._generation = self._read_generation()
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = result_cache_size
         self._cache_lock = threading.Lock()
 
     def _read_generation(self) -> int:
+        """A fingerprint of `meta.json`, which tantivy rewrites at every commit (its opstamp
+        changes). The content, not the modification time: two commits can share a clock tick."""
         try:
-            return os.stat(self._meta).st_mtime_ns
+            data = self._meta.read_bytes()
         except OSError:
             return 0
+        return zlib.crc32(data) | (len(data) << 32)
 
     def _current_generation(self) -> int:
         """Reload the readers when another process (or this one) committed since the last look."""
@@ -195,6 +202,44 @@ class TantivyBackend:
                 self._cache.popitem(last=False)
         return result
 
+    def _aggregate(self, searcher, tantivy_query, names) -> dict[str, list[tuple[str, int]]]:
+        aggregations = searcher.aggregate(
+            tantivy_query, {name: {"terms": {"field": f"facets.{name}", "size": FACET_BUCKETS}} for name in names}
+        )
+        return {
+            name: sort_facet_counts(
+                {str(b["key"]): int(b["doc_count"]) for b in aggregations.get(name, {}).get("buckets", [])}
+            )
+            for name in names
+        }
+
+    def _counts_of_everything(self, searcher, names) -> dict[str, list[tuple[str, int]]]:
+        """Facet counts over the whole index — the search page without words, and any facet whose
+        only filter is its own — the most expensive aggregation (every document). Computed once per
+        index generation by whichever process asks first and shared with the others through a small
+        file beside the index."""
+        generation = self._generation
+        if self._everything[0] != generation:
+            stored = {}
+            try:
+                data = json.loads(self._everything_file.read_text())
+                if data.get("generation") == generation:
+                    stored = {name: [tuple(pair) for pair in pairs] for name, pairs in data["facets"].items()}
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+            self._everything = (generation, stored)
+        counts = self._everything[1]
+        missing = [name for name in names if name not in counts]
+        if missing:
+            counts.update(self._aggregate(searcher, tantivy.Query.all_query(), missing))
+            temporary = self._everything_file.with_suffix(f".{os.getpid()}.tmp")
+            try:
+                temporary.write_text(json.dumps({"generation": generation, "facets": counts}))
+                os.replace(temporary, self._everything_file)
+            except OSError:
+                pass  # a read-only directory: every process keeps its own copy in memory
+        return {name: counts[name] for name in names}
+
     def _search(self, query: SearchQuery, started: float) -> SearchResult:
         words = analysis.query_words(query.text)
         if query.text.strip() and not words:
@@ -240,13 +285,10 @@ class TantivyBackend:
             groups.setdefault(tuple(sorted((k, tuple(v)) for k, v in filters.items())), []).append(name)
         for names in groups.values():
             filters = filters_by_facet[names[0]]
-            aggregations = searcher.aggregate(
-                self._query(text_query, filters),
-                {name: {"terms": {"field": f"facets.{name}", "size": FACET_BUCKETS}} for name in names},
-            )
-            for name in names:
-                buckets = aggregations.get(name, {}).get("buckets", [])
-                facets[name] = sort_facet_counts({str(b["key"]): int(b["doc_count"]) for b in buckets})
+            if text_query is None and not any(filters.values()):
+                facets.update(self._counts_of_everything(searcher, names))
+            else:
+                facets.update(self._aggregate(searcher, self._query(text_query, filters), names))
         facets = {name: facets[name] for name in query.facets}
         return SearchResult(
             total=found.count or 0,

@@ -1,5 +1,6 @@
 import tempfile
 import time
+from unittest import mock
 
 from django.test import SimpleTestCase
 
@@ -44,3 +45,15 @@ class TantivyBackendTests(BackendCases, SimpleTestCase):
         reader = TantivyBackend(self.path, result_cache_size=0)
         first = reader.search(SearchQuery(text="remesas"))
         self.assertIsNot(first.hits, reader.search(SearchQuery(text="remesas")).hits)
+
+    def test_it_shares_the_counts_of_everything_between_processes_until_the_next_commit(self):
+        everything = SearchQuery(facets=["objective", "language"])
+        first = TantivyBackend(self.path, result_cache_size=0).search(everything)
+        self.assertIn("es", dict(first.facets["language"]))
+        other = TantivyBackend(self.path, result_cache_size=0)  # another process: reads the shared file
+        with mock.patch.object(TantivyBackend, "_aggregate", side_effect=AssertionError("recomputed")):
+            self.assertEqual(other.search(everything).facets, first.facets)
+        self.backend.delete([doc.id for doc in corpus() if doc.language == "es"])
+        self.backend.commit()
+        after = other.search(everything).facets["language"]
+        self.assertNotIn("es", dict(after))
