@@ -94,7 +94,18 @@ def apply_index_changes() -> int:
             return applied
         IndexChange.objects.filter(pk__in=[pk for pk, _value, _operation in changes]).delete()
         applied += len(changes)
+    if applied:
+        _warm(backend)
     return applied
+
+
+def _warm(backend) -> None:
+    """Count the facets over the whole index now, in the task, so that no visitor of the search
+    page without words pays for it after a commit (tantivy shares these counts between processes)."""
+    if hasattr(backend, "warm"):
+        from gcmhub.search.results import SHOWN_FACETS
+
+        backend.warm(list(SHOWN_FACETS))
 
 
 def _release(backend) -> None:
@@ -132,6 +143,7 @@ def rebuild(stdout=None) -> dict:
         _release(backend)
     if high_water is not None:
         IndexChange.objects.filter(id__lte=high_water).delete()
+    _warm(backend)
     return {"counts": counts, "seconds": time.perf_counter() - started}
 
 

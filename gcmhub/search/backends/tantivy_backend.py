@@ -202,6 +202,11 @@ class TantivyBackend:
                 self._cache.popitem(last=False)
         return result
 
+    def warm(self, facets: list[str]) -> None:
+        """Compute (and share) the whole-index facet counts of the current generation now."""
+        self._current_generation()
+        self._counts_of_everything(self._index.searcher(), facets)
+
     def _aggregate(self, searcher, tantivy_query, names) -> dict[str, list[tuple[str, int]]]:
         aggregations = searcher.aggregate(
             tantivy_query, {name: {"terms": {"field": f"facets.{name}", "size": FACET_BUCKETS}} for name in names}

@@ -57,3 +57,9 @@ class TantivyBackendTests(BackendCases, SimpleTestCase):
         self.backend.commit()
         after = other.search(everything).facets["language"]
         self.assertNotIn("es", dict(after))
+
+    def test_it_warms_the_counts_of_everything_for_other_processes(self):
+        self.backend.warm(["language"])
+        other = TantivyBackend(self.path, result_cache_size=0)
+        with mock.patch.object(TantivyBackend, "_aggregate", side_effect=AssertionError("recomputed")):
+            self.assertIn("es", dict(other.search(SearchQuery(facets=["language"])).facets["language"]))
