@@ -33,6 +33,7 @@ test: install system-deps test-only  ## Install everything the tests need and ru
 
 test-only:  ## Run checks and the whole suite (no installs)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=gcmhub.settings.test $(BIN)/gcmhub makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=gcmhub.settings.test $(BIN)/gcmhub compilemessages --ignore=.venv -v0
 	$(BIN)/pytest -q

@@ -43,9 +43,31 @@ def setup_django() -> tuple[str, str | None]:
     return os.environ["DATABASE_URL"], folder
 
 
-HEADER = ["kind", "language", "title", "summary", "type", "publication_date", "publishers", "countries", "regions",
-          "objectives", "principles", "thematic_area", "scope", "audience", "languages", "external_url",
-          "submitter", "status", "implementing_organisation", "start_date", "completion", "description", "results"]
+HEADER = [
+    "kind",
+    "language",
+    "title",
+    "summary",
+    "type",
+    "publication_date",
+    "publishers",
+    "countries",
+    "regions",
+    "objectives",
+    "principles",
+    "thematic_area",
+    "scope",
+    "audience",
+    "languages",
+    "external_url",
+    "submitter",
+    "status",
+    "implementing_organisation",
+    "start_date",
+    "completion",
+    "description",
+    "results",
+]
 
 
 def generate(n_rows: int, share_practices: float, fmt: str, seed: int = 2018) -> tuple[bytes, str]:
@@ -56,7 +78,9 @@ def generate(n_rows: int, share_practices: float, fmt: str, seed: int = 2018) ->
     countries = []
     for iso2, iso3, en, fr, es in Country.objects.values_list("iso2", "iso3", "name_en", "name_fr", "name_es"):
         countries += [iso2, iso3, en, fr, es]
-    regions = list(Region.objects.values_list("m49", flat=True)) + list(Region.objects.values_list("name_fr", flat=True))
+    regions = list(Region.objects.values_list("m49", flat=True)) + list(
+        Region.objects.values_list("name_fr", flat=True)
+    )
     orgs = [a for o in Organisation.objects.all() for a in (o.acronym_en, o.acronym_fr, o.name_en) if a]
     principles = list(GuidingPrinciple.objects.values_list("code", flat=True))
     areas = list(ThematicArea.objects.values_list("number", flat=True))
@@ -81,14 +105,26 @@ def generate(n_rows: int, share_practices: float, fmt: str, seed: int = 2018) ->
             "scope": "national",
         }
         if practice:
-            row.update(submitter=rng.choice(users), status="published", implementing_organisation=rng.choice(orgs),
-                       start_date="2019-05-01", completion="completed", description="What was done. " * 20,
-                       results="What changed. " * 10, publication_date=f"202{rng.randint(0, 5)}-0{rng.randint(1, 9)}-15")
+            row.update(
+                submitter=rng.choice(users),
+                status="published",
+                implementing_organisation=rng.choice(orgs),
+                start_date="2019-05-01",
+                completion="completed",
+                description="What was done. " * 20,
+                results="What changed. " * 10,
+                publication_date=f"202{rng.randint(0, 5)}-0{rng.randint(1, 9)}-15",
+            )
         else:
-            row.update(type=rng.choice(kinds), publishers="; ".join(rng.sample(orgs, 2)),
-                       regions=rng.choice(regions), audience="governments, civil society", languages="en fr es",
-                       external_url=f"https://example.org/resources/{n}",
-                       publication_date=f"202{rng.randint(0, 5)}-0{rng.randint(1, 9)}-15")
+            row.update(
+                type=rng.choice(kinds),
+                publishers="; ".join(rng.sample(orgs, 2)),
+                regions=rng.choice(regions),
+                audience="governments, civil society",
+                languages="en fr es",
+                external_url=f"https://example.org/resources/{n}",
+                publication_date=f"202{rng.randint(0, 5)}-0{rng.randint(1, 9)}-15",
+            )
         rows.append(row)
     if fmt == "json":
         return json.dumps(rows).encode(), "bench.json"
@@ -119,8 +155,14 @@ def run(data: bytes, filename: str) -> dict:
         result = do_import_knowledge(report, filename=filename, valid_only=True)
         saved = time.perf_counter()
     errors = report.errors
-    return {"check": checked - started, "save": saved - checked, "total": saved - started,
-            "queries": len(queries), "result": result, "errors": len(errors)}
+    return {
+        "check": checked - started,
+        "save": saved - checked,
+        "total": saved - started,
+        "queries": len(queries),
+        "result": result,
+        "errors": len(errors),
+    }
 
 
 def main() -> None:
@@ -138,8 +180,10 @@ def main() -> None:
         for label in ("first import (all new)", "same file again (all updates)"):
             r = run(data, filename)
             res = r["result"]
-            print(f"| {label} | {r['check']:.1f} | {r['save']:.1f} | {r['total']:.1f} | {r['queries']} | "
-                  f"{sum(res.created.values())} | {sum(res.updated.values())} | {r['errors']} |")
+            print(
+                f"| {label} | {r['check']:.1f} | {r['save']:.1f} | {r['total']:.1f} | {r['queries']} | "
+                f"{sum(res.created.values())} | {sum(res.updated.values())} | {r['errors']} |"
+            )
     finally:
         if folder:
             shutil.rmtree(folder, ignore_errors=True)

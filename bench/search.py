@@ -383,8 +383,10 @@ def main():
             rows = measure(name, args.requests, cache_size=0)
             cached = measure(name, args.requests, cache_size=256) if name == "tantivy" else None
             print(f"\n### {name} ({args.size:,} items, {connection.vendor}, {args.requests} requests per query)\n")
-            print("| query | matches | page p50 ms | page p95 ms | engine p50 ms | engine p95 ms | engine share |"
-                  + (" repeated: page p50 ms | repeated: page p95 ms |" if cached else ""))
+            print(
+                "| query | matches | page p50 ms | page p95 ms | engine p50 ms | engine p95 ms | engine share |"
+                + (" repeated: page p50 ms | repeated: page p95 ms |" if cached else "")
+            )
             print("|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if cached else ""))
             for i, (label, total, p50, p95, e50, e95, share) in enumerate(rows):
                 extra = f" {cached[i][2]:.1f} | {cached[i][3]:.1f} |" if cached else ""

@@ -60,16 +60,26 @@ def generate(n_plans: int, n_activities: int, n_updates: int, seed: int = 20211)
     if WorkPlan.objects.filter(slug="bench-0").exists():  # a kept database: reuse its data
         current = WorkPlan.objects.filter(slug__startswith="bench-", is_current=True).first()
         return {
-            "plan": current, "activity": Activity.objects.filter(priority__workplan=current).first(),
-            "org": Organisation.objects.get(slug="bench-org-0"), "seconds": 0.0,
-            "counts": {"plans": WorkPlan.objects.count(), "activities": Activity.objects.count(),
-                       "updates": StatusUpdate.objects.count()},
+            "plan": current,
+            "activity": Activity.objects.filter(priority__workplan=current).first(),
+            "org": Organisation.objects.get(slug="bench-org-0"),
+            "seconds": 0.0,
+            "counts": {
+                "plans": WorkPlan.objects.count(),
+                "activities": Activity.objects.count(),
+                "updates": StatusUpdate.objects.count(),
+            },
         }
     objectives = list(Objective.objects.all())
     if not objectives:
         Objective.objects.bulk_create(
-            Objective(number=n, short_en=f"Objective {n}", short_fr=f"Objectif {n}", short_es=f"Objetivo {n}",
-                      title_en=f"Objective {n} title")
+            Objective(
+                number=n,
+                short_en=f"Objective {n}",
+                short_fr=f"Objectif {n}",
+                short_es=f"Objetivo {n}",
+                title_en=f"Objective {n} title",
+            )
             for n in range(1, 24)
         )
         objectives = list(Objective.objects.all())
@@ -81,8 +91,12 @@ def generate(n_plans: int, n_activities: int, n_updates: int, seed: int = 20211)
         )
         areas = list(ThematicArea.objects.all())
     Organisation.objects.bulk_create(
-        Organisation(slug=f"bench-org-{n}", name_en=f"Bench organisation {n}", acronym_en=f"BO{n}",
-                     kind=Organisation.Kind.UN_ENTITY)
+        Organisation(
+            slug=f"bench-org-{n}",
+            name_en=f"Bench organisation {n}",
+            acronym_en=f"BO{n}",
+            kind=Organisation.Kind.UN_ENTITY,
+        )
         for n in range(40)
     )
     orgs = list(Organisation.objects.filter(slug__startswith="bench-org-"))
@@ -90,21 +104,34 @@ def generate(n_plans: int, n_activities: int, n_updates: int, seed: int = 20211)
     kinds = [Priority.Kind.CORE] * 6 + [Priority.Kind.WORKING_GROUP] * 3 + [Priority.Kind.THEMATIC] * 3
     per_priority = max(n_activities // len(kinds), 1)
     plans = WorkPlan.objects.bulk_create(
-        WorkPlan(slug=f"bench-{i}", title_en=f"Bench work plan {i}", title_fr=f"Plan de travail {i}",
-                 source_language="fr", period_start=datetime.date(2021, 1, 1),
-                 period_end=datetime.date(2022, 12, 31), is_current=(i == n_plans // 2))
+        WorkPlan(
+            slug=f"bench-{i}",
+            title_en=f"Bench work plan {i}",
+            title_fr=f"Plan de travail {i}",
+            source_language="fr",
+            period_start=datetime.date(2021, 1, 1),
+            period_end=datetime.date(2022, 12, 31),
+            is_current=(i == n_plans // 2),
+        )
         for i in range(n_plans)
     )
     plans = list(WorkPlan.objects.filter(slug__startswith="bench-").order_by("pk"))
     priorities = []
     for plan in plans:
         for index, kind in enumerate(kinds):
-            priorities.append(Priority(
-                workplan=plan, kind=kind, code="" if kind == Priority.Kind.WORKING_GROUP else f"{index + 1}",
-                slug=f"p-{index + 1}", order=index, title_fr=f"Priorité {index + 1} du plan {plan.slug}",
-                title_en=f"Priority {index + 1} of {plan.slug}", source_language="fr",
-                thematic_area=rng.choice(areas),
-            ))
+            priorities.append(
+                Priority(
+                    workplan=plan,
+                    kind=kind,
+                    code="" if kind == Priority.Kind.WORKING_GROUP else f"{index + 1}",
+                    slug=f"p-{index + 1}",
+                    order=index,
+                    title_fr=f"Priorité {index + 1} du plan {plan.slug}",
+                    title_en=f"Priority {index + 1} of {plan.slug}",
+                    source_language="fr",
+                    thematic_area=rng.choice(areas),
+                )
+            )
     Priority.objects.bulk_create(priorities, batch_size=500)
     priorities = list(Priority.objects.filter(workplan__in=plans).order_by("pk"))
     links, involvements = [], []
@@ -123,34 +150,59 @@ def generate(n_plans: int, n_activities: int, n_updates: int, seed: int = 20211)
         for n in range(per_priority):
             start = datetime.date(2021, 1, 1) + datetime.timedelta(days=rng.randrange(0, 600))
             due = start + datetime.timedelta(days=rng.randrange(30, 300))
-            activities.append(Activity(
-                priority=p, number=n + 1, order=n, text_fr=f"Activité {n + 1} : organiser un atelier régional",
-                text_en=f"Activity {n + 1}: hold a regional workshop", source_language="fr",
-                deadline_text=f"T{(start.month - 1) // 3 + 1} {start.year}", deadline_state="parsed",
-                start_date=start, due_date=due, ongoing=rng.random() < 0.1, status=rng.choice(statuses),
-            ))
+            activities.append(
+                Activity(
+                    priority=p,
+                    number=n + 1,
+                    order=n,
+                    text_fr=f"Activité {n + 1} : organiser un atelier régional",
+                    text_en=f"Activity {n + 1}: hold a regional workshop",
+                    source_language="fr",
+                    deadline_text=f"T{(start.month - 1) // 3 + 1} {start.year}",
+                    deadline_state="parsed",
+                    start_date=start,
+                    due_date=due,
+                    ongoing=rng.random() < 0.1,
+                    status=rng.choice(statuses),
+                )
+            )
     Activity.objects.bulk_create(activities, batch_size=500)
     activities = list(Activity.objects.filter(priority__in=priorities).select_related("priority").order_by("pk"))
     periods, act_orgs, updates = [], [], []
     now = datetime.datetime(2022, 6, 1, tzinfo=datetime.UTC)
     for a in activities:
-        periods.append(ActivityPeriod(activity=a, order=0, start=a.start_date, end=a.due_date,
-                                      year_inferred=rng.random() < 0.1))
+        periods.append(
+            ActivityPeriod(activity=a, order=0, start=a.start_date, end=a.due_date, year_inferred=rng.random() < 0.1)
+        )
         if a.priority.kind == Priority.Kind.THEMATIC:
             for order, org in enumerate(rng.sample(orgs, 2)):
                 act_orgs.append(ActivityOrganisation(activity=a, organisation=org, role=Involvement.LEAD, order=order))
         for u in range(n_updates):
-            updates.append(StatusUpdate(activity=a, status=rng.choice(statuses), narrative="Progress " * 20,
-                                        created_at=now - datetime.timedelta(days=10 * u)))
+            updates.append(
+                StatusUpdate(
+                    activity=a,
+                    status=rng.choice(statuses),
+                    narrative="Progress " * 20,
+                    created_at=now - datetime.timedelta(days=10 * u),
+                )
+            )
     ActivityPeriod.objects.bulk_create(periods, batch_size=1000)
     ActivityOrganisation.objects.bulk_create(act_orgs, batch_size=1000)
     StatusUpdate.objects.bulk_create(updates, batch_size=1000)
     current = next(p for p in plans if p.is_current)
     sample = next(a for a in activities if a.priority.workplan_id == current.pk)
     return {
-        "plan": current, "activity": sample, "org": orgs[0], "seconds": time.perf_counter() - started,
-        "counts": {"plans": len(plans), "priorities": len(priorities), "activities": len(activities),
-                   "updates": len(updates), "periods": len(periods)},
+        "plan": current,
+        "activity": sample,
+        "org": orgs[0],
+        "seconds": time.perf_counter() - started,
+        "counts": {
+            "plans": len(plans),
+            "priorities": len(priorities),
+            "activities": len(activities),
+            "updates": len(updates),
+            "periods": len(periods),
+        },
     }
 
 
@@ -175,9 +227,13 @@ def measure(client, url: str, requests: int, warmup: int = 5) -> dict:
     times.sort()
     cpu.sort()
     return {
-        "cpu50": statistics.median(cpu), "cpu95": cpu[min(len(cpu) - 1, round(0.95 * len(cpu)) - 1)],
-        "url": url, "status": status, "p50": statistics.median(times),
-        "p95": times[min(len(times) - 1, round(0.95 * len(times)) - 1)], "queries": len(ctx.captured_queries),
+        "cpu50": statistics.median(cpu),
+        "cpu95": cpu[min(len(cpu) - 1, round(0.95 * len(cpu)) - 1)],
+        "url": url,
+        "status": status,
+        "p50": statistics.median(times),
+        "p95": times[min(len(times) - 1, round(0.95 * len(times)) - 1)],
+        "queries": len(ctx.captured_queries),
         "kb": len(response.content) / 1024,
     }
 
@@ -249,14 +305,20 @@ def main(argv=None) -> int:
     ]
     print(f"# gcmhub work-plan pages: {args.plans} plans × {args.activities} activities × {args.updates} updates")
     print()
-    print(f"- Python {sys.version.split()[0]}, Django {django.get_version()}, database {connection.vendor}"
-          f" ({'temporary file' if database.startswith('sqlite') else 'DATABASE_URL'})")
-    print(f"- migrate {migrate_s:.1f} s; data generated in {data['seconds']:.1f} s: "
-          + ", ".join(f"{v} {k}" for k, v in data["counts"].items()))
+    print(
+        f"- Python {sys.version.split()[0]}, Django {django.get_version()}, database {connection.vendor}"
+        f" ({'temporary file' if database.startswith('sqlite') else 'DATABASE_URL'})"
+    )
+    print(
+        f"- migrate {migrate_s:.1f} s; data generated in {data['seconds']:.1f} s: "
+        + ", ".join(f"{v} {k}" for k, v in data["counts"].items())
+    )
     print(f"- {args.requests} timed requests per page after 5 warm-up requests, in-process (django.test.Client)")
     print()
-    print(f"- load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the CPU columns"
-          " count only this process's time, so they hold when other work shares the machine)")
+    print(
+        f"- load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the CPU columns"
+        " count only this process's time, so they hold when other work shares the machine)"
+    )
     print()
     print("| page | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms | SQL queries | KiB |")
     print("|---|---:|---:|---:|---:|---:|---:|")
@@ -280,8 +342,10 @@ def main(argv=None) -> int:
         if result["status"] != 200:
             print(f"| {name} | n/a (HTTP {result['status']}) | | | | | |")
         else:
-            print(f"| {name} | {result['p50']:.1f} | {result['p95']:.1f} | {result['cpu50']:.1f} | {result['cpu95']:.1f}"
-                  f" | {result['queries']} | {result['kb']:.0f} |")
+            print(
+                f"| {name} | {result['p50']:.1f} | {result['p95']:.1f} | {result['cpu50']:.1f} | {result['cpu95']:.1f}"
+                f" | {result['queries']} | {result['kb']:.0f} |"
+            )
     print()
     print(f"- seed document import: {time_import()}")
     if folder and not args.keep:

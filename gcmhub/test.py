@@ -194,8 +194,9 @@ def make_practice(submitter, objectives=(), countries=(), **kwargs) -> Practice:
         practice.objectives.set(objectives)
     if countries:
         practice.countries.set(countries)
-    PracticeEvent.objects.create(practice=practice, action=PracticeEvent.Action.CREATED, actor=submitter,
-                                 to_status=Practice.Status.DRAFT)
+    PracticeEvent.objects.create(
+        practice=practice, action=PracticeEvent.Action.CREATED, actor=submitter, to_status=Practice.Status.DRAFT
+    )
     return practice
 
 
@@ -228,9 +229,16 @@ class BaseTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.iom = make_organisation("IOM", name_en="International Organization for Migration", acronym_fr="OIM",
-                                    name_fr="Organisation internationale pour les migrations", acronym_es="OIM")
-        cls.ohchr = make_organisation("OHCHR", acronym_fr="HCDH", name_en="Office of the United Nations High Commissioner for Human Rights")
+        cls.iom = make_organisation(
+            "IOM",
+            name_en="International Organization for Migration",
+            acronym_fr="OIM",
+            name_fr="Organisation internationale pour les migrations",
+            acronym_es="OIM",
+        )
+        cls.ohchr = make_organisation(
+            "OHCHR", acronym_fr="HCDH", name_en="Office of the United Nations High Commissioner for Human Rights"
+        )
         cls.morocco = make_country()
         cls.alice = make_user("alice@example.org", full_name="Alice Stakeholder")
         cls.fatima = make_user("fatima@example.org", full_name="Fatima State")

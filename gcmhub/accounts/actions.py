@@ -50,8 +50,11 @@ def do_sign_up(*, email, password, full_name, preferred_language) -> User | None
         try:
             with transaction.atomic():
                 user = do_create_user(
-                    email=email, password=password, full_name=full_name,
-                    preferred_language=preferred_language, verified=False,
+                    email=email,
+                    password=password,
+                    full_name=full_name,
+                    preferred_language=preferred_language,
+                    verified=False,
                 )
         except IntegrityError:  # the same address signed up concurrently
             existing = find_user_by_email(email)
@@ -134,8 +137,12 @@ def do_grant_role(*, user: User, kind, granted_by: User | None, organisation=Non
     check_grant_role(user=user, kind=kind, organisation=organisation, country=country)
     organisation, country = _scope(kind, organisation, country)
     role = Role.objects.create(
-        user=user, kind=kind, organisation=organisation, country=country,
-        granted_by=granted_by, granted_at=timezone.now(),
+        user=user,
+        kind=kind,
+        organisation=organisation,
+        country=country,
+        granted_by=granted_by,
+        granted_at=timezone.now(),
     )
     if kind == Role.Kind.SECRETARIAT:
         user.groups.add(sync_secretariat_group())

@@ -15,28 +15,31 @@ from gcmhub.taxonomy.models import Country, Organisation
 
 class SignupForm(forms.Form):
     full_name = forms.CharField(
-        label=_("Full name"), max_length=200,
+        label=_("Full name"),
+        max_length=200,
         help_text=_("As you would like it shown with your contributions."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password1 = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         help_text=password_validation.password_validators_help_text_html(),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label=_("Password (again)"), strip=False,
+        label=_("Password (again)"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     preferred_language = forms.ChoiceField(
-        label=_("Preferred language"), choices=Language.choices,
+        label=_("Preferred language"),
+        choices=Language.choices,
         help_text=_("The language of the e-mails we send you and of the site after you sign in."),
     )
     consent = forms.BooleanField(
         label=_(
-            "I accept the terms of use, and I agree that my name and organisation may be shown with "
-            "my contributions."
+            "I accept the terms of use, and I agree that my name and organisation may be shown with my contributions."
         ),
         error_messages={"required": _("To create an account, accept the terms of use.")},
     )
@@ -112,14 +115,16 @@ class ProfileForm(forms.Form):
         label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     preferred_language = forms.ChoiceField(
-        label=_("Preferred language"), choices=Language.choices,
+        label=_("Preferred language"),
+        choices=Language.choices,
         help_text=_("The site switches to this language when you sign in; our e-mails use it too."),
     )
 
 
 class APITokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Token name"), max_length=255,
+        label=_("Token name"),
+        max_length=255,
         help_text=_("What the token is for, for example “dashboard script”."),
     )
 
@@ -132,7 +137,8 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=200)
     role = forms.ChoiceField(
-        label=_("Role"), required=False,
+        label=_("Role"),
+        required=False,
         choices=[("", _("Any role")), *Role.Kind.choices, ("none", _("No role"))],
     )
 
@@ -140,11 +146,15 @@ class UserFilterForm(forms.Form):
 class GrantRoleForm(forms.Form):
     kind = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.Kind.choices])
     organisation = OrganisationChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), required=False,
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
         help_text=_("Required for a Network member focal point."),
     )
     country = forms.ModelChoiceField(
-        label=_("Country"), queryset=Country.objects.none(), required=False,
+        label=_("Country"),
+        queryset=Country.objects.none(),
+        required=False,
         help_text=_("Required for a Member State focal point."),
     )
 
@@ -159,8 +169,10 @@ class GrantRoleForm(forms.Form):
         if "kind" in cleaned:
             try:
                 check_grant_role(
-                    user=self.user, kind=cleaned["kind"],
-                    organisation=cleaned.get("organisation"), country=cleaned.get("country"),
+                    user=self.user,
+                    kind=cleaned["kind"],
+                    organisation=cleaned.get("organisation"),
+                    country=cleaned.get("country"),
                 )
             except ValidationError as error:
                 self.add_error(None, error)

@@ -69,11 +69,19 @@ class Role(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("role"), max_length=40, choices=Kind.choices)
     organisation = models.ForeignKey(
-        "taxonomy.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="focal_points",
+        "taxonomy.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="focal_points",
         verbose_name=_("organisation"),
     )
     country = models.ForeignKey(
-        "taxonomy.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="focal_points",
+        "taxonomy.Country",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="focal_points",
         verbose_name=_("country"),
     )
     granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -79,6 +79,8 @@ def send_password_reset_email(user_id: int) -> None:
         return
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     with translation.override(user.preferred_language):
-        link = absolute_url(reverse("accounts:password_reset_confirm", args=[uidb64, default_token_generator.make_token(user)]))
+        link = absolute_url(
+            reverse("accounts:password_reset_confirm", args=[uidb64, default_token_generator.make_token(user)])
+        )
     context = {"user": user, "link": link}
     render_email("accounts/email/password_reset", context, to=user.email, language=user.preferred_language).send()

@@ -30,10 +30,14 @@ USERS_PER_PAGE = 25
 
 def _set_language_cookie(response: HttpResponse, language: str) -> None:
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language,
-        max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
 
 
@@ -54,7 +58,9 @@ def signup(request):
     if form.is_valid():
         data = form.cleaned_data
         actions.do_sign_up(
-            email=data["email"], password=data["password1"], full_name=data["full_name"],
+            email=data["email"],
+            password=data["password1"],
+            full_name=data["full_name"],
             preferred_language=data["preferred_language"],
         )
         return redirect("accounts:signup_done")
@@ -109,7 +115,9 @@ def resend_verification(request):
 def login(request):
     """After signing in, go to `next` if safe, else home in the user's preferred language."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = ""
     form = forms.LoginForm(request, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -246,8 +254,11 @@ def user_roles(request, user_id):
             if grant_form.is_valid():
                 data = grant_form.cleaned_data
                 role = actions.do_grant_role(
-                    user=person, kind=data["kind"], granted_by=request.user,
-                    organisation=data["organisation"], country=data["country"],
+                    user=person,
+                    kind=data["kind"],
+                    granted_by=request.user,
+                    organisation=data["organisation"],
+                    country=data["country"],
                 )
                 messages.success(request, _("Granted: %(role)s.") % {"role": role})
                 return redirect("accounts:user_roles", user_id=person.pk)
@@ -276,4 +287,3 @@ def user_roles(request, user_id):
         "person_is_secretariat": is_secretariat(person),
     }
     return render(request, "accounts/user_roles.html", context, status=400 if request.method == "POST" else 200)
-

@@ -69,8 +69,12 @@ def _file(request: HttpRequest, f, language: str = "") -> dict:
 
 def _resources():
     return Resource.objects.select_related("thematic_area").prefetch_related(
-        "publishers", "countries", "regions", Prefetch("objectives", Objective.objects.only("number")),
-        "principles", "files",
+        "publishers",
+        "countries",
+        "regions",
+        Prefetch("objectives", Objective.objects.only("number")),
+        "principles",
+        "files",
     )
 
 
@@ -107,8 +111,12 @@ def resource_out(request: HttpRequest, resource: Resource) -> dict:
 
 def _practices():
     return Practice.objects.select_related("implementing_organisation", "thematic_area", "call").prefetch_related(
-        "countries", "regions", "partner_organisations", Prefetch("objectives", Objective.objects.only("number")),
-        "principles", "attachments",
+        "countries",
+        "regions",
+        "partner_organisations",
+        Prefetch("objectives", Objective.objects.only("number")),
+        "principles",
+        "attachments",
     )
 
 
@@ -235,7 +243,8 @@ def get_resource(request: HttpRequest, slug: str):
 
 
 @router.get(
-    "/practices", response={200: PracticeList, 400: ValidationErrorOut, 401: Error},
+    "/practices",
+    response={200: PracticeList, 400: ValidationErrorOut, 401: Error},
     summary="List published practices (or your own with `mine`)",
 )
 def list_practices(request: HttpRequest, filters: Query[PracticeFilters]):
@@ -360,7 +369,9 @@ def _form_errors(form) -> dict[str, list[str]]:
 
 
 @router.post(
-    "/resources", auth=token_auth, response={201: ResourceOut, **WRITE_ERRORS},
+    "/resources",
+    auth=token_auth,
+    response={201: ResourceOut, **WRITE_ERRORS},
     summary="Propose a resource (Network members' focal points and the Hub team)",
 )
 def propose_resource(request: HttpRequest, payload: ResourceIn):
@@ -368,26 +379,46 @@ def propose_resource(request: HttpRequest, payload: ResourceIn):
     if not can_propose_resource(user):
         raise PermissionDenied
     refs = _References()
-    data = payload.model_dump(exclude={"publishers", "countries", "regions", "objectives", "principles", "thematic_area",
-                                 "output_of_priority", "kind", "source_language", "languages", "geographic_scope",
-                                 "audiences", "publication_date"})
-    data.update({
-        "kind": payload.kind.value,
-        "source_language": payload.source_language.value,
-        "geographic_scope": payload.geographic_scope.value,
-        "languages": [v.value for v in payload.languages],
-        "audiences": [v.value for v in payload.audiences],
-        "publication_date": payload.publication_date.isoformat() if payload.publication_date else "",
-        "publishers": refs.organisations("publishers", payload.publishers),
-        "countries": refs.countries("countries", payload.countries),
-        "regions": refs.regions("regions", payload.regions),
-        "objectives": refs.objectives("objectives", payload.objectives),
-        "principles": refs.principles("principles", payload.principles),
-        "thematic_area": refs.thematic_area("thematic_area", payload.thematic_area),
-        "output_of_priority": refs.by_slug("output_of_priority", Priority, payload.output_of_priority,
-                                           gettext("No work-plan priority has this identifier.")),
-        "output_of_activity": payload.output_of_activity,
-    })
+    data = payload.model_dump(
+        exclude={
+            "publishers",
+            "countries",
+            "regions",
+            "objectives",
+            "principles",
+            "thematic_area",
+            "output_of_priority",
+            "kind",
+            "source_language",
+            "languages",
+            "geographic_scope",
+            "audiences",
+            "publication_date",
+        }
+    )
+    data.update(
+        {
+            "kind": payload.kind.value,
+            "source_language": payload.source_language.value,
+            "geographic_scope": payload.geographic_scope.value,
+            "languages": [v.value for v in payload.languages],
+            "audiences": [v.value for v in payload.audiences],
+            "publication_date": payload.publication_date.isoformat() if payload.publication_date else "",
+            "publishers": refs.organisations("publishers", payload.publishers),
+            "countries": refs.countries("countries", payload.countries),
+            "regions": refs.regions("regions", payload.regions),
+            "objectives": refs.objectives("objectives", payload.objectives),
+            "principles": refs.principles("principles", payload.principles),
+            "thematic_area": refs.thematic_area("thematic_area", payload.thematic_area),
+            "output_of_priority": refs.by_slug(
+                "output_of_priority",
+                Priority,
+                payload.output_of_priority,
+                gettext("No work-plan priority has this identifier."),
+            ),
+            "output_of_activity": payload.output_of_activity,
+        }
+    )
     refs.check()
     form = ResourceProposalForm({k: v for k, v in data.items() if v is not None}, {})
     if not form.is_valid():
@@ -397,8 +428,14 @@ def propose_resource(request: HttpRequest, payload: ResourceIn):
 
 
 PRACTICE_REFERENCE_FIELDS = {
-    "countries", "regions", "objectives", "principles", "thematic_area", "implementing_organisation",
-    "partner_organisations", "call",
+    "countries",
+    "regions",
+    "objectives",
+    "principles",
+    "thematic_area",
+    "implementing_organisation",
+    "partner_organisations",
+    "call",
 }
 
 
@@ -431,17 +468,18 @@ def _practice_form_data(payload: PracticeIn, practice: Practice) -> dict:
     if "principles" in sent:
         data["principles"] = refs.principles("principles", sent["principles"] or [])
     if "partner_organisations" in sent:
-        data["partner_organisations"] = refs.organisations("partner_organisations",
-                                                           sent["partner_organisations"] or [])
+        data["partner_organisations"] = refs.organisations("partner_organisations", sent["partner_organisations"] or [])
     if "implementing_organisation" in sent:
         value = sent["implementing_organisation"]
-        data["implementing_organisation"] = (refs.organisations("implementing_organisation", [value]) or [None])[0] \
-            if value else None
+        data["implementing_organisation"] = (
+            (refs.organisations("implementing_organisation", [value]) or [None])[0] if value else None
+        )
     if "thematic_area" in sent:
         data["thematic_area"] = refs.thematic_area("thematic_area", sent["thematic_area"])
     if "call" in sent:
-        data["call"] = refs.by_slug("call", CallForPractices, sent["call"],
-                                    gettext("No call for practices has this identifier."))
+        data["call"] = refs.by_slug(
+            "call", CallForPractices, sent["call"], gettext("No call for practices has this identifier.")
+        )
     refs.check()
     data.setdefault("language", practice.language or "en")
     data.setdefault("geographic_scope", practice.geographic_scope)
@@ -463,7 +501,9 @@ def _get_rw_practice(user, slug: str) -> Practice:
 
 
 @router.post(
-    "/practices", auth=token_auth, response={201: PracticeOut, **WRITE_ERRORS},
+    "/practices",
+    auth=token_auth,
+    response={201: PracticeOut, **WRITE_ERRORS},
     summary="Start a practice (a draft; submit it when complete)",
 )
 def create_practice(request: HttpRequest, payload: PracticeIn):
@@ -474,7 +514,9 @@ def create_practice(request: HttpRequest, payload: PracticeIn):
 
 
 @router.patch(
-    "/practices/{slug}", auth=token_auth, response={200: PracticeOut, **WRITE_ERRORS},
+    "/practices/{slug}",
+    auth=token_auth,
+    response={200: PracticeOut, **WRITE_ERRORS},
     summary="Edit your practice while it is a draft, returned or sent back for revision",
 )
 def edit_practice(request: HttpRequest, slug: str, payload: PracticeIn):
@@ -484,7 +526,9 @@ def edit_practice(request: HttpRequest, slug: str, payload: PracticeIn):
 
 
 @router.post(
-    "/practices/{slug}/submit", auth=token_auth, response={200: PracticeOut, **WRITE_ERRORS},
+    "/practices/{slug}/submit",
+    auth=token_auth,
+    response={200: PracticeOut, **WRITE_ERRORS},
     summary="Submit your practice for screening (400 lists the fields still needed)",
 )
 def submit_practice(request: HttpRequest, slug: str):

@@ -128,7 +128,9 @@ def get_principle(request: HttpRequest, code: str):
 
 @router.get("/thematic-areas", response=ThematicAreaList, summary="List the thematic areas")
 def list_thematic_areas(request: HttpRequest, page: Query[Pagination]):
-    qs = ThematicArea.objects.order_by("number").prefetch_related(Prefetch("objectives", Objective.objects.only("number")))
+    qs = ThematicArea.objects.order_by("number").prefetch_related(
+        Prefetch("objectives", Objective.objects.only("number"))
+    )
     return _page(request, qs, page, thematic_area_out)
 
 
@@ -151,8 +153,11 @@ def list_countries(request: HttpRequest, filters: Query[CountryFilters]):
     if filters.q:
         q = filters.q.strip()
         qs = qs.filter(
-            Q(name_en__icontains=q) | Q(name_fr__icontains=q) | Q(name_es__icontains=q)
-            | Q(iso2__iexact=q) | Q(iso3__iexact=q)
+            Q(name_en__icontains=q)
+            | Q(name_fr__icontains=q)
+            | Q(name_es__icontains=q)
+            | Q(iso2__iexact=q)
+            | Q(iso3__iexact=q)
         )
     return _page(request, qs, filters, country_out)
 
@@ -164,7 +169,9 @@ def get_country(request: HttpRequest, iso3: str):
 
 
 class OrganisationFilters(Pagination):
-    kind: Annotated[Organisation.Kind, enum_schema(Organisation.Kind, "OrganisationKind")] | None = Field(None, description="Kind of organisation.")
+    kind: Annotated[Organisation.Kind, enum_schema(Organisation.Kind, "OrganisationKind")] | None = Field(
+        None, description="Kind of organisation."
+    )
     q: str | None = Field(
         None, max_length=100, description="Part of a name, acronym or alias in any language (OIM finds IOM)."
     )
@@ -178,8 +185,12 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]
     if filters.q:
         q = filters.q.strip()
         match = (
-            Q(name_en__icontains=q) | Q(name_fr__icontains=q) | Q(name_es__icontains=q)
-            | Q(acronym_en__icontains=q) | Q(acronym_fr__icontains=q) | Q(acronym_es__icontains=q)
+            Q(name_en__icontains=q)
+            | Q(name_fr__icontains=q)
+            | Q(name_es__icontains=q)
+            | Q(acronym_en__icontains=q)
+            | Q(acronym_fr__icontains=q)
+            | Q(acronym_es__icontains=q)
             | Q(aliases__alias__icontains=q)
         )
         if normalize_name(q):

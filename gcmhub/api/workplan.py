@@ -267,9 +267,7 @@ def filter_activities(qs, filters: ActivityFilters, today=None):
     return qs
 
 
-@router.get(
-    "/activities", response={200: ActivityList, 400: ValidationErrorOut}, summary="List and filter activities"
-)
+@router.get("/activities", response={200: ActivityList, 400: ValidationErrorOut}, summary="List and filter activities")
 def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
     today = timezone.localdate()
     # Filter on ids first so the joins of the filters never duplicate rows nor meet the prefetches.
@@ -281,7 +279,9 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
     return result
 
 
-@router.get("/activities/{int:id}", response={200: ActivityDetailOut, 404: Error}, summary="One activity and its history")
+@router.get(
+    "/activities/{int:id}", response={200: ActivityDetailOut, 404: Error}, summary="One activity and its history"
+)
 def get_activity_detail(request: HttpRequest, id: int):
     activity = get_activity(id)
     data = activity_out(request, activity, _AllObjectives())
@@ -290,7 +290,9 @@ def get_activity_detail(request: HttpRequest, id: int):
 
 
 @router.get(
-    "/activities/{int:id}/updates", response={200: StatusUpdateList, 404: Error}, summary="Status history of an activity"
+    "/activities/{int:id}/updates",
+    response={200: StatusUpdateList, 404: Error},
+    summary="Status history of an activity",
 )
 def list_updates(request: HttpRequest, id: int, page: Query[Pagination]):
     activity = get_object_or_404(Activity, pk=id)

@@ -25,10 +25,29 @@ from gcmhub.knowledge.permissions import WITHDRAWABLE_STATUSES
 # Content copied from a published practice to its update draft, and from an approved update back
 # onto the published practice. Not status, slug, submitter, round, dates of the workflow or events.
 CONTENT_FIELDS = (
-    "language", "call", "title", "summary", "geographic_scope", "implementing_organisation",
-    "implementing_organisation_name", "partners_other", "submitted_for_other_entity", "focal_point_name",
-    "focal_point_email", "start_date", "end_date", "completion", "thematic_area", "description", "results",
-    "challenges", "lessons", "innovation", "sustainability", "links", "criteria_met",
+    "language",
+    "call",
+    "title",
+    "summary",
+    "geographic_scope",
+    "implementing_organisation",
+    "implementing_organisation_name",
+    "partners_other",
+    "submitted_for_other_entity",
+    "focal_point_name",
+    "focal_point_email",
+    "start_date",
+    "end_date",
+    "completion",
+    "thematic_area",
+    "description",
+    "results",
+    "challenges",
+    "lessons",
+    "innovation",
+    "sustainability",
+    "links",
+    "criteria_met",
 )
 CONTENT_M2M = ("countries", "regions", "partner_organisations", "objectives", "principles")
 
@@ -72,8 +91,10 @@ def submission_errors(practice: Practice) -> dict[str, list[str]]:
     elif practice.geographic_scope == GeographicScope.REGIONAL and not practice.regions.exists():
         add("regions", _("Choose at least one region."))
     if not practice.implementing_organisation_id and not practice.implementing_organisation_name.strip():
-        add("implementing_organisation",
-            _("Choose the implementing organisation, or type its name if it is not listed."))
+        add(
+            "implementing_organisation",
+            _("Choose the implementing organisation, or type its name if it is not listed."),
+        )
     if not practice.objectives.exists():
         add("objectives", _("Choose at least one GCM objective."))
     if practice.submitted_for_other_entity:
@@ -103,8 +124,13 @@ def call_closed_error(practice: Practice, now=None) -> str | None:
 
 def _record(practice: Practice, action: str, actor, *, from_status="", to_status="", note="") -> PracticeEvent:
     return PracticeEvent.objects.create(
-        practice=practice, action=action, actor=actor, from_status=from_status,
-        to_status=to_status or practice.status, round=practice.round, note=note,
+        practice=practice,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status or practice.status,
+        round=practice.round,
+        note=note,
     )
 
 
@@ -176,17 +202,23 @@ def copy_practice_content(source: Practice, target: Practice) -> None:
     for name in CONTENT_M2M:
         getattr(target, name).set(getattr(source, name).all())
     target.attachments.all().delete()  # queryset delete: rows only, stored files stay
-    PracticeAttachment.objects.bulk_create([
-        PracticeAttachment(practice=target, title=a.title, file=a.file.name, size=a.size, uploaded_at=a.uploaded_at)
-        for a in source.attachments.all()
-    ])
+    PracticeAttachment.objects.bulk_create(
+        [
+            PracticeAttachment(practice=target, title=a.title, file=a.file.name, size=a.size, uploaded_at=a.uploaded_at)
+            for a in source.attachments.all()
+        ]
+    )
 
 
 def open_update_of(practice: Practice) -> Practice | None:
     """The update of this published practice still in progress (not published, declined or withdrawn)."""
-    return practice.updates.exclude(
-        status__in=[Practice.Status.PUBLISHED, Practice.Status.DECLINED, Practice.Status.WITHDRAWN]
-    ).order_by("-created_at").first()
+    return (
+        practice.updates.exclude(
+            status__in=[Practice.Status.PUBLISHED, Practice.Status.DECLINED, Practice.Status.WITHDRAWN]
+        )
+        .order_by("-created_at")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -199,8 +231,11 @@ def do_start_practice_update(user, practice: Practice) -> Practice:
     if existing is not None:
         return existing
     update = Practice.objects.create(
-        submitter=practice.submitter, status=Practice.Status.DRAFT, update_of=practice,
-        language=practice.language, title=practice.title,
+        submitter=practice.submitter,
+        status=Practice.Status.DRAFT,
+        update_of=practice,
+        language=practice.language,
+        title=practice.title,
     )
     copy_practice_content(practice, update)
     _record(update, PracticeEvent.Action.CREATED, user, to_status=Practice.Status.DRAFT)

@@ -16,8 +16,11 @@ from gcmhub.lib.i18n import active_language
 
 def _record_event(resource: Resource, actor, from_status: str, note: str = "") -> ResourceEvent:
     return ResourceEvent.objects.create(
-        resource=resource, actor=actor if actor and actor.is_authenticated else None,
-        from_status=from_status, to_status=resource.status, note=note,
+        resource=resource,
+        actor=actor if actor and actor.is_authenticated else None,
+        from_status=from_status,
+        to_status=resource.status,
+        note=note,
     )
 
 
@@ -121,7 +124,10 @@ def send_resource_decided(event_id: int) -> None:
     with translation.override(language):
         link = absolute_url(reverse("knowledge:resource", args=[event.resource.slug]))
     context = {
-        "resource": event.resource, "event": event, "link": link, "recipient": proposer,
+        "resource": event.resource,
+        "event": event,
+        "link": link,
+        "recipient": proposer,
         "published": event.to_status == Resource.Status.PUBLISHED,
     }
     render_email("knowledge/resources/email/decided", context, to=proposer.email, language=language).send()

@@ -51,16 +51,31 @@ def search_url(**params) -> str:
 def _series(chart_id: str) -> list[Series]:
     # Same colours as the dashboard's "completed" and "on track"; patterns tell them apart in grey.
     return [
-        Series(key=RESOURCES, label=gettext("Resources"), color="#0b4f8a", pattern="solid",
-               pattern_id=f"{chart_id}-{RESOURCES}"),
-        Series(key=PRACTICES, label=gettext("Practices"), color="#1d6b2c", pattern="diagonal",
-               pattern_id=f"{chart_id}-{PRACTICES}"),
+        Series(
+            key=RESOURCES,
+            label=gettext("Resources"),
+            color="#0b4f8a",
+            pattern="solid",
+            pattern_id=f"{chart_id}-{RESOURCES}",
+        ),
+        Series(
+            key=PRACTICES,
+            label=gettext("Practices"),
+            color="#1d6b2c",
+            pattern="diagonal",
+            pattern_id=f"{chart_id}-{PRACTICES}",
+        ),
     ]
 
 
 def _row(label, full_label, url, resources, practices) -> Row:
-    return Row(label=label, full_label=full_label, url=url, counts={RESOURCES: resources, PRACTICES: practices},
-               total=resources + practices)
+    return Row(
+        label=label,
+        full_label=full_label,
+        url=url,
+        counts={RESOURCES: resources, PRACTICES: practices},
+        total=resources + practices,
+    )
 
 
 @dataclass
@@ -79,6 +94,7 @@ class Figures:
 def by_region() -> StackedBarChart:
     """Top-level M49 regions; an item counts for a region through its countries, the region itself
     or one of its sub-regions, once."""
+
     def in_region(queryset):
         return queryset.filter(
             Q(countries__region=OuterRef("pk")) | Q(regions=OuterRef("pk")) | Q(regions__parent=OuterRef("pk"))
@@ -86,8 +102,9 @@ def by_region() -> StackedBarChart:
 
     regions = (
         Region.objects.filter(parent__isnull=True)
-        .annotate(n_resources=_count(in_region(_published_resources())),
-                  n_practices=_count(in_region(_published_practices())))
+        .annotate(
+            n_resources=_count(in_region(_published_resources())), n_practices=_count(in_region(_published_practices()))
+        )
         .order_by("name_en")
     )
     rows = [
@@ -97,10 +114,16 @@ def by_region() -> StackedBarChart:
     rows.sort(key=lambda r: (-r.total, r.full_label))
     chart_id = "chart-regions"
     chart = stacked_bars(
-        chart_id, gettext("Published resources and practices by region"),
-        gettext("Horizontal stacked bars: the number of published resources and practices about each of "
-                "%(count)s regions. The table that follows gives the same figures.") % {"count": len(rows)},
-        gettext("Region"), rows, _series(chart_id),
+        chart_id,
+        gettext("Published resources and practices by region"),
+        gettext(
+            "Horizontal stacked bars: the number of published resources and practices about each of "
+            "%(count)s regions. The table that follows gives the same figures."
+        )
+        % {"count": len(rows)},
+        gettext("Region"),
+        rows,
+        _series(chart_id),
     )
     chart.note = gettext("An item about several regions counts once for each of them.")
     return chart
@@ -118,17 +141,27 @@ def by_country(top: int = TOP_COUNTRIES) -> StackedBarChart:
         .only("iso2", "name_en", "name_fr", "name_es")[:top]
     )
     rows = [
-        _row(short(country.name), country.name, search_url(country=country.iso2), country.n_resources,
-             country.n_practices)
+        _row(
+            short(country.name),
+            country.name,
+            search_url(country=country.iso2),
+            country.n_resources,
+            country.n_practices,
+        )
         for country in countries
     ]
     chart_id = "chart-countries"
     return stacked_bars(
-        chart_id, gettext("Countries with the most published resources and practices"),
-        gettext("Horizontal stacked bars: the number of published resources and practices about each of the "
-                "%(count)s countries with the most. The table that follows gives the same figures.")
+        chart_id,
+        gettext("Countries with the most published resources and practices"),
+        gettext(
+            "Horizontal stacked bars: the number of published resources and practices about each of the "
+            "%(count)s countries with the most. The table that follows gives the same figures."
+        )
         % {"count": len(rows)},
-        gettext("Country"), rows, _series(chart_id),
+        gettext("Country"),
+        rows,
+        _series(chart_id),
     )
 
 
@@ -140,8 +173,9 @@ def by_objective() -> tuple[StackedBarChart, list[Row]]:
     rows, thin = [], []
     for objective in objectives:
         label = f"{objective.number}. {objective.short}"
-        row = _row(short(label), label, search_url(objective=objective.number), objective.n_resources,
-                   objective.n_practices)
+        row = _row(
+            short(label), label, search_url(objective=objective.number), objective.n_resources, objective.n_practices
+        )
         row.thin = row.total < THIN_BELOW
         if row.thin:
             # Said in words, not by colour: the bar's label carries the flag (and fits in the label column).
@@ -151,11 +185,17 @@ def by_objective() -> tuple[StackedBarChart, list[Row]]:
         rows.append(row)
     chart_id = "chart-objectives"
     chart = stacked_bars(
-        chart_id, gettext("Coverage of the 23 objectives"),
-        gettext("Horizontal stacked bars: the number of published resources and practices linked to each GCM "
-                "objective; objectives with fewer than %(threshold)s items are marked as thin (%(thin)s of them). "
-                "The table that follows gives the same figures.") % {"thin": len(thin), "threshold": THIN_BELOW},
-        gettext("GCM objective"), rows, _series(chart_id),
+        chart_id,
+        gettext("Coverage of the 23 objectives"),
+        gettext(
+            "Horizontal stacked bars: the number of published resources and practices linked to each GCM "
+            "objective; objectives with fewer than %(threshold)s items are marked as thin (%(thin)s of them). "
+            "The table that follows gives the same figures."
+        )
+        % {"thin": len(thin), "threshold": THIN_BELOW},
+        gettext("GCM objective"),
+        rows,
+        _series(chart_id),
     )
     chart.note = gettext("An item linked to several objectives counts once for each of them.")
     return chart, thin
@@ -166,8 +206,11 @@ def build_figures() -> Figures:
     objectives, thin = by_objective()
     totals = Resource.objects.aggregate(
         total=Count("pk", distinct=True, filter=Q(status=Resource.Status.PUBLISHED)),
-        unplaced=Count("pk", distinct=True, filter=Q(status=Resource.Status.PUBLISHED, countries__isnull=True,
-                                                     regions__isnull=True)),
+        unplaced=Count(
+            "pk",
+            distinct=True,
+            filter=Q(status=Resource.Status.PUBLISHED, countries__isnull=True, regions__isnull=True),
+        ),
         general=Count("pk", distinct=True, filter=Q(status=Resource.Status.PUBLISHED, is_general=True)),
     )
     practices = _published_practices().aggregate(
@@ -175,8 +218,13 @@ def build_figures() -> Figures:
         unplaced=Count("pk", distinct=True, filter=Q(countries__isnull=True, regions__isnull=True)),
     )
     return Figures(
-        regions=by_region(), countries=by_country(), objectives=objectives, thin=thin,
-        total_resources=totals["total"], total_practices=practices["total"],
-        global_resources=totals["unplaced"], global_practices=practices["unplaced"],
+        regions=by_region(),
+        countries=by_country(),
+        objectives=objectives,
+        thin=thin,
+        total_resources=totals["total"],
+        total_practices=practices["total"],
+        global_resources=totals["unplaced"],
+        global_practices=practices["unplaced"],
         general_resources=totals["general"],
     )

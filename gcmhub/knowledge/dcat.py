@@ -42,7 +42,9 @@ CATALOG_TITLES = {
 
 
 def _texts(obj, name: str) -> list[dict]:
-    return [{"@value": value, "@language": code} for code in LANGUAGE_CODES if (value := getattr(obj, f"{name}_{code}"))]
+    return [
+        {"@value": value, "@language": code} for code in LANGUAGE_CODES if (value := getattr(obj, f"{name}_{code}"))
+    ]
 
 
 def _date(value) -> dict | None:
@@ -140,7 +142,9 @@ def practice_dataset(request: HttpRequest, practice: Practice, objective_urls: d
             "@type": "dct:PeriodOfTime",
             **({"dcat:startDate": _date(practice.start_date)} if practice.start_date else {}),
             **({"dcat:endDate": _date(practice.end_date)} if practice.end_date else {}),
-        } if practice.start_date or practice.end_date else None,
+        }
+        if practice.start_date or practice.end_date
+        else None,
         **_common(request, practice, objective_urls),
         "dcat:distribution": distributions,
     }
@@ -149,9 +153,7 @@ def practice_dataset(request: HttpRequest, practice: Practice, objective_urls: d
 
 def resources():
     return (
-        Resource.objects.published()
-        .prefetch_related("publishers", "countries", "objectives", "files")
-        .order_by("pk")
+        Resource.objects.published().prefetch_related("publishers", "countries", "objectives", "files").order_by("pk")
     )
 
 
@@ -178,7 +180,7 @@ def catalog_page(request: HttpRequest, page: int, page_size: int = PAGE_SIZE) ->
     datasets = []
     objective_urls: dict[int, str] = _ObjectiveUrls(request)
     if start < n_resources:
-        datasets += [resource_dataset(request, r, objective_urls) for r in resources()[start:min(end, n_resources)]]
+        datasets += [resource_dataset(request, r, objective_urls) for r in resources()[start : min(end, n_resources)]]
     if end > n_resources:
         p_start, p_end = max(0, start - n_resources), end - n_resources
         datasets += [practice_dataset(request, p, objective_urls) for p in practices()[p_start:p_end]]
@@ -195,10 +197,17 @@ def catalog_page(request: HttpRequest, page: int, page_size: int = PAGE_SIZE) ->
     }
     if last > 1:
         lang = translation.get_language()
+
         def page_url(n: int) -> str:
             return f"{base}?page={n}" + (f"&lang={lang}" if lang != "en" else "")
-        view = {"@id": page_url(page), "@type": "hydra:PartialCollectionView", "hydra:first": page_url(1),
-                "hydra:last": page_url(last), "hydra:totalItems": total}
+
+        view = {
+            "@id": page_url(page),
+            "@type": "hydra:PartialCollectionView",
+            "hydra:first": page_url(1),
+            "hydra:last": page_url(last),
+            "hydra:totalItems": total,
+        }
         if page > 1:
             view["hydra:previous"] = page_url(page - 1)
         if page < last:

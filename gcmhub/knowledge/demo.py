@@ -56,14 +56,46 @@ _OLD_REVIEWER_ACCOUNT = (REVIEWER_OLD, "Rafael Reviewer", "es", "reviewer", None
 # Roster entries: e-mail → (is_un, affiliation slug, affiliation if not listed, objectives, cross-cutting,
 # languages, region M49 codes, gender).
 ROSTER = {
-    REVIEWER_UN: (True, "unicef", "", [7, 10, 13, 15, 21], ["children", "human_rights"], ["en", "fr"],
-                  ["002", "150"], "female"),
-    REVIEWER_EXT1: (False, "mpi", "", [1, 5, 6, 18, 19, 20, 22], ["data", "labour"], ["en", "fr"],
-                    ["002", "142"], "male"),
-    REVIEWER_EXT2: (False, "picum", "", [7, 12, 13, 15, 16, 17], ["gender", "local_governance"], ["es", "en"],
-                    ["019", "150"], "female"),
-    REVIEWER_OLD: (False, None, "Universidad de Chile, Centro de Estudios Migratorios", [2, 3, 4, 8, 9, 11, 14, 23],
-                   ["climate", "human_rights"], ["es", "en", "fr"], ["019"], "male"),
+    REVIEWER_UN: (
+        True,
+        "unicef",
+        "",
+        [7, 10, 13, 15, 21],
+        ["children", "human_rights"],
+        ["en", "fr"],
+        ["002", "150"],
+        "female",
+    ),
+    REVIEWER_EXT1: (
+        False,
+        "mpi",
+        "",
+        [1, 5, 6, 18, 19, 20, 22],
+        ["data", "labour"],
+        ["en", "fr"],
+        ["002", "142"],
+        "male",
+    ),
+    REVIEWER_EXT2: (
+        False,
+        "picum",
+        "",
+        [7, 12, 13, 15, 16, 17],
+        ["gender", "local_governance"],
+        ["es", "en"],
+        ["019", "150"],
+        "female",
+    ),
+    REVIEWER_OLD: (
+        False,
+        None,
+        "Universidad de Chile, Centro de Estudios Migratorios",
+        [2, 3, 4, 8, 9, 11, 14, 23],
+        ["climate", "human_rights"],
+        ["es", "en", "fr"],
+        ["019"],
+        "male",
+    ),
 }
 
 # Comments the reviewers leave, in the practice's language.
@@ -81,20 +113,25 @@ COMMENTS = {
 }
 SCREENING_NOTES = {
     "returned": "Thank you for this submission. Please describe the results with figures (how many workers were "
-                "helped, over what period) and complete the lessons learned, innovation and sustainability sections.",
+    "helped, over what period) and complete the lessons learned, innovation and sustainability sections.",
     "declined": "The practice began before the adoption of the Global Compact, is not linked to its guiding "
-                "principles and does not describe results for migrants. It does not meet the repository's criteria.",
+    "principles and does not describe results for migrants. It does not meet the repository's criteria.",
     "revision": "The reviewers recommend publication after revision: please add figures on the number of "
-                "businesses still running, the average loan and the processing time, and describe the "
-                "guarantee fund's financing.",
+    "businesses still running, the average loan and the processing time, and describe the "
+    "guarantee fund's financing.",
     "conflict": "I advised the ministry on the design of this programme in 2020.",
     "withdrawn": "We will resubmit once the second school year is over and we have results to share.",
 }
 FEEDBACK = [
     (5, "en", "We used it to draft our national plan's coordination chapter.", "", "KE"),
     (4, "fr", "Utilisé pour un atelier avec six ministères.", "Ajouter des exemples d'Afrique centrale.", "SN"),
-    (4, "es", "Lo usamos para capacitar a equipos municipales.", "Una versión más corta para autoridades locales.",
-     "EC"),
+    (
+        4,
+        "es",
+        "Lo usamos para capacitar a equipos municipales.",
+        "Una versión más corta para autoridades locales.",
+        "EC",
+    ),
     (3, "en", "Helpful overview.", "The checklist should be available as an editable file.", "PH"),
     (5, "fr", "Très utile pour préparer notre examen national volontaire.", "", "MA"),
 ]
@@ -129,8 +166,9 @@ def ensure_accounts(accounts) -> dict:
     for email, name, lang, kind, _scope in accounts:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = do_create_user(email=email, password=DEMO_PASSWORD, full_name=name, preferred_language=lang,
-                                  verified=True)
+            user = do_create_user(
+                email=email, password=DEMO_PASSWORD, full_name=name, preferred_language=lang, verified=True
+            )
         if kind and not user.roles.active().filter(kind=kind).exists():
             do_grant_role(user=user, kind=kind, granted_by=None)
         users[email] = user
@@ -143,8 +181,14 @@ def ensure_roster(users) -> None:
     for email, (is_un, org, other, objectives, cross, languages, regions, gender) in ROSTER.items():
         profile, created = ReviewerProfile.objects.get_or_create(
             user=users[email],
-            defaults={"is_un": is_un, "affiliation": Organisation.objects.filter(slug=org).first() if org else None,
-                      "affiliation_other": other, "cross_cutting": cross, "languages": languages, "gender": gender},
+            defaults={
+                "is_un": is_un,
+                "affiliation": Organisation.objects.filter(slug=org).first() if org else None,
+                "affiliation_other": other,
+                "cross_cutting": cross,
+                "languages": languages,
+                "gender": gender,
+            },
         )
         if created:
             profile.objectives.set(Objective.objects.filter(number__in=objectives))
@@ -181,8 +225,9 @@ class Lookups:
             if plan is not None:
                 activities = Activity.objects.filter(priority__workplan=plan, priority__kind=kind, number=number)
                 if kind == "working_group":
-                    activities = activities.filter(Q(priority__title_fr__icontains=code) |
-                                                   Q(priority__title_en__icontains=code))
+                    activities = activities.filter(
+                        Q(priority__title_fr__icontains=code) | Q(priority__title_en__icontains=code)
+                    )
                 else:
                     activities = activities.filter(priority__code=code)
                 found = activities.select_related("priority").first()
@@ -193,10 +238,13 @@ class Lookups:
 def load_calls(lookups: Lookups, now) -> dict:
     calls = {}
     for row in read("calls.json"):
-        values = {"source_language": row["lang"], "contact_name": row["contact_name"],
-                  "contact_email": row["contact_email"],
-                  "opens_at": now + datetime.timedelta(days=row["opens_days"]),
-                  "deadline": now + datetime.timedelta(days=row["deadline_days"])}
+        values = {
+            "source_language": row["lang"],
+            "contact_name": row["contact_name"],
+            "contact_email": row["contact_email"],
+            "opens_at": now + datetime.timedelta(days=row["opens_days"]),
+            "deadline": now + datetime.timedelta(days=row["deadline_days"]),
+        }
         for name in ("title", "rationale", "eligibility", "criteria"):
             for lang in ("en", "fr", "es"):
                 values[f"{name}_{lang}"] = row[name].get(lang, "")
@@ -213,13 +261,17 @@ def load_resources(lookups: Lookups, users: dict, now) -> list:
         published = status == Resource.Status.PUBLISHED
         activity = lookups.activity(row.get("activity"))
         values = {
-            "kind": row["kind"], "source_language": row["lang"],
+            "kind": row["kind"],
+            "source_language": row["lang"],
             "external_url": row.get("url") or f"https://example.org/gcmhub-demo/{row['slug']}",
             "publication_date": datetime.date.fromisoformat(row["date"]),
             "languages": row.get("languages") or [row["lang"]],
-            "geographic_scope": row.get("scope", "global"), "is_general": row.get("general", False),
-            "is_network_tool": row.get("network_tool", False), "audiences": row.get("audiences", []),
-            "output_of_activity": activity, "output_of_priority": activity.priority if activity else None,
+            "geographic_scope": row.get("scope", "global"),
+            "is_general": row.get("general", False),
+            "is_network_tool": row.get("network_tool", False),
+            "audiences": row.get("audiences", []),
+            "output_of_activity": activity,
+            "output_of_priority": activity.priority if activity else None,
         }
         for name in ("title", "summary"):
             for lang in ("en", "fr", "es"):
@@ -228,16 +280,24 @@ def load_resources(lookups: Lookups, users: dict, now) -> list:
         if resource is None:
             moment = now - datetime.timedelta(days=400 - index * 5)
             resource = Resource.objects.create(
-                slug=row["slug"], status=status, created_at=moment,
+                slug=row["slug"],
+                status=status,
+                created_at=moment,
                 published_at=moment + datetime.timedelta(days=2) if published else None,
-                proposed_by=users[HUB] if published else users[SUBMITTER], **values,
+                proposed_by=users[HUB] if published else users[SUBMITTER],
+                **values,
             )
-            ResourceEvent.objects.create(resource=resource, actor=users[HUB], to_status=Resource.Status.PROPOSED,
-                                         created_at=moment)
+            ResourceEvent.objects.create(
+                resource=resource, actor=users[HUB], to_status=Resource.Status.PROPOSED, created_at=moment
+            )
             if published:
-                ResourceEvent.objects.create(resource=resource, actor=users[HUB],
-                                             from_status=Resource.Status.PROPOSED, to_status=status,
-                                             created_at=moment + datetime.timedelta(days=2))
+                ResourceEvent.objects.create(
+                    resource=resource,
+                    actor=users[HUB],
+                    from_status=Resource.Status.PROPOSED,
+                    to_status=status,
+                    created_at=moment + datetime.timedelta(days=2),
+                )
         else:
             for name, value in values.items():
                 setattr(resource, name, value)
@@ -255,10 +315,15 @@ def _load_feedback(lookups, users, tools, now) -> None:
     for number, resource in enumerate(tools[:4]):
         if resource.feedback.exists():
             continue
-        for offset, (rating, lang, how, improve, iso2) in enumerate(FEEDBACK[number:number + 3]):
+        for offset, (rating, lang, how, improve, iso2) in enumerate(FEEDBACK[number : number + 3]):
             ToolFeedback.objects.create(
-                resource=resource, user=users[SUBMITTER] if offset == 0 else None, rating=rating, how_used=how,
-                improvements=improve, country=lookups.countries.get(iso2), language=lang,
+                resource=resource,
+                user=users[SUBMITTER] if offset == 0 else None,
+                rating=rating,
+                how_used=how,
+                improvements=improve,
+                country=lookups.countries.get(iso2),
+                language=lang,
                 created_at=now - datetime.timedelta(days=30 + number * 7 + offset),
             )
 
@@ -278,8 +343,15 @@ class History:
         if action == PracticeEvent.Action.CREATED:
             self.practice.created_at = self.when
         return PracticeEvent.objects.create(
-            practice=self.practice, action=action, actor=actor, from_status=from_status, to_status=to_status,
-            round=self.practice.round, note=note, visible_to_submitter=visible, created_at=self.when,
+            practice=self.practice,
+            action=action,
+            actor=actor,
+            from_status=from_status,
+            to_status=to_status,
+            round=self.practice.round,
+            note=note,
+            visible_to_submitter=visible,
+            created_at=self.when,
         )
 
     def submit(self):
@@ -298,11 +370,17 @@ class History:
         self.later(1)
         for reviewer in reviewers:
             profile = getattr(reviewer, "reviewer_profile", None)
-            assignments.append(ReviewAssignment.objects.create(
-                practice=self.practice, reviewer=reviewer, round=self.practice.round,
-                is_un=bool(profile and profile.is_un), assigned_by=self.users[HUB], assigned_at=self.when,
-                due_date=(self.when + datetime.timedelta(days=due_in)).date(),
-            ))
+            assignments.append(
+                ReviewAssignment.objects.create(
+                    practice=self.practice,
+                    reviewer=reviewer,
+                    round=self.practice.round,
+                    is_un=bool(profile and profile.is_un),
+                    assigned_by=self.users[HUB],
+                    assigned_at=self.when,
+                    due_date=(self.when + datetime.timedelta(days=due_in)).date(),
+                )
+            )
             self.event(PracticeEvent.Action.REVIEWER_ASSIGNED, self.users[HUB], note=reviewer.full_name)
         return assignments
 
@@ -322,19 +400,28 @@ class History:
         self.later(4)
         seed = _stable(f"{self.practice.slug}-{assignment.reviewer.email}")
         low = 2 if recommendation == Review.Recommendation.REVISE else 4
-        scores = {c.value: min(5, low + (seed >> i) % 2 + (1 if c == Criterion.OBJECTIVES else 0))
-                  for i, c in enumerate(Criterion)}
+        scores = {
+            c.value: min(5, low + (seed >> i) % 2 + (1 if c == Criterion.OBJECTIVES else 0))
+            for i, c in enumerate(Criterion)
+        }
         lang = self.practice.language
         Review.objects.create(
-            assignment=assignment, scores=scores, recommendation=recommendation, submitted_at=self.when,
+            assignment=assignment,
+            scores=scores,
+            recommendation=recommendation,
+            submitted_at=self.when,
             comments_for_submitter=COMMENTS["revise" if recommendation == "revise" else "publish"][lang],
             comments_for_hub="No concerns." if recommendation == "publish" else "Worth publishing once revised.",
         )
         assignment.state = ReviewAssignment.State.SUBMITTED
         assignment.save(update_fields=["state"])
         S = Practice.Status
-        self.event(PracticeEvent.Action.REVIEW_SUBMITTED, assignment.reviewer,
-                   S.IN_REVIEW if last else "", S.REVIEWED if last else "")
+        self.event(
+            PracticeEvent.Action.REVIEW_SUBMITTED,
+            assignment.reviewer,
+            S.IN_REVIEW if last else "",
+            S.REVIEWED if last else "",
+        )
 
     def full_review(self, reviewers: list, recommendation="publish"):
         self.accept()
@@ -346,8 +433,15 @@ class History:
 
     def publish(self):
         S = Practice.Status
-        self.event(PracticeEvent.Action.PUBLISHED, self.users[HUB], S.REVIEWED, S.PUBLISHED, visible=True, days=3,
-                   note="Thank you: your practice is now in the repository.")
+        self.event(
+            PracticeEvent.Action.PUBLISHED,
+            self.users[HUB],
+            S.REVIEWED,
+            S.PUBLISHED,
+            visible=True,
+            days=3,
+            note="Thank you: your practice is now in the repository.",
+        )
         self.practice.published_at = self.when
 
 
@@ -381,8 +475,15 @@ def build_history(practice: Practice, state: str, users: dict, index: int, now) 
         h.event(A.DECLINED, hub, S.SUBMITTED, S.DECLINED, SCREENING_NOTES["declined"], visible=True, days=6)
     elif state == "withdrawn":
         h.submit()
-        h.event(A.WITHDRAWN, practice.submitter, S.SUBMITTED, S.WITHDRAWN, SCREENING_NOTES["withdrawn"],
-                visible=True, days=2)
+        h.event(
+            A.WITHDRAWN,
+            practice.submitter,
+            S.SUBMITTED,
+            S.WITHDRAWN,
+            SCREENING_NOTES["withdrawn"],
+            visible=True,
+            days=2,
+        )
     elif state == "in_review_conflict":
         h.later(15)
         h.submit()
@@ -411,8 +512,15 @@ def build_history(practice: Practice, state: str, users: dict, index: int, now) 
     elif state == "revision":
         h.submit()
         h.full_review(trio, recommendation="revise")
-        h.event(A.REVISION_REQUESTED, hub, S.REVIEWED, S.REVISION_REQUESTED, SCREENING_NOTES["revision"],
-                visible=True, days=3)
+        h.event(
+            A.REVISION_REQUESTED,
+            hub,
+            S.REVIEWED,
+            S.REVISION_REQUESTED,
+            SCREENING_NOTES["revision"],
+            visible=True,
+            days=3,
+        )
         status = S.REVISION_REQUESTED
     else:  # published
         h.submit()
@@ -424,20 +532,34 @@ def build_history(practice: Practice, state: str, users: dict, index: int, now) 
 
 
 def load_practices(lookups: Lookups, users: dict, calls: dict, now) -> list:
-    contributors = [users[e] for e in (SUBMITTER, "stakeholder@demo.gcmhub.org", "iom@demo.gcmhub.org",
-                                       "morocco@demo.gcmhub.org") if e in users]
-    text_fields = ("title", "summary", "description", "results", "challenges", "lessons", "innovation",
-                   "sustainability")
+    contributors = [
+        users[e]
+        for e in (SUBMITTER, "stakeholder@demo.gcmhub.org", "iom@demo.gcmhub.org", "morocco@demo.gcmhub.org")
+        if e in users
+    ]
+    text_fields = (
+        "title",
+        "summary",
+        "description",
+        "results",
+        "challenges",
+        "lessons",
+        "innovation",
+        "sustainability",
+    )
     practices, by_slug = [], {}
     for index, row in enumerate(read("practices.json")):
         values = {name: row[name] for name in text_fields}
         values.update(
-            language=row["lang"], geographic_scope=row["scope"], call=calls.get(row.get("call")),
+            language=row["lang"],
+            geographic_scope=row["scope"],
+            call=calls.get(row.get("call")),
             implementing_organisation=lookups.organisations.get(row.get("org")),
             implementing_organisation_name=row.get("org_name", ""),
             start_date=datetime.date.fromisoformat(row["start"]) if row.get("start") else None,
             end_date=datetime.date.fromisoformat(row["end"]) if row.get("end") else None,
-            completion=row.get("completion", ""), update_of=by_slug.get(row.get("update_of")),
+            completion=row.get("completion", ""),
+            update_of=by_slug.get(row.get("update_of")),
             links=f"https://example.org/gcmhub-demo/practices/{row['slug']}",
             criteria_met=[c.value for c in Criterion] if row["state"] != "draft" else [],
         )
@@ -449,8 +571,11 @@ def load_practices(lookups: Lookups, users: dict, calls: dict, now) -> list:
             if values["update_of"] is not None:
                 submitter = values["update_of"].submitter
             practice = Practice.objects.create(
-                slug=row["slug"], submitter=submitter, focal_point_name=submitter.full_name,
-                focal_point_email=submitter.email, **values,
+                slug=row["slug"],
+                submitter=submitter,
+                focal_point_name=submitter.full_name,
+                focal_point_email=submitter.email,
+                **values,
             )
         else:
             for name, value in values.items():
@@ -474,8 +599,9 @@ def load_knowledge_demo() -> DemoCounts:
     users = ensure_accounts([*KNOWLEDGE_ACCOUNTS, _OLD_REVIEWER_ACCOUNT])
     from gcmhub.accounts.models import User
 
-    for user in User.objects.filter(email__in=["stakeholder@demo.gcmhub.org", "iom@demo.gcmhub.org",
-                                              "morocco@demo.gcmhub.org"]):
+    for user in User.objects.filter(
+        email__in=["stakeholder@demo.gcmhub.org", "iom@demo.gcmhub.org", "morocco@demo.gcmhub.org"]
+    ):
         users[user.email] = user
     ensure_roster(users)
     for email in ROSTER:  # fresh instances carry the roster entry for `is_un`

@@ -17,13 +17,17 @@ FEED_SIZE = 50
 def feed_entries(limit: int = FEED_SIZE) -> list[Resource | Practice]:
     """Newest published resources and practices, newest first; four queries."""
     resources = (
-        Resource.objects.published().filter(published_at__isnull=False)
-        .prefetch_related("objectives", "publishers").order_by("-published_at", "-pk")[:limit]
+        Resource.objects.published()
+        .filter(published_at__isnull=False)
+        .prefetch_related("objectives", "publishers")
+        .order_by("-published_at", "-pk")[:limit]
     )
     practices = (
-        Practice.objects.published().filter(published_at__isnull=False)
+        Practice.objects.published()
+        .filter(published_at__isnull=False)
         .select_related("implementing_organisation")
-        .prefetch_related("objectives").order_by("-published_at", "-pk")[:limit]
+        .prefetch_related("objectives")
+        .order_by("-published_at", "-pk")[:limit]
     )
     items = [*resources, *practices]
     items.sort(key=lambda item: item.published_at, reverse=True)

@@ -23,10 +23,20 @@ MAX_ATTACHMENT_SIZE = 25 * 1024 * 1024  # 25 MB per file
 ALLOWED_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "odt", "ppt", "pptx", "jpg", "jpeg", "png", "txt", "csv")
 
 # Fields a practice needs before it can be submitted (the form marks the others "optional").
-SUBMIT_REQUIRED = frozenset({
-    "language", "title", "summary", "geographic_scope", "implementing_organisation", "start_date", "completion",
-    "objectives", "description", "results",
-})
+SUBMIT_REQUIRED = frozenset(
+    {
+        "language",
+        "title",
+        "summary",
+        "geographic_scope",
+        "implementing_organisation",
+        "start_date",
+        "completion",
+        "objectives",
+        "description",
+        "results",
+    }
+)
 
 _http_url = URLValidator(schemes=["http", "https"])
 
@@ -51,24 +61,51 @@ class MultipleFileField(forms.FileField):
 
 class PracticeForm(forms.ModelForm):
     criteria_met = forms.MultipleChoiceField(
-        label=_("Criteria checklist"), choices=Criterion.choices, required=False,
+        label=_("Criteria checklist"),
+        choices=Criterion.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick the criteria of the repository that your practice meets."),
     )
     new_attachments = MultipleFileField(
-        label=_("Attach files"), required=False,
-        help_text=_("You may choose several files, up to 25 MB each: PDF, Word, Excel, PowerPoint, "
-                    "OpenDocument text, JPEG, PNG, plain text or CSV."),
+        label=_("Attach files"),
+        required=False,
+        help_text=_(
+            "You may choose several files, up to 25 MB each: PDF, Word, Excel, PowerPoint, "
+            "OpenDocument text, JPEG, PNG, plain text or CSV."
+        ),
     )
 
     class Meta:
         model = Practice
         fields = [
-            "language", "call", "title", "summary", "geographic_scope", "countries", "regions",
-            "implementing_organisation", "implementing_organisation_name", "partner_organisations",
-            "partners_other", "submitted_for_other_entity", "focal_point_name", "focal_point_email",
-            "start_date", "end_date", "completion", "objectives", "principles", "thematic_area",
-            "description", "results", "challenges", "lessons", "innovation", "sustainability", "links",
+            "language",
+            "call",
+            "title",
+            "summary",
+            "geographic_scope",
+            "countries",
+            "regions",
+            "implementing_organisation",
+            "implementing_organisation_name",
+            "partner_organisations",
+            "partners_other",
+            "submitted_for_other_entity",
+            "focal_point_name",
+            "focal_point_email",
+            "start_date",
+            "end_date",
+            "completion",
+            "objectives",
+            "principles",
+            "thematic_area",
+            "description",
+            "results",
+            "challenges",
+            "lessons",
+            "innovation",
+            "sustainability",
+            "links",
             "criteria_met",
         ]
         widgets = {
@@ -164,7 +201,8 @@ class PracticeForm(forms.ModelForm):
         if bad:
             raise ValidationError(
                 gettext("These lines are not web addresses starting with http:// or https://: %(lines)s"),
-                params={"lines": ", ".join(bad)}, code="invalid_link",
+                params={"lines": ", ".join(bad)},
+                code="invalid_link",
             )
         return "\n".join(lines)
 
@@ -174,17 +212,25 @@ class PracticeForm(forms.ModelForm):
         for uploaded in files:
             extension = os.path.splitext(uploaded.name)[1].lower().lstrip(".")
             if extension not in ALLOWED_EXTENSIONS:
-                errors.append(ValidationError(
-                    gettext("“%(name)s” is not an accepted type of file. Accepted: %(types)s."),
-                    params={"name": uploaded.name, "types": ", ".join(ALLOWED_EXTENSIONS)}, code="file_type",
-                ))
+                errors.append(
+                    ValidationError(
+                        gettext("“%(name)s” is not an accepted type of file. Accepted: %(types)s."),
+                        params={"name": uploaded.name, "types": ", ".join(ALLOWED_EXTENSIONS)},
+                        code="file_type",
+                    )
+                )
             elif uploaded.size > MAX_ATTACHMENT_SIZE:
-                errors.append(ValidationError(
-                    gettext("“%(name)s” is %(size)s; a file may be up to %(max)s."),
-                    params={"name": uploaded.name, "size": filesizeformat(uploaded.size),
-                            "max": filesizeformat(MAX_ATTACHMENT_SIZE)},
-                    code="file_size",
-                ))
+                errors.append(
+                    ValidationError(
+                        gettext("“%(name)s” is %(size)s; a file may be up to %(max)s."),
+                        params={
+                            "name": uploaded.name,
+                            "size": filesizeformat(uploaded.size),
+                            "max": filesizeformat(MAX_ATTACHMENT_SIZE),
+                        },
+                        code="file_size",
+                    )
+                )
         if errors:
             raise ValidationError(errors)
         return files
@@ -194,7 +240,8 @@ class PracticeForm(forms.ModelForm):
         # Files cannot be put back into a re-displayed form: say so instead of losing them silently.
         if self.errors and self.files.get(self.add_prefix("new_attachments")) and "new_attachments" not in self.errors:
             self.add_error(
-                "new_attachments", gettext("Please choose your files again: the form had errors, so they were not saved.")
+                "new_attachments",
+                gettext("Please choose your files again: the form had errors, so they were not saved."),
             )
         return cleaned
 
@@ -222,6 +269,8 @@ def _organisation_label(organisation: Organisation) -> str:
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why are you withdrawing it?"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Why are you withdrawing it?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The Hub team will see this."),
     )

@@ -22,12 +22,17 @@ class ResourceProposalForm(forms.ModelForm):
     """
 
     languages = forms.MultipleChoiceField(
-        label=_("Languages available"), choices=ResourceLanguage.choices, required=False,
+        label=_("Languages available"),
+        choices=ResourceLanguage.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     external_url = forms.URLField(label=_("External link"), max_length=500, required=False, assume_scheme="https")
     audiences = forms.MultipleChoiceField(
-        label=_("Target audience"), choices=Audience.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Target audience"),
+        choices=Audience.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     file_en = forms.FileField(label=_("File in English"), required=False)
     file_fr = forms.FileField(label=_("File in French"), required=False)
@@ -36,11 +41,28 @@ class ResourceProposalForm(forms.ModelForm):
     class Meta:
         model = Resource
         fields = [
-            "kind", "source_language",
-            "title_en", "summary_en", "title_fr", "summary_fr", "title_es", "summary_es",
-            "external_url", "publishers", "publication_date", "languages",
-            "geographic_scope", "countries", "regions", "objectives", "is_general", "principles",
-            "thematic_area", "audiences", "output_of_priority", "output_of_activity",
+            "kind",
+            "source_language",
+            "title_en",
+            "summary_en",
+            "title_fr",
+            "summary_fr",
+            "title_es",
+            "summary_es",
+            "external_url",
+            "publishers",
+            "publication_date",
+            "languages",
+            "geographic_scope",
+            "countries",
+            "regions",
+            "objectives",
+            "is_general",
+            "principles",
+            "thematic_area",
+            "audiences",
+            "output_of_priority",
+            "output_of_activity",
         ]
         widgets = {
             "kind": forms.RadioSelect,
@@ -104,11 +126,15 @@ class ResourceProposalForm(forms.ModelForm):
         if source:
             language = LANGUAGE_NAMES[source]
             if not (cleaned.get(f"title_{source}") or "").strip():
-                self.add_error(f"title_{source}", gettext("Give the title in %(language)s, the source language.")
-                               % {"language": language})
+                self.add_error(
+                    f"title_{source}",
+                    gettext("Give the title in %(language)s, the source language.") % {"language": language},
+                )
             if not (cleaned.get(f"summary_{source}") or "").strip():
-                self.add_error(f"summary_{source}", gettext("Give the summary in %(language)s, the source language.")
-                               % {"language": language})
+                self.add_error(
+                    f"summary_{source}",
+                    gettext("Give the summary in %(language)s, the source language.") % {"language": language},
+                )
         has_file = any(cleaned.get(f"file_{code}") for code in LANGUAGE_CODES)
         if not cleaned.get("external_url") and not has_file and "external_url" not in self.errors:
             self.add_error("external_url", gettext("Give a link to the resource or upload a file."))
@@ -116,19 +142,25 @@ class ResourceProposalForm(forms.ModelForm):
 
     def uploaded_files(self) -> list[tuple[str, object]]:
         """[(language code, upload), ...] for the files given, in en/fr/es order."""
-        return [(code, self.cleaned_data[f"file_{code}"]) for code in LANGUAGE_CODES
-                if self.cleaned_data.get(f"file_{code}")]
+        return [
+            (code, self.cleaned_data[f"file_{code}"])
+            for code in LANGUAGE_CODES
+            if self.cleaned_data.get(f"file_{code}")
+        ]
 
 
 class ResourceDecisionForm(forms.Form):
     PUBLISH, DECLINE = "publish", "decline"
 
     decision = forms.ChoiceField(
-        label=_("Decision"), widget=forms.RadioSelect,
+        label=_("Decision"),
+        widget=forms.RadioSelect,
         choices=[(PUBLISH, _("Publish")), (DECLINE, _("Decline"))],
     )
     note = forms.CharField(
-        label=_("Note to the proposer"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Note to the proposer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you decline: say why."),
     )
 
@@ -141,9 +173,15 @@ class ResourceDecisionForm(forms.Form):
 
 class ToolFeedbackForm(forms.ModelForm):
     rating = forms.TypedChoiceField(
-        label=_("How useful was it?"), coerce=int, widget=forms.RadioSelect,
+        label=_("How useful was it?"),
+        coerce=int,
+        widget=forms.RadioSelect,
         choices=[
-            (1, _("1 – not useful")), (2, _("2")), (3, _("3")), (4, _("4")), (5, _("5 – very useful")),
+            (1, _("1 – not useful")),
+            (2, _("2")),
+            (3, _("3")),
+            (4, _("4")),
+            (5, _("5 – very useful")),
         ],
     )
 

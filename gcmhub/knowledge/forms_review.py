@@ -16,12 +16,18 @@ from gcmhub.taxonomy.models import Objective, Organisation
 
 class ScreeningForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Screening decision"), widget=forms.RadioSelect,
-        choices=[("accept", _("Accept for peer review")), ("return", _("Return to the submitter for more information")),
-                 ("decline", _("Decline"))],
+        label=_("Screening decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("accept", _("Accept for peer review")),
+            ("return", _("Return to the submitter for more information")),
+            ("decline", _("Decline")),
+        ],
     )
     note = forms.CharField(
-        label=_("Reason or message for the submitter"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Reason or message for the submitter"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required to return or decline. The submitter sees it and receives it by e-mail."),
     )
 
@@ -37,16 +43,23 @@ class ReviewerChoiceField(forms.ModelChoiceField):
         kind = _("UN") if profile.is_un else _("external")
         languages = ", ".join(profile.languages or []) or "—"
         return _("%(name)s (%(kind)s; languages: %(languages)s; open reviews: %(load)s)") % {
-            "name": profile, "kind": kind, "languages": languages, "load": getattr(profile, "load", 0),
+            "name": profile,
+            "kind": kind,
+            "languages": languages,
+            "load": getattr(profile, "load", 0),
         }
 
 
 class AssignForm(forms.Form):
-    reviewer = ReviewerChoiceField(label=_("Reviewer"), queryset=ReviewerProfile.objects.none(),
-                                   help_text=_("Best matches first: expertise, language and region of the practice."))
+    reviewer = ReviewerChoiceField(
+        label=_("Reviewer"),
+        queryset=ReviewerProfile.objects.none(),
+        help_text=_("Best matches first: expertise, language and region of the practice."),
+    )
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
     is_extra = forms.BooleanField(
-        label=_("Extra reviewer (the reviewers disagree)"), required=False,
+        label=_("Extra reviewer (the reviewers disagree)"),
+        required=False,
     )
 
     def __init__(self, *args, candidates=(), **kwargs):
@@ -73,13 +86,18 @@ class WithdrawForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), widget=forms.RadioSelect,
+        label=_("Decision"),
+        widget=forms.RadioSelect,
         choices=[("publish", _("Publish")), ("revise", _("Request a revision")), ("decline", _("Decline"))],
     )
     feedback = forms.CharField(
-        label=_("Feedback for the submitter"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Required to request a revision or decline. The submitter sees it and receives it by e-mail, "
-                    "with the reviewers' comments for them."),
+        label=_("Feedback for the submitter"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Required to request a revision or decline. The submitter sees it and receives it by e-mail, "
+            "with the reviewers' comments for them."
+        ),
     )
 
     def clean(self):
@@ -91,12 +109,18 @@ class DecisionForm(forms.Form):
 
 class ConflictForm(forms.Form):
     has_conflict = forms.TypedChoiceField(
-        label=_("Conflict of interest"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
-        choices=[("no", _("I have no conflict of interest with this practice, its implementers or its submitter")),
-                 ("yes", _("I have a conflict of interest"))],
+        label=_("Conflict of interest"),
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+        choices=[
+            ("no", _("I have no conflict of interest with this practice, its implementers or its submitter")),
+            ("yes", _("I have a conflict of interest")),
+        ],
     )
     note = forms.CharField(
-        label=_("Describe the conflict of interest"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Describe the conflict of interest"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required if you have a conflict. Only the Hub team sees it."),
     )
 
@@ -113,14 +137,19 @@ SCORE_CHOICES = [(n, str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)]
 class ReviewForm(forms.Form):
     """One radio group per criterion (fields `score_<criterion>`), then the recommendation."""
 
-    recommendation = forms.ChoiceField(label=_("Recommendation"), widget=forms.RadioSelect,
-                                       choices=Review.Recommendation.choices)
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"), widget=forms.RadioSelect, choices=Review.Recommendation.choices
+    )
     comments_for_submitter = forms.CharField(
-        label=_("Comments for the submitter"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Comments for the submitter"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Sent to the submitter with the decision, without your name."),
     )
     comments_for_hub = forms.CharField(
-        label=_("Confidential comments for the Hub team"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Confidential comments for the Hub team"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -128,7 +157,10 @@ class ReviewForm(forms.Form):
         scores = {}
         for criterion in Criterion:
             scores[f"score_{criterion.value}"] = forms.TypedChoiceField(
-                label=criterion.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect,
+                label=criterion.label,
+                choices=SCORE_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect,
             )
         self.fields = {**scores, **self.fields}
 
@@ -141,12 +173,20 @@ class ReviewForm(forms.Form):
 
 
 class RosterFilterForm(forms.Form):
-    objective = forms.ModelChoiceField(label=_("Expertise: GCM objective"), queryset=Objective.objects.all(),
-                                       required=False, empty_label=_("Any objective"))
-    language = forms.ChoiceField(label=_("Working language"), required=False,
-                                 choices=[("", _("Any language")), *ResourceLanguage.choices])
-    kind = forms.ChoiceField(label=_("UN or external"), required=False,
-                             choices=[("", _("UN and external")), ("un", _("UN")), ("external", _("External"))])
+    objective = forms.ModelChoiceField(
+        label=_("Expertise: GCM objective"),
+        queryset=Objective.objects.all(),
+        required=False,
+        empty_label=_("Any objective"),
+    )
+    language = forms.ChoiceField(
+        label=_("Working language"), required=False, choices=[("", _("Any language")), *ResourceLanguage.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("UN or external"),
+        required=False,
+        choices=[("", _("UN and external")), ("un", _("UN")), ("external", _("External"))],
+    )
 
     def filter(self, profiles):
         if not self.is_valid():
@@ -166,17 +206,31 @@ class RosterFilterForm(forms.Form):
 
 class ReviewerProfileForm(forms.ModelForm):
     cross_cutting = forms.MultipleChoiceField(
-        label=_("Expertise: cross-cutting issues"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Expertise: cross-cutting issues"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=CrossCuttingIssue.choices,
     )
     languages = forms.MultipleChoiceField(
-        label=_("Working languages"), widget=forms.CheckboxSelectMultiple, choices=ResourceLanguage.choices,
+        label=_("Working languages"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=ResourceLanguage.choices,
     )
 
     class Meta:
         model = ReviewerProfile
-        fields = ["is_un", "affiliation", "affiliation_other", "objectives", "cross_cutting", "languages", "regions",
-                  "gender", "is_active", "notes"]
+        fields = [
+            "is_un",
+            "affiliation",
+            "affiliation_other",
+            "objectives",
+            "cross_cutting",
+            "languages",
+            "regions",
+            "gender",
+            "is_active",
+            "notes",
+        ]
         widgets = {"objectives": forms.CheckboxSelectMultiple, "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -186,8 +240,10 @@ class ReviewerProfileForm(forms.ModelForm):
 
 
 class RosterAddForm(ReviewerProfileForm):
-    email = forms.EmailField(label=_("E-mail address of the person"),
-                             help_text=_("They need an account on the Hub; the reviewer role is granted if missing."))
+    email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        help_text=_("They need an account on the Hub; the reviewer role is granted if missing."),
+    )
 
     field_order = ["email"]
 

@@ -54,31 +54,84 @@ CREATE, UPDATE = "create", "update"
 ALL_OBJECTIVES = {"general", "all", "tous", "toutes", "todos", "todas", "global", "general gcm"}
 
 COMMON_COLUMNS = (
-    "kind", "id", "slug", "language", "title", "summary", "publication_date", "countries", "regions",
-    "objectives", "principles", "thematic_area", "scope",
+    "kind",
+    "id",
+    "slug",
+    "language",
+    "title",
+    "summary",
+    "publication_date",
+    "countries",
+    "regions",
+    "objectives",
+    "principles",
+    "thematic_area",
+    "scope",
 )
 RESOURCE_COLUMNS = (
-    "title_en", "title_fr", "title_es", "summary_en", "summary_fr", "summary_es", "type", "status", "publishers",
-    "audience", "languages", "external_url", "output_of", "network_tool",
+    "title_en",
+    "title_fr",
+    "title_es",
+    "summary_en",
+    "summary_fr",
+    "summary_es",
+    "type",
+    "status",
+    "publishers",
+    "audience",
+    "languages",
+    "external_url",
+    "output_of",
+    "network_tool",
 )
 PRACTICE_COLUMNS = (
-    "submitter", "status", "implementing_organisation", "partners", "start_date", "end_date", "completion",
-    "description", "results", "challenges", "lessons", "innovation", "sustainability", "links",
-    "focal_point_name", "focal_point_email", "call",
+    "submitter",
+    "status",
+    "implementing_organisation",
+    "partners",
+    "start_date",
+    "end_date",
+    "completion",
+    "description",
+    "results",
+    "challenges",
+    "lessons",
+    "innovation",
+    "sustainability",
+    "links",
+    "focal_point_name",
+    "focal_point_email",
+    "call",
 )
 KNOWN_COLUMNS = frozenset(COMMON_COLUMNS + RESOURCE_COLUMNS + PRACTICE_COLUMNS)
-COLUMN_ALIASES = {"source_language": "language", "type_of_resource": "type", "geographic_scope": "scope",
-                  "audiences": "audience", "publisher": "publishers", "country": "countries", "region": "regions",
-                  "objective": "objectives", "principle": "principles", "url": "external_url",
-                  "submitter_email": "submitter"}
+COLUMN_ALIASES = {
+    "source_language": "language",
+    "type_of_resource": "type",
+    "geographic_scope": "scope",
+    "audiences": "audience",
+    "publisher": "publishers",
+    "country": "countries",
+    "region": "regions",
+    "objective": "objectives",
+    "principle": "principles",
+    "url": "external_url",
+    "submitter_email": "submitter",
+}
 
 RESOURCE_STATUSES = (Resource.Status.PUBLISHED, Resource.Status.PROPOSED, Resource.Status.ARCHIVED)
 # Imported practices are historical records the Hub has already reviewed: published by default.
 # `submitted` puts a record in the screening queue instead.
 PRACTICE_STATUSES = (Practice.Status.PUBLISHED, Practice.Status.SUBMITTED)
 
-PRACTICE_TEXT_FIELDS = ("description", "results", "challenges", "lessons", "innovation", "sustainability",
-                        "focal_point_name")
+PRACTICE_TEXT_FIELDS = (
+    "description",
+    "results",
+    "challenges",
+    "lessons",
+    "innovation",
+    "sustainability",
+    "focal_point_name",
+)
 
 _MULTI_SPLIT = re.compile(r"\s*[;|\n]\s*")
 _LIST_SPLIT = re.compile(r"\s*[;|,\n]\s*|\s+")  # codes and numbers: "1, 2 3"
@@ -407,9 +460,14 @@ class _RowChecker:
     def text(self, column: str, max_length: int | None = None) -> str:
         value = _as_text(self.data.get(column, "")).strip()
         if max_length and len(value) > max_length:
-            self.error(column, _("Write at most %(max)s characters (this has %(count)s).") % {
-                "max": max_length, "count": len(value),
-            })
+            self.error(
+                column,
+                _("Write at most %(max)s characters (this has %(count)s).")
+                % {
+                    "max": max_length,
+                    "count": len(value),
+                },
+            )
         return value
 
     def choice(self, column: str, labels: dict[str, str], default: str = "") -> str:
@@ -465,14 +523,18 @@ class _RowChecker:
     def check_shared(self) -> None:
         values, relations, lookups = self.result.values, self.result.relations, self.lookups
         values["geographic_scope"] = self.choice(
-            "scope", lookups.scopes,
+            "scope",
+            lookups.scopes,
             GeographicScope.GLOBAL if self.result.kind == RESOURCE else GeographicScope.NATIONAL,
         )
         relations["countries"] = self.many("countries", lookups.countries, NO_COUNTRY)
         relations["regions"] = self.many("regions", lookups.regions, NO_REGION)
         relations["principles"] = self.many(
-            "principles", lookups.principles, NO_PRINCIPLE,
-            splitter=_LIST_SPLIT, key=lambda v: v.strip().lower().strip("()."),
+            "principles",
+            lookups.principles,
+            NO_PRINCIPLE,
+            splitter=_LIST_SPLIT,
+            key=lambda v: v.strip().lower().strip("()."),
         )
         objectives = []
         for item in _as_list(self.data.get("objectives", ""), _LIST_SPLIT):
@@ -512,8 +574,9 @@ class _RowChecker:
                 values[f"summary_{self.language}"] = self.text("summary")
             if not values[f"title_{self.language}"]:
                 self.error("title", _("Give the title in the row's language."))
-        self.result.title = next((values[f"title_{c}"] for c in (self.language or "en", *LANGUAGE_CODES)
-                                  if values[f"title_{c}"]), "")
+        self.result.title = next(
+            (values[f"title_{c}"] for c in (self.language or "en", *LANGUAGE_CODES) if values[f"title_{c}"]), ""
+        )
         values["kind"] = self.choice("type", lookups.kinds, Resource.Kind.PUBLICATION)
         values["status"] = self.choice("status", lookups.resource_statuses, Resource.Status.PUBLISHED)
         self.result.status_given = "status" in self.data
@@ -535,8 +598,9 @@ class _RowChecker:
         for item in _as_list(self.data.get("languages", ""), _LIST_SPLIT):
             value = lookups.resource_languages.get(_norm(item))
             if value is None:
-                self.error("languages", _("“%(value)s” is not a language code (en, fr, es, ar, ru, zh, pt).") % {
-                    "value": item})
+                self.error(
+                    "languages", _("“%(value)s” is not a language code (en, fr, es, ar, ru, zh, pt).") % {"value": item}
+                )
             elif value not in languages:
                 languages.append(value)
         values["languages"] = languages or ([self.language] if self.language else [])
@@ -547,7 +611,9 @@ class _RowChecker:
             values["is_network_tool"] = bool(flag)
         values.setdefault("is_general", False)
         self.result.relations["publishers"] = self.many(
-            "publishers", lookups.organisations, NO_ORGANISATION,
+            "publishers",
+            lookups.organisations,
+            NO_ORGANISATION,
         )
         values["output_of_activity_id"] = values["output_of_priority_id"] = None
         if "output_of" in self.data:
@@ -645,13 +711,21 @@ class _RowChecker:
             target = titles.get(normalize_name(result.title))
         if target is not None:
             result.action, result.target = UPDATE, target
-        key = (result.kind, target) if target is not None else (
-            result.kind, "slug", result.values.get("slug") or normalize_name(result.title))
+        key = (
+            (result.kind, target)
+            if target is not None
+            else (result.kind, "slug", result.values.get("slug") or normalize_name(result.title))
+        )
         if key in seen:
             column = "id" if "id" in self.data else "slug" if "slug" in self.data else "title"
-            self.error(column, _("Row %(row)s already imports this %(kind)s.") % {
-                "row": seen[key], "kind": _kind_label(result.kind),
-            })
+            self.error(
+                column,
+                _("Row %(row)s already imports this %(kind)s.")
+                % {
+                    "row": seen[key],
+                    "kind": _kind_label(result.kind),
+                },
+            )
         else:
             seen[key] = result.row
 
@@ -660,8 +734,9 @@ def _kind_label(kind: str) -> str:
     return _("resource") if kind == RESOURCE else _("practice")
 
 
-def validate_rows(rows: list[tuple[int, dict]], ignored_columns: list[str] | None = None,
-                  lookups: Lookups | None = None) -> ImportReport:
+def validate_rows(
+    rows: list[tuple[int, dict]], ignored_columns: list[str] | None = None, lookups: Lookups | None = None
+) -> ImportReport:
     if lookups is None:
         emails = {_as_text(r.get("submitter", "")).strip().lower() for _n, r in rows if r.get("submitter")}
         lookups = Lookups(emails)
@@ -715,11 +790,13 @@ def _set_relations(model, rows: list[tuple[int, RowResult]], names: list[str], r
         # Plain INSERTs: the through rows have no behaviour, and building tens of thousands of model
         # instances (with their init signals) costs more than the database does.
         quote = connection.ops.quote_name
-        sql = (f"INSERT INTO {quote(through._meta.db_table)} ({quote(source)}, {quote(target)}) "  # noqa: S608
-               "VALUES (%s, %s)")
+        sql = (
+            f"INSERT INTO {quote(through._meta.db_table)} ({quote(source)}, {quote(target)}) "  # noqa: S608
+            "VALUES (%s, %s)"
+        )
         with connection.cursor() as cursor:
             for start in range(0, len(links), BATCH_SIZE * 4):
-                cursor.executemany(sql, links[start:start + BATCH_SIZE * 4])
+                cursor.executemany(sql, links[start : start + BATCH_SIZE * 4])
 
 
 RESOURCE_RELATIONS = ["publishers", "countries", "regions", "objectives", "principles"]
@@ -737,15 +814,25 @@ def _save_resources(rows: list[RowResult], user, note: str, now) -> tuple[int, i
     objects = []
     for row in creates:
         published = row.values["status"] == Resource.Status.PUBLISHED
-        objects.append(Resource(
-            **row.values, proposed_by=None, created_at=now,
-            published_at=_moment(row.values["publication_date"], now) if published else None,
-        ))
+        objects.append(
+            Resource(
+                **row.values,
+                proposed_by=None,
+                created_at=now,
+                published_at=_moment(row.values["publication_date"], now) if published else None,
+            )
+        )
     Resource.objects.bulk_create(objects, batch_size=BATCH_SIZE)
-    events = [ResourceEvent(resource_id=obj.pk, actor=user, to_status=obj.status, note=note, created_at=now)
-              for obj in objects]
-    before = {pk: (status, published_at) for pk, status, published_at in Resource.objects.filter(
-        pk__in=[r.target for r in updates]).values_list("pk", "status", "published_at")}
+    events = [
+        ResourceEvent(resource_id=obj.pk, actor=user, to_status=obj.status, note=note, created_at=now)
+        for obj in objects
+    ]
+    before = {
+        pk: (status, published_at)
+        for pk, status, published_at in Resource.objects.filter(pk__in=[r.target for r in updates]).values_list(
+            "pk", "status", "published_at"
+        )
+    }
     for row in updates:
         # One UPDATE per row: bulk_update's CASE expressions grow with rows × fields and cost far more.
         values = {name: value for name, value in row.values.items() if name != "slug"}
@@ -756,8 +843,16 @@ def _save_resources(rows: list[RowResult], user, note: str, now) -> tuple[int, i
             values["published_at"] = _moment(values["publication_date"], now)
         Resource.objects.filter(pk=row.target).update(**values, updated_at=now)
         if old_status != values["status"]:
-            events.append(ResourceEvent(resource_id=row.target, actor=user, from_status=old_status,
-                                        to_status=values["status"], note=note, created_at=now))
+            events.append(
+                ResourceEvent(
+                    resource_id=row.target,
+                    actor=user,
+                    from_status=old_status,
+                    to_status=values["status"],
+                    note=note,
+                    created_at=now,
+                )
+            )
     ResourceEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     pairs = [(o.pk, r) for o, r in zip(objects, creates, strict=True)] + [(r.target, r) for r in updates]
     _set_relations(Resource, pairs, RESOURCE_RELATIONS, [r.target for r in updates])
@@ -782,14 +877,33 @@ def _save_practices(rows: list[RowResult], user, note: str, now) -> tuple[int, i
     Practice.objects.bulk_create(objects, batch_size=BATCH_SIZE)
     events = []
     for obj in objects:
-        events.append(PracticeEvent(practice_id=obj.pk, action=PracticeEvent.Action.SUBMITTED, actor=user,
-                                    to_status=Practice.Status.SUBMITTED, note=note, created_at=now))
+        events.append(
+            PracticeEvent(
+                practice_id=obj.pk,
+                action=PracticeEvent.Action.SUBMITTED,
+                actor=user,
+                to_status=Practice.Status.SUBMITTED,
+                note=note,
+                created_at=now,
+            )
+        )
         if obj.status == Practice.Status.PUBLISHED:
-            events.append(PracticeEvent(practice_id=obj.pk, action=PracticeEvent.Action.PUBLISHED, actor=user,
-                                        from_status=Practice.Status.SUBMITTED, to_status=obj.status, note=note,
-                                        created_at=now))
-    published = set(Practice.objects.filter(pk__in=[r.target for r in updates], status=Practice.Status.PUBLISHED)
-                    .values_list("pk", flat=True))
+            events.append(
+                PracticeEvent(
+                    practice_id=obj.pk,
+                    action=PracticeEvent.Action.PUBLISHED,
+                    actor=user,
+                    from_status=Practice.Status.SUBMITTED,
+                    to_status=obj.status,
+                    note=note,
+                    created_at=now,
+                )
+            )
+    published = set(
+        Practice.objects.filter(pk__in=[r.target for r in updates], status=Practice.Status.PUBLISHED).values_list(
+            "pk", flat=True
+        )
+    )
     for row in updates:
         values = dict(row.values)
         values.pop("slug", None)
@@ -810,8 +924,9 @@ class ImportHasErrors(Exception):
     pass
 
 
-def do_import_knowledge(report: ImportReport, *, user=None, filename: str = "", valid_only: bool = False
-                        ) -> ImportResult:
+def do_import_knowledge(
+    report: ImportReport, *, user=None, filename: str = "", valid_only: bool = False
+) -> ImportResult:
     """Save the valid rows of `report` in one transaction. Refuses (ImportHasErrors) when some
     rows have errors, unless `valid_only`."""
     if report.invalid_rows and not valid_only:

@@ -93,24 +93,41 @@ class Resource(ClusterableModel):
         "taxonomy.GuidingPrinciple", blank=True, related_name="resources", verbose_name=_("guiding principles")
     )
     thematic_area = models.ForeignKey(
-        "taxonomy.ThematicArea", null=True, blank=True, on_delete=models.SET_NULL, related_name="resources",
+        "taxonomy.ThematicArea",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resources",
         verbose_name=_("thematic area"),
     )
     audiences = models.JSONField(_("target audience"), default=list, blank=True)
     output_of_priority = models.ForeignKey(
-        "workplan.Priority", null=True, blank=True, on_delete=models.SET_NULL, related_name="resources",
+        "workplan.Priority",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resources",
         verbose_name=_("output of work-plan priority"),
     )
     output_of_activity = models.ForeignKey(
-        "workplan.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="resources",
+        "workplan.Activity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resources",
         verbose_name=_("output of work-plan activity"),
     )
     is_network_tool = models.BooleanField(
-        _("Network tool or guidance"), default=False,
+        _("Network tool or guidance"),
+        default=False,
         help_text=_("Tools and guidance of the Network carry a feedback form"),
     )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposed_resources",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposed_resources",
         verbose_name=_("proposed by"),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -183,7 +200,9 @@ class ResourceEvent(models.Model):
     """A step in a resource's life: proposed, published, declined, archived — with who and why."""
 
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, choices=Resource.Status.choices)
     note = models.TextField(_("note"), blank=True)
@@ -296,11 +315,19 @@ class Practice(models.Model):
     )
     language = models.CharField(_("language of the submission"), max_length=2, choices=Language.choices)
     call = models.ForeignKey(
-        CallForPractices, null=True, blank=True, on_delete=models.SET_NULL, related_name="practices",
+        CallForPractices,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="practices",
         verbose_name=_("in answer to the call"),
     )
     update_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="updates",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="updates",
         verbose_name=_("update of"),
     )
     round = models.PositiveSmallIntegerField(_("review round"), default=1)
@@ -315,7 +342,11 @@ class Practice(models.Model):
     )
     regions = models.ManyToManyField("taxonomy.Region", blank=True, related_name="practices", verbose_name=_("regions"))
     implementing_organisation = models.ForeignKey(
-        "taxonomy.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="practices",
+        "taxonomy.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="practices",
         verbose_name=_("implementing organisation"),
     )
     implementing_organisation_name = models.CharField(
@@ -325,9 +356,7 @@ class Practice(models.Model):
         "taxonomy.Organisation", blank=True, related_name="partner_practices", verbose_name=_("partners")
     )
     partners_other = models.CharField(_("other partners"), max_length=500, blank=True)
-    submitted_for_other_entity = models.BooleanField(
-        _("I am submitting on behalf of another entity"), default=False
-    )
+    submitted_for_other_entity = models.BooleanField(_("I am submitting on behalf of another entity"), default=False)
     focal_point_name = models.CharField(_("focal point of the main implementer"), max_length=200, blank=True)
     focal_point_email = models.EmailField(_("focal point's e-mail"), blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
@@ -340,7 +369,11 @@ class Practice(models.Model):
         "taxonomy.GuidingPrinciple", blank=True, related_name="practices", verbose_name=_("guiding principles")
     )
     thematic_area = models.ForeignKey(
-        "taxonomy.ThematicArea", null=True, blank=True, on_delete=models.SET_NULL, related_name="practices",
+        "taxonomy.ThematicArea",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="practices",
         verbose_name=_("thematic area"),
     )
     description = models.TextField(_("description"), blank=True)
@@ -397,7 +430,11 @@ class Practice(models.Model):
 
     @property
     def implementer_name(self) -> str:
-        return str(self.implementing_organisation) if self.implementing_organisation else self.implementing_organisation_name
+        return (
+            str(self.implementing_organisation)
+            if self.implementing_organisation
+            else self.implementing_organisation_name
+        )
 
 
 def gettext_untitled():
@@ -441,7 +478,9 @@ class PracticeEvent(models.Model):
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=12, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
     round = models.PositiveSmallIntegerField(default=1)
@@ -464,7 +503,11 @@ class ReviewerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
     is_un = models.BooleanField(_("UN reviewer"), default=False, help_text=_("Unticked: external reviewer"))
     affiliation = models.ForeignKey(
-        "taxonomy.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewers",
+        "taxonomy.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewers",
         verbose_name=_("affiliation"),
     )
     affiliation_other = models.CharField(_("affiliation (if not listed)"), max_length=300, blank=True)
@@ -558,11 +601,18 @@ class Review(models.Model):
 
 class ToolFeedback(models.Model):
     resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="feedback")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rating = models.PositiveSmallIntegerField(_("usefulness"), choices=[(n, str(n)) for n in range(1, 6)])
     how_used = models.TextField(_("how did you use it?"), blank=True)
     country = models.ForeignKey(
-        "taxonomy.Country", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("country")
+        "taxonomy.Country",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("country"),
     )
     improvements = models.TextField(_("what should be improved?"), blank=True)
     may_contact = models.BooleanField(_("the Network may contact me about this feedback"), default=False)

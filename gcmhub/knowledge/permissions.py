@@ -69,8 +69,12 @@ def can_update_published_practice(user, practice: Practice) -> bool:
 
 # Statuses from which the submitter may withdraw a practice (not once published or decided).
 WITHDRAWABLE_STATUSES = (
-    Practice.Status.DRAFT, Practice.Status.SUBMITTED, Practice.Status.RETURNED, Practice.Status.IN_REVIEW,
-    Practice.Status.REVIEWED, Practice.Status.REVISION_REQUESTED,
+    Practice.Status.DRAFT,
+    Practice.Status.SUBMITTED,
+    Practice.Status.RETURNED,
+    Practice.Status.IN_REVIEW,
+    Practice.Status.REVIEWED,
+    Practice.Status.REVISION_REQUESTED,
 )
 
 
@@ -108,7 +112,8 @@ def can_view_practice(user, practice: Practice) -> bool:
     if practice.submitter_id == user.pk or is_hub_team(user):
         return True
     return ReviewAssignment.objects.filter(
-        practice=practice, reviewer=user,
+        practice=practice,
+        reviewer=user,
         state__in=[ReviewAssignment.State.ACCEPTED, ReviewAssignment.State.SUBMITTED],
     ).exists()
 

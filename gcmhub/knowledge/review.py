@@ -43,11 +43,16 @@ REQUIRED_UN, REQUIRED_EXTERNAL = 1, 2
 OPEN_STATES = (State.INVITED, State.ACCEPTED)
 INACTIVE_STATES = (State.CONFLICT, State.WITHDRAWN)
 
-SCREEN_DECISIONS = {"accept": (Status.IN_REVIEW, Action.ACCEPTED), "return": (Status.RETURNED, Action.RETURNED),
-                    "decline": (Status.DECLINED, Action.DECLINED)}
-FINAL_DECISIONS = {"publish": (Status.PUBLISHED, Action.PUBLISHED),
-                   "revise": (Status.REVISION_REQUESTED, Action.REVISION_REQUESTED),
-                   "decline": (Status.DECLINED, Action.DECLINED)}
+SCREEN_DECISIONS = {
+    "accept": (Status.IN_REVIEW, Action.ACCEPTED),
+    "return": (Status.RETURNED, Action.RETURNED),
+    "decline": (Status.DECLINED, Action.DECLINED),
+}
+FINAL_DECISIONS = {
+    "publish": (Status.PUBLISHED, Action.PUBLISHED),
+    "revise": (Status.REVISION_REQUESTED, Action.REVISION_REQUESTED),
+    "decline": (Status.DECLINED, Action.DECLINED),
+}
 
 
 # Reading ---------------------------------------------------------------------------------------
@@ -121,8 +126,7 @@ def practices_for_queue():
     """Practices the Hub team follows, with what the queue shows; four queries in all."""
     return with_review_data(
         Practice.objects.filter(
-            status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEWED, Status.RETURNED,
-                        Status.REVISION_REQUESTED]
+            status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.REVIEWED, Status.RETURNED, Status.REVISION_REQUESTED]
         )
         .select_related("submitter", "update_of")
         .order_by("submitted_at", "id")
@@ -136,8 +140,7 @@ def roster_profiles():
     return (
         ReviewerProfile.objects.select_related("user", "affiliation")
         .prefetch_related("objectives", "regions")
-        .annotate(load=Count("user__review_assignments",
-                             filter=Q(user__review_assignments__state__in=OPEN_STATES)))
+        .annotate(load=Count("user__review_assignments", filter=Q(user__review_assignments__state__in=OPEN_STATES)))
         .order_by("user__full_name", "user__email")
     )
 
@@ -168,7 +171,9 @@ def reviewer_candidates(practice: Practice) -> list[ReviewerProfile]:
         regions = [r for r in profile.regions.all() if r.pk in region_ids]
         speaks = practice.language in (profile.languages or [])
         profile.match = {
-            "objectives": objectives, "regions": regions, "language": speaks,
+            "objectives": objectives,
+            "regions": regions,
+            "language": speaks,
             "score": 2 * len(objectives) + (2 if speaks else 0) + len(regions),
         }
         candidates.append(profile)
@@ -196,8 +201,14 @@ def _lock_assignment(assignment: ReviewAssignment) -> ReviewAssignment:
 
 def _record(practice: Practice, action, actor, from_status: str, note: str = "", *, visible=False) -> PracticeEvent:
     return PracticeEvent.objects.create(
-        practice=practice, action=action, actor=actor, from_status=from_status, to_status=practice.status,
-        round=practice.round, note=note, visible_to_submitter=visible,
+        practice=practice,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=practice.status,
+        round=practice.round,
+        note=note,
+        visible_to_submitter=visible,
     )
 
 
@@ -316,8 +327,13 @@ def do_assign_reviewer(
         is_extra = True
         _set_status(practice, Status.IN_REVIEW)
     assignment = ReviewAssignment.objects.create(
-        practice=practice, reviewer=reviewer, round=practice.round, is_un=profile.is_un, is_extra=is_extra,
-        assigned_by=user, due_date=due_date,
+        practice=practice,
+        reviewer=reviewer,
+        round=practice.round,
+        is_un=profile.is_un,
+        is_extra=is_extra,
+        assigned_by=user,
+        due_date=due_date,
     )
     _record(practice, Action.REVIEWER_ASSIGNED, user, from_status, str(profile))
     transaction.on_commit(lambda: tasks.send_review_invitation.enqueue(assignment.pk))
@@ -403,8 +419,12 @@ def check_scores(scores: dict) -> dict:
 
 @transaction.atomic
 def do_submit_review(
-    user: User, assignment: ReviewAssignment, scores: dict, recommendation: str,
-    comments_for_submitter: str = "", comments_for_hub: str = "",
+    user: User,
+    assignment: ReviewAssignment,
+    scores: dict,
+    recommendation: str,
+    comments_for_submitter: str = "",
+    comments_for_hub: str = "",
 ) -> Review:
     """Record the review; when it completes the round, the practice moves on (see the module's rules)."""
     _check_reviewer(user, assignment)
@@ -420,8 +440,11 @@ def do_submit_review(
     if practice.status != Status.IN_REVIEW or assignment.round != practice.round:
         raise ValidationError(_("This practice is no longer in review."), code="state")
     review = Review.objects.create(
-        assignment=assignment, scores=scores, recommendation=recommendation,
-        comments_for_submitter=(comments_for_submitter or "").strip(), comments_for_hub=(comments_for_hub or "").strip(),
+        assignment=assignment,
+        scores=scores,
+        recommendation=recommendation,
+        comments_for_submitter=(comments_for_submitter or "").strip(),
+        comments_for_hub=(comments_for_hub or "").strip(),
     )
     assignment.state = State.SUBMITTED
     assignment.save(update_fields=["state"])
@@ -495,7 +518,8 @@ def send_review_reminders(today: datetime.date | None = None) -> int:
     now = timezone.now()
     due = (
         ReviewAssignment.objects.filter(
-            state__in=OPEN_STATES, practice__status=Status.IN_REVIEW,
+            state__in=OPEN_STATES,
+            practice__status=Status.IN_REVIEW,
             due_date__lte=today + datetime.timedelta(days=REMINDER_DAYS),
         )
         .exclude(last_reminder_at__gt=now - datetime.timedelta(days=REMINDER_DAYS))

@@ -41,16 +41,22 @@ def send_submitter_notice(event_id: int) -> None:
     practice = event.practice
     submitter = practice.submitter
     comments = []
-    if event.action in (PracticeEvent.Action.PUBLISHED, PracticeEvent.Action.REVISION_REQUESTED,
-                        PracticeEvent.Action.DECLINED) and event.from_status != "submitted":
+    if (
+        event.action
+        in (PracticeEvent.Action.PUBLISHED, PracticeEvent.Action.REVISION_REQUESTED, PracticeEvent.Action.DECLINED)
+        and event.from_status != "submitted"
+    ):
         comments = [
             a.review.comments_for_submitter
-            for a in ReviewAssignment.objects.filter(practice=practice, round=event.round, state="submitted")
-            .select_related("review")
+            for a in ReviewAssignment.objects.filter(
+                practice=practice, round=event.round, state="submitted"
+            ).select_related("review")
             if a.review.comments_for_submitter
         ]
     context = {
-        "event": event, "practice": practice, "comments": comments,
+        "event": event,
+        "practice": practice,
+        "comments": comments,
         "link": _url_for(submitter, "knowledge:practice", practice.slug),
         "submissions_link": _url_for(submitter, "knowledge:my_submissions"),
     }
@@ -59,27 +65,37 @@ def send_submitter_notice(event_id: int) -> None:
 
 @task()
 def send_review_invitation(assignment_id: int) -> None:
-    assignment = ReviewAssignment.objects.select_related("practice", "reviewer").filter(
-        pk=assignment_id, state=ReviewAssignment.State.INVITED
-    ).first()
+    assignment = (
+        ReviewAssignment.objects.select_related("practice", "reviewer")
+        .filter(pk=assignment_id, state=ReviewAssignment.State.INVITED)
+        .first()
+    )
     if assignment is None:
         return
     reviewer = assignment.reviewer
-    context = {"assignment": assignment, "practice": assignment.practice,
-               "link": _url_for(reviewer, "knowledge:review_assignment", assignment.pk)}
+    context = {
+        "assignment": assignment,
+        "practice": assignment.practice,
+        "link": _url_for(reviewer, "knowledge:review_assignment", assignment.pk),
+    }
     _send(reviewer, "invitation", context)
 
 
 @task()
 def send_review_reminder(assignment_id: int) -> None:
-    assignment = ReviewAssignment.objects.select_related("practice", "reviewer").filter(
-        pk=assignment_id, state__in=[ReviewAssignment.State.INVITED, ReviewAssignment.State.ACCEPTED]
-    ).first()
+    assignment = (
+        ReviewAssignment.objects.select_related("practice", "reviewer")
+        .filter(pk=assignment_id, state__in=[ReviewAssignment.State.INVITED, ReviewAssignment.State.ACCEPTED])
+        .first()
+    )
     if assignment is None:
         return
     reviewer = assignment.reviewer
-    context = {"assignment": assignment, "practice": assignment.practice,
-               "link": _url_for(reviewer, "knowledge:review_assignment", assignment.pk)}
+    context = {
+        "assignment": assignment,
+        "practice": assignment.practice,
+        "link": _url_for(reviewer, "knowledge:review_assignment", assignment.pk),
+    }
     _send(reviewer, "reminder", context)
 
 
@@ -99,6 +115,9 @@ def send_hub_team_notice(event_id: int) -> None:
     if event is None:
         return
     for member in hub_team_members():
-        context = {"event": event, "practice": event.practice,
-                   "link": _url_for(member, "knowledge:review_practice", event.practice.slug)}
+        context = {
+            "event": event,
+            "practice": event.practice,
+            "link": _url_for(member, "knowledge:review_practice", event.practice.slug),
+        }
         _send(member, "hub_notice", context)

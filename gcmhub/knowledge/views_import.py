@@ -142,32 +142,46 @@ def import_report(request, pk):
         if counts["valid"] and (valid_only or not counts["invalid"]):
             result = do_import_knowledge(report, user=request.user, filename=filename, valid_only=valid_only)
             _delete_upload(pk)
-            messages.success(request, _(
-                "Imported %(file)s: %(new_resources)s new and %(updated_resources)s updated resources, "
-                "%(new_practices)s new and %(updated_practices)s updated practices."
-            ) % {
-                "file": filename,
-                "new_resources": result.created["resource"],
-                "updated_resources": result.updated["resource"],
-                "new_practices": result.created["practice"],
-                "updated_practices": result.updated["practice"],
-            })
+            messages.success(
+                request,
+                _(
+                    "Imported %(file)s: %(new_resources)s new and %(updated_resources)s updated resources, "
+                    "%(new_practices)s new and %(updated_practices)s updated practices."
+                )
+                % {
+                    "file": filename,
+                    "new_resources": result.created["resource"],
+                    "updated_resources": result.updated["resource"],
+                    "new_practices": result.created["practice"],
+                    "updated_practices": result.updated["practice"],
+                },
+            )
             if result.skipped:
-                messages.warning(request, ngettext(
-                    "%(count)s row with errors was not imported.", "%(count)s rows with errors were not imported.",
-                    result.skipped) % {"count": result.skipped})
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)s row with errors was not imported.",
+                        "%(count)s rows with errors were not imported.",
+                        result.skipped,
+                    )
+                    % {"count": result.skipped},
+                )
             return redirect("knowledge:import_upload")
         messages.error(request, _("Nothing was imported: choose to import the valid rows, or correct the file."))
     errors = report.errors
     valid_rows = report.valid_rows
-    return render(request, "knowledge/import/report.html", {
-        "pk": pk,
-        "filename": filename,
-        "counts": counts,
-        "errors": errors[:REPORT_ERRORS_SHOWN],
-        "errors_hidden": max(0, len(errors) - REPORT_ERRORS_SHOWN),
-        "invalid_rows": len(report.invalid_rows),
-        "valid_rows": valid_rows[:REPORT_ROWS_SHOWN],
-        "valid_hidden": max(0, len(valid_rows) - REPORT_ROWS_SHOWN),
-        "ignored_columns": report.ignored_columns,
-    })
+    return render(
+        request,
+        "knowledge/import/report.html",
+        {
+            "pk": pk,
+            "filename": filename,
+            "counts": counts,
+            "errors": errors[:REPORT_ERRORS_SHOWN],
+            "errors_hidden": max(0, len(errors) - REPORT_ERRORS_SHOWN),
+            "invalid_rows": len(report.invalid_rows),
+            "valid_rows": valid_rows[:REPORT_ROWS_SHOWN],
+            "valid_hidden": max(0, len(valid_rows) - REPORT_ROWS_SHOWN),
+            "ignored_columns": report.ignored_columns,
+        },
+    )

@@ -77,8 +77,10 @@ def _handle_form(request, form: PracticeForm, *, practice: Practice | None, requ
             form.add_submission_errors(incomplete.errors)
             messages.warning(
                 request,
-                gettext("Your draft was saved with everything you typed, but it cannot be submitted yet: "
-                        "please complete the fields marked below."),
+                gettext(
+                    "Your draft was saved with everything you typed, but it cannot be submitted yet: "
+                    "please complete the fields marked below."
+                ),
             )
             practice = saved
         else:
@@ -96,16 +98,21 @@ def _render_form(request, form, practice, requested_call):
     now = timezone.now()
     attachments = list(practice.attachments.all()) if practice and practice.pk else []
     status = 400 if form.errors else 200
-    return render(request, "knowledge/practices/form.html", {
-        "form": form,
-        "practice": practice if practice and practice.pk else None,
-        "call": call,
-        "call_is_open": call.is_open(now) if call else False,
-        "call_not_yet_open": bool(call and now < call.opens_at),
-        "attachments": attachments,
-        "began_before_gcm": form.began_before_gcm(),
-        "open_calls_exist": form.fields["call"].queryset.exists(),
-    }, status=status)
+    return render(
+        request,
+        "knowledge/practices/form.html",
+        {
+            "form": form,
+            "practice": practice if practice and practice.pk else None,
+            "call": call,
+            "call_is_open": call.is_open(now) if call else False,
+            "call_not_yet_open": bool(call and now < call.opens_at),
+            "attachments": attachments,
+            "began_before_gcm": form.began_before_gcm(),
+            "open_calls_exist": form.fields["call"].queryset.exists(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -151,23 +158,29 @@ def practice_detail(request, slug):
     elif practice.call_id:
         crumb_url, crumb_label = practice.call.get_absolute_url(), practice.call.title
         crumb_lang = language_of(practice.call, "title")
-    return render(request, "knowledge/practices/detail.html", {
-        "practice": practice,
-        "is_submitter": is_submitter,
-        "is_public_view": is_public_view,
-        "show_status": not is_public_view,
-        "feedback": feedback,
-        "next_step": NEXT_STEPS.get(practice.status, "") if is_submitter else "",
-        "can_edit": can_edit_practice(user, practice),
-        "can_withdraw": can_withdraw_practice(user, practice),
-        "can_update": can_update_published_practice(user, practice) and practice.update_of_id is None,
-        "open_update": open_update,
-        "criteria": [label for value, label in Criterion.choices if value in practice.criteria_met],
-        "page_language": active_language(),
-        # Only web addresses: links typed through another channel (the API, the CMS) are not trusted.
-        "links": [link for link in practice.link_list if link.startswith(("http://", "https://"))],
-        "crumb_url": crumb_url, "crumb_label": crumb_label, "crumb_lang": crumb_lang,
-    })
+    return render(
+        request,
+        "knowledge/practices/detail.html",
+        {
+            "practice": practice,
+            "is_submitter": is_submitter,
+            "is_public_view": is_public_view,
+            "show_status": not is_public_view,
+            "feedback": feedback,
+            "next_step": NEXT_STEPS.get(practice.status, "") if is_submitter else "",
+            "can_edit": can_edit_practice(user, practice),
+            "can_withdraw": can_withdraw_practice(user, practice),
+            "can_update": can_update_published_practice(user, practice) and practice.update_of_id is None,
+            "open_update": open_update,
+            "criteria": [label for value, label in Criterion.choices if value in practice.criteria_met],
+            "page_language": active_language(),
+            # Only web addresses: links typed through another channel (the API, the CMS) are not trusted.
+            "links": [link for link in practice.link_list if link.startswith(("http://", "https://"))],
+            "crumb_url": crumb_url,
+            "crumb_label": crumb_label,
+            "crumb_lang": crumb_lang,
+        },
+    )
 
 
 @login_required
@@ -179,8 +192,10 @@ def practice_update(request, slug):
     update = actions.do_start_practice_update(request.user, practice)
     messages.success(
         request,
-        gettext("Edit your update and submit it: it goes through screening again, and the published "
-                "practice stays as it is until the update is published."),
+        gettext(
+            "Edit your update and submit it: it goes through screening again, and the published "
+            "practice stays as it is until the update is published."
+        ),
     )
     return redirect("knowledge:practice_edit", slug=update.slug)
 
@@ -215,9 +230,22 @@ def my_submissions(request):
     practices = (
         Practice.objects.filter(submitter=request.user)
         .select_related("call", "update_of")
-        .only("slug", "title", "status", "round", "updated_at", "language", "submitter_id",
-              "call__slug", "call__title_en", "call__title_fr", "call__title_es", "call__source_language",
-              "update_of__slug", "update_of__title")
+        .only(
+            "slug",
+            "title",
+            "status",
+            "round",
+            "updated_at",
+            "language",
+            "submitter_id",
+            "call__slug",
+            "call__title_en",
+            "call__title_fr",
+            "call__title_es",
+            "call__source_language",
+            "update_of__slug",
+            "update_of__title",
+        )
         .order_by("-updated_at", "-pk")
     )
     rows = [(p, NEXT_STEPS.get(p.status, "")) for p in practices]
@@ -233,28 +261,44 @@ def call_list(request):
     now = timezone.now()
     calls = list(
         CallForPractices.objects.annotate(
-            published_count=Count("practices", filter=Q(practices__status=Practice.Status.PUBLISHED,
-                                                        practices__update_of__isnull=True))
+            published_count=Count(
+                "practices", filter=Q(practices__status=Practice.Status.PUBLISHED, practices__update_of__isnull=True)
+            )
         ).order_by("deadline")
     )
     open_calls = [c for c in calls if c.is_open(now)]
     upcoming = [c for c in calls if now < c.opens_at]
     closed = sorted((c for c in calls if c.deadline <= now), key=lambda c: c.deadline, reverse=True)
-    return render(request, "knowledge/calls/list.html", {
-        "open_calls": open_calls, "upcoming_calls": upcoming, "closed_calls": closed, "now": now,
-    })
+    return render(
+        request,
+        "knowledge/calls/list.html",
+        {
+            "open_calls": open_calls,
+            "upcoming_calls": upcoming,
+            "closed_calls": closed,
+            "now": now,
+        },
+    )
 
 
 @require_safe
 def call_detail(request, slug):
     call = get_object_or_404(
         CallForPractices.objects.prefetch_related(
-            "objectives", Prefetch("practices", queryset=_published_practices().order_by("-published_at"),
-                                   to_attr="published_practices"),
+            "objectives",
+            Prefetch(
+                "practices", queryset=_published_practices().order_by("-published_at"), to_attr="published_practices"
+            ),
         ),
         slug=slug,
     )
     now = timezone.now()
-    return render(request, "knowledge/calls/detail.html", {
-        "call": call, "is_open": call.is_open(now), "not_yet_open": now < call.opens_at,
-    })
+    return render(
+        request,
+        "knowledge/calls/detail.html",
+        {
+            "call": call,
+            "is_open": call.is_open(now),
+            "not_yet_open": now < call.opens_at,
+        },
+    )

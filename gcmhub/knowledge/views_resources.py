@@ -33,8 +33,7 @@ RATINGS = range(1, 6)
 def hub_home(request):
     resources = (
         Resource.objects.published()
-        .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date",
-              "published_at")
+        .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date", "published_at")
         .order_by("-published_at", "-id")[:LATEST_ON_HOME]
     )
     practices = (
@@ -43,13 +42,17 @@ def hub_home(request):
         .order_by("-published_at", "-id")[:LATEST_ON_HOME]
     )
     calls = CallForPractices.objects.open().order_by("deadline")
-    return render(request, "knowledge/home.html", {
-        "resources": resources,
-        "practices": practices,
-        "calls": calls,
-        "can_propose": permissions.can_propose_resource(request.user),
-        "is_hub_team": permissions.is_hub_team(request.user),
-    })
+    return render(
+        request,
+        "knowledge/home.html",
+        {
+            "resources": resources,
+            "practices": practices,
+            "calls": calls,
+            "can_propose": permissions.can_propose_resource(request.user),
+            "is_hub_team": permissions.is_hub_team(request.user),
+        },
+    )
 
 
 # Resources ------------------------------------------------------------------------------------
@@ -60,14 +63,14 @@ def hub_home(request):
 def resource_propose(request):
     if not permissions.can_propose_resource(request.user):
         raise PermissionDenied
-    form = ResourceProposalForm(request.POST or None, request.FILES or None,
-                                initial={"source_language": active_language()})
+    form = ResourceProposalForm(
+        request.POST or None, request.FILES or None, initial={"source_language": active_language()}
+    )
     if request.method == "POST" and form.is_valid():
         resource = do_propose_resource(request.user, form)
         messages.success(request, gettext("Thank you: the Hub team will review your proposal."))
         return redirect(resource)
-    return render(request, "knowledge/resources/propose.html", {"form": form},
-                  status=400 if form.is_bound else 200)
+    return render(request, "knowledge/resources/propose.html", {"form": form}, status=400 if form.is_bound else 200)
 
 
 def _proposals():
@@ -115,10 +118,16 @@ def _resource_for_page(user, slug: str) -> Resource:
     """The resource with everything its page reads; 404 unless `user` may see it."""
     resource = get_object_or_404(
         Resource.objects.select_related(
-            "thematic_area", "output_of_priority__workplan", "output_of_activity__priority__workplan",
+            "thematic_area",
+            "output_of_priority__workplan",
+            "output_of_activity__priority__workplan",
         ).prefetch_related(
             Prefetch("files", queryset=ResourceFile.objects.order_by("sort_order", "id")),
-            "publishers", "countries", "regions", "objectives", "principles",
+            "publishers",
+            "countries",
+            "regions",
+            "objectives",
+            "principles",
         ),
         slug=slug,
     )
@@ -135,20 +144,25 @@ def _render_detail(request, resource, feedback_form=None, status=200):
     audience_names = dict(Audience.choices)
     lang = active_language()
     other_versions = [
-        (code, Language(code).label) for code in LANGUAGE_CODES
-        if code != lang and getattr(resource, f"title_{code}")
+        (code, Language(code).label) for code in LANGUAGE_CODES if code != lang and getattr(resource, f"title_{code}")
     ]
     files = [(f, language_names.get(f.language, f.language)) for f in resource.files.all()]
-    return render(request, "knowledge/resources/detail.html", {
-        "resource": resource,
-        "files": files,
-        "languages": [language_names.get(code, code) for code in resource.languages],
-        "audiences": [audience_names.get(code, code) for code in resource.audiences],
-        "other_versions": other_versions,
-        "feedback_form": feedback_form if can_feedback else None,
-        "can_publish": permissions.can_publish_resource(request.user) and resource.status == Resource.Status.PROPOSED,
-        "can_view_feedback": can_feedback and permissions.can_view_feedback_results(request.user),
-    }, status=status)
+    return render(
+        request,
+        "knowledge/resources/detail.html",
+        {
+            "resource": resource,
+            "files": files,
+            "languages": [language_names.get(code, code) for code in resource.languages],
+            "audiences": [audience_names.get(code, code) for code in resource.audiences],
+            "other_versions": other_versions,
+            "feedback_form": feedback_form if can_feedback else None,
+            "can_publish": permissions.can_publish_resource(request.user)
+            and resource.status == Resource.Status.PROPOSED,
+            "can_view_feedback": can_feedback and permissions.can_view_feedback_results(request.user),
+        },
+        status=status,
+    )
 
 
 @require_safe
@@ -188,9 +202,12 @@ def feedback_results(request):
         .order_by("-feedback_count", "title_en", "id")
     )
     distribution = defaultdict(dict)
-    for row in ToolFeedback.objects.filter(resource__is_network_tool=True).values("resource_id", "rating").annotate(
-        n=Count("id")
-    ).order_by():
+    for row in (
+        ToolFeedback.objects.filter(resource__is_network_tool=True)
+        .values("resource_id", "rating")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
         distribution[row["resource_id"]][row["rating"]] = row["n"]
     rows = [(tool, [(rating, distribution[tool.pk].get(rating, 0)) for rating in RATINGS]) for tool in tools]
     return render(request, "knowledge/feedback/results.html", {"rows": rows, "ratings": RATINGS})
@@ -206,28 +223,49 @@ def feedback_tool(request, slug):
     for item in feedback:
         counts[item.rating] = counts.get(item.rating, 0) + 1
     average = round(sum(f.rating for f in feedback) / len(feedback), 1) if feedback else None
-    return render(request, "knowledge/feedback/tool.html", {
-        "tool": tool, "feedback": feedback, "average": average, "counts": sorted(counts.items()),
-    })
+    return render(
+        request,
+        "knowledge/feedback/tool.html",
+        {
+            "tool": tool,
+            "feedback": feedback,
+            "average": average,
+            "counts": sorted(counts.items()),
+        },
+    )
 
 
 def _export_rows():
     """Header and rows of every piece of feedback, newest first."""
     header = [
-        gettext("Tool"), gettext("Tool address"), gettext("Date"), gettext("Usefulness (1–5)"),
-        gettext("How it was used"), gettext("What to improve"), gettext("Country"),
-        gettext("May be contacted"), gettext("E-mail"), gettext("Language"),
+        gettext("Tool"),
+        gettext("Tool address"),
+        gettext("Date"),
+        gettext("Usefulness (1–5)"),
+        gettext("How it was used"),
+        gettext("What to improve"),
+        gettext("Country"),
+        gettext("May be contacted"),
+        gettext("E-mail"),
+        gettext("Language"),
     ]
     queryset = ToolFeedback.objects.select_related("resource", "country").order_by("-created_at", "-id")
     rows = []
     for item in queryset:
-        rows.append([
-            item.resource.title, item.resource.get_absolute_url(),
-            timezone.localtime(item.created_at).strftime("%Y-%m-%d %H:%M"), item.rating,
-            item.how_used, item.improvements, item.country.name if item.country else "",
-            gettext("Yes") if item.may_contact else gettext("No"),
-            item.contact_email if item.may_contact else "", item.language,
-        ])
+        rows.append(
+            [
+                item.resource.title,
+                item.resource.get_absolute_url(),
+                timezone.localtime(item.created_at).strftime("%Y-%m-%d %H:%M"),
+                item.rating,
+                item.how_used,
+                item.improvements,
+                item.country.name if item.country else "",
+                gettext("Yes") if item.may_contact else gettext("No"),
+                item.contact_email if item.may_contact else "",
+                item.language,
+            ]
+        )
     return header, rows
 
 

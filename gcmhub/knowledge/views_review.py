@@ -66,8 +66,11 @@ def review_queue(request):
 def _get_practice_for_hub(user, slug: str) -> Practice:
     _check_hub_team(user)
     return get_object_or_404(
-        review.with_review_data(Practice.objects.select_related("submitter", "implementing_organisation",
-                                                                "thematic_area", "update_of", "call")),
+        review.with_review_data(
+            Practice.objects.select_related(
+                "submitter", "implementing_organisation", "thematic_area", "update_of", "call"
+            )
+        ),
         slug=slug,
     )
 
@@ -78,9 +81,11 @@ def _render_review_practice(request, practice: Practice, status: int = 200, **fo
     show_decide = review.can_be_decided(practice, coverage)
     candidates = review.reviewer_candidates(practice) if show_assign else []
     if show_assign and "assign_form" not in forms:
-        forms["assign_form"] = AssignForm(candidates=candidates, auto_id="assign_%s",
-                                          initial={"is_extra": coverage["needs_extra"]
-                                                   or practice.status == Status.REVIEWED})
+        forms["assign_form"] = AssignForm(
+            candidates=candidates,
+            auto_id="assign_%s",
+            initial={"is_extra": coverage["needs_extra"] or practice.status == Status.REVIEWED},
+        )
     if practice.status == Status.SUBMITTED:
         forms.setdefault("screen_form", ScreeningForm(auto_id="screen_%s"))
     if show_decide:
@@ -142,8 +147,13 @@ def assign(request, slug):
     if form.is_valid():
         profile = form.cleaned_data["reviewer"]
         try:
-            review.do_assign_reviewer(request.user, practice, profile.user, form.cleaned_data["due_date"],
-                                      is_extra=form.cleaned_data["is_extra"])
+            review.do_assign_reviewer(
+                request.user,
+                practice,
+                profile.user,
+                form.cleaned_data["due_date"],
+                is_extra=form.cleaned_data["is_extra"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -178,8 +188,9 @@ def decide(request, slug):
     form = DecisionForm(request.POST, auto_id="decide_%s")
     if form.is_valid():
         try:
-            review.do_decide_practice(request.user, practice, form.cleaned_data["decision"],
-                                      form.cleaned_data["feedback"])
+            review.do_decide_practice(
+                request.user, practice, form.cleaned_data["decision"], form.cleaned_data["feedback"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -205,8 +216,11 @@ def my_reviews(request):
         .select_related("practice", "review")
         .order_by("due_date", "id")
     )
-    due = [a for a in assignments if a.state in review.OPEN_STATES and a.practice.status == Status.IN_REVIEW
-           and a.round == a.practice.round]
+    due = [
+        a
+        for a in assignments
+        if a.state in review.OPEN_STATES and a.practice.status == Status.IN_REVIEW and a.round == a.practice.round
+    ]
     past = sorted((a for a in assignments if a not in due), key=lambda a: a.assigned_at, reverse=True)
     return render(request, "knowledge/review/my_reviews.html", {"due": due, "past": past})
 
@@ -219,11 +233,15 @@ def review_assignment(request, pk):
         ReviewAssignment.objects.select_related(
             "practice__implementing_organisation", "practice__thematic_area", "practice__submitter", "review"
         ),
-        pk=pk, reviewer=request.user,
+        pk=pk,
+        reviewer=request.user,
     )
     practice = assignment.practice
-    is_open = (assignment.state in review.OPEN_STATES and practice.status == Status.IN_REVIEW
-               and assignment.round == practice.round)
+    is_open = (
+        assignment.state in review.OPEN_STATES
+        and practice.status == Status.IN_REVIEW
+        and assignment.round == practice.round
+    )
     data = request.POST if request.method == "POST" and is_open else None
     conflict_form = ConflictForm(data) if assignment.state == State.INVITED else None
     review_form = ReviewForm(data) if assignment.state == State.ACCEPTED else None
@@ -244,8 +262,14 @@ def review_assignment(request, pk):
     elif review_form is not None and review_form.is_valid():
         sheet = review_form.cleaned_data
         try:
-            review.do_submit_review(request.user, assignment, review_form.scores, sheet["recommendation"],
-                                    sheet["comments_for_submitter"], sheet["comments_for_hub"])
+            review.do_submit_review(
+                request.user,
+                assignment,
+                review_form.scores,
+                sheet["recommendation"],
+                sheet["comments_for_submitter"],
+                sheet["comments_for_hub"],
+            )
         except ValidationError as error:
             review_form.add_error(None, error)
         else:
@@ -300,9 +324,12 @@ def roster_edit(request, user_id=None):
         profile = form.save(commit=False)
         if person is None:
             profile.user = person = form.person
-        review.do_save_reviewer_profile(request.user, profile, form.cleaned_data["objectives"],
-                                        form.cleaned_data["regions"])
+        review.do_save_reviewer_profile(
+            request.user, profile, form.cleaned_data["objectives"], form.cleaned_data["regions"]
+        )
         messages.success(request, _("Roster entry saved: %(name)s.") % {"name": profile})
         return redirect("knowledge:roster")
     context = {"form": form, "person": person}
-    return render(request, "knowledge/review/roster_edit.html", context, status=400 if request.method == "POST" else 200)
+    return render(
+        request, "knowledge/review/roster_edit.html", context, status=400 if request.method == "POST" else 200
+    )

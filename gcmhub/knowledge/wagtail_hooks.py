@@ -24,12 +24,17 @@ class ResourceAdminForm(WagtailAdminModelForm):
     """Languages and audiences are lists of codes stored as JSON: edit them as checkboxes."""
 
     languages = forms.MultipleChoiceField(
-        label=_("Languages available"), choices=ResourceLanguage.choices, required=False,
+        label=_("Languages available"),
+        choices=ResourceLanguage.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     external_url = forms.URLField(label=_("External link"), max_length=500, required=False, assume_scheme="https")
     audiences = forms.MultipleChoiceField(
-        label=_("Target audience"), choices=Audience.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Target audience"),
+        choices=Audience.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def clean(self):

@@ -20,7 +20,6 @@ TOP = 8
 MIN_TEXT_WIDTH = 22
 
 
-
 @dataclass
 class Series:
     key: str
@@ -118,20 +117,38 @@ def stacked_bars_svg(chart: StackedBarChart) -> str:
     label_x = _num(chart.label_width - 8)
     for row in chart.rows:
         text_y = _num(row.text_y)
-        parts.append(format_html('<text x="{}" y="{}" text-anchor="end" class="chart__label">{}</text>',
-                                 label_x, text_y, row.label))
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end" class="chart__label">{}</text>', label_x, text_y, row.label
+            )
+        )
         for seg in row.segments:
-            parts.append(format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{})" stroke="#fff" stroke-width="1">'
-                "<title>{} – {}: {}</title></rect>",
-                _num(seg.x), _num(row.y), _num(seg.width), BAR_HEIGHT, seg.series.pattern_id, row.label,
-                seg.series.label, seg.value,
-            ))
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{})" stroke="#fff" stroke-width="1">'
+                    "<title>{} – {}: {}</title></rect>",
+                    _num(seg.x),
+                    _num(row.y),
+                    _num(seg.width),
+                    BAR_HEIGHT,
+                    seg.series.pattern_id,
+                    row.label,
+                    seg.series.label,
+                    seg.value,
+                )
+            )
             if seg.show_text:
-                parts.append(format_html('<text x="{}" y="{}" text-anchor="middle" class="chart__value">{}</text>',
-                                         _num(seg.text_x), text_y, seg.value))
-        parts.append(format_html('<text x="{}" y="{}" class="chart__total">{}</text>', _num(row.bar_end), text_y,
-                                 row.total))
+                parts.append(
+                    format_html(
+                        '<text x="{}" y="{}" text-anchor="middle" class="chart__value">{}</text>',
+                        _num(seg.text_x),
+                        text_y,
+                        seg.value,
+                    )
+                )
+        parts.append(
+            format_html('<text x="{}" y="{}" class="chart__total">{}</text>', _num(row.bar_end), text_y, row.total)
+        )
     return mark_safe("".join(parts))  # every part went through format_html
 
 
@@ -155,12 +172,27 @@ def stacked_bars(chart_id, title, summary, label_header, rows: list[Row], series
             if not value:
                 continue
             width = value * scale
-            row.segments.append(Segment(series=s, value=value, x=round(x, 1), width=round(width, 1),
-                                        text_x=round(x + width / 2, 1), show_text=width >= MIN_TEXT_WIDTH))
+            row.segments.append(
+                Segment(
+                    series=s,
+                    value=value,
+                    x=round(x, 1),
+                    width=round(width, 1),
+                    text_x=round(x + width / 2, 1),
+                    show_text=width >= MIN_TEXT_WIDTH,
+                )
+            )
             x += width
         row.bar_end = round(x + 6, 1)
     totals = [sum(r.counts.get(s.key, 0) for r in rows) for s in series]
     return StackedBarChart(
-        id=chart_id, title=title, summary=summary, label_header=label_header, series=series, rows=rows,
-        height=TOP * 2 + max(len(rows), 1) * ROW_HEIGHT, totals=totals, grand_total=sum(r.total for r in rows),
+        id=chart_id,
+        title=title,
+        summary=summary,
+        label_header=label_header,
+        series=series,
+        rows=rows,
+        height=TOP * 2 + max(len(rows), 1) * ROW_HEIGHT,
+        totals=totals,
+        grand_total=sum(r.total for r in rows),
     )

@@ -48,13 +48,15 @@ def linked_knowledge(resources, practices, facet: str, value) -> dict:
     `taxonomy/includes/knowledge_links.html` (one query each), with links to the search page
     filtered by `facet=value` (the search facets' keys and values)."""
     resources = list(
-        resources.published().distinct()
-        .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date",
-              "published_at")
+        resources.published()
+        .distinct()
+        .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date", "published_at")
         .order_by("-published_at", "-id")[: LINKED_LIMIT + 1]
     )
     practices = list(
-        practices.published().distinct().only("slug", "title", "language", "published_at")
+        practices.published()
+        .distinct()
+        .only("slug", "title", "language", "published_at")
         .order_by("-published_at", "-id")[: LINKED_LIMIT + 1]
     )
     search = reverse("search:search")
@@ -81,8 +83,12 @@ def objective_detail(request, number):
         "objective": objective,
         "thematic_areas": objective.thematic_areas.all(),
         "priorities": priorities,
-        **linked_knowledge(Resource.objects.filter(objectives=objective), Practice.objects.filter(objectives=objective),
-                           "objective", objective.number),
+        **linked_knowledge(
+            Resource.objects.filter(objectives=objective),
+            Practice.objects.filter(objectives=objective),
+            "objective",
+            objective.number,
+        ),
     }
     return render(request, "taxonomy/objective_detail.html", context)
 
@@ -97,8 +103,12 @@ def principle_detail(request, code):
     principle = get_object_or_404(GuidingPrinciple, code=code.lower())
     context = {
         "principle": principle,
-        **linked_knowledge(Resource.objects.filter(principles=principle), Practice.objects.filter(principles=principle),
-                           "principle", principle.code),
+        **linked_knowledge(
+            Resource.objects.filter(principles=principle),
+            Practice.objects.filter(principles=principle),
+            "principle",
+            principle.code,
+        ),
     }
     return render(request, "taxonomy/principle_detail.html", context)
 
@@ -161,8 +171,12 @@ def country_detail(request, iso3):
     # Member State focal points are personal data: this public page neither lists nor counts them.
     context = {
         "country": country,
-        **linked_knowledge(Resource.objects.filter(countries=country), Practice.objects.filter(countries=country),
-                           "country", country.iso2),
+        **linked_knowledge(
+            Resource.objects.filter(countries=country),
+            Practice.objects.filter(countries=country),
+            "country",
+            country.iso2,
+        ),
     }
     return render(request, "taxonomy/country_detail.html", context)
 
@@ -219,7 +233,8 @@ def organisation_detail(request, slug):
         **linked_knowledge(
             Resource.objects.filter(publishers=organisation),
             Practice.objects.filter(Q(implementing_organisation=organisation) | Q(partner_organisations=organisation)),
-            "publisher", organisation.slug,
+            "publisher",
+            organisation.slug,
         ),
     }
     return render(request, "taxonomy/organisation_detail.html", context)

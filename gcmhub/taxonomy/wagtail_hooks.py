@@ -52,7 +52,11 @@ class ObjectiveViewSet(SnippetViewSet):
     list_display = ["number", "short_en", "title_en"]
     search_fields = ["short_en", "short_fr", "short_es", "title_en", "title_fr", "title_es"]
     copy_view_enabled = False
-    panels = [FieldPanel("number"), translated_panel("short", _("Short label")), translated_panel("title", _("Official title"))]
+    panels = [
+        FieldPanel("number"),
+        translated_panel("short", _("Short label")),
+        translated_panel("title", _("Official title")),
+    ]
 
 
 class GuidingPrincipleViewSet(SnippetViewSet):

@@ -105,7 +105,8 @@ def period_label(start: datetime.date, end: datetime.date) -> str:
         if start == end:
             return dateformat.format(start, DAY_MONTH_YEAR)
         return gettext("%(start)s – %(end)s") % {
-            "start": dateformat.format(start, DAY_MONTH_YEAR), "end": dateformat.format(end, DAY_MONTH_YEAR),
+            "start": dateformat.format(start, DAY_MONTH_YEAR),
+            "end": dateformat.format(end, DAY_MONTH_YEAR),
         }
     first, last = Quarter.of(start), Quarter.of(end)
     quarter_aligned = start == first.start and end == last.end
@@ -115,17 +116,22 @@ def period_label(start: datetime.date, end: datetime.date) -> str:
             return first.label
         if first.year == last.year:
             return gettext("Q%(first)s–Q%(last)s %(year)s") % {
-                "first": first.number, "last": last.number, "year": first.year,
+                "first": first.number,
+                "last": last.number,
+                "year": first.year,
             }
         return gettext("%(start)s–%(end)s") % {"start": first.label, "end": last.label}
     if start.year == end.year:
         if start.month == end.month:
             return dateformat.format(start, MONTH_YEAR)
         return gettext("%(first)s–%(last)s %(year)s") % {
-            "first": _month(start), "last": _month(end), "year": start.year,
+            "first": _month(start),
+            "last": _month(end),
+            "year": start.year,
         }
     return gettext("%(start)s–%(end)s") % {
-        "start": dateformat.format(start, MONTH_YEAR), "end": dateformat.format(end, MONTH_YEAR),
+        "start": dateformat.format(start, MONTH_YEAR),
+        "end": dateformat.format(end, MONTH_YEAR),
     }
 
 
@@ -135,11 +141,13 @@ def describe_periods(periods) -> list[dict]:
     rows = []
     for period in periods:
         start, end, inferred = _period_tuple(period)
-        rows.append({
-            "text": period_label(start, end),
-            "inferred": inferred,
-            "note": getattr(period, "label", ""),
-            "start": start,
-            "end": end,
-        })
+        rows.append(
+            {
+                "text": period_label(start, end),
+                "inferred": inferred,
+                "note": getattr(period, "label", ""),
+                "start": start,
+                "end": end,
+            }
+        )
     return rows

@@ -13,7 +13,12 @@ from gcmhub.workplan.models import CLOSED_STATUSES, Status
 
 # Display order: done first, then in progress, then trouble.
 STATUS_ORDER = [
-    Status.COMPLETED, Status.ON_TRACK, Status.ONGOING, Status.NOT_STARTED, Status.AT_RISK, Status.DELAYED,
+    Status.COMPLETED,
+    Status.ON_TRACK,
+    Status.ONGOING,
+    Status.NOT_STARTED,
+    Status.AT_RISK,
+    Status.DELAYED,
     Status.CANCELLED,
 ]
 
@@ -33,16 +38,22 @@ OTHERS = "__others__"
 
 def status_series(chart_id: str) -> list[Series]:
     return [
-        Series(key=s.value, label=s.label, color=STATUS_STYLE[s][0], pattern=STATUS_STYLE[s][1],
-               pattern_id=f"{chart_id}-{s.value}")
+        Series(
+            key=s.value,
+            label=s.label,
+            color=STATUS_STYLE[s][0],
+            pattern=STATUS_STYLE[s][1],
+            pattern_id=f"{chart_id}-{s.value}",
+        )
         for s in STATUS_ORDER
     ]
 
 
 def _status_row(label, full_label, url, statuses, lang="") -> Row:
     counts = Counter(statuses)
-    return Row(label=short(label), full_label=full_label, url=url, lang=lang, counts=dict(counts),
-               total=sum(counts.values()))
+    return Row(
+        label=short(label), full_label=full_label, url=url, lang=lang, counts=dict(counts), total=sum(counts.values())
+    )
 
 
 def status_by_priority(priorities, activities) -> StackedBarChart:
@@ -51,17 +62,27 @@ def status_by_priority(priorities, activities) -> StackedBarChart:
     for activity in activities:
         by_priority.setdefault(activity.priority_id, []).append(activity.status)
     rows = [
-        _status_row(p.heading, f"{p.heading} – {p.title}" if p.code else p.title, p.get_absolute_url(),
-                    by_priority.get(p.pk, []))
+        _status_row(
+            p.heading,
+            f"{p.heading} – {p.title}" if p.code else p.title,
+            p.get_absolute_url(),
+            by_priority.get(p.pk, []),
+        )
         for p in priorities
     ]
     rows = [r for r in rows if r.total]
     chart_id = "chart-priority"
     return stacked_bars(
-        chart_id, gettext("Status of activities by priority"),
-        gettext("Horizontal stacked bars: the number of activities in each status for each of "
-                "%(count)s priorities. The table that follows gives the same figures.") % {"count": len(rows)},
-        gettext("Priority"), rows, status_series(chart_id),
+        chart_id,
+        gettext("Status of activities by priority"),
+        gettext(
+            "Horizontal stacked bars: the number of activities in each status for each of "
+            "%(count)s priorities. The table that follows gives the same figures."
+        )
+        % {"count": len(rows)},
+        gettext("Priority"),
+        rows,
+        status_series(chart_id),
     )
 
 
@@ -79,10 +100,16 @@ def status_by_thematic_area(activities) -> StackedBarChart:
             rows.append(_status_row(str(area), str(area), area.get_absolute_url(), statuses))
     chart_id = "chart-area"
     return stacked_bars(
-        chart_id, gettext("Status of activities by thematic area"),
-        gettext("Horizontal stacked bars: the number of activities in each status for each of "
-                "%(count)s thematic areas. The table that follows gives the same figures.") % {"count": len(rows)},
-        gettext("Thematic area"), rows, status_series(chart_id),
+        chart_id,
+        gettext("Status of activities by thematic area"),
+        gettext(
+            "Horizontal stacked bars: the number of activities in each status for each of "
+            "%(count)s thematic areas. The table that follows gives the same figures."
+        )
+        % {"count": len(rows)},
+        gettext("Thematic area"),
+        rows,
+        status_series(chart_id),
     )
 
 
@@ -99,17 +126,27 @@ def status_by_lead(activities, top: int = 10, leads_of=None) -> StackedBarChart:
     rest = ranked[top:]
     if rest:
         statuses = [s for _org, group in rest for s in group]
-        rows.append(_status_row(
-            gettext("Other organisations (%(count)s)") % {"count": len(rest)},
-            ", ".join(org.label for org, _group in rest), "", statuses,
-        ))
+        rows.append(
+            _status_row(
+                gettext("Other organisations (%(count)s)") % {"count": len(rest)},
+                ", ".join(org.label for org, _group in rest),
+                "",
+                statuses,
+            )
+        )
     chart_id = "chart-lead"
     chart = stacked_bars(
-        chart_id, gettext("Status of activities by lead organisation"),
-        gettext("Horizontal stacked bars: the number of activities in each status led by each of the "
-                "%(count)s busiest lead organisations, then all others together. The table that follows "
-                "gives the same figures.") % {"count": min(top, len(ranked))},
-        gettext("Lead organisation"), rows, status_series(chart_id),
+        chart_id,
+        gettext("Status of activities by lead organisation"),
+        gettext(
+            "Horizontal stacked bars: the number of activities in each status led by each of the "
+            "%(count)s busiest lead organisations, then all others together. The table that follows "
+            "gives the same figures."
+        )
+        % {"count": min(top, len(ranked))},
+        gettext("Lead organisation"),
+        rows,
+        status_series(chart_id),
     )
     chart.note = gettext("An activity with several lead organisations counts once for each of them.")
     return chart
@@ -142,8 +179,10 @@ def deadlines_by_quarter(activities, quarters: list[Quarter], today) -> ColumnCh
             all_quarters.append(q)
             q = q.next()
     chart_id = "chart-deadlines"
-    series = [Series(key=k, label=str(label), color=c, pattern=p, pattern_id=f"{chart_id}-{k}")
-              for k, label, c, p in DEADLINE_SERIES]
+    series = [
+        Series(key=k, label=str(label), color=c, pattern=p, pattern_id=f"{chart_id}-{k}")
+        for k, label, c, p in DEADLINE_SERIES
+    ]
     left, right, top, plot_height, label_band = 30, 10, 24, 200, 40
     count = max(len(all_quarters), 1)
     slot = max(min((WIDTH - left - right) / count, 90), 34)
@@ -163,20 +202,38 @@ def deadlines_by_quarter(activities, quarters: list[Quarter], today) -> ColumnCh
                 height = value * scale
                 y -= height
                 segments.append((s, value, round(y, 1), round(height, 1)))
-        columns.append(Column(
-            quarter=quarter, label=quarter.label, total=n_total, overdue=n_over, x=round(x, 1),
-            width=round(bar_width, 1), center=round(x + bar_width / 2, 1), segments=segments,
-            value_y=round(y - 6, 1), current=quarter == current,
-        ))
+        columns.append(
+            Column(
+                quarter=quarter,
+                label=quarter.label,
+                total=n_total,
+                overdue=n_over,
+                x=round(x, 1),
+                width=round(bar_width, 1),
+                center=round(x + bar_width / 2, 1),
+                segments=segments,
+                value_y=round(y - 6, 1),
+                current=quarter == current,
+            )
+        )
     total, total_overdue = sum(due.values()), sum(overdue.values())
     return ColumnChart(
-        id=chart_id, title=gettext("Deadlines per quarter"),
-        summary=gettext("Columns: the number of activities due in each of %(count)s quarters, %(total)s in "
-                        "all, of which %(overdue)s are overdue, shown at the foot of each column. The table "
-                        "that follows gives the same figures.") % {
-            "count": len(columns), "total": total, "overdue": total_overdue},
-        series=series, columns=columns, width=width, height=baseline + label_band, baseline=baseline,
-        label_y=baseline + 18, total=total, overdue=total_overdue,
+        id=chart_id,
+        title=gettext("Deadlines per quarter"),
+        summary=gettext(
+            "Columns: the number of activities due in each of %(count)s quarters, %(total)s in "
+            "all, of which %(overdue)s are overdue, shown at the foot of each column. The table "
+            "that follows gives the same figures."
+        )
+        % {"count": len(columns), "total": total, "overdue": total_overdue},
+        series=series,
+        columns=columns,
+        width=width,
+        height=baseline + label_band,
+        baseline=baseline,
+        label_y=baseline + 18,
+        total=total,
+        overdue=total_overdue,
     )
 
 

@@ -68,9 +68,16 @@ class ActivityFilterForm(forms.Form):
             # Two IN subqueries, not two joins: joining both involvement tables multiplies rows
             # (every priority role × every activity role of the organisation, in every plan).
             qs = qs.filter(
-                Q(pk__in=PriorityOrganisation.objects.filter(priority__workplan=self.workplan).values("organisation_id"))
-                | Q(pk__in=ActivityOrganisation.objects.filter(activity__priority__workplan=self.workplan).values(
-                    "organisation_id"))
+                Q(
+                    pk__in=PriorityOrganisation.objects.filter(priority__workplan=self.workplan).values(
+                        "organisation_id"
+                    )
+                )
+                | Q(
+                    pk__in=ActivityOrganisation.objects.filter(activity__priority__workplan=self.workplan).values(
+                        "organisation_id"
+                    )
+                )
             )
         return sorted(qs, key=lambda o: o.label.lower())
 
@@ -88,9 +95,7 @@ class ActivityFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         if data.get("q"):
             text = data["q"]
-            qs = qs.filter(
-                Q(text_en__icontains=text) | Q(text_fr__icontains=text) | Q(text_es__icontains=text)
-            )
+            qs = qs.filter(Q(text_en__icontains=text) | Q(text_fr__icontains=text) | Q(text_es__icontains=text))
         if data.get("kind"):
             qs = qs.filter(priority__kind=data["kind"])
         if data.get("area"):

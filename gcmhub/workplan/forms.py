@@ -40,11 +40,16 @@ class StatusUpdateForm(EvidenceMixin, forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     percent_complete = forms.IntegerField(
-        label=_("Percent complete"), required=False, min_value=0, max_value=100,
+        label=_("Percent complete"),
+        required=False,
+        min_value=0,
+        max_value=100,
         help_text=_("Optional. A whole number from 0 to 100."),
     )
     narrative = forms.CharField(
-        label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("What happened"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Progress, results, obstacles and next steps."),
     )
     evidence_links, evidence_file = _evidence_fields()
@@ -66,7 +71,8 @@ class ContributionNoteForm(EvidenceMixin, forms.Form):
 
     organisation = forms.TypedChoiceField(label=_("On behalf of"), coerce=int, required=False, empty_value=None)
     narrative = forms.CharField(
-        label=_("Our contribution"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Our contribution"),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What your organisation did for this activity."),
     )
     evidence_links, evidence_file = _evidence_fields()

@@ -87,6 +87,8 @@ class DeadlineForm(forms.Form):
             if not parsed.ok:
                 self.add_error(
                     "confirm",
-                    _("This deadline cannot be read yet, so it cannot be confirmed. Rewrite it, e.g. “2e trimestre 2021”."),
+                    _(
+                        "This deadline cannot be read yet, so it cannot be confirmed. Rewrite it, e.g. “2e trimestre 2021”."
+                    ),
                 )
         return cleaned

@@ -227,7 +227,9 @@ def _numbering_formats(document) -> dict[tuple[str, str], str]:
     abstract = {}
     for node in numbering.findall(f"{w}abstractNum"):
         levels = {lvl.get(f"{w}ilvl"): lvl.find(f"{w}numFmt") for lvl in node.findall(f"{w}lvl")}
-        abstract[node.get(f"{w}abstractNumId")] = {k: (v.get(f"{w}val") if v is not None else "") for k, v in levels.items()}
+        abstract[node.get(f"{w}abstractNumId")] = {
+            k: (v.get(f"{w}val") if v is not None else "") for k, v in levels.items()
+        }
     formats = {}
     for num in numbering.findall(f"{w}num"):
         ref = num.find(f"{w}abstractNumId")
@@ -239,7 +241,7 @@ def _numbering_formats(document) -> dict[tuple[str, str], str]:
 
 
 def _list_kind(paragraph, formats) -> str:
-    """"number", "bullet" or "" for a paragraph, from its own numbering or its style's."""
+    """ "number", "bullet" or "" for a paragraph, from its own numbering or its style's."""
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     num_pr = None
     ppr = paragraph._p.pPr
@@ -288,9 +290,15 @@ def clean_line(line: str) -> str:
 # Keyword tables (matched on the line with accents and case folded, see `_fold`)
 
 COLON = r"\s*:\s*"
-CORE_RE = re.compile(r"^(?:priorite essentielle|core priority|prioridad basica|prioridad esencial)\s+(\d+(?:\.\d+)*)\b\s*[:.\u2013-]?\s*(.*)$")
-THEMATIC_RE = re.compile(r"^(?:priorite thematique|thematic priority|prioridad tematica)\s+(\d+(?:\.\d+)*)\b\s*[:.\u2013-]?\s*(.*)$")
-WORKING_GROUP_RE = re.compile(r"^(?:groupe de travail thematique|thematic working group|grupo de trabajo tematico)\s*[:\u2013-]\s*(.+)$")
+CORE_RE = re.compile(
+    r"^(?:priorite essentielle|core priority|prioridad basica|prioridad esencial)\s+(\d+(?:\.\d+)*)\b\s*[:.\u2013-]?\s*(.*)$"
+)
+THEMATIC_RE = re.compile(
+    r"^(?:priorite thematique|thematic priority|prioridad tematica)\s+(\d+(?:\.\d+)*)\b\s*[:.\u2013-]?\s*(.*)$"
+)
+WORKING_GROUP_RE = re.compile(
+    r"^(?:groupe de travail thematique|thematic working group|grupo de trabajo tematico)\s*[:\u2013-]\s*(.+)$"
+)
 SECTION_RE = re.compile(
     r"^(?:priorites essentielles|core priorities|prioridades basicas|prioridades esenciales"
     r"|objectifs thematiques|thematic objectives|objetivos tematicos"
@@ -298,7 +306,9 @@ SECTION_RE = re.compile(
     r"|(?:nouvelles )?priorites thematiques|(?:new )?thematic priorities|(?:nuevas )?prioridades tematicas)\s*:?$"
 )
 ACTIVITIES_RE = re.compile(r"^(?:activites|activities|actividades)\s*:?$")
-DEADLINE_RE = re.compile(r"^(?:echeances?|deadlines?|timelines?|timeframe|calendrier|plazos?|calendario)" + COLON + r"(.*)$")
+DEADLINE_RE = re.compile(
+    r"^(?:echeances?|deadlines?|timelines?|timeframe|calendrier|plazos?|calendario)" + COLON + r"(.*)$"
+)
 ACTIVITY_LEAD_RE = re.compile(
     r"^(?:membres du reseau et parties prenantes chefs? de file|lead network members and stakeholders"
     r"|network members and stakeholders leading|miembros de la red y partes interesadas principales)" + COLON + r"(.*)$"
@@ -320,14 +330,18 @@ OBJECTIVES_RE = re.compile(
     r"^(?:objectifs? du pacte mondial|gcm objectives?|objectives? of the (?:gcm|global compact)|global compact objectives?"
     r"|objetivos? del pacto mundial)" + COLON + r"(.*)$"
 )
-THEMATIC_AREA_RE = re.compile(r"^(?:domaine thematique|thematic area|area tematica)\s+(\d+)\b\s*[:.\u2013\u2014-]?\s*(.*)$")
+THEMATIC_AREA_RE = re.compile(
+    r"^(?:domaine thematique|thematic area|area tematica)\s+(\d+)\b\s*[:.\u2013\u2014-]?\s*(.*)$"
+)
 NUMBERED_RE = re.compile(r"^(\d{1,3}|#)[.)]\s+(.+)$")
 BULLET_RE = re.compile(r"^[-\u2013\u2022\u00b7]\s*(.*)$")
 ALL_OBJECTIVES_RE = re.compile(r"^(?:tous|toutes|all|todos|all objectives|tous les objectifs|todos los objetivos)\b")
 CROSS_CUTTING_RE = re.compile(r"(?:transversal|cross[- ]cutting)")
 PLAN_TITLE_RE = re.compile(r"(?:plan de travail|work ?plan|plan de trabajo)")
 PLAN_YEARS_RE = re.compile(r"\b(20\d\d)(?:\s*[-\u2013/]\s*(20\d\d))?\b")
-STANDARD_TITLE_RE = re.compile(r"(?:priorites|priorities|prioridades)\s+(?:pour|for|para)\s+(20\d\d(?:\s*[-\u2013]\s*20\d\d)?)")
+STANDARD_TITLE_RE = re.compile(
+    r"(?:priorites|priorities|prioridades)\s+(?:pour|for|para)\s+(20\d\d(?:\s*[-\u2013]\s*20\d\d)?)"
+)
 AS_OF_RE = re.compile(r"^(?:au|as of|as at|al|a fecha de|a)\s+\d{1,2}(?:er)?\s+(?:de\s+)?[a-z]+\s+(?:de\s+)?20\d\d$")
 NOT_ORGANISATION_RE = re.compile(
     r"^(?:tous les|toutes les|l'ensemble des|all |todos los|todas las|membres |members |miembros |any |every )"
@@ -336,7 +350,9 @@ REPRESENTED_RE = re.compile(r"\s+(?:represente(?:e)?s? par|represented by|repres
 CONJUNCTION_RE = re.compile(r"\s+(?:et|and|y)\s+", re.IGNORECASE)
 
 LANGUAGE_HINTS = {
-    "fr": re.compile(r"\b(?:echeance|activites|priorite|organismes?|objectifs? du pacte|domaine thematique|chef de file)\b"),
+    "fr": re.compile(
+        r"\b(?:echeance|activites|priorite|organismes?|objectifs? du pacte|domaine thematique|chef de file)\b"
+    ),
     "en": re.compile(r"\b(?:deadline|timeline|activities|priority|lead|participating|objectives|thematic area)\b"),
     "es": re.compile(r"\b(?:plazo|actividades|prioridad|pacto mundial|entidades|area tematica|objetivos)\b"),
 }
@@ -500,7 +516,16 @@ class _Parser:
         folded = _fold(BULLET_RE.sub(r"\1", line).strip())
         return any(
             regex.match(folded)
-            for regex in (CORE_RE, THEMATIC_RE, WORKING_GROUP_RE, ACTIVITIES_RE, DEADLINE_RE, SECTION_RE, LEAD_RE, PARTICIPANT_RE)
+            for regex in (
+                CORE_RE,
+                THEMATIC_RE,
+                WORKING_GROUP_RE,
+                ACTIVITIES_RE,
+                DEADLINE_RE,
+                SECTION_RE,
+                LEAD_RE,
+                PARTICIPANT_RE,
+            )
         )
 
     def finish_title(self) -> None:
@@ -541,7 +566,9 @@ def _plan_titles(title_line: str, language: str) -> tuple[str, dict[str, str]]:
     return title, {language: title}
 
 
-def parse_document(data: bytes, filename: str, *, language: str | None = None, known: set[str] | None = None) -> ParsedPlan:
+def parse_document(
+    data: bytes, filename: str, *, language: str | None = None, known: set[str] | None = None
+) -> ParsedPlan:
     """Read a work-plan document. Organisation lists are split with the help of the known
     names (`known`: normalized aliases, a set or the `alias_map()` dict; default: read from the
     database, one query)."""
@@ -551,8 +578,10 @@ def parse_document(data: bytes, filename: str, *, language: str | None = None, k
     parser.run()
     if not parser.priorities:
         raise WorkPlanImportError(
-            _("No priority was found in this document. Is it a Network work plan (headings such as "
-              "“Core priority 1”, “Activities:”, “Deadline:”)?")
+            _(
+                "No priority was found in this document. Is it a Network work plan (headings such as "
+                "“Core priority 1”, “Activities:”, “Deadline:”)?"
+            )
         )
     if known is None:
         known = set(OrganisationAlias.objects.order_by().values_list("normalized", flat=True))
@@ -832,7 +861,12 @@ def apply_deadline(activity: Activity, text: str, parsed: ParsedDeadline | None)
     activity.due_date = max((p.end for p in periods), default=None)
     return [
         ActivityPeriod(
-            activity=activity, order=i, start=p.start, end=p.end, label=(p.label or "")[:200], year_inferred=p.year_inferred
+            activity=activity,
+            order=i,
+            start=p.start,
+            end=p.end,
+            label=(p.label or "")[:200],
+            year_inferred=p.year_inferred,
         )
         for i, p in enumerate(periods)
     ]
@@ -841,8 +875,18 @@ def apply_deadline(activity: Activity, text: str, parsed: ParsedDeadline | None)
 DEADLINE_FIELDS = ["deadline_text", "deadline_state", "ongoing", "start_date", "due_date"]
 
 
-PRIORITY_FIELDS = ["kind", "code", "order", "title_en", "title_fr", "title_es", "thematic_area", "all_objectives",
-                   "cross_cutting", "objectives_text"]
+PRIORITY_FIELDS = [
+    "kind",
+    "code",
+    "order",
+    "title_en",
+    "title_fr",
+    "title_es",
+    "thematic_area",
+    "all_objectives",
+    "cross_cutting",
+    "objectives_text",
+]
 ACTIVITY_FIELDS = ["number", "order", "text_en", "text_fr", "text_es", "other_participants", *DEADLINE_FIELDS]
 
 
@@ -952,18 +996,22 @@ def _save_priority_links(parsed: ParsedPlan, priorities: list[Priority], orgs: d
     objectives = dict(Objective.objects.values_list("number", "pk"))
     through = Priority.objectives.through
     through.objects.filter(priority__in=priorities).delete()
-    through.objects.bulk_create([
-        through(priority_id=priority.pk, objective_id=objectives[n])
-        for priority, block in zip(priorities, parsed.priorities, strict=True)
-        for n in block.objectives
-        if n in objectives
-    ])
+    through.objects.bulk_create(
+        [
+            through(priority_id=priority.pk, objective_id=objectives[n])
+            for priority, block in zip(priorities, parsed.priorities, strict=True)
+            for n in block.objectives
+            if n in objectives
+        ]
+    )
     PriorityOrganisation.objects.filter(priority__in=priorities).delete()
-    PriorityOrganisation.objects.bulk_create([
-        row
-        for priority, block in zip(priorities, parsed.priorities, strict=True)
-        for row in _involvements(PriorityOrganisation, "priority", priority, block, orgs, with_notes=True)
-    ])
+    PriorityOrganisation.objects.bulk_create(
+        [
+            row
+            for priority, block in zip(priorities, parsed.priorities, strict=True)
+            for row in _involvements(PriorityOrganisation, "priority", priority, block, orgs, with_notes=True)
+        ]
+    )
 
 
 def _save_activities(parsed, priorities, resolution, orgs) -> tuple[list[Activity], dict]:
@@ -1010,9 +1058,13 @@ def _save_activities(parsed, priorities, resolution, orgs) -> tuple[list[Activit
         period.activity_id = period.activity.pk
     ActivityPeriod.objects.bulk_create(periods)
     ActivityOrganisation.objects.filter(activity__in=old).delete()
-    ActivityOrganisation.objects.bulk_create([
-        row for activity, item in zip(result, items, strict=True) for row in _activity_involvements(activity, item, orgs)
-    ])
+    ActivityOrganisation.objects.bulk_create(
+        [
+            row
+            for activity, item in zip(result, items, strict=True)
+            for row in _activity_involvements(activity, item, orgs)
+        ]
+    )
     summary.update(activities=len(result), created_activities=len(new), updated_activities=len(old))
     record_changes([f"activity:{activity.pk}" for activity in result])  # bulk writes send no signals
     return result, summary
@@ -1020,8 +1072,11 @@ def _save_activities(parsed, priorities, resolution, orgs) -> tuple[list[Activit
 
 def _involvements(model, owner_field: str, owner, block: ParsedPriority, orgs: dict, with_notes: bool = False) -> list:
     rows, seen = [], set()
-    for role, names in ((Involvement.LEAD, block.leads), (Involvement.PARTICIPANT, block.participants),
-                        (Involvement.OBSERVER, block.observers)):
+    for role, names in (
+        (Involvement.LEAD, block.leads),
+        (Involvement.PARTICIPANT, block.participants),
+        (Involvement.OBSERVER, block.observers),
+    ):
         for order, name in enumerate(names):
             org = orgs[name]
             if (org.pk, role) in seen:

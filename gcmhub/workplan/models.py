@@ -63,7 +63,11 @@ class Priority(models.Model):
     title_es = models.TextField(_("title (Spanish)"), blank=True)
     source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
     thematic_area = models.ForeignKey(
-        "taxonomy.ThematicArea", null=True, blank=True, on_delete=models.SET_NULL, related_name="priorities",
+        "taxonomy.ThematicArea",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="priorities",
         verbose_name=_("thematic area"),
     )
     objectives = models.ManyToManyField(
@@ -108,10 +112,14 @@ class Involvement(models.TextChoices):
 
 class PriorityOrganisation(models.Model):
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="involvements")
-    organisation = models.ForeignKey("taxonomy.Organisation", on_delete=models.PROTECT, related_name="priority_involvements")
+    organisation = models.ForeignKey(
+        "taxonomy.Organisation", on_delete=models.PROTECT, related_name="priority_involvements"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Involvement.choices)
     order = models.PositiveSmallIntegerField(default=0)
-    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_('Such as "represented by Migrant Forum in Asia"'))
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, help_text=_('Such as "represented by Migrant Forum in Asia"')
+    )
 
     class Meta:
         ordering = ["priority_id", "role", "order"]
@@ -158,9 +166,7 @@ class ActivityQuerySet(models.QuerySet):
         own = models.Q(involvements__organisation__slug=organisation_slug, involvements__role=role)
         inherited = models.Q(
             priority__involvements__organisation__slug=organisation_slug, priority__involvements__role=role
-        ) & ~models.Exists(
-            ActivityOrganisation.objects.filter(activity=models.OuterRef("pk"), role=role)
-        )
+        ) & ~models.Exists(ActivityOrganisation.objects.filter(activity=models.OuterRef("pk"), role=role))
         return self.filter(own | inherited).distinct()
 
     def open(self):
@@ -183,7 +189,9 @@ class Activity(models.Model):
         CONFIRMED = "confirmed", _("Confirmed by the Secretariat")
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="activities")
-    number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True, help_text=_("Empty for an unnumbered activity"))
+    number = models.PositiveSmallIntegerField(
+        _("number"), null=True, blank=True, help_text=_("Empty for an unnumbered activity")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text_en = models.TextField(_("text (English)"), blank=True)
     text_fr = models.TextField(_("text (French)"), blank=True)
@@ -253,16 +261,16 @@ class Activity(models.Model):
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
-        return bool(
-            self.due_date and self.due_date < today and not self.ongoing and self.status not in CLOSED_STATUSES
-        )
+        return bool(self.due_date and self.due_date < today and not self.ongoing and self.status not in CLOSED_STATUSES)
 
 
 class ActivityOrganisation(models.Model):
     """An organisation the activity names itself (thematic priorities name leads per activity)."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="involvements")
-    organisation = models.ForeignKey("taxonomy.Organisation", on_delete=models.PROTECT, related_name="activity_involvements")
+    organisation = models.ForeignKey(
+        "taxonomy.Organisation", on_delete=models.PROTECT, related_name="activity_involvements"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Involvement.choices)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -310,12 +318,20 @@ class StatusUpdate(models.Model):
     evidence_links = models.TextField(_("evidence links"), blank=True, help_text=_("One address per line"))
     evidence_file = models.FileField(_("evidence document"), upload_to="evidence/%Y/", blank=True)
     organisation = models.ForeignKey(
-        "taxonomy.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "taxonomy.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("on behalf of"),
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="status_updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="status_updates"
+    )
     created_at = models.DateTimeField(default=timezone.now)
-    supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by")
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -342,7 +358,9 @@ class ImportRun(models.Model):
     workplan = models.ForeignKey(WorkPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports")
     filename = models.CharField(max_length=300)
     sha256 = models.CharField(max_length=64)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created = models.BooleanField(default=True, help_text=_("False when the import updated an existing plan"))
     summary = models.JSONField(default=dict)

@@ -25,9 +25,7 @@ def due_activities(today: datetime.date | None = None) -> list[Activity]:
     horizon = today + datetime.timedelta(days=settings.WORKPLAN_DIGEST_DAYS)
     overdue = Q(due_date__lt=today, ongoing=False)
     soon = Q(due_date__gte=today, due_date__lte=horizon)
-    result = list(
-        Activity.objects.filter(priority__workplan__is_current=True).open().filter(overdue | soon).for_list()
-    )
+    result = list(Activity.objects.filter(priority__workplan__is_current=True).open().filter(overdue | soon).for_list())
     for a in result:
         a.digest_overdue = a.is_overdue(today)
     result.sort(key=lambda a: (not a.digest_overdue, a.due_date or today, a.priority.order, a.order))
@@ -53,7 +51,8 @@ def group_by_lead(activities, organisation_ids: set[int] | None) -> list[dict]:
         for org in leads:
             groups.setdefault(org.pk, {"organisation": org, "activities": []})["activities"].append(a)
     return sorted(
-        groups.values(), key=lambda g: (g["organisation"] is None, g["organisation"].label.lower() if g["organisation"] else "")
+        groups.values(),
+        key=lambda g: (g["organisation"] is None, g["organisation"].label.lower() if g["organisation"] else ""),
     )
 
 
@@ -100,7 +99,9 @@ def queue_deadline_digests(today: datetime.date | None = None) -> int:
     lead_ids = {org.pk for a in activities for org in a.leads}
     active = Role.objects.active().filter(user__is_active=True)
     user_ids = set(
-        active.filter(kind=Role.Kind.NETWORK_FOCAL_POINT, organisation_id__in=lead_ids).values_list("user_id", flat=True)
+        active.filter(kind=Role.Kind.NETWORK_FOCAL_POINT, organisation_id__in=lead_ids).values_list(
+            "user_id", flat=True
+        )
     )
     user_ids |= set(active.filter(kind=Role.Kind.SECRETARIAT).values_list("user_id", flat=True))
     for user_id in sorted(user_ids):

@@ -45,8 +45,11 @@ KIND_GROUPS = [
     (Priority.Kind.THEMATIC, _("Thematic priorities")),
 ]
 
-STATUS_RANK = Case(*[When(status=s, then=Value(i)) for i, s in enumerate(charts.STATUS_ORDER)],
-                   default=Value(99), output_field=IntegerField())
+STATUS_RANK = Case(
+    *[When(status=s, then=Value(i)) for i, s in enumerate(charts.STATUS_ORDER)],
+    default=Value(99),
+    output_field=IntegerField(),
+)
 
 # sort parameter -> (label, ordering). "number" is the plan's own order.
 SORTS = {
@@ -177,29 +180,51 @@ class RowRenderer:
         status_label = self.status_labels.get(activity.status, activity.status)
         if activity.percent_complete is not None:
             status_label = gettext("%(status)s · %(percent)s%%") % {
-                "status": status_label, "percent": activity.percent_complete}
+                "status": status_label,
+                "percent": activity.percent_complete,
+            }
         badge = format_html('<span class="status status--{}">{}</span>', activity.status, status_label)
         if overdue:
             badge += format_html(' <span class="badge badge--overdue">{}</span>', self.overdue_text)
         if leads:
-            leads_html = format_html_join(", ", '<a href="{}" title="{}">{}</a>',
-                                          ((self.org_url(o), o.name, o.label) for o in leads))
+            leads_html = format_html_join(
+                ", ", '<a href="{}" title="{}">{}</a>', ((self.org_url(o), o.name, o.label) for o in leads)
+            )
         else:
             leads_html = format_html('<span class="muted">{}</span>', self.none_named_text)
         if not with_periods:
             periods_html = ""
         elif periods:
-            periods_html = format_html('<ul class="periods">{}</ul>', format_html_join("", "<li>{}{}{}</li>", (
-                (p["text"], format_html(" ({})", p["note"]) if p["note"] else "",
-                 format_html(' <span class="badge badge--warn">{}</span>', self.inferred_text) if p["inferred"] else "")
-                for p in periods)))
+            periods_html = format_html(
+                '<ul class="periods">{}</ul>',
+                format_html_join(
+                    "",
+                    "<li>{}{}{}</li>",
+                    (
+                        (
+                            p["text"],
+                            format_html(" ({})", p["note"]) if p["note"] else "",
+                            format_html(' <span class="badge badge--warn">{}</span>', self.inferred_text)
+                            if p["inferred"]
+                            else "",
+                        )
+                        for p in periods
+                    ),
+                ),
+            )
         elif activity.ongoing:
             periods_html = self.ongoing_text
         else:
             periods_html = format_html('<span class="muted">{}</span>', self.no_dates_text)
         return ActivityRow(
-            activity=activity, periods=periods, leads=leads, leads_inherited=inherited,
-            overdue=overdue, status_label=status_label, badge=badge, leads_html=leads_html,
+            activity=activity,
+            periods=periods,
+            leads=leads,
+            leads_inherited=inherited,
+            overdue=overdue,
+            status_label=status_label,
+            badge=badge,
+            leads_html=leads_html,
             periods_html=periods_html,
         )
 
@@ -268,8 +293,9 @@ class RowRenderer:
     def _none_named(self) -> str:
         return f'<span class="muted">{escape_text(self.none_named_text)}</span>'
 
-    def calendar_row(self, activity: Activity, leads: list, own_leads: bool, periods: list,
-                     timeline: "Timeline") -> ActivityRow:
+    def calendar_row(
+        self, activity: Activity, leads: list, own_leads: bool, periods: list, timeline: "Timeline"
+    ) -> ActivityRow:
         """The calendar's row for one activity, with `cells_html` (header cell, then one cell per
         quarter) and the bits `short_item` needs. `leads` are the activity's lead organisations
         (`own_leads`) or else its priority's, `periods` its `(start, end, year_inferred)` triples.
@@ -277,8 +303,12 @@ class RowRenderer:
         calls cost too much per row."""
         inherited = bool(leads) and not own_leads
         today = self.today
-        overdue = bool(activity.due_date and activity.due_date < today and not activity.ongoing
-                       and activity.status not in CLOSED_STATUSES)
+        overdue = bool(
+            activity.due_date
+            and activity.due_date < today
+            and not activity.ongoing
+            and activity.status not in CLOSED_STATUSES
+        )
         badge = self._badge(activity.status, activity.percent_complete, overdue)
         leads_html = ", ".join([self._org_link(o) for o in leads]) if leads else self._none_named
         extras = ""
@@ -291,8 +321,14 @@ class RowRenderer:
         text, lang = self._text_and_lang(activity, "text")
         activity_url = self._activity_url.format(pk=activity.pk)
         row = ActivityRow(
-            activity=activity, periods=[], leads=leads, leads_inherited=inherited, overdue=overdue,
-            status_label="", badge=SafeString(badge), leads_html=SafeString(leads_html),  # escaped above
+            activity=activity,
+            periods=[],
+            leads=leads,
+            leads_inherited=inherited,
+            overdue=overdue,
+            status_label="",
+            badge=SafeString(badge),
+            leads_html=SafeString(leads_html),  # escaped above
         )
         row.cells_html = SafeString(  # every piece is escaped above or fixed markup
             f'<th scope="row"><a href="{escape_text(activity_url)}">{label}</a> {badge}{extras}'
@@ -359,12 +395,15 @@ class Timeline:
         self.columns = []
         for quarter in quarters:
             now = " q--now" if quarter == current else ""
-            self.columns.append((
-                quarter.start, quarter.end,
-                f'<td class="q q--on{now}"><span class="visually-hidden">{scheduled}</span></td>',
-                f'<td class="q q--inferred{now}"><span class="visually-hidden">{inferred}</span></td>',
-                f'<td class="q{now}"></td>',
-            ))
+            self.columns.append(
+                (
+                    quarter.start,
+                    quarter.end,
+                    f'<td class="q q--on{now}"><span class="visually-hidden">{scheduled}</span></td>',
+                    f'<td class="q q--inferred{now}"><span class="visually-hidden">{inferred}</span></td>',
+                    f'<td class="q{now}"></td>',
+                )
+            )
         self._cache: dict = {}
 
     def cells(self, periods: list) -> str:
@@ -381,7 +420,9 @@ class Timeline:
                             states[i] = 0
                         elif states[i] == 2:
                             states[i] = 1
-            html = self._cache[key] = "".join([column[2 + state] for column, state in zip(self.columns, states, strict=True)])
+            html = self._cache[key] = "".join(
+                [column[2 + state] for column, state in zip(self.columns, states, strict=True)]
+            )
         return html
 
 
@@ -472,23 +513,30 @@ def overview(request, plan):
         activity_leads[inv.priority_pk].setdefault(inv.organisation.pk, inv.organisation)
     groups = []
     for kind, heading in KIND_GROUPS:
-        cards = [_card(p, by_priority[p.pk], overdue_by_priority[p.pk], activity_leads[p.pk])
-                 for p in priorities if p.kind == kind]
+        cards = [
+            _card(p, by_priority[p.pk], overdue_by_priority[p.pk], activity_leads[p.pk])
+            for p in priorities
+            if p.kind == kind
+        ]
         if cards:
             groups.append({"kind": kind, "heading": heading, "cards": cards})
     total = sum(plan_status.values())
-    return render(request, "workplan/overview.html", {
-        "plan": plan,
-        "groups": groups,
-        "summary": {
-            "total": total,
-            "by_status": [(s, plan_status.get(s.value, 0)) for s in charts.STATUS_ORDER],
-            "overdue": overdue_total,
-            "due_quarter": due_quarter_total,
-            "quarter": quarter,
+    return render(
+        request,
+        "workplan/overview.html",
+        {
+            "plan": plan,
+            "groups": groups,
+            "summary": {
+                "total": total,
+                "by_status": [(s, plan_status.get(s.value, 0)) for s in charts.STATUS_ORDER],
+                "overdue": overdue_total,
+                "due_quarter": due_quarter_total,
+                "quarter": quarter,
+            },
+            "links": _plan_links(plan),
         },
-        "links": _plan_links(plan),
-    })
+    )
 
 
 def _card(priority, counts: Counter, overdue: int, activity_leads: dict) -> PriorityCard:
@@ -497,11 +545,24 @@ def _card(priority, counts: Counter, overdue: int, activity_leads: dict) -> Prio
     inherited = False
     if not leads and activity_leads:
         leads, inherited = list(activity_leads.values()), True
-    bar = [(s, s.label, counts[s.value], round(100 * counts[s.value] / total, 1))
-           for s in charts.STATUS_ORDER if counts.get(s.value)] if total else []
+    bar = (
+        [
+            (s, s.label, counts[s.value], round(100 * counts[s.value] / total, 1))
+            for s in charts.STATUS_ORDER
+            if counts.get(s.value)
+        ]
+        if total
+        else []
+    )
     return PriorityCard(
-        priority=priority, counts=dict(counts), total=total, completed=counts.get(Status.COMPLETED, 0),
-        overdue=overdue, leads=leads, leads_inherited=inherited, bar=bar,
+        priority=priority,
+        counts=dict(counts),
+        total=total,
+        completed=counts.get(Status.COMPLETED, 0),
+        overdue=overdue,
+        leads=leads,
+        leads_inherited=inherited,
+        bar=bar,
         mix=[(label, n) for _s, label, n, _pct in bar],
     )
 
@@ -510,9 +571,10 @@ def published_outputs(condition: Q):
     """Published Hub resources that are outputs of a priority or activity (lazy: one query when
     `workplan/includes/outputs.html` reads it)."""
     return (
-        Resource.objects.published().filter(condition).distinct()
-        .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date",
-              "published_at")
+        Resource.objects.published()
+        .filter(condition)
+        .distinct()
+        .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date", "published_at")
         .order_by("-publication_date", "-id")
     )
 
@@ -523,28 +585,33 @@ def priority_detail(request, plan, priority):
         Priority.objects.select_related("workplan", "thematic_area").prefetch_related(
             "objectives", _priority_involvements()
         ),
-        workplan__slug=plan, slug=priority,
+        workplan__slug=plan,
+        slug=priority,
     )
     today = timezone.localdate()
     renderer = RowRenderer(today)
     rows = [renderer.row(a) for a in _finish_rows(_rows_queryset(priority.activities.all()), priority.workplan)]
     involvements = list(priority.involvements.all())
-    return render(request, "workplan/priority_detail.html", {
-        "plan": priority.workplan,
-        "priority": priority,
-        "rows": rows,
-        "roles": [
-            (role, label, [i for i in involvements if i.role == role])
-            for role, label in (
-                (Involvement.LEAD, gettext("Lead organisations")),
-                (Involvement.PARTICIPANT, gettext("Participating organisations")),
-                (Involvement.OBSERVER, gettext("Observers")),
-            )
-        ],
-        "status_counts": Counter(r.activity.status for r in rows),
-        "completed": sum(1 for r in rows if r.activity.status == Status.COMPLETED),
-        "outputs": published_outputs(Q(output_of_priority=priority) | Q(output_of_activity__priority=priority)),
-    })
+    return render(
+        request,
+        "workplan/priority_detail.html",
+        {
+            "plan": priority.workplan,
+            "priority": priority,
+            "rows": rows,
+            "roles": [
+                (role, label, [i for i in involvements if i.role == role])
+                for role, label in (
+                    (Involvement.LEAD, gettext("Lead organisations")),
+                    (Involvement.PARTICIPANT, gettext("Participating organisations")),
+                    (Involvement.OBSERVER, gettext("Observers")),
+                )
+            ],
+            "status_counts": Counter(r.activity.status for r in rows),
+            "completed": sum(1 for r in rows if r.activity.status == Status.COMPLETED),
+            "outputs": published_outputs(Q(output_of_priority=priority) | Q(output_of_activity__priority=priority)),
+        },
+    )
 
 
 def _filter_query(request) -> str:
@@ -574,10 +641,14 @@ def _chips(request, form: ActivityFilterForm) -> list[dict]:
         params = request.GET.copy()
         params.pop(key, None)
         params.pop("page", None)
-        chips.append({
-            "key": key, "label": form_field.label, "value": shown,
-            "remove_url": "?" + params.urlencode() if params else "?",
-        })
+        chips.append(
+            {
+                "key": key,
+                "label": form_field.label,
+                "value": shown,
+                "remove_url": "?" + params.urlencode() if params else "?",
+            }
+        )
     return chips
 
 
@@ -612,18 +683,22 @@ def activity_list(request, plan):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     renderer = RowRenderer(today)
     query = _filter_query(request)
-    return render(request, "workplan/activity_list.html", {
-        "plan": plan,
-        "form": form,
-        "page": page,
-        "rows": [renderer.row(a) for a in _finish_rows(page.object_list, plan)],
-        "chips": _chips(request, form),
-        "filter_fields": _filter_fields(form),
-        "sort": sort,
-        "sorts": [(key, label) for key, (label, _order) in SORTS.items()],
-        "filter_query": query,
-        "links": _plan_links(plan, query),
-    })
+    return render(
+        request,
+        "workplan/activity_list.html",
+        {
+            "plan": plan,
+            "form": form,
+            "page": page,
+            "rows": [renderer.row(a) for a in _finish_rows(page.object_list, plan)],
+            "chips": _chips(request, form),
+            "filter_fields": _filter_fields(form),
+            "sort": sort,
+            "sorts": [(key, label) for key, (label, _order) in SORTS.items()],
+            "filter_query": query,
+            "links": _plan_links(plan, query),
+        },
+    )
 
 
 class GroupRows(list):
@@ -639,10 +714,28 @@ ROW_SEPARATOR = "\n" + " " * 28
 # What the calendar reads of an activity and its priority: skipping the rest (the status update
 # time, the deadline as written...) saves converting them on every row.
 CALENDAR_FIELDS = (
-    "id", "priority_id", "number", "order", "text_en", "text_fr", "text_es", "source_language", "ongoing",
-    "due_date", "status", "percent_complete",
-    "priority__id", "priority__workplan_id", "priority__kind", "priority__code", "priority__slug", "priority__order",
-    "priority__title_en", "priority__title_fr", "priority__title_es", "priority__source_language",
+    "id",
+    "priority_id",
+    "number",
+    "order",
+    "text_en",
+    "text_fr",
+    "text_es",
+    "source_language",
+    "ongoing",
+    "due_date",
+    "status",
+    "percent_complete",
+    "priority__id",
+    "priority__workplan_id",
+    "priority__kind",
+    "priority__code",
+    "priority__slug",
+    "priority__order",
+    "priority__title_en",
+    "priority__title_fr",
+    "priority__title_es",
+    "priority__source_language",
 )
 
 
@@ -671,13 +764,15 @@ def _calendar_rows(qs, plan: WorkPlan) -> CalendarData:
             priority = priorities[activity.priority_id] = activity.priority
             priority.workplan = plan
         activity.priority = priority
-    data = CalendarData(activities, {a.pk: [] for a in activities}, {a.pk: [] for a in activities},
-                        {pk: [] for pk in priorities})
+    data = CalendarData(
+        activities, {a.pk: [] for a in activities}, {a.pk: [] for a in activities}, {pk: [] for pk in priorities}
+    )
     if not activities:
         return data
     for activity_id, start, end, inferred in (
         ActivityPeriod.objects.filter(activity_id__in=list(data.periods))
-        .order_by("order", "pk").values_list("activity_id", "start", "end", "year_inferred")
+        .order_by("order", "pk")
+        .values_list("activity_id", "start", "end", "year_inferred")
     ):
         data.periods[activity_id].append((start, end, inferred))
     organisations: dict = {}
@@ -688,7 +783,8 @@ def _calendar_rows(qs, plan: WorkPlan) -> CalendarData:
     ):
         for owner, *values in (
             model.objects.filter(**{f"{key}__in": owners}, role=Involvement.LEAD)
-            .order_by("order", "pk").values_list(key, *org_columns)
+            .order_by("order", "pk")
+            .values_list(key, *org_columns)
         ):
             org = organisations.get(values[0])
             if org is None:
@@ -712,38 +808,50 @@ def calendar(request, plan):
     groups: dict = {}
     for activity in activities:
         row = rows[activity.pk] = renderer.calendar_row(
-            activity, data.leads[activity.pk] or data.priority_leads[activity.priority_id], bool(data.leads[activity.pk]),
-            data.periods[activity.pk], timeline)
+            activity,
+            data.leads[activity.pk] or data.priority_leads[activity.priority_id],
+            bool(data.leads[activity.pk]),
+            data.periods[activity.pk],
+            timeline,
+        )
         groups.setdefault(activity.priority_id, (activity.priority, GroupRows()))[1].append(row)
     for _priority, group_rows in groups.values():
         group_rows.html = SafeString("".join([f"<tr>{r.cells_html}</tr>{ROW_SEPARATOR}" for r in group_rows]))
     start, end = current.start, current.end
     due_now = sorted(
-        (r for r in rows.values()
-         if r.activity.status not in CLOSED_STATUSES and r.activity.due_date and start <= r.activity.due_date <= end),
+        (
+            r
+            for r in rows.values()
+            if r.activity.status not in CLOSED_STATUSES and r.activity.due_date and start <= r.activity.due_date <= end
+        ),
         key=lambda r: (r.activity.due_date, r.activity.priority.order, r.activity.order),
     )
-    overdue = sorted((r for r in rows.values() if r.overdue),
-                     key=lambda r: (r.activity.due_date, r.activity.priority.order))
+    overdue = sorted(
+        (r for r in rows.values() if r.overdue), key=lambda r: (r.activity.due_date, r.activity.priority.order)
+    )
     query = _filter_query(request)
-    return render(request, "workplan/calendar.html", {
-        "plan": plan,
-        "form": form,
-        "chips": _chips(request, form),
-        "filter_fields": _filter_fields(form),
-        "quarters": [(q, q == current) for q in quarters],
-        "current_quarter": current,
-        "current_in_plan": current in quarters,
-        "groups": list(groups.values()),
-        "count": len(activities),
-        "due_now": due_now,
-        "overdue": overdue,
-        "due_now_html": mark_safe("".join([renderer.short_item(r) for r in due_now])),  # escaped in short_item
-        "overdue_html": mark_safe("".join([renderer.short_item(r) for r in overdue])),
-        "today": today,
-        "filter_query": query,
-        "links": _plan_links(plan, query),
-    })
+    return render(
+        request,
+        "workplan/calendar.html",
+        {
+            "plan": plan,
+            "form": form,
+            "chips": _chips(request, form),
+            "filter_fields": _filter_fields(form),
+            "quarters": [(q, q == current) for q in quarters],
+            "current_quarter": current,
+            "current_in_plan": current in quarters,
+            "groups": list(groups.values()),
+            "count": len(activities),
+            "due_now": due_now,
+            "overdue": overdue,
+            "due_now_html": mark_safe("".join([renderer.short_item(r) for r in due_now])),  # escaped in short_item
+            "overdue_html": mark_safe("".join([renderer.short_item(r) for r in overdue])),
+            "today": today,
+            "filter_query": query,
+            "links": _plan_links(plan, query),
+        },
+    )
 
 
 @require_safe
@@ -752,28 +860,39 @@ def dashboard(request, plan):
     today = timezone.localdate()
     priorities = list(plan.priorities.all())
     activities = _finish_rows(
-        _plan_activities(plan).select_related("priority__thematic_area").prefetch_related(
-            Prefetch("involvements", queryset=ActivityOrganisation.objects.select_related("organisation").order_by(
-                "role", "order", "pk"), to_attr="involvement_list")
+        _plan_activities(plan)
+        .select_related("priority__thematic_area")
+        .prefetch_related(
+            Prefetch(
+                "involvements",
+                queryset=ActivityOrganisation.objects.select_related("organisation").order_by("role", "order", "pk"),
+                to_attr="involvement_list",
+            )
         ),
         plan,
     )
     summary = charts.status_summary(activities, today)
-    return render(request, "workplan/dashboard.html", {
-        "plan": plan,
-        "summary": summary,
-        "completed_text": ngettext(
-            "%(done)s of %(total)s activity completed", "%(done)s of %(total)s activities completed",
-            summary["total"],
-        ) % {"done": dict(summary["by_status"]).get(Status.COMPLETED, 0), "total": summary["total"]},
-        "stacked": [
-            charts.status_by_priority(priorities, activities),
-            charts.status_by_thematic_area(activities),
-            charts.status_by_lead(activities, leads_of=lambda a: _leads(a)[0]),
-        ],
-        "deadlines": charts.deadlines_by_quarter(
-            activities, quarters_between(plan.period_start, plan.period_end), today
-        ),
-        "today": today,
-        "links": _plan_links(plan),
-    })
+    return render(
+        request,
+        "workplan/dashboard.html",
+        {
+            "plan": plan,
+            "summary": summary,
+            "completed_text": ngettext(
+                "%(done)s of %(total)s activity completed",
+                "%(done)s of %(total)s activities completed",
+                summary["total"],
+            )
+            % {"done": dict(summary["by_status"]).get(Status.COMPLETED, 0), "total": summary["total"]},
+            "stacked": [
+                charts.status_by_priority(priorities, activities),
+                charts.status_by_thematic_area(activities),
+                charts.status_by_lead(activities, leads_of=lambda a: _leads(a)[0]),
+            ],
+            "deadlines": charts.deadlines_by_quarter(
+                activities, quarters_between(plan.period_start, plan.period_end), today
+            ),
+            "today": today,
+            "links": _plan_links(plan),
+        },
+    )

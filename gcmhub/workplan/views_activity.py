@@ -32,7 +32,9 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _render_activity(request, activity, *, status_form=None, note_form=None, confirmation="", partial=False, status=200):
+def _render_activity(
+    request, activity, *, status_form=None, note_form=None, confirmation="", partial=False, status=200
+):
     user = request.user
     can_status = permissions.can_post_status(user, activity)
     can_note = permissions.can_add_note(user, activity)

@@ -104,9 +104,7 @@ def upload(request):
             error = exc.message
         else:
             _prune_previews()
-            token = _store_preview(
-                data, {"filename": document.name, "language": language, "user": request.user.pk}
-            )
+            token = _store_preview(data, {"filename": document.name, "language": language, "user": request.user.pk})
             return redirect("workplan:import_preview", token=token)
     return render(request, "workplan/import_upload.html", {"form": form, "error": error})
 
@@ -121,26 +119,30 @@ def _preview_blocks(parsed, resolution) -> list[dict]:
     for p_index, block in enumerate(parsed.priorities):
         activities = []
         for a_index, item in enumerate(block.activities):
-            activities.append({
-                "item": item,
-                "deadline": resolution.deadlines[(p_index, a_index)],
-                "leads": _with_orgs(item.leads, resolution),
-                "participants": _with_orgs(item.participants, resolution),
-            })
-        blocks.append({
-            "block": block,
-            "kind_label": Priority.Kind(block.kind).label,
-            "groups": [
-                (label, _with_orgs(names, resolution))
-                for label, names in (
-                    (Involvement.LEAD.label, block.leads),
-                    (Involvement.PARTICIPANT.label, block.participants),
-                    (Involvement.OBSERVER.label, block.observers),
-                )
-                if names
-            ],
-            "activities": activities,
-        })
+            activities.append(
+                {
+                    "item": item,
+                    "deadline": resolution.deadlines[(p_index, a_index)],
+                    "leads": _with_orgs(item.leads, resolution),
+                    "participants": _with_orgs(item.participants, resolution),
+                }
+            )
+        blocks.append(
+            {
+                "block": block,
+                "kind_label": Priority.Kind(block.kind).label,
+                "groups": [
+                    (label, _with_orgs(names, resolution))
+                    for label, names in (
+                        (Involvement.LEAD.label, block.leads),
+                        (Involvement.PARTICIPANT.label, block.participants),
+                        (Involvement.OBSERVER.label, block.observers),
+                    )
+                    if names
+                ],
+                "activities": activities,
+            }
+        )
     return blocks
 
 
@@ -158,8 +160,11 @@ def preview(request, token):
         return redirect("workplan:import")
     resolution = resolve(parsed, aliases=aliases)
     unknown = resolution.unknown
-    organisations = list(Organisation.objects.only("pk", "name_en", "name_fr", "name_es", "acronym_en",
-                                                   "acronym_fr", "acronym_es")) if unknown else []
+    organisations = (
+        list(Organisation.objects.only("pk", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es"))
+        if unknown
+        else []
+    )
     # Bound on POST even when empty: a plan without unknown organisations posts no field.
     form = MappingForm(request.POST if request.method == "POST" else None, unknown=unknown, organisations=organisations)
     error = None
@@ -179,25 +184,35 @@ def preview(request, token):
                 text = _("The work plan “%(title)s” was created: %(priorities)s priorities, %(activities)s activities.")
             else:
                 text = _("The work plan “%(title)s” was updated: %(priorities)s priorities, %(activities)s activities.")
-            messages.success(request, text % {
-                "title": result.plan.title, "priorities": summary["priorities"], "activities": summary["activities"],
-            })
+            messages.success(
+                request,
+                text
+                % {
+                    "title": result.plan.title,
+                    "priorities": summary["priorities"],
+                    "activities": summary["activities"],
+                },
+            )
             if summary["unparsed_deadlines"] or summary["inferred_deadlines"]:
                 messages.warning(request, _("Some deadlines need checking: see “Deadlines to fix”."))
             return redirect("workplan:overview", result.plan.slug)
-    return render(request, "workplan/import_preview.html", {
-        "token": token,
-        "filename": meta["filename"],
-        "parsed": parsed,
-        "resolution": resolution,
-        "existing_plan": resolution.existing_plan,
-        "blocks": _preview_blocks(parsed, resolution),
-        "unknown_count": len(unknown),
-        "unparsed_count": len(resolution.unparsed),
-        "inferred_count": len(resolution.inferred),
-        "form": form,
-        "error": error,
-    })
+    return render(
+        request,
+        "workplan/import_preview.html",
+        {
+            "token": token,
+            "filename": meta["filename"],
+            "parsed": parsed,
+            "resolution": resolution,
+            "existing_plan": resolution.existing_plan,
+            "blocks": _preview_blocks(parsed, resolution),
+            "unknown_count": len(unknown),
+            "unparsed_count": len(resolution.unparsed),
+            "inferred_count": len(resolution.inferred),
+            "form": form,
+            "error": error,
+        },
+    )
 
 
 @login_required
@@ -230,8 +245,12 @@ def edit_deadline(request, pk):
             return redirect("workplan:activity_deadline", activity.pk)
         messages.success(request, _("The deadline of %(activity)s was saved.") % {"activity": activity})
         return redirect("workplan:deadlines_to_fix")
-    return render(request, "workplan/activity_deadline_form.html", {
-        "activity": activity,
-        "periods": list(activity.periods.all()),
-        "form": form,
-    })
+    return render(
+        request,
+        "workplan/activity_deadline_form.html",
+        {
+            "activity": activity,
+            "periods": list(activity.periods.all()),
+            "form": form,
+        },
+    )

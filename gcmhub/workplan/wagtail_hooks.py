@@ -44,7 +44,12 @@ class PriorityViewSet(SnippetViewSet):
         FieldPanel("source_language"),
         FieldPanel("thematic_area"),
         MultiFieldPanel(
-            [FieldPanel("objectives"), FieldPanel("all_objectives"), FieldPanel("cross_cutting"), FieldPanel("objectives_text")],
+            [
+                FieldPanel("objectives"),
+                FieldPanel("all_objectives"),
+                FieldPanel("cross_cutting"),
+                FieldPanel("objectives_text"),
+            ],
             heading=_("GCM objectives"),
         ),
     ]

@@ -108,7 +108,9 @@ def seeded_plan(transactional_db):
 def make_account(email, *, kind=None, organisation=None, country=None, language="en"):
     from gcmhub.accounts.actions import do_create_user, do_grant_role
 
-    user = do_create_user(email=email, password=PASSWORD, full_name=email.split("@")[0].title(), preferred_language=language)
+    user = do_create_user(
+        email=email, password=PASSWORD, full_name=email.split("@")[0].title(), preferred_language=language
+    )
     if kind:
         do_grant_role(user=user, kind=kind, granted_by=None, organisation=organisation, country=country)
     return user

@@ -121,43 +121,105 @@ def _hub_data():
     others = [make_hub_reviewer(f"reviewer{n}@example.org", is_un=n == 1) for n in (1, 2, 3)]
 
     now = timezone.now()
-    open_call = make_call(title_en="Call for practices on fair recruitment", objectives=[six],
-                          title_fr="Appel à pratiques sur le recrutement équitable")
-    closed_call = make_call(title_en="Call for practices on alternatives to detention", objectives=[thirteen],
-                            opens_at=now - datetime.timedelta(days=90), deadline=now - datetime.timedelta(days=5))
-    published = make_practice(stella, objectives=[six], countries=[morocco], status=Practice.Status.PUBLISHED,
-                              call=closed_call, title="Ventanilla única para trabajadores migrantes", language="es",
-                              summary="Una ventanilla orienta a los trabajadores migrantes.",
-                              links="https://example.org/ventanilla")
-    draft = make_practice(stella, objectives=[six], countries=[morocco], title="Community sponsorship in Lyon",
-                          call=open_call)
-    submitted = make_practice(stella, objectives=[thirteen], countries=[mexico], status=Practice.Status.SUBMITTED,
-                              title="Alternatives to detention for families")
-    screening = make_practice(stella, objectives=[thirteen], countries=[mexico], status=Practice.Status.IN_REVIEW,
-                              title="Case management for asylum seekers", language="fr")
-    scoring = make_practice(stella, objectives=[six], countries=[morocco], status=Practice.Status.IN_REVIEW,
-                            title="Recrutement équitable au Maroc", language="fr")
-    reviewed = make_practice(stella, objectives=[six], countries=[morocco], status=Practice.Status.REVIEWED,
-                             title="Skills partnership Morocco–Belgium")
+    open_call = make_call(
+        title_en="Call for practices on fair recruitment",
+        objectives=[six],
+        title_fr="Appel à pratiques sur le recrutement équitable",
+    )
+    closed_call = make_call(
+        title_en="Call for practices on alternatives to detention",
+        objectives=[thirteen],
+        opens_at=now - datetime.timedelta(days=90),
+        deadline=now - datetime.timedelta(days=5),
+    )
+    published = make_practice(
+        stella,
+        objectives=[six],
+        countries=[morocco],
+        status=Practice.Status.PUBLISHED,
+        call=closed_call,
+        title="Ventanilla única para trabajadores migrantes",
+        language="es",
+        summary="Una ventanilla orienta a los trabajadores migrantes.",
+        links="https://example.org/ventanilla",
+    )
+    draft = make_practice(
+        stella, objectives=[six], countries=[morocco], title="Community sponsorship in Lyon", call=open_call
+    )
+    submitted = make_practice(
+        stella,
+        objectives=[thirteen],
+        countries=[mexico],
+        status=Practice.Status.SUBMITTED,
+        title="Alternatives to detention for families",
+    )
+    screening = make_practice(
+        stella,
+        objectives=[thirteen],
+        countries=[mexico],
+        status=Practice.Status.IN_REVIEW,
+        title="Case management for asylum seekers",
+        language="fr",
+    )
+    scoring = make_practice(
+        stella,
+        objectives=[six],
+        countries=[morocco],
+        status=Practice.Status.IN_REVIEW,
+        title="Recrutement équitable au Maroc",
+        language="fr",
+    )
+    reviewed = make_practice(
+        stella,
+        objectives=[six],
+        countries=[morocco],
+        status=Practice.Status.REVIEWED,
+        title="Skills partnership Morocco–Belgium",
+    )
     invited = make_assignment(screening, rita)
     accepted = make_assignment(scoring, rita, state=ReviewAssignment.State.ACCEPTED)
     make_assignment(scoring, others[1])
     for reviewer in others:
         done = make_assignment(reviewed, reviewer, state=ReviewAssignment.State.SUBMITTED)
-        Review.objects.create(assignment=done, scores=dict.fromkeys(Criterion.values, 4), recommendation="publish",
-                              comments_for_submitter="Clear and well documented.", comments_for_hub="Solid.")
+        Review.objects.create(
+            assignment=done,
+            scores=dict.fromkeys(Criterion.values, 4),
+            recommendation="publish",
+            comments_for_submitter="Clear and well documented.",
+            comments_for_hub="Solid.",
+        )
 
-    tool = make_resource(title_en="Guidance on national implementation plans", is_network_tool=True, kind="guidance",
-                         title_fr="Guide des plans nationaux de mise en œuvre", objectives=[six], publishers=[iom])
-    ToolFeedback.objects.create(resource=tool, rating=4, how_used="To plan consultations.", improvements="A checklist.",
-                                country=morocco, language="en")
+    tool = make_resource(
+        title_en="Guidance on national implementation plans",
+        is_network_tool=True,
+        kind="guidance",
+        title_fr="Guide des plans nationaux de mise en œuvre",
+        objectives=[six],
+        publishers=[iom],
+    )
+    ToolFeedback.objects.create(
+        resource=tool,
+        rating=4,
+        how_used="To plan consultations.",
+        improvements="A checklist.",
+        country=morocco,
+        language="en",
+    )
     resource = make_resource(title_en="Migration data portal guide", objectives=[thirteen], countries=[mexico])
-    make_resource(title_en="Proposed toolkit on labour migration", status=Resource.Status.PROPOSED,
-                  proposed_by=ines)
+    make_resource(title_en="Proposed toolkit on labour migration", status=Resource.Status.PROPOSED, proposed_by=ines)
     return {
-        "published": published, "draft": draft, "submitted": submitted, "screening": screening, "reviewed": reviewed,
-        "invited": invited, "accepted": accepted, "rita": rita, "open_call": open_call, "closed_call": closed_call,
-        "tool": tool, "resource": resource,
+        "published": published,
+        "draft": draft,
+        "submitted": submitted,
+        "screening": screening,
+        "reviewed": reviewed,
+        "invited": invited,
+        "accepted": accepted,
+        "rita": rita,
+        "open_call": open_call,
+        "closed_call": closed_call,
+        "tool": tool,
+        "resource": resource,
     }
 
 
@@ -247,7 +309,9 @@ def test_every_hub_and_search_page_passes_axe(open_page, reference_data, lang, t
 
     stakeholder = open_page()
     login(stakeholder, "stella@example.org", PASSWORD, lang=lang)
-    found.update({f"(stakeholder) {k}": v for k, v in _hub_sweep(stakeholder, lang, _hub_stakeholder_paths(data)).items()})
+    found.update(
+        {f"(stakeholder) {k}": v for k, v in _hub_sweep(stakeholder, lang, _hub_stakeholder_paths(data)).items()}
+    )
     # A submission with errors next to the fields.
     stakeholder.goto(f"/{lang}/hub/practices/new/")
     stakeholder.locator("#id_links").fill("not a web address")
@@ -262,11 +326,15 @@ def test_every_hub_and_search_page_passes_axe(open_page, reference_data, lang, t
 
     focal_point = open_page()
     login(focal_point, "ines@iom.example.org", PASSWORD, lang=lang)
-    found.update({f"(focal point) {k}": v for k, v in _hub_sweep(focal_point, lang, ["/hub/resources/propose/"]).items()})
+    found.update(
+        {f"(focal point) {k}": v for k, v in _hub_sweep(focal_point, lang, ["/hub/resources/propose/"]).items()}
+    )
 
     secretariat = open_page()
     login(secretariat, "sam@example.org", PASSWORD, lang=lang)
-    found.update({f"(secretariat) {k}": v for k, v in _hub_sweep(secretariat, lang, _hub_secretariat_paths(data)).items()})
+    found.update(
+        {f"(secretariat) {k}": v for k, v in _hub_sweep(secretariat, lang, _hub_secretariat_paths(data)).items()}
+    )
     # An import report: one valid row, one with errors.
     upload = tmp_path / "hub-import.csv"
     upload.write_text(IMPORT_CSV, encoding="utf-8")

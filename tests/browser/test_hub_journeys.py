@@ -59,7 +59,9 @@ def _fill_practice(page, lang, *, description, results, country, objective, star
     page.get_by_role("group", name=_label(lang, "completion")).get_by_label(
         ui(lang, Practice.Completion.COMPLETED.label), exact=True
     ).check()
-    page.get_by_role("group", name=_label(lang, "objectives")).get_by_label(_objective_label(lang, objective), exact=True).check()
+    page.get_by_role("group", name=_label(lang, "objectives")).get_by_label(
+        _objective_label(lang, objective), exact=True
+    ).check()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -89,7 +91,9 @@ def _review(page, lang, title, *, conflict=None, recommendation="Publish", score
 
     for criterion in Criterion:
         page.get_by_role("group", name=str(criterion.label), exact=True).get_by_label(score, exact=True).check()
-    page.get_by_role("group", name=ui(lang, "Recommendation")).get_by_label(ui(lang, recommendation), exact=True).check()
+    page.get_by_role("group", name=ui(lang, "Recommendation")).get_by_label(
+        ui(lang, recommendation), exact=True
+    ).check()
     if comment:
         page.get_by_label(ui(lang, "Comments for the submitter")).fill(comment)
     _button(page, lang, "Submit my review").click()
@@ -136,7 +140,9 @@ def test_a_practice_drafted_in_spanish_is_reviewed_revised_published_and_found_i
     assert urlparse(lucia.url).path == "/es/hub/practices/new/"
     assert lucia.locator("html").get_attribute("lang") == "es"
     _field(lucia, "es", "title").fill(title)
-    _field(lucia, "es", "summary").fill("Una ventanilla única orienta a los trabajadores migrantes hacia empleos dignos.")
+    _field(lucia, "es", "summary").fill(
+        "Una ventanilla única orienta a los trabajadores migrantes hacia empleos dignos."
+    )
     _field(lucia, "es", "links").fill("www.tanger-empleo")  # not a web address
 
     # A draft may leave anything empty, but what is typed must make sense: the error shows next to
@@ -176,11 +182,18 @@ def test_a_practice_drafted_in_spanish_is_reviewed_revised_published_and_found_i
     assert_accessible(lucia, "my submissions (es)")
     row.get_by_role("link", name=ui("es", "Edit “%(title)s”") % {"title": title}).click()
     assert _field(lucia, "es", "title").input_value() == title
-    _fill_practice(lucia, "es", description="Orientación, formación y contratación justa.",
-                   results="Cuatrocientas personas contratadas en condiciones dignas.", country=morocco,
-                   objective=objective)
+    _fill_practice(
+        lucia,
+        "es",
+        description="Orientación, formación y contratación justa.",
+        results="Cuatrocientas personas contratadas en condiciones dignas.",
+        country=morocco,
+        objective=objective,
+    )
     _button(lucia, "es", "Submit for review").click()
-    expect(lucia.get_by_text(ui("es", "Thank you: your practice was submitted. The Hub team will screen it."))).to_be_visible()
+    expect(
+        lucia.get_by_text(ui("es", "Thank you: your practice was submitted. The Hub team will screen it."))
+    ).to_be_visible()
     practice.refresh_from_db()
     assert practice.status == Practice.Status.SUBMITTED and practice.round == 1
 
@@ -210,8 +223,14 @@ def test_a_practice_drafted_in_spanish_is_reviewed_revised_published_and_found_i
     for email in ("una@un.example.org", "ext-one@example.org", "ext-two@example.org"):
         reviewers[email] = open_page()
         login(reviewers[email], email, PASSWORD)
-        _review(reviewers[email], "en", title, recommendation="Publish after revision", score="3",
-                comment="Please give the number of employers involved.")
+        _review(
+            reviewers[email],
+            "en",
+            title,
+            recommendation="Publish after revision",
+            score="3",
+            comment="Please give the number of employers involved.",
+        )
     practice.refresh_from_db()
     assert practice.status == Practice.Status.REVIEWED
 
@@ -229,11 +248,11 @@ def test_a_practice_drafted_in_spanish_is_reviewed_revised_published_and_found_i
     expect(lucia.get_by_text("Indique cuántas empresas participaron.")).to_be_visible()
     assert_accessible(lucia, "practice page with the Hub team's feedback (es)")
     lucia.get_by_role("link", name=ui("es", "Edit and submit")).click()
-    _field(lucia, "es", "results").fill(
-        "Cuatrocientas personas contratadas en condiciones dignas por 35 empresas."
-    )
+    _field(lucia, "es", "results").fill("Cuatrocientas personas contratadas en condiciones dignas por 35 empresas.")
     _button(lucia, "es", "Submit again for review").click()
-    expect(lucia.get_by_text(ui("es", "Thank you: your practice was submitted. The Hub team will screen it."))).to_be_visible()
+    expect(
+        lucia.get_by_text(ui("es", "Thank you: your practice was submitted. The Hub team will screen it."))
+    ).to_be_visible()
     practice.refresh_from_db()
     assert practice.status == Practice.Status.SUBMITTED and practice.round == 2
 
@@ -292,10 +311,16 @@ def test_a_call_for_practices_closes_at_its_deadline(page, reference_data):
     from gcmhub.test import make_call
 
     now = timezone.now()
-    open_call = make_call(title_en="Call for practices on fair recruitment", deadline=now + datetime.timedelta(hours=2),
-                          objectives=[Objective.objects.get(number=6)])
-    closed_call = make_call(title_en="Call for practices on return and reintegration",
-                            opens_at=now - datetime.timedelta(days=90), deadline=now - datetime.timedelta(days=10))
+    open_call = make_call(
+        title_en="Call for practices on fair recruitment",
+        deadline=now + datetime.timedelta(hours=2),
+        objectives=[Objective.objects.get(number=6)],
+    )
+    closed_call = make_call(
+        title_en="Call for practices on return and reintegration",
+        opens_at=now - datetime.timedelta(days=90),
+        deadline=now - datetime.timedelta(days=10),
+    )
     make_account("stella@example.org")
     login(page, "stella@example.org", PASSWORD)
 
@@ -336,8 +361,14 @@ def test_a_call_for_practices_closes_at_its_deadline(page, reference_data):
         page.goto("/en/hub/my/submissions/")
         page.get_by_role("link", name=re.compile("^Edit “")).click()
         expect(page.get_by_text(re.compile("is closed: submissions to it are no longer accepted"))).to_be_visible()
-        _fill_practice(page, "en", description="Zero-fee recruitment.", results="1,200 workers hired.",
-                       country=Country.objects.get(iso3="NPL"), objective=Objective.objects.get(number=6))
+        _fill_practice(
+            page,
+            "en",
+            description="Zero-fee recruitment.",
+            results="1,200 workers hired.",
+            country=Country.objects.get(iso3="NPL"),
+            objective=Objective.objects.get(number=6),
+        )
         page.get_by_role("button", name="Submit for review").click()
         # The call refuses it, next to the call field; the draft keeps everything.
         call_box = _field_box(page, _field(page, "en", "call"))
@@ -364,8 +395,9 @@ def test_a_visitors_rating_of_a_network_tool_appears_in_the_secretariats_results
     from gcmhub.knowledge.models import ToolFeedback
     from gcmhub.test import make_resource
 
-    tool = make_resource(title_en="Guidance on developing national implementation plans", is_network_tool=True,
-                         kind="guidance")
+    tool = make_resource(
+        title_en="Guidance on developing national implementation plans", is_network_tool=True, kind="guidance"
+    )
     make_resource(title_en="Another Network tool", is_network_tool=True, kind="guidance")
     make_account("sam@example.org", kind=Role.Kind.SECRETARIAT)
 
@@ -377,7 +409,9 @@ def test_a_visitors_rating_of_a_network_tool_appears_in_the_secretariats_results
     visitor.get_by_label("How did you use it?").fill("To draft our national plan's consultation steps.")
     visitor.get_by_role("button", name="Send feedback").click()
     expect(visitor.get_by_role("group", name="How useful was it?").locator(".errorlist")).to_be_visible()
-    assert visitor.get_by_label("How did you use it?").input_value() == "To draft our national plan's consultation steps."
+    assert (
+        visitor.get_by_label("How did you use it?").input_value() == "To draft our national plan's consultation steps."
+    )
     assert_accessible(visitor, "feedback form with an error")
     visitor.get_by_role("group", name="How useful was it?").get_by_label("4", exact=True).check()
     visitor.get_by_label("What should be improved?").fill("A checklist per step would help.")

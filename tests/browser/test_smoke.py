@@ -5,7 +5,9 @@ from tests.browser.conftest import assert_accessible
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.parametrize("lang,heading", [("en", "Migration Network Hub"), ("fr", "Pôle du Réseau"), ("es", "Centro de la Red")])
+@pytest.mark.parametrize(
+    "lang,heading", [("en", "Migration Network Hub"), ("fr", "Pôle du Réseau"), ("es", "Centro de la Red")]
+)
 def test_it_serves_the_home_page_accessibly_in_each_language(page, lang, heading):
     page.goto(f"/{lang}/")
     assert page.locator("html").get_attribute("lang") == lang

@@ -1,6 +1,5 @@
 """Schemas shared by every context: translated labels, organisation references, pages, errors."""
 
-
 from django.db.models import TextChoices
 from ninja import Field, Schema
 from pydantic import WithJsonSchema
@@ -50,7 +49,6 @@ class Error(Schema):
 class ValidationErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]]
-
 
 
 def enum_schema(choices: type[TextChoices], title: str) -> WithJsonSchema:

@@ -7,8 +7,21 @@ from gcmhub.test import make_activity, make_organisation, make_priority, make_wo
 from gcmhub.workplan.models import StatusUpdate
 
 ITEM_FIELDS = {
-    "id", "number", "text", "texts", "priority", "deadline_text", "periods", "ongoing", "overdue", "leads",
-    "participants", "objectives", "status", "percent_complete", "url",
+    "id",
+    "number",
+    "text",
+    "texts",
+    "priority",
+    "deadline_text",
+    "periods",
+    "ongoing",
+    "overdue",
+    "leads",
+    "participants",
+    "objectives",
+    "status",
+    "percent_complete",
+    "url",
 }
 
 
@@ -27,13 +40,17 @@ class ActivityListTestCase(ApiTestCase):
         self.assertEqual(item["id"], self.a1.pk)
         self.assertEqual(item["text"], "Map return practices")
         self.assertEqual(item["texts"]["fr"], "Cartographier les pratiques de retour")
-        self.assertEqual(item["priority"], {"id": self.p1.pk, "code": "1.1", "title": self.p1.title_en,
-                                            "kind": "core", "workplan": "wp-2021"})
+        self.assertEqual(
+            item["priority"],
+            {"id": self.p1.pk, "code": "1.1", "title": self.p1.title_en, "kind": "core", "workplan": "wp-2021"},
+        )
         self.assertEqual(item["deadline_text"], "T2 2021")
-        self.assertEqual(item["periods"], [{"start": "2021-04-01", "end": "2021-06-30", "label": "",
-                                            "year_inferred": False}])
-        self.assertEqual(item["leads"], [{"acronym": "IOM", "name": "International Organization for Migration",
-                                          "slug": "iom"}])
+        self.assertEqual(
+            item["periods"], [{"start": "2021-04-01", "end": "2021-06-30", "label": "", "year_inferred": False}]
+        )
+        self.assertEqual(
+            item["leads"], [{"acronym": "IOM", "name": "International Organization for Migration", "slug": "iom"}]
+        )
         self.assertEqual([o["slug"] for o in item["participants"]], ["ohchr"])
         self.assertEqual(item["objectives"], [1])
         self.assertEqual(item["status"], "not_started")
@@ -158,11 +175,20 @@ class ActivityDetailTestCase(ApiTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.update = StatusUpdate.objects.create(
-            activity=cls.a1, status="on_track", percent_complete=40, narrative="Halfway",
-            evidence_links="https://example.org/a\nhttps://example.org/b", organisation=cls.iom, author=cls.ines,
+            activity=cls.a1,
+            status="on_track",
+            percent_complete=40,
+            narrative="Halfway",
+            evidence_links="https://example.org/a\nhttps://example.org/b",
+            organisation=cls.iom,
+            author=cls.ines,
         )
         cls.note = StatusUpdate.objects.create(
-            activity=cls.a1, kind="note", narrative="We reviewed the draft", organisation=cls.ohchr, author=cls.oscar,
+            activity=cls.a1,
+            kind="note",
+            narrative="We reviewed the draft",
+            organisation=cls.ohchr,
+            author=cls.oscar,
         )
 
     def test_it_shows_an_activity_with_its_updates(self):

@@ -38,5 +38,7 @@ class ErrorsTestCase(ApiTestCase):
         self.assertEqual(response.status_code, 200)
 
     def test_it_lets_reads_through_with_a_valid_token(self):
-        response = self.client.get(f"{API}/objectives", headers={"Authorization": f"Bearer {self.token_for(self.alice)}"})
+        response = self.client.get(
+            f"{API}/objectives", headers={"Authorization": f"Bearer {self.token_for(self.alice)}"}
+        )
         self.assertEqual(response.status_code, 200)

@@ -16,24 +16,45 @@ class KnowledgeApiTestCase(ApiTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.area = make_thematic_area(2)
-        cls.principle = GuidingPrinciple.objects.create(code="a", order=1, name_en="People-centred",
-                                                        name_fr="Dimension humaine", name_es="Centrada")
-        cls.r1 = make_resource(title_en="Return guide", title_fr="Guide des retours", slug="return-guide",
-                               objectives=[cls.obj1], publishers=[cls.iom], countries=[cls.morocco],
-                               kind="guidance", languages=["en", "fr"])
-        cls.r2 = make_resource(title_en="Data report", slug="data-report", objectives=[cls.obj2],
-                               publishers=[cls.undp], kind="data", publication_date=datetime.date(2022, 1, 1))
+        cls.principle = GuidingPrinciple.objects.create(
+            code="a", order=1, name_en="People-centred", name_fr="Dimension humaine", name_es="Centrada"
+        )
+        cls.r1 = make_resource(
+            title_en="Return guide",
+            title_fr="Guide des retours",
+            slug="return-guide",
+            objectives=[cls.obj1],
+            publishers=[cls.iom],
+            countries=[cls.morocco],
+            kind="guidance",
+            languages=["en", "fr"],
+        )
+        cls.r2 = make_resource(
+            title_en="Data report",
+            slug="data-report",
+            objectives=[cls.obj2],
+            publishers=[cls.undp],
+            kind="data",
+            publication_date=datetime.date(2022, 1, 1),
+        )
         cls.proposal = make_resource(title_en="Proposed", slug="proposed", status="proposed", proposed_by=cls.ines)
-        cls.published = make_practice(cls.alice, title="One-stop shop", slug="one-stop-shop", status="published",
-                                      objectives=[cls.obj1], countries=[cls.morocco])
+        cls.published = make_practice(
+            cls.alice,
+            title="One-stop shop",
+            slug="one-stop-shop",
+            status="published",
+            objectives=[cls.obj1],
+            countries=[cls.morocco],
+        )
         cls.draft = make_practice(cls.alice, title="Alice draft", slug="alice-draft")
         cls.call = make_call(slug="call-2026", objectives=[cls.obj1])
 
     def send(self, method, path, body=None, token=None):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         data = body if isinstance(body, str) else json.dumps(body or {})
-        response = self.client.generic(method.upper(), f"{API}{path}", data, content_type="application/json",
-                                       headers=headers)
+        response = self.client.generic(
+            method.upper(), f"{API}{path}", data, content_type="application/json", headers=headers
+        )
         self.assertTrue(response["Content-Type"].startswith("application/json"), response.content)
         return response
 
@@ -52,8 +73,12 @@ class ResourceReadTestCase(KnowledgeApiTestCase):
 
     def test_it_filters_resources(self):
         cases = {
-            "objective=1": ["return-guide"], "country=MA": ["return-guide"], "country=mar": ["return-guide"],
-            "type=data": ["data-report"], "publisher=PNUD": ["data-report"], "language=fr": ["return-guide"],
+            "objective=1": ["return-guide"],
+            "country=MA": ["return-guide"],
+            "country=mar": ["return-guide"],
+            "type=data": ["data-report"],
+            "publisher=PNUD": ["data-report"],
+            "language=fr": ["return-guide"],
         }
         for query, slugs in cases.items():
             with self.subTest(query=query):
@@ -105,8 +130,11 @@ class PracticeReadTestCase(KnowledgeApiTestCase):
 
 class CallReadTestCase(KnowledgeApiTestCase):
     def test_it_lists_and_shows_calls(self):
-        make_call(slug="old", deadline=timezone.now() - datetime.timedelta(days=1),
-                  opens_at=timezone.now() - datetime.timedelta(days=60))
+        make_call(
+            slug="old",
+            deadline=timezone.now() - datetime.timedelta(days=1),
+            opens_at=timezone.now() - datetime.timedelta(days=60),
+        )
         with self.assertNumQueries(3):
             data = self.get_json("/calls").json()
         self.assertEqual(data["count"], 2)
@@ -118,9 +146,19 @@ class CallReadTestCase(KnowledgeApiTestCase):
 
 
 class ProposeResourceTestCase(KnowledgeApiTestCase):
-    body = {"kind": "guidance", "source_language": "fr", "title_fr": "Boîte à outils", "summary_fr": "Des outils.",
-            "external_url": "https://example.org/tools", "publishers": ["OIM"], "countries": ["MA"],
-            "objectives": [1, 2], "principles": ["a"], "thematic_area": 2, "languages": ["fr"]}
+    body = {
+        "kind": "guidance",
+        "source_language": "fr",
+        "title_fr": "Boîte à outils",
+        "summary_fr": "Des outils.",
+        "external_url": "https://example.org/tools",
+        "publishers": ["OIM"],
+        "countries": ["MA"],
+        "objectives": [1, 2],
+        "principles": ["a"],
+        "thematic_area": 2,
+        "languages": ["fr"],
+    }
 
     def test_it_answers_401_without_a_token(self):
         response = self.send("post", "/resources", self.body)
@@ -162,10 +200,20 @@ class ProposeResourceTestCase(KnowledgeApiTestCase):
 
 
 class PracticeWriteTestCase(KnowledgeApiTestCase):
-    body = {"language": "en", "title": "Job centre", "summary": "Jobs for migrants.", "geographic_scope": "national",
-            "countries": ["MAR"], "implementing_organisation": "IOM", "start_date": "2020-01-01",
-            "completion": "completed", "objectives": [1], "description": "What.", "results": "Results.",
-            "links": ["https://example.org"]}
+    body = {
+        "language": "en",
+        "title": "Job centre",
+        "summary": "Jobs for migrants.",
+        "geographic_scope": "national",
+        "countries": ["MAR"],
+        "implementing_organisation": "IOM",
+        "start_date": "2020-01-01",
+        "completion": "completed",
+        "objectives": [1],
+        "description": "What.",
+        "results": "Results.",
+        "links": ["https://example.org"],
+    }
 
     def test_it_answers_401_without_a_token(self):
         self.assertEqual(self.send("post", "/practices", self.body).status_code, 401)

@@ -13,7 +13,8 @@ class OpenApiSnapshotTestCase(TestCase):
         if os.environ.get("UPDATE_OPENAPI_SNAPSHOT") == "1":
             write_snapshot()
         self.assertEqual(
-            current_schema_text(), committed_schema_text(),
+            current_schema_text(),
+            committed_schema_text(),
             f"The API changed: review the diff and refresh {SNAPSHOT_PATH} with `gcmhub api-snapshot`.",
         )
 
@@ -29,8 +30,15 @@ class OpenApiSnapshotTestCase(TestCase):
 
     def test_it_documents_the_hub_endpoints(self):
         paths = json.loads(committed_schema_text())["paths"]
-        for path in ("/api/v1/resources", "/api/v1/resources/{slug}", "/api/v1/practices", "/api/v1/practices/{slug}",
-                     "/api/v1/practices/{slug}/submit", "/api/v1/calls", "/api/v1/calls/{slug}"):
+        for path in (
+            "/api/v1/resources",
+            "/api/v1/resources/{slug}",
+            "/api/v1/practices",
+            "/api/v1/practices/{slug}",
+            "/api/v1/practices/{slug}/submit",
+            "/api/v1/calls",
+            "/api/v1/calls/{slug}",
+        ):
             self.assertIn(path, paths)
         self.assertEqual(set(paths["/api/v1/practices/{slug}"]), {"get", "patch"})
         self.assertEqual(set(paths["/api/v1/resources"]), {"get", "post"})

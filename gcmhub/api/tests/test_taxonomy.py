@@ -47,8 +47,9 @@ class PrinciplesTestCase(ApiTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        GuidingPrinciple.objects.create(code="a", order=1, name_en="People-centred", name_fr="Axé sur l'humain",
-                                        name_es="Centrado en las personas")
+        GuidingPrinciple.objects.create(
+            code="a", order=1, name_en="People-centred", name_fr="Axé sur l'humain", name_es="Centrado en las personas"
+        )
 
     def test_it_lists_principles(self):
         data = self.get_json("/principles").json()
@@ -68,8 +69,9 @@ class ThematicAreasTestCase(ApiTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        area = ThematicArea.objects.create(number=1, name_en="Migrant rights", name_fr="Droits des migrants",
-                                           name_es="Derechos de los migrantes")
+        area = ThematicArea.objects.create(
+            number=1, name_en="Migrant rights", name_fr="Droits des migrants", name_es="Derechos de los migrantes"
+        )
         area.objectives.set([cls.obj1, cls.obj2])
 
     def test_it_lists_thematic_areas_with_their_objectives(self):

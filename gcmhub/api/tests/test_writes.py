@@ -39,7 +39,9 @@ class PostStatusUpdateTestCase(WriteTestCase):
     def test_it_needs_no_csrf_token(self):
         client = Client(enforce_csrf_checks=True)
         response = client.post(
-            f"{API}{self.url(self.a1)}", {"status": "at_risk"}, content_type="application/json",
+            f"{API}{self.url(self.a1)}",
+            {"status": "at_risk"},
+            content_type="application/json",
             headers={"Authorization": f"Bearer {self.token_for(self.ines)}"},
         )
         self.assertEqual(response.status_code, 201, response.content)
@@ -64,8 +66,12 @@ class PostStatusUpdateTestCase(WriteTestCase):
         self.assertEqual(response.status_code, 403)
 
     def test_it_lets_the_lead_focal_point_post(self):
-        body = {"status": "on_track", "percent_complete": 40, "narrative": "Halfway there",
-                "evidence_links": ["https://example.org/report"]}
+        body = {
+            "status": "on_track",
+            "percent_complete": 40,
+            "narrative": "Halfway there",
+            "evidence_links": ["https://example.org/report"],
+        }
         response = self.post(self.url(self.a1), body, token=self.token_for(self.ines))
         self.assertEqual(response.status_code, 201, response.content)
         data = response.json()
@@ -160,7 +166,9 @@ class PostNoteTestCase(WriteTestCase):
         self.assertEqual(self.post(self.url(self.a1), {"narrative": "Hi"}).status_code, 401)
 
     def test_it_lets_a_participant_add_a_note(self):
-        response = self.post(self.url(self.a1), {"narrative": "We reviewed the draft"}, token=self.token_for(self.oscar))
+        response = self.post(
+            self.url(self.a1), {"narrative": "We reviewed the draft"}, token=self.token_for(self.oscar)
+        )
         self.assertEqual(response.status_code, 201, response.content)
         data = response.json()
         self.assertEqual(data["kind"], "note")
@@ -175,8 +183,12 @@ class PostNoteTestCase(WriteTestCase):
         self.assertEqual(response.json()["organisation"]["slug"], "iom")
 
     def test_it_answers_403_outside_the_participants(self):
-        self.assertEqual(self.post(self.url(self.a3), {"narrative": "Hi"}, token=self.token_for(self.oscar)).status_code, 403)
-        self.assertEqual(self.post(self.url(self.a1), {"narrative": "Hi"}, token=self.token_for(self.alice)).status_code, 403)
+        self.assertEqual(
+            self.post(self.url(self.a3), {"narrative": "Hi"}, token=self.token_for(self.oscar)).status_code, 403
+        )
+        self.assertEqual(
+            self.post(self.url(self.a1), {"narrative": "Hi"}, token=self.token_for(self.alice)).status_code, 403
+        )
         self.assertFalse(StatusUpdate.objects.exists())
 
     def test_it_refuses_an_organisation_the_user_does_not_speak_for(self):

@@ -17,12 +17,16 @@ class CallListTestCase(BaseTestCase):
         super().setUpTestData()
         with time_machine.travel(datetime.datetime(2026, 1, 10, tzinfo=datetime.UTC)):
             cls.open_call = make_call(title_en="Labour mobility", deadline=DEADLINE)
-            cls.closed_call = make_call(title_en="Climate and migration",
-                                        deadline=datetime.datetime(2025, 6, 30, 12, 0, tzinfo=datetime.UTC),
-                                        opens_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
-            cls.later_call = make_call(title_en="Children on the move",
-                                       opens_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC),
-                                       deadline=datetime.datetime(2026, 8, 1, tzinfo=datetime.UTC))
+            cls.closed_call = make_call(
+                title_en="Climate and migration",
+                deadline=datetime.datetime(2025, 6, 30, 12, 0, tzinfo=datetime.UTC),
+                opens_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
+            )
+            cls.later_call = make_call(
+                title_en="Children on the move",
+                opens_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC),
+                deadline=datetime.datetime(2026, 8, 1, tzinfo=datetime.UTC),
+            )
         make_practice(cls.alice, call=cls.closed_call, status=Practice.Status.PUBLISHED)
 
     @time_machine.travel(datetime.datetime(2026, 1, 10, tzinfo=datetime.UTC))
@@ -49,22 +53,37 @@ class CallDetailTestCase(BaseTestCase):
         super().setUpTestData()
         cls.objective = make_objective(6)
         with time_machine.travel(datetime.datetime(2026, 1, 10, tzinfo=datetime.UTC)):
-            cls.call = make_call(title_en="Labour mobility", deadline=DEADLINE, objectives=[cls.objective],
-                                 eligibility_en="Cities and NGOs", criteria_en="Evidence of results",
-                                 contact_name="Hub team")
+            cls.call = make_call(
+                title_en="Labour mobility",
+                deadline=DEADLINE,
+                objectives=[cls.objective],
+                eligibility_en="Cities and NGOs",
+                criteria_en="Evidence of results",
+                contact_name="Hub team",
+            )
         cls.published = make_practice(cls.alice, call=cls.call, status=Practice.Status.PUBLISHED, title="Published one")
         make_practice(cls.alice, call=cls.call, status=Practice.Status.SUBMITTED, title="Waiting one")
-        make_practice(cls.alice, call=cls.call, status=Practice.Status.PUBLISHED, update_of=cls.published,
-                      title="An update")
+        make_practice(
+            cls.alice, call=cls.call, status=Practice.Status.PUBLISHED, update_of=cls.published, title="An update"
+        )
         cls.url = reverse("knowledge:call", args=[cls.call.slug])
 
     @time_machine.travel(datetime.datetime(2026, 1, 10, tzinfo=datetime.UTC))
     def test_it_shows_the_call_and_its_published_practices_while_open(self):
         with self.assertNumQueries(3):
             response = self.client.get(self.url)
-        for text in ("Labour mobility", "Why this call", "Cities and NGOs", "Evidence of results", "Hub team",
-                     "hub@example.org", "Objective 6", "Published one", "Submit a practice to this call",
-                     "(UTC)"):
+        for text in (
+            "Labour mobility",
+            "Why this call",
+            "Cities and NGOs",
+            "Evidence of results",
+            "Hub team",
+            "hub@example.org",
+            "Objective 6",
+            "Published one",
+            "Submit a practice to this call",
+            "(UTC)",
+        ):
             self.assertContains(response, text)
         self.assertNotContains(response, "Waiting one")
         self.assertNotContains(response, "An update")
@@ -90,10 +109,19 @@ class SubmitToCallTestCase(BaseTestCase):
 
     def data(self, **overrides):
         data = {
-            "language": "en", "title": "Help desk", "summary": "S", "geographic_scope": "national",
-            "countries": [self.morocco.pk], "implementing_organisation_name": "City", "start_date": "2019-01-01",
-            "completion": "completed", "objectives": [self.objective.pk], "description": "D", "results": "R",
-            "call": self.call.pk, "action": "submit",
+            "language": "en",
+            "title": "Help desk",
+            "summary": "S",
+            "geographic_scope": "national",
+            "countries": [self.morocco.pk],
+            "implementing_organisation_name": "City",
+            "start_date": "2019-01-01",
+            "completion": "completed",
+            "objectives": [self.objective.pk],
+            "description": "D",
+            "results": "R",
+            "call": self.call.pk,
+            "action": "submit",
         }
         data.update(overrides)
         return data
@@ -143,8 +171,13 @@ class SubmitToCallTestCase(BaseTestCase):
         self.assertEqual((practice.status, practice.call), (Practice.Status.SUBMITTED, None))
 
     def test_a_revision_may_come_back_after_the_deadline(self):
-        practice = make_practice(self.alice, call=self.call, status=Practice.Status.REVISION_REQUESTED,
-                                 objectives=[self.objective], countries=[self.morocco])
+        practice = make_practice(
+            self.alice,
+            call=self.call,
+            status=Practice.Status.REVISION_REQUESTED,
+            objectives=[self.objective],
+            countries=[self.morocco],
+        )
         with time_machine.travel(datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC)):
             actions.do_submit_practice(self.alice, practice)
         self.assertEqual(practice.status, Practice.Status.SUBMITTED)

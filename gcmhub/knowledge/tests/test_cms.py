@@ -74,13 +74,17 @@ class HubCmsTests(BaseTestCase):
     def test_it_creates_a_published_resource_with_a_file_and_records_it(self):
         self.login(self.sam)
         data = resource_form(
-            objectives=[self.objective.pk], publishers=[self.iom.pk], countries=[self.morocco.pk],
+            objectives=[self.objective.pk],
+            publishers=[self.iom.pk],
+            countries=[self.morocco.pk],
             files=inline_formset([{"language": "fr", "title": "Manuel", "file": ""}]),
         )
         upload = SimpleUploadedFile("manuel.pdf", b"%PDF-1.4 manuel", "application/pdf")
         data["files-0-file"] = upload
         response = self.client.post(admin_url(Resource, "add"), data)
-        self.assertEqual(response.status_code, 302, response.content.decode()[-20000:] if response.status_code == 200 else "")
+        self.assertEqual(
+            response.status_code, 302, response.content.decode()[-20000:] if response.status_code == 200 else ""
+        )
         resource = Resource.objects.get()
         self.assertEqual(resource.status, Resource.Status.PUBLISHED)
         self.assertIsNotNone(resource.published_at)
@@ -96,14 +100,16 @@ class HubCmsTests(BaseTestCase):
         ResourceEvent.objects.create(resource=proposal, actor=self.ines, to_status="proposed")
         self.login(self.sam)
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(admin_url(Resource, "edit", proposal.pk),
-                                        resource_form(title_en="Proposed one"))
+            response = self.client.post(
+                admin_url(Resource, "edit", proposal.pk), resource_form(title_en="Proposed one")
+            )
         self.assertEqual(response.status_code, 302)
         proposal.refresh_from_db()
         self.assertEqual(proposal.status, Resource.Status.PUBLISHED)
         self.assertIsNotNone(proposal.published_at)
-        self.assertEqual(list(proposal.events.values_list("from_status", "to_status")),
-                         [("", "proposed"), ("proposed", "published")])
+        self.assertEqual(
+            list(proposal.events.values_list("from_status", "to_status")), [("", "proposed"), ("proposed", "published")]
+        )
         self.assertEqual(mail.outbox[-1].to, [self.ines.email])
 
     def test_it_records_nothing_when_the_status_does_not_change(self):
@@ -133,11 +139,25 @@ class HubCmsTests(BaseTestCase):
     def test_it_creates_a_call_for_practices(self):
         self.login(self.sam)
         data = {
-            "slug": "call-2026", "source_language": "en", "title_en": "Call 2026", "title_fr": "", "title_es": "",
-            "rationale_en": "Why", "rationale_fr": "", "rationale_es": "", "eligibility_en": "", "eligibility_fr": "",
-            "eligibility_es": "", "criteria_en": "", "criteria_fr": "", "criteria_es": "",
-            "objectives": [self.objective.pk], "opens_at": "2026-01-01 00:00", "deadline": "2026-12-31 00:00",
-            "contact_name": "Hub", "contact_email": "hub@example.org",
+            "slug": "call-2026",
+            "source_language": "en",
+            "title_en": "Call 2026",
+            "title_fr": "",
+            "title_es": "",
+            "rationale_en": "Why",
+            "rationale_fr": "",
+            "rationale_es": "",
+            "eligibility_en": "",
+            "eligibility_fr": "",
+            "eligibility_es": "",
+            "criteria_en": "",
+            "criteria_fr": "",
+            "criteria_es": "",
+            "objectives": [self.objective.pk],
+            "opens_at": "2026-01-01 00:00",
+            "deadline": "2026-12-31 00:00",
+            "contact_name": "Hub",
+            "contact_email": "hub@example.org",
         }
         response = self.client.post(admin_url(CallForPractices, "add"), data)
         self.assertEqual(response.status_code, 302)

@@ -22,14 +22,28 @@ class DcatTestCase(BaseTestCase):
         super().setUpTestData()
         cls.obj = make_objective(7)
         cls.resource = make_resource(
-            title_en="Return guide", title_fr="Guide des retours", summary_fr="Résumé", slug="return-guide",
-            objectives=[cls.obj], publishers=[cls.iom], countries=[cls.morocco], languages=["en", "fr"],
-            external_url="https://example.org/guide", publication_date=datetime.date(2021, 6, 1),
+            title_en="Return guide",
+            title_fr="Guide des retours",
+            summary_fr="Résumé",
+            slug="return-guide",
+            objectives=[cls.obj],
+            publishers=[cls.iom],
+            countries=[cls.morocco],
+            languages=["en", "fr"],
+            external_url="https://example.org/guide",
+            publication_date=datetime.date(2021, 6, 1),
         )
         add_file(cls.resource)
-        cls.practice = make_practice(cls.alice, title="Guichet unique", language="fr", status="published",
-                                     slug="guichet-unique", countries=[cls.morocco], objectives=[cls.obj],
-                                     links="https://example.org/p")
+        cls.practice = make_practice(
+            cls.alice,
+            title="Guichet unique",
+            language="fr",
+            status="published",
+            slug="guichet-unique",
+            countries=[cls.morocco],
+            objectives=[cls.obj],
+            links="https://example.org/p",
+        )
         make_resource(title_en="Proposal", status="proposed")
         make_practice(cls.alice, title="Draft")
 
@@ -46,34 +60,46 @@ class DcatTestCase(BaseTestCase):
         self.assertEqual(catalog["@context"]["dcat"], "http://www.w3.org/ns/dcat#")
         self.assertEqual(catalog["@id"], "http://testserver/catalog/dcat.jsonld")
         ids = [d["@id"] for d in catalog["dcat:dataset"]]
-        self.assertEqual(ids, ["http://testserver/en/hub/resources/return-guide/",
-                               "http://testserver/en/hub/practices/guichet-unique/"])
+        self.assertEqual(
+            ids,
+            ["http://testserver/en/hub/resources/return-guide/", "http://testserver/en/hub/practices/guichet-unique/"],
+        )
         self.assertNotIn("hydra:view", catalog)
 
     def test_it_describes_a_resource(self):
         dataset = json.loads(self.get().content)["dcat:dataset"][0]
         self.assertEqual(dataset["@type"], "dcat:Dataset")
-        self.assertEqual(dataset["dct:title"], [{"@value": "Return guide", "@language": "en"},
-                                                {"@value": "Guide des retours", "@language": "fr"}])
+        self.assertEqual(
+            dataset["dct:title"],
+            [{"@value": "Return guide", "@language": "en"}, {"@value": "Guide des retours", "@language": "fr"}],
+        )
         self.assertIn({"@value": "Résumé", "@language": "fr"}, dataset["dct:description"])
         self.assertEqual(dataset["dct:issued"], {"@value": "2021-06-01", "@type": "xsd:date"})
-        self.assertEqual(dataset["dct:spatial"], [{"@id": "http://publications.europa.eu/resource/authority/country/MAR"}])
+        self.assertEqual(
+            dataset["dct:spatial"], [{"@id": "http://publications.europa.eu/resource/authority/country/MAR"}]
+        )
         self.assertEqual(dataset["dcat:theme"], [{"@id": "http://testserver/en/gcm/objectives/7/"}])
         self.assertEqual(dataset["dct:publisher"][0]["@id"], "http://testserver/en/gcm/organisations/iom/")
-        self.assertEqual(dataset["dct:language"][1], {"@id": "http://publications.europa.eu/resource/authority/language/FRA"})
+        self.assertEqual(
+            dataset["dct:language"][1], {"@id": "http://publications.europa.eu/resource/authority/language/FRA"}
+        )
         self.assertEqual(dataset["dcat:landingPage"], {"@id": "http://testserver/en/hub/resources/return-guide/"})
         file_dist, link_dist = dataset["dcat:distribution"]
         self.assertTrue(file_dist["dcat:downloadURL"]["@id"].endswith(".pdf"))
         self.assertEqual(file_dist["dcat:byteSize"]["@value"], len(b"%PDF-1.4 test"))
-        self.assertEqual(file_dist["dcat:mediaType"], {"@id": "https://www.iana.org/assignments/media-types/application/pdf"})
+        self.assertEqual(
+            file_dist["dcat:mediaType"], {"@id": "https://www.iana.org/assignments/media-types/application/pdf"}
+        )
         self.assertEqual(link_dist["dcat:accessURL"], {"@id": "https://example.org/guide"})
 
     def test_it_describes_a_practice(self):
         dataset = json.loads(self.get().content)["dcat:dataset"][1]
         self.assertEqual(dataset["dct:title"], [{"@value": "Guichet unique", "@language": "fr"}])
         self.assertEqual(dataset["dct:publisher"], [{"@type": "foaf:Organization", "foaf:name": "City of Example"}])
-        self.assertEqual(dataset["dcat:distribution"], [{"@type": "dcat:Distribution",
-                                                         "dcat:accessURL": {"@id": "https://example.org/p"}}])
+        self.assertEqual(
+            dataset["dcat:distribution"],
+            [{"@type": "dcat:Distribution", "dcat:accessURL": {"@id": "https://example.org/p"}}],
+        )
         self.assertEqual(dataset["dct:temporal"]["dcat:startDate"]["@value"], "2019-03-01")
 
     def test_it_links_landing_pages_in_the_requested_language(self):

@@ -17,9 +17,21 @@ from gcmhub.taxonomy.reference import load_reference_data
 
 
 def snapshot() -> dict:
-    return {model.__name__: model.objects.count() for model in (
-        Resource, Practice, PracticeEvent, ReviewAssignment, Review, CallForPractices, ToolFeedback,
-        ReviewerProfile, User, Role)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Resource,
+            Practice,
+            PracticeEvent,
+            ReviewAssignment,
+            Review,
+            CallForPractices,
+            ToolFeedback,
+            ReviewerProfile,
+            User,
+            Role,
+        )
+    }
 
 
 class LoadKnowledgeDemoTestCase(TestCase):
@@ -64,8 +76,15 @@ class LoadKnowledgeDemoTestCase(TestCase):
         practice = Practice.objects.published().first()
         actions = list(practice.events.values_list("action", flat=True))
         A = PracticeEvent.Action
-        for action in (A.CREATED, A.SUBMITTED, A.ACCEPTED, A.REVIEWER_ASSIGNED, A.NO_CONFLICT, A.REVIEW_SUBMITTED,
-                       A.PUBLISHED):
+        for action in (
+            A.CREATED,
+            A.SUBMITTED,
+            A.ACCEPTED,
+            A.REVIEWER_ASSIGNED,
+            A.NO_CONFLICT,
+            A.REVIEW_SUBMITTED,
+            A.PUBLISHED,
+        ):
             self.assertIn(action, actions)
         assignments = practice.assignments.all()
         self.assertEqual(len(assignments), 3)
@@ -74,10 +93,14 @@ class LoadKnowledgeDemoTestCase(TestCase):
             self.assertTrue(all(1 <= v <= 5 for v in assignment.review.scores.values()))
 
     def test_it_shows_a_conflict_an_overdue_review_and_kept_round_one_reviews(self):
-        self.assertTrue(ReviewAssignment.objects.filter(state=ReviewAssignment.State.CONFLICT,
-                                                        practice__status=Practice.Status.IN_REVIEW).exists())
-        overdue = [a for a in ReviewAssignment.objects.filter(practice__status=Practice.Status.IN_REVIEW)
-                   if a.is_overdue]
+        self.assertTrue(
+            ReviewAssignment.objects.filter(
+                state=ReviewAssignment.State.CONFLICT, practice__status=Practice.Status.IN_REVIEW
+            ).exists()
+        )
+        overdue = [
+            a for a in ReviewAssignment.objects.filter(practice__status=Practice.Status.IN_REVIEW) if a.is_overdue
+        ]
         self.assertEqual(len(overdue), 1)
         revision = Practice.objects.get(status=Practice.Status.REVISION_REQUESTED)
         self.assertEqual(Review.objects.filter(assignment__practice=revision, assignment__round=1).count(), 3)

@@ -39,7 +39,9 @@ class FeedbackFormTests(BaseTestCase):
                 if user:
                     self.login(user)
                 response = self.client.post(self.url, feedback_data(country=self.morocco.pk))
-                self.assertRedirects(response, self.tool.get_absolute_url() + "#feedback", fetch_redirect_response=False)
+                self.assertRedirects(
+                    response, self.tool.get_absolute_url() + "#feedback", fetch_redirect_response=False
+                )
                 item = ToolFeedback.objects.latest("id")
                 self.assertEqual((item.rating, item.country, item.user), (4, self.morocco, user))
         self.assertEqual(self.tool.feedback.count(), 6)
@@ -84,13 +86,24 @@ class FeedbackResultsTests(BaseTestCase):
         cls.tool = make_resource(title_en="Guidance on returns", is_network_tool=True)
         cls.quiet_tool = make_resource(title_en="Quiet tool", is_network_tool=True)
         make_resource(title_en="Not a tool")
-        ToolFeedback.objects.create(resource=cls.tool, rating=5, how_used="Workshops", country=cls.morocco,
-                                    may_contact=True, contact_email="fan@example.org", language="en")
+        ToolFeedback.objects.create(
+            resource=cls.tool,
+            rating=5,
+            how_used="Workshops",
+            country=cls.morocco,
+            may_contact=True,
+            contact_email="fan@example.org",
+            language="en",
+        )
         ToolFeedback.objects.create(resource=cls.tool, rating=2, improvements="Shorter please", language="fr")
 
     def test_it_shows_results_to_the_secretariat_only(self):
-        urls = [RESULTS_URL, reverse("knowledge:feedback_tool", args=[self.tool.slug]),
-                reverse("knowledge:feedback_export", args=["csv"]), reverse("knowledge:feedback_export", args=["xlsx"])]
+        urls = [
+            RESULTS_URL,
+            reverse("knowledge:feedback_tool", args=[self.tool.slug]),
+            reverse("knowledge:feedback_export", args=["csv"]),
+            reverse("knowledge:feedback_export", args=["xlsx"]),
+        ]
         for url in urls:
             self.assertEqual(self.client.get(url).status_code, 302)
         for user in (self.alice, self.fatima, self.ines, self.rita):

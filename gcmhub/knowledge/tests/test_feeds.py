@@ -16,12 +16,25 @@ class HubAtomTestCase(BaseTestCase):
         super().setUpTestData()
         now = timezone.now()
         cls.obj = make_objective(5, short_en="Legal pathways", short_fr="Voies légales")
-        cls.old = make_resource(title_en="Old guide", title_fr="Ancien guide", objectives=[cls.obj],
-                                publishers=[cls.iom], published_at=now - datetime.timedelta(days=3), slug="old-guide")
-        cls.english_only = make_resource(title_en="English only", published_at=now - datetime.timedelta(days=1),
-                                         slug="english-only")
-        cls.practice = make_practice(cls.alice, title="Guichet unique", language="fr", status="published",
-                                     published_at=now - datetime.timedelta(days=2), slug="guichet-unique")
+        cls.old = make_resource(
+            title_en="Old guide",
+            title_fr="Ancien guide",
+            objectives=[cls.obj],
+            publishers=[cls.iom],
+            published_at=now - datetime.timedelta(days=3),
+            slug="old-guide",
+        )
+        cls.english_only = make_resource(
+            title_en="English only", published_at=now - datetime.timedelta(days=1), slug="english-only"
+        )
+        cls.practice = make_practice(
+            cls.alice,
+            title="Guichet unique",
+            language="fr",
+            status="published",
+            published_at=now - datetime.timedelta(days=2),
+            slug="guichet-unique",
+        )
         make_resource(title_en="Proposal", status="proposed")
         make_practice(cls.alice, title="Draft")
 
@@ -34,7 +47,9 @@ class HubAtomTestCase(BaseTestCase):
             response = self.client.get(self.url)
         self.assertEqual(response["Content-Type"], "application/atom+xml; charset=utf-8")
         _root, entries = self.entries(response)
-        self.assertEqual([e.find(f"{ATOM}title").text for e in entries], ["English only", "Guichet unique", "Old guide"])
+        self.assertEqual(
+            [e.find(f"{ATOM}title").text for e in entries], ["English only", "Guichet unique", "Old guide"]
+        )
         old = entries[2]
         self.assertEqual(old.find(f"{ATOM}link").get("href"), "http://testserver/en/hub/resources/old-guide/")
         self.assertEqual({c.get("term") for c in old.findall(f"{ATOM}category")}, {"Resource", "5. Legal pathways"})
@@ -48,8 +63,9 @@ class HubAtomTestCase(BaseTestCase):
         self.assertEqual(titles, ["English only", "Guichet unique", "Ancien guide"])
         self.assertEqual(entries[2].find(f"{ATOM}link").get("href"), "http://testserver/fr/hub/resources/old-guide/")
         self.assertIn("5. Voies légales", {c.get("term") for c in entries[2].findall(f"{ATOM}category")})
-        self.assertEqual(entries[1].find(f"{ATOM}link").get("href"),
-                         "http://testserver/fr/hub/practices/guichet-unique/")
+        self.assertEqual(
+            entries[1].find(f"{ATOM}link").get("href"), "http://testserver/fr/hub/practices/guichet-unique/"
+        )
 
     def test_it_keeps_entry_ids_across_languages(self):
         _root, en = self.entries(self.client.get(self.url))
@@ -68,4 +84,3 @@ class HubAtomTestCase(BaseTestCase):
         _root, entries = self.entries(self.client.get(self.url))
         self.assertEqual(len(entries), 50)
         self.assertEqual(entries[0].find(f"{ATOM}title").text, "Bulk 0")
-

@@ -14,8 +14,9 @@ class FiguresTestCase(BaseTestCase):
         cls.americas = make_region(m49="019", name_en="Americas", name_fr="Amériques", name_es="América")
         cls.morocco.region = cls.africa
         cls.morocco.save(update_fields=["region"])
-        cls.mexico = make_country("MX", "MEX", name_en="Mexico", name_fr="Mexique", name_es="México",
-                                  region=cls.americas)
+        cls.mexico = make_country(
+            "MX", "MEX", name_en="Mexico", name_fr="Mexique", name_es="México", region=cls.americas
+        )
         cls.objectives = [make_objective(n) for n in range(1, 24)]
         o1, o2 = cls.objectives[0], cls.objectives[1]
         # Objective 1: 4 resources + 2 practices = 6, well covered; objective 2: 1 resource, thin.
@@ -28,11 +29,11 @@ class FiguresTestCase(BaseTestCase):
         make_resource(objectives=[o1], countries=[cls.mexico], status=Resource.Status.PROPOSED)  # not counted
         cls.both = both
         make_practice(cls.alice, objectives=[o1], countries=[cls.mexico], status=Practice.Status.PUBLISHED)
-        published = make_practice(cls.alice, objectives=[o1], countries=[cls.morocco],
-                                  status=Practice.Status.PUBLISHED)
+        published = make_practice(cls.alice, objectives=[o1], countries=[cls.morocco], status=Practice.Status.PUBLISHED)
         # An update in screening and a draft are not counted.
-        make_practice(cls.alice, objectives=[o1], countries=[cls.morocco], status=Practice.Status.PUBLISHED,
-                      update_of=published)
+        make_practice(
+            cls.alice, objectives=[o1], countries=[cls.morocco], status=Practice.Status.PUBLISHED, update_of=published
+        )
         make_practice(cls.alice, objectives=cls.objectives[2:3], countries=[cls.mexico])
         cls.url = reverse("knowledge:figures")
 
@@ -42,7 +43,7 @@ class FiguresTestCase(BaseTestCase):
         self.assertContains(response, 'role="img"', count=3)
         self.assertContains(response, "<caption>", count=3)
         self.assertContains(response, '<th scope="row">', html=False)
-        self.assertContains(response, "<desc id=\"chart-objectives-desc\">")
+        self.assertContains(response, '<desc id="chart-objectives-desc">')
 
     def test_it_counts_by_region(self):
         chart = self.client.get(self.url).context["figures"].regions
@@ -55,8 +56,9 @@ class FiguresTestCase(BaseTestCase):
     def test_it_counts_by_country(self):
         chart = self.client.get(self.url).context["figures"].countries
         rows = {row.full_label: row.counts for row in chart.rows}
-        self.assertEqual(rows, {"Morocco": {"resources": 4, "practices": 1},
-                                "Mexico": {"resources": 1, "practices": 1}})
+        self.assertEqual(
+            rows, {"Morocco": {"resources": 4, "practices": 1}, "Mexico": {"resources": 1, "practices": 1}}
+        )
 
     def test_it_counts_objectives_and_flags_thin_ones(self):
         figures = self.client.get(self.url).context["figures"]
@@ -94,6 +96,6 @@ class FiguresTestCase(BaseTestCase):
         with self.assertNumQueries(5):
             self.client.get(self.url)
         for n in range(3):
-            make_resource(objectives=self.objectives[n:n + 2], countries=[self.mexico])
+            make_resource(objectives=self.objectives[n : n + 2], countries=[self.mexico])
         with self.assertNumQueries(5):
             self.client.get(self.url)

@@ -39,8 +39,11 @@ class HubHomeTests(BaseTestCase):
 
     def test_it_offers_actions_by_role(self):
         expectations = {
-            "alice": (False, False), "fatima": (False, False), "rita": (False, False),
-            "ines": (True, False), "sam": (True, True),
+            "alice": (False, False),
+            "fatima": (False, False),
+            "rita": (False, False),
+            "ines": (True, False),
+            "sam": (True, True),
         }
         for name, (propose, hub_team) in expectations.items():
             with self.subTest(user=name):

@@ -16,8 +16,23 @@ from gcmhub.knowledge.models import Practice, PracticeEvent, Resource, ResourceE
 from gcmhub.taxonomy.models import GuidingPrinciple
 from gcmhub.test import BaseTestCase, make_objective, make_priority, make_region, make_resource, make_thematic_area
 
-HEADER = ["kind", "language", "title", "summary", "type", "publication_date", "publishers", "countries",
-          "objectives", "principles", "thematic_area", "languages", "external_url", "submitter", "status"]
+HEADER = [
+    "kind",
+    "language",
+    "title",
+    "summary",
+    "type",
+    "publication_date",
+    "publishers",
+    "countries",
+    "objectives",
+    "principles",
+    "thematic_area",
+    "languages",
+    "external_url",
+    "submitter",
+    "status",
+]
 
 
 def to_csv(rows, header=HEADER, delimiter=",") -> bytes:
@@ -35,21 +50,40 @@ class ImportDataMixin:
         super().setUpTestData()
         cls.obj1, cls.obj2 = make_objective(1), make_objective(2)
         cls.area = make_thematic_area(3)
-        cls.principle = GuidingPrinciple.objects.create(code="a", order=1, name_en="People-centred",
-                                                        name_fr="Dimension humaine", name_es="Centrada")
+        cls.principle = GuidingPrinciple.objects.create(
+            code="a", order=1, name_en="People-centred", name_fr="Dimension humaine", name_es="Centrada"
+        )
         cls.africa = make_region(m49="002", name_en="Africa", name_fr="Afrique", name_es="África")
 
     def resource_row(self, **overrides):
-        row = {"kind": "resource", "language": "fr", "title": "Guide des retours", "summary": "Un guide.",
-               "type": "guidance", "publication_date": "2021-03-04", "publishers": "OIM; HCDH",
-               "countries": "Maroc", "objectives": "1, 2", "principles": "a", "thematic_area": "3",
-               "languages": "fr, en", "external_url": "https://example.org/guide"}
+        row = {
+            "kind": "resource",
+            "language": "fr",
+            "title": "Guide des retours",
+            "summary": "Un guide.",
+            "type": "guidance",
+            "publication_date": "2021-03-04",
+            "publishers": "OIM; HCDH",
+            "countries": "Maroc",
+            "objectives": "1, 2",
+            "principles": "a",
+            "thematic_area": "3",
+            "languages": "fr, en",
+            "external_url": "https://example.org/guide",
+        }
         row.update(overrides)
         return row
 
     def practice_row(self, **overrides):
-        row = {"kind": "practice", "language": "es", "title": "Ventanilla única", "summary": "Una ventanilla.",
-               "countries": "MAR", "objectives": "todos", "submitter": "alice@example.org"}
+        row = {
+            "kind": "practice",
+            "language": "es",
+            "title": "Ventanilla única",
+            "summary": "Una ventanilla.",
+            "countries": "MAR",
+            "objectives": "todos",
+            "submitter": "alice@example.org",
+        }
         row.update(overrides)
         return row
 
@@ -109,8 +143,9 @@ class ValidateTestCase(ImportDataMixin, BaseTestCase):
         ]
         report = check_import_file(to_csv(rows), "f.csv")
         found = {(e.row, e.field) for e in report.errors}
-        self.assertEqual(found, {(3, "publishers"), (3, "objectives"), (3, "publication_date"),
-                                 (4, "submitter"), (4, "language")})
+        self.assertEqual(
+            found, {(3, "publishers"), (3, "objectives"), (3, "publication_date"), (4, "submitter"), (4, "language")}
+        )
         self.assertEqual(report.counts()["valid"], 1)
         messages = {e.field: e.message for e in report.errors}
         self.assertEqual(messages["publishers"], "No organisation is known as “Nobody”.")
@@ -139,11 +174,14 @@ class DoImportTestCase(ImportDataMixin, BaseTestCase):
     def test_it_creates_resources_and_practices_with_their_links(self):
         report = check_import_file(to_csv([self.resource_row(), self.practice_row()]), "f.csv")
         result = do_import_knowledge(report, user=self.sam, filename="f.csv")
-        self.assertEqual((result.created, result.updated), ({"resource": 1, "practice": 1},
-                                                            {"resource": 0, "practice": 0}))
+        self.assertEqual(
+            (result.created, result.updated), ({"resource": 1, "practice": 1}, {"resource": 0, "practice": 0})
+        )
         resource = Resource.objects.get()
-        self.assertEqual((resource.title_fr, resource.status, resource.kind, resource.source_language),
-                         ("Guide des retours", "published", "guidance", "fr"))
+        self.assertEqual(
+            (resource.title_fr, resource.status, resource.kind, resource.source_language),
+            ("Guide des retours", "published", "guidance", "fr"),
+        )
         self.assertEqual(resource.slug, "guide-des-retours")
         self.assertEqual(set(resource.publishers.all()), {self.iom, self.ohchr})
         self.assertEqual(set(resource.objectives.all()), {self.obj1, self.obj2})
@@ -183,8 +221,9 @@ class DoImportTestCase(ImportDataMixin, BaseTestCase):
         self.assertEqual(list(proposal.events.values_list("from_status", "to_status")), [("proposed", "published")])
 
     def test_it_saves_nothing_from_a_file_with_errors_unless_asked(self):
-        report = check_import_file(to_csv([self.resource_row(), self.resource_row(title="B", countries="Atlantis")]),
-                                   "f.csv")
+        report = check_import_file(
+            to_csv([self.resource_row(), self.resource_row(title="B", countries="Atlantis")]), "f.csv"
+        )
         with self.assertRaises(ImportHasErrors):
             do_import_knowledge(report, user=self.sam)
         self.assertFalse(Resource.objects.exists())

@@ -63,8 +63,9 @@ class ImportViewsTestCase(ImportDataMixin, BaseTestCase):
         response = self.upload([self.resource_row(), self.resource_row(title="B", countries="Atlantis")])
         report_url = response["Location"]
         response = self.client.get(report_url)
-        self.assertContains(response, "<td>3</td><td><code>countries</code></td>"
-                                      "<td>No country is known as “Atlantis”.</td>", html=True)
+        self.assertContains(
+            response, "<td>3</td><td><code>countries</code></td><td>No country is known as “Atlantis”.</td>", html=True
+        )
         self.assertContains(response, "Import the 1 valid row")
         response = self.client.post(report_url)  # without choosing "valid rows only"
         self.assertContains(response, "Nothing was imported")

@@ -15,14 +15,23 @@ class PracticeDetailTestCase(BaseTestCase):
         cls.objective = make_objective(5)
         cls.call = make_call(title_en="Labour mobility")
         cls.published = make_practice(
-            cls.alice, objectives=[cls.objective], countries=[cls.morocco], status=Practice.Status.PUBLISHED,
-            title="Guichet des travailleurs", language="fr", call=cls.call, implementing_organisation=cls.iom,
-            challenges="Les défis", lessons="Les leçons", links="https://example.org/guichet\njavascript:alert(1)",
+            cls.alice,
+            objectives=[cls.objective],
+            countries=[cls.morocco],
+            status=Practice.Status.PUBLISHED,
+            title="Guichet des travailleurs",
+            language="fr",
+            call=cls.call,
+            implementing_organisation=cls.iom,
+            challenges="Les défis",
+            lessons="Les leçons",
+            links="https://example.org/guichet\njavascript:alert(1)",
             published_at=datetime.datetime(2026, 2, 3, 10, 0, tzinfo=datetime.UTC),
         )
         cls.published.partner_organisations.set([cls.ohchr])
-        PracticeAttachment.objects.create(practice=cls.published, title="rapport.pdf",
-                                          file=SimpleUploadedFile("rapport.pdf", b"x" * 2048))
+        PracticeAttachment.objects.create(
+            practice=cls.published, title="rapport.pdf", file=SimpleUploadedFile("rapport.pdf", b"x" * 2048)
+        )
         cls.draft = make_practice(cls.alice, title="Alice's draft")
         cls.url = reverse("knowledge:practice", args=[cls.published.slug])
         cls.draft_url = reverse("knowledge:practice", args=[cls.draft.slug])
@@ -33,9 +42,19 @@ class PracticeDetailTestCase(BaseTestCase):
         self.assertContains(response, "Peer reviewed")
         self.assertContains(response, "published on Feb. 3, 2026")
         self.assertContains(response, '<article lang="fr">', html=False)
-        for text in ("Guichet des travailleurs", "Les défis", "Les leçons", "Objective 5", "Morocco",
-                     "International Organization for Migration", "Labour mobility", "rapport.pdf", "2.0\xa0KB",
-                     "https://example.org/guichet", reverse("taxonomy:objective", args=[5])):
+        for text in (
+            "Guichet des travailleurs",
+            "Les défis",
+            "Les leçons",
+            "Objective 5",
+            "Morocco",
+            "International Organization for Migration",
+            "Labour mobility",
+            "rapport.pdf",
+            "2.0\xa0KB",
+            "https://example.org/guichet",
+            reverse("taxonomy:objective", args=[5]),
+        ):
             self.assertContains(response, text)
         self.assertNotContains(response, "javascript:alert")
         self.assertNotContains(response, "Status of this submission")
@@ -67,10 +86,16 @@ class PracticeDetailTestCase(BaseTestCase):
 
     def test_the_submitter_sees_status_feedback_and_actions(self):
         practice = make_practice(self.alice, status=Practice.Status.RETURNED)
-        PracticeEvent.objects.create(practice=practice, action=PracticeEvent.Action.RETURNED, actor=self.sam,
-                                     note="Please add the results in figures.", visible_to_submitter=True)
-        PracticeEvent.objects.create(practice=practice, action=PracticeEvent.Action.RETURNED, actor=self.sam,
-                                     note="Internal: check the partner.")
+        PracticeEvent.objects.create(
+            practice=practice,
+            action=PracticeEvent.Action.RETURNED,
+            actor=self.sam,
+            note="Please add the results in figures.",
+            visible_to_submitter=True,
+        )
+        PracticeEvent.objects.create(
+            practice=practice, action=PracticeEvent.Action.RETURNED, actor=self.sam, note="Internal: check the partner."
+        )
         self.login(self.alice)
         response = self.client.get(practice.get_absolute_url())
         self.assertContains(response, "Returned for more information")
@@ -94,11 +119,18 @@ class PracticeUpdateTestCase(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.objective = make_objective(2)
-        cls.practice = make_practice(cls.alice, objectives=[cls.objective], countries=[cls.morocco],
-                                     status=Practice.Status.PUBLISHED, challenges="Old challenges",
-                                     criteria_met=["results"])
+        cls.practice = make_practice(
+            cls.alice,
+            objectives=[cls.objective],
+            countries=[cls.morocco],
+            status=Practice.Status.PUBLISHED,
+            challenges="Old challenges",
+            criteria_met=["results"],
+        )
         cls.practice.partner_organisations.set([cls.iom])
-        PracticeAttachment.objects.create(practice=cls.practice, title="a.txt", file=SimpleUploadedFile("a.txt", b"abc"))
+        PracticeAttachment.objects.create(
+            practice=cls.practice, title="a.txt", file=SimpleUploadedFile("a.txt", b"abc")
+        )
         cls.url = reverse("knowledge:practice_update", args=[cls.practice.slug])
 
     def test_it_creates_an_update_draft_by_role(self):
@@ -119,8 +151,9 @@ class PracticeUpdateTestCase(BaseTestCase):
         self.assertEqual(list(update.objectives.all()), [self.objective])
         self.assertEqual(list(update.countries.all()), [self.morocco])
         self.assertEqual(list(update.partner_organisations.all()), [self.iom])
-        self.assertEqual([a.file.name for a in update.attachments.all()],
-                         [a.file.name for a in self.practice.attachments.all()])
+        self.assertEqual(
+            [a.file.name for a in update.attachments.all()], [a.file.name for a in self.practice.attachments.all()]
+        )
         self.assertEqual(self.practice.events.last().action, PracticeEvent.Action.UPDATE_STARTED)
         # A second click returns the open update instead of making another.
         self.client.post(self.url)
@@ -133,9 +166,17 @@ class PracticeUpdateTestCase(BaseTestCase):
         update = actions.do_start_practice_update(self.alice, self.practice)
         self.login(self.alice)
         data = {
-            "language": "en", "title": "Updated title", "summary": "S", "geographic_scope": "national",
-            "countries": [self.morocco.pk], "implementing_organisation_name": "City", "start_date": "2019-01-01",
-            "completion": "completed", "objectives": [self.objective.pk], "description": "D", "results": "R",
+            "language": "en",
+            "title": "Updated title",
+            "summary": "S",
+            "geographic_scope": "national",
+            "countries": [self.morocco.pk],
+            "implementing_organisation_name": "City",
+            "start_date": "2019-01-01",
+            "completion": "completed",
+            "objectives": [self.objective.pk],
+            "description": "D",
+            "results": "R",
             "action": "submit",
         }
         response = self.client.post(reverse("knowledge:practice_edit", args=[update.slug]), data)
@@ -163,8 +204,9 @@ class PracticeUpdateTestCase(BaseTestCase):
         actions.copy_practice_content(self.practice, target)
         target.refresh_from_db()
         self.assertEqual([(a.title, a.size) for a in target.attachments.all()], [("a.txt", 3)])
-        self.assertEqual((target.title, target.challenges, target.submitter), (self.practice.title, "Old challenges",
-                                                                               self.fatima))
+        self.assertEqual(
+            (target.title, target.challenges, target.submitter), (self.practice.title, "Old challenges", self.fatima)
+        )
         self.assertEqual(list(target.objectives.all()), [self.objective])
 
     def test_a_draft_cannot_be_updated(self):
@@ -190,9 +232,17 @@ class MySubmissionsTestCase(BaseTestCase):
         self.client.get(url)  # warm the session
         with self.assertNumQueries(4):  # session, user, roles (site menu), practices
             response = self.client.get(url)
-        for text in ("First", "Second", "Third", "Labour mobility", "In peer review", "Peer reviewers are reading it.",
-                     "Published. You may propose an update.", "Complete it and submit it for review.",
-                     reverse("knowledge:practice_edit", args=[self.first.slug])):
+        for text in (
+            "First",
+            "Second",
+            "Third",
+            "Labour mobility",
+            "In peer review",
+            "Peer reviewers are reading it.",
+            "Published. You may propose an update.",
+            "Complete it and submit it for review.",
+            reverse("knowledge:practice_edit", args=[self.first.slug]),
+        ):
             self.assertContains(response, text)
         self.assertNotContains(response, "Not Alice&#x27;s")
 

@@ -53,8 +53,12 @@ class ResourceProposeTests(BaseTestCase):
     def test_it_lets_a_network_focal_point_propose_a_resource(self):
         self.login(self.ines)
         self.assertContains(self.client.get(PROPOSE_URL), "<legend>")
-        data = proposal_data(objectives=[self.objective.pk], publishers=[self.iom.pk], countries=[self.morocco.pk],
-                             file_fr=SimpleUploadedFile("guide.pdf", b"%PDF-1.4 hello", "application/pdf"))
+        data = proposal_data(
+            objectives=[self.objective.pk],
+            publishers=[self.iom.pk],
+            countries=[self.morocco.pk],
+            file_fr=SimpleUploadedFile("guide.pdf", b"%PDF-1.4 hello", "application/pdf"),
+        )
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(PROPOSE_URL, data)
         resource = Resource.objects.get()
@@ -144,23 +148,27 @@ class ResourceDecisionTests(BaseTestCase):
     def test_it_publishes_a_proposal_and_tells_the_proposer(self):
         self.login(self.sam)
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(self.decide_url(), {f"r{self.proposal.pk}-decision": "publish",
-                                                            f"r{self.proposal.pk}-note": "Thanks"})
+            response = self.client.post(
+                self.decide_url(), {f"r{self.proposal.pk}-decision": "publish", f"r{self.proposal.pk}-note": "Thanks"}
+            )
         self.assertRedirects(response, PROPOSALS_URL)
         self.proposal.refresh_from_db()
         self.assertEqual(self.proposal.status, Resource.Status.PUBLISHED)
         self.assertIsNotNone(self.proposal.published_at)
         event = self.proposal.events.get()
-        self.assertEqual((event.actor, event.from_status, event.to_status, event.note),
-                         (self.sam, "proposed", "published", "Thanks"))
+        self.assertEqual(
+            (event.actor, event.from_status, event.to_status, event.note), (self.sam, "proposed", "published", "Thanks")
+        )
         self.assertEqual(mail.outbox[0].to, [self.ines.email])
         self.assertIn("published", mail.outbox[0].subject)
 
     def test_it_declines_with_a_note(self):
         self.login(self.sam)
         with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(self.decide_url(), {f"r{self.proposal.pk}-decision": "decline",
-                                                 f"r{self.proposal.pk}-note": "Out of scope"})
+            self.client.post(
+                self.decide_url(),
+                {f"r{self.proposal.pk}-decision": "decline", f"r{self.proposal.pk}-note": "Out of scope"},
+            )
         self.proposal.refresh_from_db()
         self.assertEqual(self.proposal.status, Resource.Status.DECLINED)
         self.assertIn("Out of scope", mail.outbox[0].body)
@@ -169,8 +177,9 @@ class ResourceDecisionTests(BaseTestCase):
         self.login(self.sam)
         response = self.client.post(self.decide_url(), {f"r{self.proposal.pk}-decision": "decline"})
         self.assertContains(response, "Say why the resource is declined.", status_code=400)
-        self.assertContains(response, f'value="decline" id="id_r{self.proposal.pk}-decision_1" required checked',
-                            status_code=400)
+        self.assertContains(
+            response, f'value="decline" id="id_r{self.proposal.pk}-decision_1" required checked', status_code=400
+        )
         self.proposal.refresh_from_db()
         self.assertEqual(self.proposal.status, Resource.Status.PROPOSED)
 
@@ -190,19 +199,30 @@ class ResourceDetailTests(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.objective = make_objective(7)
-        cls.principle = GuidingPrinciple.objects.create(code="c", order=3, name_en="Rule of law",
-                                                        name_fr="État de droit", name_es="Estado de derecho")
+        cls.principle = GuidingPrinciple.objects.create(
+            code="c", order=3, name_en="Rule of law", name_fr="État de droit", name_es="Estado de derecho"
+        )
         cls.area = make_thematic_area(2)
         cls.activity = make_activity()
         cls.resource = make_resource(
-            objectives=[cls.objective], publishers=[cls.iom], countries=[cls.morocco],
-            title_en="Labour mobility toolkit", title_fr="Boîte à outils", summary_en="English summary",
-            kind=Resource.Kind.GUIDANCE, thematic_area=cls.area, audiences=["governments"],
-            languages=["en", "fr", "ar"], output_of_activity=cls.activity,
-            publication_date=datetime.date(2022, 3, 4), geographic_scope="national",
+            objectives=[cls.objective],
+            publishers=[cls.iom],
+            countries=[cls.morocco],
+            title_en="Labour mobility toolkit",
+            title_fr="Boîte à outils",
+            summary_en="English summary",
+            kind=Resource.Kind.GUIDANCE,
+            thematic_area=cls.area,
+            audiences=["governments"],
+            languages=["en", "fr", "ar"],
+            output_of_activity=cls.activity,
+            publication_date=datetime.date(2022, 3, 4),
+            geographic_scope="national",
         )
         cls.resource.principles.set([cls.principle])
-        ResourceFile.objects.create(resource=cls.resource, language="fr", file=SimpleUploadedFile("outil.pdf", b"x" * 2048))
+        ResourceFile.objects.create(
+            resource=cls.resource, language="fr", file=SimpleUploadedFile("outil.pdf", b"x" * 2048)
+        )
 
     def test_it_shows_a_published_resource_to_everyone(self):
         with self.assertNumQueries(7):

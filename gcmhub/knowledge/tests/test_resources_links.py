@@ -13,21 +13,42 @@ class ReferencePageLinksTests(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.objective = make_objective(4)
-        cls.principle = GuidingPrinciple.objects.create(code="d", order=4, name_en="Sustainable development",
-                                                        name_fr="Développement durable", name_es="Desarrollo sostenible")
-        cls.resource = make_resource(title_en="Tagged resource", objectives=[cls.objective], countries=[cls.morocco],
-                                     publishers=[cls.iom])
+        cls.principle = GuidingPrinciple.objects.create(
+            code="d",
+            order=4,
+            name_en="Sustainable development",
+            name_fr="Développement durable",
+            name_es="Desarrollo sostenible",
+        )
+        cls.resource = make_resource(
+            title_en="Tagged resource", objectives=[cls.objective], countries=[cls.morocco], publishers=[cls.iom]
+        )
         cls.resource.principles.set([cls.principle])
-        make_resource(title_en="Proposed resource", status=Resource.Status.PROPOSED, objectives=[cls.objective],
-                      countries=[cls.morocco], publishers=[cls.iom])
-        cls.practice = make_practice(cls.alice, title="Tagged practice", status=Practice.Status.PUBLISHED,
-                                     objectives=[cls.objective], countries=[cls.morocco],
-                                     implementing_organisation=cls.iom)
+        make_resource(
+            title_en="Proposed resource",
+            status=Resource.Status.PROPOSED,
+            objectives=[cls.objective],
+            countries=[cls.morocco],
+            publishers=[cls.iom],
+        )
+        cls.practice = make_practice(
+            cls.alice,
+            title="Tagged practice",
+            status=Practice.Status.PUBLISHED,
+            objectives=[cls.objective],
+            countries=[cls.morocco],
+            implementing_organisation=cls.iom,
+        )
         cls.practice.principles.set([cls.principle])
         partner = make_practice(cls.alice, title="Partner practice", status=Practice.Status.PUBLISHED)
         partner.partner_organisations.set([cls.iom])
-        make_practice(cls.alice, title="Draft practice", objectives=[cls.objective], countries=[cls.morocco],
-                      implementing_organisation=cls.iom)
+        make_practice(
+            cls.alice,
+            title="Draft practice",
+            objectives=[cls.objective],
+            countries=[cls.morocco],
+            implementing_organisation=cls.iom,
+        )
 
     def assert_lists_published(self, url, extra=()):
         response = self.client.get(url)
@@ -63,8 +84,14 @@ class ReferencePageLinksTests(BaseTestCase):
         for _ in range(5):
             make_resource(objectives=[self.objective])
             make_practice(self.alice, status=Practice.Status.PUBLISHED, objectives=[self.objective])
-        for url, expected in ((self.objective.get_absolute_url(), 5),  # no priority: no activity query (self.principle.get_absolute_url(), 3),
-                              (self.morocco.get_absolute_url(), 3), (self.iom.get_absolute_url(), 6)):
+        for url, expected in (
+            (
+                self.objective.get_absolute_url(),
+                5,
+            ),  # no priority: no activity query (self.principle.get_absolute_url(), 3),
+            (self.morocco.get_absolute_url(), 3),
+            (self.iom.get_absolute_url(), 6),
+        ):
             with self.subTest(url=url), self.assertNumQueries(expected):
                 self.client.get(url)
 

@@ -45,8 +45,9 @@ class ReviewActionTestCase(BaseTestCase):
         return [self.accepted(practice, r) for r in (self.rita, self.ext1, self.ext2)]
 
     def submit(self, assignment, value=4, recommendation="publish", **score_overrides):
-        return review.do_submit_review(assignment.reviewer, assignment, scores(value, **score_overrides),
-                                       recommendation, "Well done", "Internal")
+        return review.do_submit_review(
+            assignment.reviewer, assignment, scores(value, **score_overrides), recommendation, "Well done", "Internal"
+        )
 
     def refresh(self, practice):
         practice.refresh_from_db()
@@ -63,8 +64,10 @@ class ScreenPracticeTests(ReviewActionTestCase):
             review.do_screen_practice(self.sam, practice, "accept")
         self.assertEqual(self.refresh(practice).status, Status.IN_REVIEW)
         event = self.last_event(practice)
-        self.assertEqual((event.action, event.actor, event.from_status, event.to_status),
-                         (Action.ACCEPTED, self.sam, Status.SUBMITTED, Status.IN_REVIEW))
+        self.assertEqual(
+            (event.action, event.actor, event.from_status, event.to_status),
+            (Action.ACCEPTED, self.sam, Status.SUBMITTED, Status.IN_REVIEW),
+        )
         self.assertEqual(mail.outbox[0].to, [self.alice.email])
         self.assertIn("peer review", mail.outbox[0].subject)
 
@@ -111,8 +114,10 @@ class AssignReviewerTests(ReviewActionTestCase):
         due = timezone.localdate() + datetime.timedelta(days=21)
         with self.captureOnCommitCallbacks(execute=True):
             assignment = review.do_assign_reviewer(self.sam, practice, self.rita, due)
-        self.assertEqual((assignment.state, assignment.is_un, assignment.round, assignment.assigned_by),
-                         (State.INVITED, True, 1, self.sam))
+        self.assertEqual(
+            (assignment.state, assignment.is_un, assignment.round, assignment.assigned_by),
+            (State.INVITED, True, 1, self.sam),
+        )
         self.assertEqual(self.last_event(practice).action, Action.REVIEWER_ASSIGNED)
         self.assertEqual(mail.outbox[0].to, [self.rita.email])
         self.assertIn("conflict of interest", mail.outbox[0].body)
@@ -282,8 +287,10 @@ class SubmitReviewTests(ReviewActionTestCase):
             self.submit(assignments[2], 4)
         self.assertEqual(self.refresh(practice).status, Status.REVIEWED)
         event = self.last_event(practice)
-        self.assertEqual((event.action, event.from_status, event.to_status),
-                         (Action.REVIEW_SUBMITTED, Status.IN_REVIEW, Status.REVIEWED))
+        self.assertEqual(
+            (event.action, event.from_status, event.to_status),
+            (Action.REVIEW_SUBMITTED, Status.IN_REVIEW, Status.REVIEWED),
+        )
         self.assertEqual([m.to for m in mail.outbox], [[self.sam.email]])
         self.assertIn("decide", mail.outbox[0].subject)
 
@@ -315,7 +322,9 @@ class SubmitReviewTests(ReviewActionTestCase):
         review.do_declare_conflict(self.ext3, extra, False)
         self.submit(extra, 2, "decline")
         self.assertEqual(self.refresh(practice).status, Status.REVIEWED)
-        self.assertEqual(PracticeEvent.objects.filter(practice=practice, action=Action.EXTRA_REVIEWER_NEEDED).count(), 1)
+        self.assertEqual(
+            PracticeEvent.objects.filter(practice=practice, action=Action.EXTRA_REVIEWER_NEEDED).count(), 1
+        )
 
     def test_average_scores_2_points_apart_are_a_disagreement(self):
         practice = self.make()
@@ -324,16 +333,29 @@ class SubmitReviewTests(ReviewActionTestCase):
         self.submit(b, 4)
         self.submit(c, 3)
         self.assertEqual(self.last_event(practice).action, Action.EXTRA_REVIEWER_NEEDED)
-        self.assertTrue(review.reviews_disagree([Review(scores=scores(5), recommendation="publish"),
-                                                 Review(scores=scores(3), recommendation="publish")]))
-        self.assertFalse(review.reviews_disagree([Review(scores=scores(5), recommendation="publish"),
-                                                  Review(scores=scores(4, innovation=1), recommendation="publish")]))
+        self.assertTrue(
+            review.reviews_disagree(
+                [Review(scores=scores(5), recommendation="publish"), Review(scores=scores(3), recommendation="publish")]
+            )
+        )
+        self.assertFalse(
+            review.reviews_disagree(
+                [
+                    Review(scores=scores(5), recommendation="publish"),
+                    Review(scores=scores(4, innovation=1), recommendation="publish"),
+                ]
+            )
+        )
 
     def test_it_requires_a_score_for_every_criterion_in_range(self):
         practice = self.make()
         assignment = self.accepted(practice, self.rita)
-        bad = [scores(4, innovation=6), scores(4, results=0), dict.fromkeys(Criterion.values[:-1], 4),
-               scores(4, timing="x")]
+        bad = [
+            scores(4, innovation=6),
+            scores(4, results=0),
+            dict.fromkeys(Criterion.values[:-1], 4),
+            scores(4, timing="x"),
+        ]
         for value in bad:
             with self.assertRaisesMessage(ValidationError, "Score every criterion"):
                 review.do_submit_review(self.rita, assignment, value, "publish")
@@ -379,7 +401,9 @@ class DecidePracticeTests(ReviewActionTestCase):
         self.assertIsNotNone(practice.published_at)
         self.assertIn(practice, Practice.objects.published())
         event = self.last_event(practice)
-        self.assertEqual((event.action, event.visible_to_submitter, event.note), (Action.PUBLISHED, True, "Congratulations"))
+        self.assertEqual(
+            (event.action, event.visible_to_submitter, event.note), (Action.PUBLISHED, True, "Congratulations")
+        )
         self.assertEqual(mail.outbox[-1].to, [self.alice.email])
         self.assertIn("Well done", mail.outbox[-1].body)  # the reviewers' comments for the submitter, unsigned
         self.assertNotIn("Internal", mail.outbox[-1].body)
@@ -440,8 +464,9 @@ class DecidePracticeTests(ReviewActionTestCase):
             self.submit(a)
         review.do_decide_practice(self.sam, self.refresh(update), "publish", "Update accepted")
         original = self.refresh(original)
-        self.assertEqual((original.title, original.summary, original.status), ("Updated title", "New summary",
-                                                                                 Status.PUBLISHED))
+        self.assertEqual(
+            (original.title, original.summary, original.status), ("Updated title", "New summary", Status.PUBLISHED)
+        )
         self.assertEqual(self.refresh(update).status, Status.PUBLISHED)
         self.assertEqual(list(Practice.objects.published()), [original])
         self.assertEqual(self.last_event(original).action, Action.PUBLISHED)
@@ -496,8 +521,27 @@ class CoverageTests(ReviewActionTestCase):
         make_assignment(practice, self.ext2, due_date=timezone.localdate() - datetime.timedelta(days=1))
         coverage = review.review_coverage(self.refresh(practice))
         self.assertEqual(
-            {k: coverage[k] for k in ("round", "un_active", "external_active", "submitted", "conflicts", "overdue",
-                                      "planned_rule_met", "rule_met")},
-            {"round": 2, "un_active": 1, "external_active": 1, "submitted": 0, "conflicts": 1, "overdue": 1,
-             "planned_rule_met": False, "rule_met": False},
+            {
+                k: coverage[k]
+                for k in (
+                    "round",
+                    "un_active",
+                    "external_active",
+                    "submitted",
+                    "conflicts",
+                    "overdue",
+                    "planned_rule_met",
+                    "rule_met",
+                )
+            },
+            {
+                "round": 2,
+                "un_active": 1,
+                "external_active": 1,
+                "submitted": 0,
+                "conflicts": 1,
+                "overdue": 1,
+                "planned_rule_met": False,
+                "rule_met": False,
+            },
         )

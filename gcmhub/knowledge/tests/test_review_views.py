@@ -34,9 +34,13 @@ class ReviewViewTestCase(BaseTestCase):
 
     def submitted_review(self, practice, reviewer, value=4, recommendation="publish", **kwargs):
         assignment = make_assignment(practice, reviewer, state=State.SUBMITTED, **kwargs)
-        Review.objects.create(assignment=assignment, scores=dict.fromkeys(Criterion.values, value),
-                              recommendation=recommendation, comments_for_submitter="Nice work",
-                              comments_for_hub="Between us")
+        Review.objects.create(
+            assignment=assignment,
+            scores=dict.fromkeys(Criterion.values, value),
+            recommendation=recommendation,
+            comments_for_submitter="Nice work",
+            comments_for_hub="Between us",
+        )
         return assignment
 
     def assert_refused(self, url, method="get", data=None):
@@ -71,8 +75,10 @@ class ReviewQueueTests(ReviewViewTestCase):
             response = self.client.get(QUEUE_URL)
         self.assertEqual(response.status_code, 200)
         sections = response.context["sections"]
-        self.assertEqual((sections["screen"], sections["in_review"], sections["decision"], sections["returned"]),
-                         ([to_screen], [in_review], [reviewed], [returned]))
+        self.assertEqual(
+            (sections["screen"], sections["in_review"], sections["decision"], sections["returned"]),
+            ([to_screen], [in_review], [reviewed], [returned]),
+        )
         self.assertContains(response, "1 UN / 2 external, 2 of 3 reviews in")
         self.assertContains(response, "1 overdue")
         self.assertContains(response, "Reviewers disagree")
@@ -98,9 +104,15 @@ class ReviewPracticePageTests(ReviewViewTestCase):
         objective = make_objective(3)
         practice = self.make(round=2, objectives=[objective])
         old = self.submitted_review(practice, self.ext1, round=1, value=2, recommendation="revise")
-        PracticeEvent.objects.create(practice=practice, action=PracticeEvent.Action.REVISION_REQUESTED,
-                                     actor=self.sam, from_status=Status.REVIEWED, to_status=Status.REVISION_REQUESTED,
-                                     note="Add figures", visible_to_submitter=True)
+        PracticeEvent.objects.create(
+            practice=practice,
+            action=PracticeEvent.Action.REVISION_REQUESTED,
+            actor=self.sam,
+            from_status=Status.REVIEWED,
+            to_status=Status.REVISION_REQUESTED,
+            note="Add figures",
+            visible_to_submitter=True,
+        )
         make_assignment(practice, self.rita, round=2)
         self.login(self.sam)
         response = self.client.get(reverse("knowledge:review_practice", args=[practice.slug]))
@@ -125,8 +137,9 @@ class ReviewPracticePageTests(ReviewViewTestCase):
         self.assertEqual(candidates[0].user, self.ext2)
         self.assertEqual({c.user for c in candidates}, {self.rita, self.ext1, self.ext2})
         self.assertContains(response, "Suggested reviewers")
-        self.assertEqual(response.context["assign_form"]["due_date"].value(),
-                         timezone.localdate() + datetime.timedelta(days=21))
+        self.assertEqual(
+            response.context["assign_form"]["due_date"].value(), timezone.localdate() + datetime.timedelta(days=21)
+        )
 
 
 class ScreenViewTests(ReviewViewTestCase):
@@ -409,9 +422,16 @@ class RosterTests(ReviewViewTestCase):
         self.login(self.sam)
         response = self.client.get(ROSTER_ADD_URL)
         self.assertContains(response, "<legend>Working languages</legend>", html=False)
-        response = self.client.post(ROSTER_ADD_URL, {"email": "NEWREVIEWER@example.org", "is_un": "on",
-                                                     "languages": ["en", "ar"], "cross_cutting": ["gender"],
-                                                     "is_active": "on"})
+        response = self.client.post(
+            ROSTER_ADD_URL,
+            {
+                "email": "NEWREVIEWER@example.org",
+                "is_un": "on",
+                "languages": ["en", "ar"],
+                "cross_cutting": ["gender"],
+                "is_active": "on",
+            },
+        )
         self.assertRedirects(response, ROSTER_URL)
         profile = ReviewerProfile.objects.get(user=person)
         self.assertEqual((profile.is_un, profile.languages, profile.cross_cutting), (True, ["en", "ar"], ["gender"]))
@@ -421,8 +441,9 @@ class RosterTests(ReviewViewTestCase):
 
     def test_adding_checks_the_address_and_keeps_the_input(self):
         self.login(self.sam)
-        response = self.client.post(ROSTER_ADD_URL, {"email": "nobody@example.org", "languages": ["fr"],
-                                                     "notes": "Keep this note"})
+        response = self.client.post(
+            ROSTER_ADD_URL, {"email": "nobody@example.org", "languages": ["fr"], "notes": "Keep this note"}
+        )
         self.assertContains(response, "No account has this e-mail address.", status_code=400)
         self.assertContains(response, "Keep this note", status_code=400)
         response = self.client.post(ROSTER_ADD_URL, {"email": self.rita.email, "languages": ["fr"]})
@@ -435,7 +456,9 @@ class RosterTests(ReviewViewTestCase):
         response = self.client.post(url, {"languages": ["es"], "affiliation_other": "University"})
         self.assertRedirects(response, ROSTER_URL)
         profile = ReviewerProfile.objects.get(user=self.ext1)
-        self.assertEqual((profile.languages, profile.is_active, profile.affiliation_other), (["es"], False, "University"))
+        self.assertEqual(
+            (profile.languages, profile.is_active, profile.affiliation_other), (["es"], False, "University")
+        )
         self.assertEqual(self.client.get(reverse("knowledge:roster_edit", args=[self.alice.pk])).status_code, 404)
 
 
@@ -457,8 +480,12 @@ class ReviewPagesInEveryLanguageTests(ReviewViewTestCase):
         assignment = make_assignment(self.make(), self.rita, state=State.ACCEPTED)
         for lang in ("fr", "es"):
             self.login(self.sam)
-            for name, args in (("review_queue", []), ("review_practice", [practice.slug]), ("roster", []),
-                               ("roster_add", [])):
+            for name, args in (
+                ("review_queue", []),
+                ("review_practice", [practice.slug]),
+                ("roster", []),
+                ("roster_add", []),
+            ):
                 response = self.client.get(f"/{lang}" + reverse(f"knowledge:{name}", args=args)[3:])
                 self.assertEqual(response.status_code, 200, (lang, name))
                 self.assertContains(response, f'<html lang="{lang}"')

@@ -90,8 +90,9 @@ class PracticeNewTestCase(BaseTestCase):
         self.assertEqual(practice.criteria_met, [Criterion.OBJECTIVES, Criterion.RESULTS])
         self.assertEqual([o.pk for o in practice.objectives.all()], [self.objective.pk])
         event = practice.events.last()
-        self.assertEqual((event.action, event.from_status, event.to_status),
-                         (PracticeEvent.Action.SUBMITTED, "draft", "submitted"))
+        self.assertEqual(
+            (event.action, event.from_status, event.to_status), (PracticeEvent.Action.SUBMITTED, "draft", "submitted")
+        )
         self.assertEqual([m.to for m in mail.outbox], [["sam@example.org"]])
         self.assertIn(practice.title, mail.outbox[0].subject)
 
@@ -112,8 +113,9 @@ class PracticeNewTestCase(BaseTestCase):
         self.assertContains(response, "Your draft was saved", status_code=400)
         # The re-displayed form now edits the saved draft, not a new one.
         self.assertEqual(response.context["practice"], practice)
-        self.assertContains(response, f'action="{reverse("knowledge:practice_edit", args=[practice.slug])}"',
-                            status_code=400)
+        self.assertContains(
+            response, f'action="{reverse("knowledge:practice_edit", args=[practice.slug])}"', status_code=400
+        )
 
     def test_it_requires_the_focal_point_when_submitting_for_another_entity(self):
         self.login(self.alice)
@@ -121,8 +123,12 @@ class PracticeNewTestCase(BaseTestCase):
         self.assertEqual(set(response.context["form"].errors), {"focal_point_name", "focal_point_email"})
         response = self.client.post(
             reverse("knowledge:practice_edit", args=[Practice.objects.get().slug]),
-            self.full(submitted_for_other_entity="on", focal_point_name="Omar", focal_point_email="omar@example.org",
-                      action="submit"),
+            self.full(
+                submitted_for_other_entity="on",
+                focal_point_name="Omar",
+                focal_point_email="omar@example.org",
+                action="submit",
+            ),
         )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Practice.objects.get().status, Practice.Status.SUBMITTED)
@@ -131,8 +137,9 @@ class PracticeNewTestCase(BaseTestCase):
         self.login(self.alice)
         response = self.client.post(self.url, self.full(geographic_scope="regional", countries=[], action="submit"))
         self.assertEqual(set(response.context["form"].errors), {"regions"})
-        response = self.client.post(self.url, self.full(title="Global", geographic_scope="global", countries=[],
-                                                        action="submit"))
+        response = self.client.post(
+            self.url, self.full(title="Global", geographic_scope="global", countries=[], action="submit")
+        )
         self.assertEqual(response.status_code, 302)
 
     def test_it_refuses_an_end_date_before_the_start_date(self):
@@ -142,12 +149,15 @@ class PracticeNewTestCase(BaseTestCase):
 
     def test_it_accepts_the_organisation_from_the_list(self):
         self.login(self.alice)
-        response = self.client.post(self.url, self.full(implementing_organisation_name="",
-                                                        implementing_organisation=self.iom.pk, action="submit"))
+        response = self.client.post(
+            self.url,
+            self.full(implementing_organisation_name="", implementing_organisation=self.iom.pk, action="submit"),
+        )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Practice.objects.get().implementer_name, "IOM")
-        response = self.client.post(self.url, self.full(title="No org", implementing_organisation_name="",
-                                                        action="submit"))
+        response = self.client.post(
+            self.url, self.full(title="No org", implementing_organisation_name="", action="submit")
+        )
         self.assertIn("implementing_organisation", response.context["form"].errors)
 
     def test_it_warns_when_the_practice_began_before_december_2018(self):
@@ -160,8 +170,7 @@ class PracticeNewTestCase(BaseTestCase):
 
     def test_it_rejects_links_that_are_not_web_addresses_and_keeps_input(self):
         self.login(self.alice)
-        response = self.client.post(self.url, self.full(links="https://ok.example\njavascript:alert(1)",
-                                                        action="save"))
+        response = self.client.post(self.url, self.full(links="https://ok.example\njavascript:alert(1)", action="save"))
         self.assertEqual(response.status_code, 400)
         self.assertIn("links", response.context["form"].errors)
         self.assertContains(response, "javascript:alert(1)", status_code=400)
@@ -187,22 +196,29 @@ class AttachmentTestCase(BaseTestCase):
 
     def test_it_saves_several_files_with_their_sizes(self):
         self.login(self.alice)
-        files = [SimpleUploadedFile("report.pdf", b"%PDF-1.4 hello", content_type="application/pdf"),
-                 SimpleUploadedFile("data.csv", b"a,b\n1,2\n", content_type="text/csv")]
+        files = [
+            SimpleUploadedFile("report.pdf", b"%PDF-1.4 hello", content_type="application/pdf"),
+            SimpleUploadedFile("data.csv", b"a,b\n1,2\n", content_type="text/csv"),
+        ]
         self.client.post(self.url, {"title": "With files", "new_attachments": files, "action": "save"})
         practice = Practice.objects.get()
-        self.assertEqual(sorted((a.title, a.size) for a in practice.attachments.all()),
-                         [("data.csv", 8), ("report.pdf", 14)])
+        self.assertEqual(
+            sorted((a.title, a.size) for a in practice.attachments.all()), [("data.csv", 8), ("report.pdf", 14)]
+        )
         response = self.client.get(reverse("knowledge:practice_edit", args=[practice.slug]))
         self.assertContains(response, "report.pdf")
         self.assertContains(response, "14\xa0bytes")
 
     def test_it_refuses_a_file_of_the_wrong_type(self):
         self.login(self.alice)
-        response = self.client.post(self.url, {
-            "title": "Bad file", "action": "save",
-            "new_attachments": [SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")],
-        })
+        response = self.client.post(
+            self.url,
+            {
+                "title": "Bad file",
+                "action": "save",
+                "new_attachments": [SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")],
+            },
+        )
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "“run.exe” is not an accepted type of file", status_code=400)
         self.assertFalse(Practice.objects.exists())
@@ -216,16 +232,22 @@ class AttachmentTestCase(BaseTestCase):
 
     def test_it_asks_to_choose_files_again_when_another_field_fails(self):
         self.login(self.alice)
-        response = self.client.post(self.url, {
-            "title": "x", "start_date": "nope", "action": "save",
-            "new_attachments": [SimpleUploadedFile("ok.pdf", b"%PDF", content_type="application/pdf")],
-        })
+        response = self.client.post(
+            self.url,
+            {
+                "title": "x",
+                "start_date": "nope",
+                "action": "save",
+                "new_attachments": [SimpleUploadedFile("ok.pdf", b"%PDF", content_type="application/pdf")],
+            },
+        )
         self.assertContains(response, "Please choose your files again", status_code=400)
 
     def test_it_deletes_an_attachment_by_role(self):
         practice = make_practice(self.alice)
         attachment = PracticeAttachment.objects.create(
-            practice=practice, title="notes.txt", file=SimpleUploadedFile("notes.txt", b"hello"))
+            practice=practice, title="notes.txt", file=SimpleUploadedFile("notes.txt", b"hello")
+        )
         url = reverse("knowledge:attachment_delete", args=[practice.slug, attachment.pk])
         self.assertEqual(self.client.post(url).status_code, 302)  # anonymous → login
         self.login(self.ines)
@@ -235,14 +257,18 @@ class AttachmentTestCase(BaseTestCase):
         self.login(self.alice)
         self.assertEqual(self.client.get(url).status_code, 405)
         response = self.client.post(url)
-        self.assertRedirects(response, reverse("knowledge:practice_edit", args=[practice.slug]) + "#attachments",
-                             fetch_redirect_response=False)
+        self.assertRedirects(
+            response,
+            reverse("knowledge:practice_edit", args=[practice.slug]) + "#attachments",
+            fetch_redirect_response=False,
+        )
         self.assertFalse(PracticeAttachment.objects.exists())
 
     def test_it_keeps_attachments_once_submitted(self):
         practice = make_practice(self.alice, status=Practice.Status.SUBMITTED)
         attachment = PracticeAttachment.objects.create(
-            practice=practice, title="notes.txt", file=SimpleUploadedFile("notes.txt", b"hello"))
+            practice=practice, title="notes.txt", file=SimpleUploadedFile("notes.txt", b"hello")
+        )
         self.login(self.alice)
         response = self.client.post(reverse("knowledge:attachment_delete", args=[practice.slug, attachment.pk]))
         self.assertEqual(response.status_code, 403)
@@ -274,8 +300,9 @@ class PracticeEditTestCase(BaseTestCase):
 
     def test_it_saves_the_changes(self):
         self.login(self.alice)
-        data = complete_data(title="New title", objectives=[self.objective.pk], countries=[self.morocco.pk],
-                             action="save")
+        data = complete_data(
+            title="New title", objectives=[self.objective.pk], countries=[self.morocco.pk], action="save"
+        )
         self.assertEqual(self.client.post(self.url, data).status_code, 302)
         self.practice.refresh_from_db()
         self.assertEqual(self.practice.title, "New title")
@@ -298,21 +325,27 @@ class PracticeEditTestCase(BaseTestCase):
     def test_it_resubmits_a_revision_in_the_next_round(self):
         Practice.objects.filter(pk=self.practice.pk).update(status=Practice.Status.REVISION_REQUESTED)
         self.login(self.alice)
-        self.client.post(self.url, complete_data(objectives=[self.objective.pk], countries=[self.morocco.pk],
-                                                 action="submit"))
+        self.client.post(
+            self.url, complete_data(objectives=[self.objective.pk], countries=[self.morocco.pk], action="submit")
+        )
         self.practice.refresh_from_db()
         self.assertEqual((self.practice.status, self.practice.round), (Practice.Status.SUBMITTED, 2))
         event = self.practice.events.last()
-        self.assertEqual((event.action, event.from_status, event.round), (PracticeEvent.Action.RESUBMITTED, "revision", 2))
+        self.assertEqual(
+            (event.action, event.from_status, event.round), (PracticeEvent.Action.RESUBMITTED, "revision", 2)
+        )
 
 
 class SubmitActionTestCase(BaseTestCase):
     def test_submission_errors_lists_missing_fields(self):
-        practice = make_practice(self.alice, title="", summary="", start_date=None, completion="",
-                                 implementing_organisation_name="")
+        practice = make_practice(
+            self.alice, title="", summary="", start_date=None, completion="", implementing_organisation_name=""
+        )
         errors = actions.submission_errors(practice)
-        self.assertEqual(set(errors), {"title", "summary", "start_date", "completion", "implementing_organisation",
-                                       "objectives", "countries"})
+        self.assertEqual(
+            set(errors),
+            {"title", "summary", "start_date", "completion", "implementing_organisation", "objectives", "countries"},
+        )
 
     def test_it_refuses_to_submit_twice(self):
         practice = make_practice(self.alice, objectives=[make_objective(2)], countries=[self.morocco])
@@ -333,8 +366,9 @@ class SubmitActionTestCase(BaseTestCase):
         form = PracticeForm({"title": "Through the action", "language": "es", "geographic_scope": "global"})
         self.assertTrue(form.is_valid(), form.errors)
         practice = actions.do_save_practice(self.fatima, form)
-        self.assertEqual((practice.submitter, practice.status, practice.language),
-                         (self.fatima, Practice.Status.DRAFT, "es"))
+        self.assertEqual(
+            (practice.submitter, practice.status, practice.language), (self.fatima, Practice.Status.DRAFT, "es")
+        )
         self.assertEqual(practice.events.get().action, PracticeEvent.Action.CREATED)
 
 
@@ -360,7 +394,9 @@ class WithdrawTestCase(BaseTestCase):
     def test_it_does_not_withdraw_a_published_practice(self):
         practice = make_practice(self.alice, status=Practice.Status.PUBLISHED)
         self.login(self.alice)
-        self.assertEqual(self.client.post(reverse("knowledge:practice_withdraw", args=[practice.slug])).status_code, 403)
+        self.assertEqual(
+            self.client.post(reverse("knowledge:practice_withdraw", args=[practice.slug])).status_code, 403
+        )
         with self.assertRaises(actions.PracticeStateError):
             actions.do_withdraw_practice(self.alice, practice, "")
 

@@ -127,7 +127,14 @@ class Command(BaseCommand):
             return
         author = User.objects.get(email="secretariat@demo.gcmhub.org")
         rng = random.Random(2021)  # noqa: S311 (fixed seed: the same demo every time)
-        weights = [("completed", 50), ("on_track", 12), ("at_risk", 8), ("delayed", 10), ("ongoing", 12), ("cancelled", 3)]
+        weights = [
+            ("completed", 50),
+            ("on_track", 12),
+            ("at_risk", 8),
+            ("delayed", 10),
+            ("ongoing", 12),
+            ("cancelled", 3),
+        ]
         statuses = [s for s, w in weights for _ in range(w)]
         for activity in activities:
             if rng.random() < 0.12:

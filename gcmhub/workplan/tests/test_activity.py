@@ -19,8 +19,13 @@ class ActivityFixtures(BaseTestCase):
         cls.obj1 = make_objective(1)
         cls.obj2 = make_objective(2)
         cls.priority = make_priority(
-            cls.plan, leads=[cls.iom], participants=[cls.ohchr], objectives=[cls.obj1, cls.obj2],
-            thematic_area=cls.area, code="2.1", slug="core-2-1",
+            cls.plan,
+            leads=[cls.iom],
+            participants=[cls.ohchr],
+            objectives=[cls.obj1, cls.obj2],
+            thematic_area=cls.area,
+            code="2.1",
+            slug="core-2-1",
         )
         cls.activity = make_activity(
             cls.priority,
@@ -65,11 +70,18 @@ class ActivityDetailTests(ActivityFixtures):
         self.assertContains(response, "not understood")
 
     def test_it_shows_the_history_newest_first_escaped(self):
-        do_post_status_update(activity=self.activity, author=self.ines, status=Status.ON_TRACK, percent_complete=40,
-                              narrative="First <b>step</b>\nsecond line", organisation=self.iom,
-                              evidence_links="https://example.org/report")
-        do_add_contribution_note(activity=self.activity, author=self.oscar, narrative="OHCHR reviewed the draft",
-                                 organisation=self.ohchr)
+        do_post_status_update(
+            activity=self.activity,
+            author=self.ines,
+            status=Status.ON_TRACK,
+            percent_complete=40,
+            narrative="First <b>step</b>\nsecond line",
+            organisation=self.iom,
+            evidence_links="https://example.org/report",
+        )
+        do_add_contribution_note(
+            activity=self.activity, author=self.oscar, narrative="OHCHR reviewed the draft", organisation=self.ohchr
+        )
         response = self.client.get(self.url())
         content = response.content.decode()
         self.assertLess(content.index("OHCHR reviewed the draft"), content.index("First &lt;b&gt;step&lt;/b&gt;"))
@@ -115,10 +127,16 @@ class ActivityDetailTests(ActivityFixtures):
 
     def test_it_pins_the_query_count(self):
         for i in range(3):
-            do_post_status_update(activity=self.activity, author=self.ines, status=Status.ON_TRACK,
-                                  percent_complete=10 * i, organisation=self.iom)
-            do_add_contribution_note(activity=self.activity, author=self.oscar, narrative=f"note {i}",
-                                     organisation=self.ohchr)
+            do_post_status_update(
+                activity=self.activity,
+                author=self.ines,
+                status=Status.ON_TRACK,
+                percent_complete=10 * i,
+                organisation=self.iom,
+            )
+            do_add_contribution_note(
+                activity=self.activity, author=self.oscar, narrative=f"note {i}", organisation=self.ohchr
+            )
         # activity, periods, own involvements, priority involvements, objectives, updates, outputs
         with self.assertNumQueries(7):
             self.client.get(self.url())

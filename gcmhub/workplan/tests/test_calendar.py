@@ -82,8 +82,9 @@ class CoverageTests(SimpleTestCase):
         self.assertEqual(set(covered.values()), {"scheduled"})
 
     def test_it_tells_inferred_periods_apart(self):
-        covered = coverage([(D(2021, 1, 1), D(2021, 6, 30), True), (D(2021, 4, 1), D(2021, 4, 30), False)],
-                           self.quarters)
+        covered = coverage(
+            [(D(2021, 1, 1), D(2021, 6, 30), True), (D(2021, 4, 1), D(2021, 4, 30), False)], self.quarters
+        )
         self.assertEqual(covered, {Quarter(2021, 1): "inferred", Quarter(2021, 2): "scheduled"})
 
     def test_it_ignores_periods_outside_the_plan(self):

@@ -13,15 +13,26 @@ TODAY = D(2022, 2, 15)
 
 
 def build():
-    plan = WorkPlan(pk=1, slug="wp", title_en="Plan", source_language="en", period_start=D(2021, 1, 1),
-                    period_end=D(2022, 12, 31))
+    plan = WorkPlan(
+        pk=1, slug="wp", title_en="Plan", source_language="en", period_start=D(2021, 1, 1), period_end=D(2022, 12, 31)
+    )
     area = ThematicArea(pk=1, number=1, name_en="Data", name_fr="Données", name_es="Datos")
-    p1 = Priority(pk=1, workplan=plan, kind=Priority.Kind.CORE, code="1.1", slug="c11", title_en="First",
-                  source_language="en", thematic_area=area)
-    p2 = Priority(pk=2, workplan=plan, kind=Priority.Kind.THEMATIC, code="2", slug="t2", title_en="Second",
-                  source_language="en")
-    p3 = Priority(pk=3, workplan=plan, kind=Priority.Kind.CORE, code="3", slug="c3", title_en="Empty",
-                  source_language="en")
+    p1 = Priority(
+        pk=1,
+        workplan=plan,
+        kind=Priority.Kind.CORE,
+        code="1.1",
+        slug="c11",
+        title_en="First",
+        source_language="en",
+        thematic_area=area,
+    )
+    p2 = Priority(
+        pk=2, workplan=plan, kind=Priority.Kind.THEMATIC, code="2", slug="t2", title_en="Second", source_language="en"
+    )
+    p3 = Priority(
+        pk=3, workplan=plan, kind=Priority.Kind.CORE, code="3", slug="c3", title_en="Empty", source_language="en"
+    )
 
     def act(pk, priority, status, due=None, ongoing=False):
         return Activity(pk=pk, priority=priority, status=status, due_date=due, ongoing=ongoing, source_language="en")

@@ -28,4 +28,3 @@ class WorkPlanCmsTests(BaseTestCase):
         self.client.force_login(self.alice)
         response = self.client.get(reverse("wagtailsnippets_workplan_activity:list"))
         self.assertEqual(response.status_code, 302)
-

@@ -25,18 +25,28 @@ class DigestFixtures(ActivityFixtures):
         super().setUpTestData()
         cls.undp = make_organisation("UNDP")  # no focal point
         iom_priority = make_priority(cls.plan, leads=[cls.iom], code="4", slug="core-4")
-        cls.iom_soon = make_activity(iom_priority, periods=[(D(2021, 7, 1), D(2021, 8, 20))],
-                                     text_en="Launch the toolkit", text_fr="Lancer la boîte à outils")
-        cls.iom_overdue = make_activity(iom_priority, periods=[(D(2021, 4, 1), D(2021, 6, 30))],
-                                        text_en="Hold the regional workshop", text_fr="Tenir l'atelier régional")
-        cls.iom_done = make_activity(iom_priority, periods=[(D(2021, 1, 1), D(2021, 3, 31))],
-                                     text_en="Finished work", status=Status.COMPLETED)
+        cls.iom_soon = make_activity(
+            iom_priority,
+            periods=[(D(2021, 7, 1), D(2021, 8, 20))],
+            text_en="Launch the toolkit",
+            text_fr="Lancer la boîte à outils",
+        )
+        cls.iom_overdue = make_activity(
+            iom_priority,
+            periods=[(D(2021, 4, 1), D(2021, 6, 30))],
+            text_en="Hold the regional workshop",
+            text_fr="Tenir l'atelier régional",
+        )
+        cls.iom_done = make_activity(
+            iom_priority, periods=[(D(2021, 1, 1), D(2021, 3, 31))], text_en="Finished work", status=Status.COMPLETED
+        )
         cls.iom_later = make_activity(iom_priority, periods=[(D(2021, 10, 1), D(2021, 12, 31))], text_en="Later work")
         undp_priority = make_priority(cls.plan, leads=[cls.undp], code="5", slug="core-5")
         cls.undp_overdue = make_activity(undp_priority, periods=[(D(2021, 1, 1), D(2021, 6, 30))], text_en="UNDP work")
         old_plan = make_workplan(slug="old", is_current=False)
-        make_activity(make_priority(old_plan, leads=[cls.iom]), periods=[(D(2019, 1, 1), D(2019, 6, 30))],
-                      text_en="Old plan work")
+        make_activity(
+            make_priority(old_plan, leads=[cls.iom]), periods=[(D(2019, 1, 1), D(2019, 6, 30))], text_en="Old plan work"
+        )
 
 
 class DeadlineDigestTests(DigestFixtures):
@@ -111,7 +121,9 @@ class MyDeadlinesTests(DigestFixtures):
         response = self.client.get(self.url)
         self.assertContains(response, "<h1>My deadlines</h1>", html=True)
         content = response.content.decode()
-        self.assertLess(content.index(self.iom_overdue.get_absolute_url()), content.index(self.iom_soon.get_absolute_url()))
+        self.assertLess(
+            content.index(self.iom_overdue.get_absolute_url()), content.index(self.iom_soon.get_absolute_url())
+        )
         self.assertNotContains(response, self.undp_overdue.get_absolute_url())
         self.assertNotContains(response, self.ohchr_activity.get_absolute_url())
         self.assertContains(response, "badge--overdue")

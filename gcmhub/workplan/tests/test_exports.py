@@ -94,9 +94,9 @@ class CsvExportTests(ExportFixtures):
         self.assertEqual(rows[2][3], "Extra 0")
 
     def test_it_neutralises_formulas(self):
-        make_activity(self.priority, text_en="=HYPERLINK(\"http://evil\")", text_fr="")
+        make_activity(self.priority, text_en='=HYPERLINK("http://evil")', text_fr="")
         header, *rows = self.rows(self.get("export_csv", "?q=HYPERLINK"))
-        self.assertEqual(rows[0][3], "'=HYPERLINK(\"http://evil\")")
+        self.assertEqual(rows[0][3], '\'=HYPERLINK("http://evil")')
 
     def test_it_404s_for_an_unknown_plan(self):
         self.assertEqual(self.client.get(reverse("workplan:export_csv", args=["nope"])).status_code, 404)
@@ -175,7 +175,9 @@ class IcsFeedTests(ExportFixtures):
 
     def test_it_404s_for_unknown_plans_and_organisations(self):
         self.assertEqual(self.client.get(reverse("feeds:workplan_ics", args=["nope"])).status_code, 404)
-        self.assertEqual(self.client.get(reverse("feeds:organisation_ics", args=[self.plan.slug, "nope"])).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("feeds:organisation_ics", args=[self.plan.slug, "nope"])).status_code, 404
+        )
 
     def test_it_pins_the_query_count(self):
         # plan, activities + 4 prefetches; the organisation feed adds the organisation
@@ -196,8 +198,9 @@ class ProgressReportTests(ExportFixtures):
 
     def test_it_reports_status_counts_overdue_and_the_last_three_updates(self):
         for i in range(4):
-            do_post_status_update(activity=self.activity, author=self.ines, status=Status.ON_TRACK,
-                                  narrative=f"Update number {i}")
+            do_post_status_update(
+                activity=self.activity, author=self.ines, status=Status.ON_TRACK, narrative=f"Update number {i}"
+            )
         do_add_contribution_note(activity=self.ohchr_activity, author=self.oscar, narrative="OHCHR note")
         with mock.patch.object(exports, "render_to_string", wraps=exports.render_to_string) as render:
             self.get("report_pdf")

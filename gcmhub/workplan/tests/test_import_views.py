@@ -179,7 +179,9 @@ class DeadlinesToFixTest(ImportViewsBase):
         priority = make_priority(workplan=plan)
         cls.unparsed = make_activity(priority, deadline_text="dès que possible", deadline_state="unparsed")
         cls.inferred = make_activity(
-            priority, deadline_text="3e trimestre", deadline_state="inferred",
+            priority,
+            deadline_text="3e trimestre",
+            deadline_state="inferred",
             periods=[(datetime.date(2021, 7, 1), datetime.date(2021, 9, 30))],
         )
         cls.inferred.deadline_state = "inferred"
@@ -220,7 +222,9 @@ class EditDeadlineTest(DeadlinesToFixTest):
         self.assertRedirects(response, self.url, fetch_redirect_response=False)
         activity = Activity.objects.get(pk=self.unparsed.pk)
         self.assertEqual(activity.deadline_state, "parsed")
-        self.assertEqual((activity.start_date, activity.due_date), (datetime.date(2021, 4, 1), datetime.date(2021, 6, 30)))
+        self.assertEqual(
+            (activity.start_date, activity.due_date), (datetime.date(2021, 4, 1), datetime.date(2021, 6, 30))
+        )
         self.assertEqual(activity.periods.count(), 1)
         self.assertTrue(LogEntry.objects.filter(object_id=str(activity.pk), user=self.sam).exists())
 

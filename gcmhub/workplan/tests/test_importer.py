@@ -87,9 +87,18 @@ class OrganisationsDataTest(TestCase):
         for name in ("OIM", "IOM", "Organización Internacional para las Migraciones"):
             self.assertEqual(list(Organisation.objects.resolving(name).values_list("slug", flat=True)), ["iom"])
         for name, slug in [
-            ("HCDH", "ohchr"), ("ACNUDH", "ohchr"), ("ONU-Mujeres", "un-women"), ("CMNUCC", "unfccc"),
-            ("PMA", "wfp"), ("ONU-Hábitat", "un-habitat"), ("OIE", "ioe"), ("APRNN", "aprrn"), ("QUINO", "quno"),
-            ("BIDDH/OSCE", "odihr"), ("CICM", "icmc"), ("CGLU", "uclg"),
+            ("HCDH", "ohchr"),
+            ("ACNUDH", "ohchr"),
+            ("ONU-Mujeres", "un-women"),
+            ("CMNUCC", "unfccc"),
+            ("PMA", "wfp"),
+            ("ONU-Hábitat", "un-habitat"),
+            ("OIE", "ioe"),
+            ("APRNN", "aprrn"),
+            ("QUINO", "quno"),
+            ("BIDDH/OSCE", "odihr"),
+            ("CICM", "icmc"),
+            ("CGLU", "uclg"),
         ]:
             self.assertEqual(Organisation.objects.resolving(name).get().slug, slug, name)
         self.assertEqual(Organisation.objects.get(slug="jill-alpes").kind, Organisation.Kind.PERSON)
@@ -103,10 +112,18 @@ class SplitOrganisationsTest(TestCase):
     def test_it_keeps_known_names_that_contain_a_conjunction(self):
         names, _, _ = split_organisations(
             "OIM ; Cités et gouvernements locaux unis (CGLU) ; Grand groupe des enfants et des jeunes des Nations Unies "
-            "et Women's Refugee Commission", self.known,
+            "et Women's Refugee Commission",
+            self.known,
         )
-        self.assertEqual(names, ["OIM", "Cités et gouvernements locaux unis (CGLU)",
-                                 "Grand groupe des enfants et des jeunes des Nations Unies", "Women's Refugee Commission"])
+        self.assertEqual(
+            names,
+            [
+                "OIM",
+                "Cités et gouvernements locaux unis (CGLU)",
+                "Grand groupe des enfants et des jeunes des Nations Unies",
+                "Women's Refugee Commission",
+            ],
+        )
 
     def test_it_splits_on_conjunctions_between_known_names(self):
         self.assertEqual(split_organisations("OMS et ONU-Habitat", self.known)[0], ["OMS", "ONU-Habitat"])
@@ -117,11 +134,15 @@ class SplitOrganisationsTest(TestCase):
         self.assertEqual(split_organisations("Foo et Bar, OMS et Baz", self.known)[0], ["Foo et Bar", "OMS", "Baz"])
 
     def test_it_splits_slashes_between_known_names_only(self):
-        self.assertEqual(split_organisations("Kaldor Centre/ISIM, BIDDH/OSCE", self.known)[0],
-                         ["Kaldor Centre", "ISIM", "BIDDH/OSCE"])
+        self.assertEqual(
+            split_organisations("Kaldor Centre/ISIM, BIDDH/OSCE", self.known)[0],
+            ["Kaldor Centre", "ISIM", "BIDDH/OSCE"],
+        )
 
     def test_it_keeps_represented_by_as_a_note(self):
-        names, notes, _ = split_organisations("ACT Alliance ; Comité d'action représenté par Migrant Forum in Asia", self.known)
+        names, notes, _ = split_organisations(
+            "ACT Alliance ; Comité d'action représenté par Migrant Forum in Asia", self.known
+        )
         self.assertEqual(names, ["ACT Alliance", "Comité d'action"])
         self.assertEqual(notes, {"Comité d'action": "représenté par Migrant Forum in Asia"})
 
@@ -150,7 +171,9 @@ class ParseSeedTest(TestCase):
         self.assertEqual(self.plan.titles["en"], "Network work plan: priorities for 2021-2022")
         self.assertEqual(self.plan.source_language, "fr")
         self.assertEqual(self.plan.as_of, "Au 28 avril 2021")
-        self.assertEqual((self.plan.period_start, self.plan.period_end), (datetime.date(2021, 1, 1), datetime.date(2022, 12, 31)))
+        self.assertEqual(
+            (self.plan.period_start, self.plan.period_end), (datetime.date(2021, 1, 1), datetime.date(2022, 12, 31))
+        )
         self.assertEqual(self.plan.slug, "2021-2022")
 
     def test_it_finds_17_blocks_and_60_activities(self):
@@ -160,7 +183,9 @@ class ParseSeedTest(TestCase):
             + [("working_group", "")] * 4
             + [("thematic", str(n)) for n in range(1, 8)],
         )
-        self.assertEqual([len(p.activities) for p in self.plan.priorities], [3, 3, 4, 3, 5, 4, 5, 5, 1, 1, 7, 2, 3, 3, 2, 5, 4])
+        self.assertEqual(
+            [len(p.activities) for p in self.plan.priorities], [3, 3, 4, 3, 5, 4, 5, 5, 1, 1, 7, 2, 3, 3, 2, 5, 4]
+        )
         numbered = [a for p in self.plan.priorities for a in p.activities if a.number]
         self.assertEqual((self.plan.activity_count, len(numbered)), (60, 59))
 
@@ -168,7 +193,9 @@ class ParseSeedTest(TestCase):
         activities = self.block("core", "3").activities
         self.assertEqual([a.number for a in activities], [1, 2, None])
         self.assertTrue(activities[2].text.startswith("Appui à la préparation du Forum"))
-        self.assertEqual(activities[2].deadline_lines, ["3e trimestre-4e trimestre 2021 ; 1er trimestre-2e trimestre 2022"])
+        self.assertEqual(
+            activities[2].deadline_lines, ["3e trimestre-4e trimestre 2021 ; 1er trimestre-2e trimestre 2022"]
+        )
 
     def test_it_joins_wrapped_lines(self):
         first = self.block("core", "2.1").activities[0]
@@ -176,7 +203,9 @@ class ParseSeedTest(TestCase):
         self.assertEqual(first.deadline_lines, ["2e trimestre 2021"])
         last = self.block("core", "4").activities[4]
         self.assertTrue(last.text.endswith("mise en œuvre du Pacte mondial."))
-        self.assertEqual(self.block("thematic", "6").activities[4].deadline_lines, ["1er et 2e trimestres 2022", "2021-2022"])
+        self.assertEqual(
+            self.block("thematic", "6").activities[4].deadline_lines, ["1er et 2e trimestres 2022", "2021-2022"]
+        )
 
     def test_it_reads_titles(self):
         self.assertEqual(self.block("core", "4").title, "Parler d'une seule voix")
@@ -206,8 +235,18 @@ class ParseSeedTest(TestCase):
 
     def test_it_reads_leads_per_activity_in_thematic_priorities(self):
         leads = {p.code: [a.leads for a in p.activities] for p in self.plan.priorities if p.kind == "thematic"}
-        self.assertEqual(leads["1"], [["OMS"], ["OMS"], ["OMS", "ONU-Habitat"], ["OMS"], ["OIM", "PNUD", "OMS", "OIT"],
-                                      ["OIT", "OIM", "HCDH", "HCR", "UNICEF", "OMS"], ["OIT", "PNUD"]])
+        self.assertEqual(
+            leads["1"],
+            [
+                ["OMS"],
+                ["OMS"],
+                ["OMS", "ONU-Habitat"],
+                ["OMS"],
+                ["OIM", "PNUD", "OMS", "OIT"],
+                ["OIT", "OIM", "HCDH", "HCR", "UNICEF", "OMS"],
+                ["OIT", "PNUD"],
+            ],
+        )
         self.assertEqual(leads["2"], [["OIM", "PNUD", "DESA"], ["OIM"]])
         self.assertEqual(leads["3"], [["FIDA"]] * 3)
         self.assertEqual(leads["4"], [["CCNUCC", "OIM"]] * 3)
@@ -238,9 +277,13 @@ class ResolveSeedTest(TestCase):
         self.assertEqual(by_name["Asia Pacific Refugee Rights Network (APRNN)"], by_name["APRRN"])
         self.assertEqual(by_name["Quaker UN Office (QUINO)"], "quno")
         self.assertEqual(by_name["Jill Alpes (chercheur)"], "jill-alpes")
-        self.assertEqual(by_name["Rapporteur spécial sur les droits humains des migrants"], "special-rapporteur-migrants")
-        self.assertEqual(by_name["Rapporteur spécial des Nations Unies sur les droits humains des migrants"],
-                         "special-rapporteur-migrants")
+        self.assertEqual(
+            by_name["Rapporteur spécial sur les droits humains des migrants"], "special-rapporteur-migrants"
+        )
+        self.assertEqual(
+            by_name["Rapporteur spécial des Nations Unies sur les droits humains des migrants"],
+            "special-rapporteur-migrants",
+        )
         self.assertEqual(by_name["Expert Working Group on Addressing Women Rights in the GCM"], "ewg")
         self.assertEqual(by_name["Women in Migration Network (WIMN)"], by_name["WIMN"])
 
@@ -280,8 +323,10 @@ class ImportSeedTest(TestCase):
         atd = plan.priorities.get(slug="alternatives-a-la-detention-des-immigrants")
         self.assertEqual(sorted(atd.objectives.values_list("number", flat=True)), [7, 10, 13])
         self.assertEqual(atd.thematic_area.number, 2)
-        self.assertEqual(list(atd.involvements.filter(role=Involvement.LEAD).values_list("organisation__slug", flat=True)),
-                         ["idc", "unhcr", "unicef"])
+        self.assertEqual(
+            list(atd.involvements.filter(role=Involvement.LEAD).values_list("organisation__slug", flat=True)),
+            ["idc", "unhcr", "unicef"],
+        )
         self.assertEqual(atd.involvements.filter(role=Involvement.OBSERVER).count(), 2)
         t6 = plan.priorities.get(slug="thematic-6")
         self.assertTrue(t6.all_objectives)
@@ -298,7 +343,9 @@ class ImportSeedTest(TestCase):
         unnumbered = Activity.objects.get(priority__slug="core-3", number__isnull=True)
         self.assertEqual(unnumbered.deadline_text, "3e trimestre-4e trimestre 2021 ; 1er trimestre-2e trimestre 2022")
         self.assertEqual(unnumbered.periods.count(), 2)
-        self.assertEqual((unnumbered.start_date, unnumbered.due_date), (datetime.date(2021, 7, 1), datetime.date(2022, 6, 30)))
+        self.assertEqual(
+            (unnumbered.start_date, unnumbered.due_date), (datetime.date(2021, 7, 1), datetime.date(2022, 6, 30))
+        )
         two_lines = Activity.objects.get(priority__slug="thematic-6", number=5)
         self.assertEqual(two_lines.deadline_text, "1er et 2e trimestres 2022\n2021-2022")
         ongoing = Activity.objects.get(priority__slug="thematic-7", number=1)
@@ -320,14 +367,27 @@ class ImportSeedTest(TestCase):
         plan = self.import_seed().plan
         activity = Activity.objects.get(priority__slug="core-1", number=2)
         StatusUpdate.objects.create(activity=activity, status="on_track", narrative="Going well", author=self.sam)
-        counts = (Priority.objects.count(), Activity.objects.count(), ActivityPeriod.objects.count(),
-                  PriorityOrganisation.objects.count(), ActivityOrganisation.objects.count())
+        counts = (
+            Priority.objects.count(),
+            Activity.objects.count(),
+            ActivityPeriod.objects.count(),
+            PriorityOrganisation.objects.count(),
+            ActivityOrganisation.objects.count(),
+        )
         result = self.import_seed()
         self.assertFalse(result.created)
         self.assertEqual(result.plan, plan)
         self.assertEqual(WorkPlan.objects.count(), 1)
-        self.assertEqual(counts, (Priority.objects.count(), Activity.objects.count(), ActivityPeriod.objects.count(),
-                                  PriorityOrganisation.objects.count(), ActivityOrganisation.objects.count()))
+        self.assertEqual(
+            counts,
+            (
+                Priority.objects.count(),
+                Activity.objects.count(),
+                ActivityPeriod.objects.count(),
+                PriorityOrganisation.objects.count(),
+                ActivityOrganisation.objects.count(),
+            ),
+        )
         self.assertEqual(Activity.objects.get(priority__slug="core-1", number=2).pk, activity.pk)
         self.assertEqual(activity.updates.count(), 1)
         self.assertEqual(ImportRun.objects.count(), 2)
@@ -351,21 +411,36 @@ class ImportOtherLanguagesTest(TestCase):
         parsed = parse_document(data, "workplan-en.md")
         self.assertEqual(parsed.source_language, "en")
         self.assertEqual(resolve(parsed).unknown, ["Friends of Imaginary Detention Reform"])
-        result = do_import_workplan(parsed, mapping={"Friends of Imaginary Detention Reform": NEW}, data=data,
-                                    filename="workplan-en.md")
+        result = do_import_workplan(
+            parsed, mapping={"Friends of Imaginary Detention Reform": NEW}, data=data, filename="workplan-en.md"
+        )
         plan = result.plan
-        self.assertEqual((plan.slug, plan.title_en, plan.as_of), ("2023-2024", "Network work plan: priorities for 2023-2024",
-                                                                  "As of 15 March 2023"))
-        self.assertEqual(list(plan.priorities.values_list("slug", flat=True)),
-                         ["core-1", "alternatives-to-immigration-detention", "thematic-1"])
+        self.assertEqual(
+            (plan.slug, plan.title_en, plan.as_of),
+            ("2023-2024", "Network work plan: priorities for 2023-2024", "As of 15 March 2023"),
+        )
+        self.assertEqual(
+            list(plan.priorities.values_list("slug", flat=True)),
+            ["core-1", "alternatives-to-immigration-detention", "thematic-1"],
+        )
         self.assertEqual(Activity.objects.filter(priority__workplan=plan).count(), 6)
         created = Organisation.objects.get(name_en="Friends of Imaginary Detention Reform")
         self.assertEqual(created.kind, Organisation.Kind.OTHER)
         self.assertTrue(PriorityOrganisation.objects.filter(organisation=created).exists())
         activity = Activity.objects.get(priority__workplan=plan, priority__slug="thematic-1", number=2)
-        self.assertEqual((activity.text_en, activity.source_language, activity.ongoing), (
-            "Support UN country teams in their recovery plans", "en", True))
-        self.assertEqual([o.slug for o in activity.organisations.filter(activity_involvements__role="lead").order_by("activity_involvements__order")], ["iom", "undp"])
+        self.assertEqual(
+            (activity.text_en, activity.source_language, activity.ongoing),
+            ("Support UN country teams in their recovery plans", "en", True),
+        )
+        self.assertEqual(
+            [
+                o.slug
+                for o in activity.organisations.filter(activity_involvements__role="lead").order_by(
+                    "activity_involvements__order"
+                )
+            ],
+            ["iom", "undp"],
+        )
 
     def test_it_refuses_unmapped_unknown_organisations(self):
         data = (DATA / "workplan-en.md").read_bytes()
@@ -378,7 +453,9 @@ class ImportOtherLanguagesTest(TestCase):
     def test_it_maps_an_unknown_name_to_an_existing_organisation_and_remembers_it(self):
         data = (DATA / "workplan-en.md").read_bytes()
         idc = Organisation.objects.get(slug="idc")
-        do_import_workplan(parse_document(data, "workplan-en.md"), mapping={"Friends of Imaginary Detention Reform": idc.pk})
+        do_import_workplan(
+            parse_document(data, "workplan-en.md"), mapping={"Friends of Imaginary Detention Reform": idc.pk}
+        )
         self.assertEqual(Organisation.objects.resolving("Friends of Imaginary Detention Reform").get(), idc)
         self.assertEqual(resolve(parse_document(data, "workplan-en.md")).unknown, [])
 
@@ -401,7 +478,11 @@ class ImportOtherLanguagesTest(TestCase):
         document = docx.Document()
         document.add_paragraph("PLAN DE TRAVAIL DU RÉSEAU PRIORITÉS POUR 2025-2026")
         for code, title, items in [
-            ("1", "Le Pôle fonctionne", [("Organiser des discussions", "2025"), ("Créer des espaces", "2e trimestre 2025")]),
+            (
+                "1",
+                "Le Pôle fonctionne",
+                [("Organiser des discussions", "2025"), ("Créer des espaces", "2e trimestre 2025")],
+            ),
             ("2", "Parler d'une seule voix", [("Stratégie de communication", "2026")]),
         ]:
             document.add_paragraph(f"Priorité essentielle {code}", style="Heading 2")
@@ -416,10 +497,13 @@ class ImportOtherLanguagesTest(TestCase):
         data = buffer.getvalue()
         parsed = parse_document(data, "plan.docx")
         self.assertEqual(parsed.source_language, "fr")
-        self.assertEqual([[(a.number, a.text, a.deadline_lines) for a in p.activities] for p in parsed.priorities], [
-            [(1, "Organiser des discussions", ["2025"]), (2, "Créer des espaces", ["2e trimestre 2025"])],
-            [(1, "Stratégie de communication", ["2026"])],
-        ])
+        self.assertEqual(
+            [[(a.number, a.text, a.deadline_lines) for a in p.activities] for p in parsed.priorities],
+            [
+                [(1, "Organiser des discussions", ["2025"]), (2, "Créer des espaces", ["2e trimestre 2025"])],
+                [(1, "Stratégie de communication", ["2026"])],
+            ],
+        )
         plan = do_import_workplan(parsed, data=data, filename="plan.docx").plan
         self.assertEqual(plan.slug, "2025-2026")
         self.assertEqual(Activity.objects.filter(priority__workplan=plan).count(), 3)

@@ -33,29 +33,82 @@ class PlanTestCase(BaseTestCase):
         cls.obj1 = make_objective(1)
         cls.obj2 = make_objective(2)
         cls.plan = make_workplan(slug="wp", title_en="Network work plan 2021-2022", title_fr="", as_of="1 March 2021")
-        cls.core = make_priority(cls.plan, code="2.1", slug="core-2-1", title_en="Data capacity", title_fr="",
-                                 leads=[cls.iom],
-                                 objectives=[cls.obj1], thematic_area=cls.area, order=1)
-        PriorityOrganisation.objects.create(priority=cls.core, organisation=cls.ohchr, role="participant",
-                                            note="represented by its regional office")
-        cls.thematic = make_priority(cls.plan, kind=Priority.Kind.THEMATIC, code="3", slug="thematic-3",
-                                     title_en="Children", all_objectives=True, order=2)
-        cls.group = make_priority(cls.plan, kind=Priority.Kind.WORKING_GROUP, code="", slug="wg-returns",
-                                  title_en="Working group on returns", cross_cutting=True, order=3)
-        cls.a1 = make_activity(cls.core, number=1, order=1, text_en="Regional workshop on data",
-                               text_fr="Atelier régional sur les données", deadline_text="T2 2021",
-                               periods=[(D(2021, 4, 1), D(2021, 6, 30))], status=Status.COMPLETED)
-        cls.a2 = make_activity(cls.core, number=2, order=2, text_en="Guidance note", text_fr="Note d'orientation",
-                               deadline_text="2021", periods=[(D(2021, 1, 1), D(2021, 12, 31))],
-                               status=Status.ON_TRACK)
-        cls.a3 = make_activity(cls.thematic, number=1, order=1, text_en="Child rights webinar",
-                               text_fr="Webinaire droits de l'enfant", deadline_text="mars", leads=[cls.ohchr],
-                               participants=[cls.unwomen], status=Status.AT_RISK, start_date=D(2022, 1, 1),
-                               due_date=D(2022, 3, 31))
+        cls.core = make_priority(
+            cls.plan,
+            code="2.1",
+            slug="core-2-1",
+            title_en="Data capacity",
+            title_fr="",
+            leads=[cls.iom],
+            objectives=[cls.obj1],
+            thematic_area=cls.area,
+            order=1,
+        )
+        PriorityOrganisation.objects.create(
+            priority=cls.core, organisation=cls.ohchr, role="participant", note="represented by its regional office"
+        )
+        cls.thematic = make_priority(
+            cls.plan,
+            kind=Priority.Kind.THEMATIC,
+            code="3",
+            slug="thematic-3",
+            title_en="Children",
+            all_objectives=True,
+            order=2,
+        )
+        cls.group = make_priority(
+            cls.plan,
+            kind=Priority.Kind.WORKING_GROUP,
+            code="",
+            slug="wg-returns",
+            title_en="Working group on returns",
+            cross_cutting=True,
+            order=3,
+        )
+        cls.a1 = make_activity(
+            cls.core,
+            number=1,
+            order=1,
+            text_en="Regional workshop on data",
+            text_fr="Atelier régional sur les données",
+            deadline_text="T2 2021",
+            periods=[(D(2021, 4, 1), D(2021, 6, 30))],
+            status=Status.COMPLETED,
+        )
+        cls.a2 = make_activity(
+            cls.core,
+            number=2,
+            order=2,
+            text_en="Guidance note",
+            text_fr="Note d'orientation",
+            deadline_text="2021",
+            periods=[(D(2021, 1, 1), D(2021, 12, 31))],
+            status=Status.ON_TRACK,
+        )
+        cls.a3 = make_activity(
+            cls.thematic,
+            number=1,
+            order=1,
+            text_en="Child rights webinar",
+            text_fr="Webinaire droits de l'enfant",
+            deadline_text="mars",
+            leads=[cls.ohchr],
+            participants=[cls.unwomen],
+            status=Status.AT_RISK,
+            start_date=D(2022, 1, 1),
+            due_date=D(2022, 3, 31),
+        )
         ActivityPeriod.objects.create(activity=cls.a3, start=D(2022, 1, 1), end=D(2022, 3, 31), year_inferred=True)
-        cls.a4 = make_activity(cls.thematic, number=2, order=2, text_en="Standing coordination",
-                               text_fr="Coordination permanente", ongoing=True, leads=[cls.unwomen],
-                               status=Status.ONGOING)
+        cls.a4 = make_activity(
+            cls.thematic,
+            number=2,
+            order=2,
+            text_en="Standing coordination",
+            text_fr="Coordination permanente",
+            ongoing=True,
+            leads=[cls.unwomen],
+            status=Status.ONGOING,
+        )
 
     def get(self, url, **kwargs):
         with time_machine.travel(TODAY, tick=False):
@@ -68,8 +121,11 @@ class PlanTestCase(BaseTestCase):
 class IndexTests(PlanTestCase):
     def test_it_redirects_to_the_current_plan(self):
         make_workplan(slug="older", is_current=False, period_start=D(2019, 1, 1))
-        for name, target in (("", "/en/workplan/wp/"), ("calendar/", "/en/workplan/wp/calendar/"),
-                             ("dashboard/", "/en/workplan/wp/dashboard/")):
+        for name, target in (
+            ("", "/en/workplan/wp/"),
+            ("calendar/", "/en/workplan/wp/calendar/"),
+            ("dashboard/", "/en/workplan/wp/dashboard/"),
+        ):
             self.assertRedirects(self.get(f"/en/workplan/{name}"), target, fetch_redirect_response=False)
 
     def test_it_falls_back_to_the_latest_plan(self):
@@ -127,8 +183,14 @@ class OverviewTests(PlanTestCase):
 
     def test_it_links_exports_calendar_and_dashboard(self):
         response = self.get("/en/workplan/wp/")
-        for url in ("/en/workplan/wp/activities.csv", "/en/workplan/wp/activities.xlsx", "/en/workplan/wp/report.pdf",
-                    "/feeds/workplan/wp.ics", "/en/workplan/wp/calendar/", "/en/workplan/wp/dashboard/"):
+        for url in (
+            "/en/workplan/wp/activities.csv",
+            "/en/workplan/wp/activities.xlsx",
+            "/en/workplan/wp/report.pdf",
+            "/feeds/workplan/wp.ics",
+            "/en/workplan/wp/calendar/",
+            "/en/workplan/wp/dashboard/",
+        ):
             self.assertContains(response, f'href="{url}"')
 
     def test_it_404s_for_an_unknown_plan(self):
@@ -294,7 +356,7 @@ class CalendarTests(PlanTestCase):
     def test_it_has_a_column_per_quarter_of_the_plan_and_marks_the_current_one(self):
         response = self.get(self.url)
         self.assertEqual(len(response.context["quarters"]), 8)
-        self.assertContains(response, "Q1 2022<span class=\"visually-hidden\"> (current quarter)</span>")
+        self.assertContains(response, 'Q1 2022<span class="visually-hidden"> (current quarter)</span>')
 
     def test_it_fills_cells_with_text_and_tells_inferred_years_apart(self):
         response = self.get(self.url)
@@ -328,8 +390,7 @@ class CalendarTests(PlanTestCase):
 
     def test_it_applies_the_list_filters(self):
         response = self.get(self.url + "?lead=iom")
-        self.assertEqual({r.activity.pk for _p, rs in response.context["groups"] for r in rs},
-                         {self.a1.pk, self.a2.pk})
+        self.assertEqual({r.activity.pk for _p, rs in response.context["groups"] for r in rs}, {self.a1.pk, self.a2.pk})
         self.assertEqual(response.context["due_now"], [])
         response = self.get(self.url + "?kind=thematic&status=at_risk")
         self.assertEqual([r.activity.pk for r in response.context["due_now"]], [self.a3.pk])
@@ -393,12 +454,18 @@ class QueryCountTests(BaseTestCase):
         area = make_thematic_area(n)
         objective = make_objective(n)
         priorities = [
-            make_priority(plan, leads=[self.iom], participants=[self.ohchr], objectives=[objective], thematic_area=area),
+            make_priority(
+                plan, leads=[self.iom], participants=[self.ohchr], objectives=[objective], thematic_area=area
+            ),
             make_priority(plan, kind=Priority.Kind.THEMATIC, all_objectives=True),
         ]
         for i in range(n):
-            make_activity(priorities[i % 2], periods=[(D(2021, 1 + i % 12, 1), D(2021, 1 + i % 12, 28))],
-                          leads=[self.ohchr] if i % 2 else [], status=list(Status)[i % 7])
+            make_activity(
+                priorities[i % 2],
+                periods=[(D(2021, 1 + i % 12, 1), D(2021, 1 + i % 12, 28))],
+                leads=[self.ohchr] if i % 2 else [],
+                status=list(Status)[i % 7],
+            )
         return plan.slug, priorities[0].slug
 
     def count(self, url: str) -> int:

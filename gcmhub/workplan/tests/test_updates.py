@@ -168,15 +168,18 @@ class PostNoteTests(ActivityFixtures):
 
     def test_it_adds_a_note_with_htmx(self):
         self.login(self.oscar)
-        response = self.client.post(self.url(), note_data(**{"note-organisation": str(self.ohchr.pk)}),
-                                    HTTP_HX_REQUEST="true")
+        response = self.client.post(
+            self.url(), note_data(**{"note-organisation": str(self.ohchr.pk)}), HTTP_HX_REQUEST="true"
+        )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "OHCHR reviewed the draft")
         self.assertContains(response, "data-focus-after-swap")
 
     def test_it_requires_a_narrative_and_keeps_the_input(self):
         self.login(self.oscar)
-        response = self.client.post(self.url(), note_data(**{"note-narrative": " ", "note-evidence_links": "https://example.org/x"}))
+        response = self.client.post(
+            self.url(), note_data(**{"note-narrative": " ", "note-evidence_links": "https://example.org/x"})
+        )
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "https://example.org/x", status_code=400)
         self.assertFalse(StatusUpdate.objects.exists())
@@ -202,9 +205,16 @@ class PostNoteTests(ActivityFixtures):
 
     def test_it_lets_the_lead_and_the_secretariat_add_notes(self):
         self.login(self.ines)
-        self.assertEqual(self.client.post(self.url(), note_data(**{"note-organisation": str(self.iom.pk)})).status_code, 302)
+        self.assertEqual(
+            self.client.post(self.url(), note_data(**{"note-organisation": str(self.iom.pk)})).status_code, 302
+        )
         self.login(self.sam)
-        self.assertEqual(self.client.post(self.url(self.ohchr_activity), note_data(**{"note-organisation": str(self.ohchr.pk)})).status_code, 302)
+        self.assertEqual(
+            self.client.post(
+                self.url(self.ohchr_activity), note_data(**{"note-organisation": str(self.ohchr.pk)})
+            ).status_code,
+            302,
+        )
         self.assertEqual(StatusUpdate.objects.count(), 2)
 
     def test_it_refuses_get(self):
@@ -215,11 +225,18 @@ class PostNoteTests(ActivityFixtures):
 class ActionTests(ActivityFixtures):
     def test_it_validates_per_field(self):
         with self.assertRaises(ValidationError) as ctx:
-            do_post_status_update(activity=self.activity, author=self.ines, status="bogus", percent_complete=101,
-                                  evidence_links="ftp://example.org/x")
+            do_post_status_update(
+                activity=self.activity,
+                author=self.ines,
+                status="bogus",
+                percent_complete=101,
+                evidence_links="ftp://example.org/x",
+            )
         self.assertEqual(set(ctx.exception.message_dict), {"status", "percent_complete", "evidence_links"})
         with self.assertRaises(ValidationError) as ctx:
-            do_post_status_update(activity=self.activity, author=self.ines, status=Status.COMPLETED, percent_complete=50)
+            do_post_status_update(
+                activity=self.activity, author=self.ines, status=Status.COMPLETED, percent_complete=50
+            )
         self.assertEqual(set(ctx.exception.message_dict), {"percent_complete"})
         with self.assertRaises(ValidationError) as ctx:
             do_add_contribution_note(activity=self.activity, author=self.oscar, narrative="")

@@ -43,8 +43,10 @@ class Command(BaseCommand):
         if counts["invalid"] and not valid_only:
             raise CommandError("Nothing imported: correct the rows above, or use --valid-only.")
         result = do_import_knowledge(report, filename=file.name, valid_only=valid_only)
-        self.stdout.write(self.style.SUCCESS(
-            f"Imported: resources {result.created['resource']} new, {result.updated['resource']} updated; "
-            f"practices {result.created['practice']} new, {result.updated['practice']} updated; "
-            f"{result.skipped} rows skipped."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported: resources {result.created['resource']} new, {result.updated['resource']} updated; "
+                f"practices {result.created['practice']} new, {result.updated['practice']} updated; "
+                f"{result.skipped} rows skipped."
+            )
+        )

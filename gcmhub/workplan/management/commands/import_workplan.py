@@ -32,19 +32,19 @@ class Command(BaseCommand):
                     "Unknown organisations (map them in the import page, add aliases, or use --create-unknown):\n  "
                     + "\n  ".join(unknown)
                 )
-            result = do_import_workplan(
-                parsed, mapping=dict.fromkeys(unknown, NEW), filename=file.name, data=data
-            )
+            result = do_import_workplan(parsed, mapping=dict.fromkeys(unknown, NEW), filename=file.name, data=data)
         except WorkPlanImportError as exc:
             raise CommandError(str(exc.message)) from exc
 
         summary = result.summary
         verb = "Created" if result.created else "Updated"
-        self.stdout.write(self.style.SUCCESS(
-            f"{verb} plan {result.plan.slug} ({summary['language']}): {summary['priorities']} priorities, "
-            f"{summary['activities']} activities ({summary['created_activities']} new, "
-            f"{summary['updated_activities']} updated), {summary['organisations']} organisations."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} plan {result.plan.slug} ({summary['language']}): {summary['priorities']} priorities, "
+                f"{summary['activities']} activities ({summary['created_activities']} new, "
+                f"{summary['updated_activities']} updated), {summary['organisations']} organisations."
+            )
+        )
         for name in unknown:
             self.stdout.write(f"New organisation: {name}")
         for item in summary["unparsed_deadlines"]:
