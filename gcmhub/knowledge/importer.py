@@ -30,8 +30,8 @@ from django.utils.translation import gettext_lazy
 from gcmhub.accounts.models import User
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
 from gcmhub.knowledge.models import GeographicScope, Practice, PracticeEvent, Resource, ResourceEvent
+from gcmhub.lib.changes import announce_changes
 from gcmhub.lib.i18n import LANGUAGE_CODES
-from gcmhub.search.indexing import record_changes
 from gcmhub.taxonomy.models import (
     Country,
     GuidingPrinciple,
@@ -856,7 +856,7 @@ def _save_resources(rows: list[RowResult], user, note: str, now) -> tuple[int, i
     ResourceEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     pairs = [(o.pk, r) for o, r in zip(objects, creates, strict=True)] + [(r.target, r) for r in updates]
     _set_relations(Resource, pairs, RESOURCE_RELATIONS, [r.target for r in updates])
-    record_changes([f"resource:{pk}" for pk, _row in pairs])  # bulk writes send no signals
+    announce_changes(Resource, [pk for pk, _row in pairs])  # bulk writes send no signals
     return len(creates), len(updates)
 
 
@@ -916,7 +916,7 @@ def _save_practices(rows: list[RowResult], user, note: str, now) -> tuple[int, i
     PracticeEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     pairs = [(o.pk, r) for o, r in zip(objects, creates, strict=True)] + [(r.target, r) for r in updates]
     _set_relations(Practice, pairs, PRACTICE_RELATIONS, [r.target for r in updates])
-    record_changes([f"practice:{pk}" for pk, _row in pairs])  # bulk writes send no signals
+    announce_changes(Practice, [pk for pk, _row in pairs])  # bulk writes send no signals
     return len(creates), len(updates)
 
 

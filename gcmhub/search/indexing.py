@@ -13,8 +13,9 @@
 3. Readers: tantivy searchers reload on their own after a commit (and the writing process reloads
    at once); the PostgreSQL backend reads committed rows.
 
-Code that writes with `bulk_create` or `QuerySet.update()` (no signals) calls `record_changes`
-itself, or runs `gcmhub search-rebuild` afterwards.
+Code that writes with `bulk_create` or `QuerySet.update()` (no signals) announces its changes with
+`gcmhub.lib.changes.announce_changes` (heard here by `_on_content_changed`), or runs
+`gcmhub search-rebuild` afterwards.
 """
 
 import datetime
@@ -204,13 +205,25 @@ def _on_involvement_changed(sender, instance, **kwargs):
         record_changes(_priority_activities([instance.priority_id]))
 
 
+def _on_content_changed(sender, pks, deleted=False, **kwargs):
+    """Bulk writes announced through `gcmhub.lib.changes`."""
+    kind = KIND_OF.get(sender)
+    if kind is None:
+        return
+    operation = IndexChange.Operation.DELETE if deleted else IndexChange.Operation.UPSERT
+    record_changes([documents.doc_id(kind, pk) for pk in pks], operation)
+
+
 KIND_OF: dict = {}
 M2M_OWNERS: dict = {}
 
 
 def connect_signals() -> None:
     from gcmhub.knowledge.models import Practice, Resource
+    from gcmhub.lib.changes import content_changed
     from gcmhub.workplan.models import Activity, ActivityOrganisation, Priority, PriorityOrganisation
+
+    content_changed.connect(_on_content_changed, dispatch_uid="search-content-changed")
 
     KIND_OF.update({Resource: "resource", Practice: "practice", Activity: "activity"})
     for model in KIND_OF:

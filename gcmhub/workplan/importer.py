@@ -34,7 +34,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gcmhub.search.indexing import record_changes
+from gcmhub.lib.changes import announce_changes
 from gcmhub.taxonomy.models import Objective, Organisation, OrganisationAlias, ThematicArea, normalize_name
 from gcmhub.workplan.deadlines import ParsedDeadline, parse_deadline, split_outside_brackets
 from gcmhub.workplan.models import (
@@ -1066,7 +1066,7 @@ def _save_activities(parsed, priorities, resolution, orgs) -> tuple[list[Activit
         ]
     )
     summary.update(activities=len(result), created_activities=len(new), updated_activities=len(old))
-    record_changes([f"activity:{activity.pk}" for activity in result])  # bulk writes send no signals
+    announce_changes(Activity, [activity.pk for activity in result])  # bulk writes send no signals
     return result, summary
 
 
