@@ -194,24 +194,46 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, dict]]:
         ) from exc
 
 
+def _open_workbook(data: bytes):
+    """The workbook in openpyxl's read-only (streaming) mode, its sheets opened without their size.
+
+    Opening a read-only sheet, openpyxl reads the size the sheet declares and, when it declares
+    none, walks the whole sheet to find it: seconds per ten megabytes of XML, the time a bomb
+    needs. The importer reads the rows that are there and stops at its own limit, so it skips that.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Sheet(ReadOnlyWorksheet):
+        def _get_size(self):
+            pass  # _max_row and _max_column stay None: iter_rows yields the rows that are there
+
+    class Reader(ExcelReader):
+        def read_worksheets(self):  # openpyxl's read-only branch, with `Sheet`
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                    ws = Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                    ws.sheet_state = sheet.state
+                    self.wb._sheets.append(ws)
+
+    reader = Reader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    reader.read()
+    return reader.wb
+
+
 def _read_xlsx(data: bytes) -> Iterator[tuple[int, dict]]:
     try:
         check_zip(data)
     except UnsafeArchive as exc:
         raise ImportFileError(exc.message) from exc
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = _open_workbook(data)
     except Exception as exc:  # openpyxl raises many kinds on a bad file
         raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from exc
     try:
         if not workbook.worksheets:
             raise ImportFileError(_("The file has no rows to import."))
-        sheet = workbook.worksheets[0]
-        # Read the rows that are there, not the size the file declares (a bomb may claim a million).
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = _check_header(next(rows, None))
         for number, values in enumerate(rows, start=2):
             yield number, dict(zip(header, values, strict=False))
