@@ -147,30 +147,24 @@ def _save_practices(rows: list[RowResult], user, note: str, now) -> tuple[int, i
         values["published_at"] = _moment(values["published_at"], now) if published else None
         objects.append(Practice(**values, submitted_at=now, created_at=now))
     Practice.objects.bulk_create(objects, batch_size=BATCH_SIZE)
-    events = []
-    for obj in objects:
-        events.append(
-            PracticeEvent(
-                practice_id=obj.pk,
-                action=PracticeEvent.Action.SUBMITTED,
-                actor=user,
-                to_status=Practice.Status.SUBMITTED,
-                note=note,
-                created_at=now,
-            )
+    # A published row is a record reviewed before gcmhub: one "imported" event says so (the
+    # practice then shows "Reviewed on the previous platform", not "Peer reviewed"). A submitted
+    # row enters the screening queue like any submission.
+    events = [
+        PracticeEvent(
+            practice_id=obj.pk,
+            action=(
+                PracticeEvent.Action.IMPORTED
+                if obj.status == Practice.Status.PUBLISHED
+                else PracticeEvent.Action.SUBMITTED
+            ),
+            actor=user,
+            to_status=obj.status,
+            note=note,
+            created_at=now,
         )
-        if obj.status == Practice.Status.PUBLISHED:
-            events.append(
-                PracticeEvent(
-                    practice_id=obj.pk,
-                    action=PracticeEvent.Action.PUBLISHED,
-                    actor=user,
-                    from_status=Practice.Status.SUBMITTED,
-                    to_status=obj.status,
-                    note=note,
-                    created_at=now,
-                )
-            )
+        for obj in objects
+    ]
     published = set(
         Practice.objects.filter(pk__in=[r.target for r in updates], status=Practice.Status.PUBLISHED).values_list(
             "pk", flat=True
