@@ -140,7 +140,9 @@ def _expired(storage: Storage, folder: str, key: str, meta: dict | None, limit: 
     return True
 
 
-def put(user, purpose: str, data: bytes, *, filename: str, extra: dict | None = None, max_bytes: int | None = None) -> str:
+def put(
+    user, purpose: str, data: bytes, *, filename: str, extra: dict | None = None, max_bytes: int | None = None
+) -> str:
     """Keep `data` for `user` under `purpose` (e.g. "workplan-import"); return its key.
     Raises StashTooLarge over `max_bytes` (at most UPLOAD_STASH_MAX_BYTES)."""
     limit = min(max_bytes or settings.UPLOAD_STASH_MAX_BYTES, settings.UPLOAD_STASH_MAX_BYTES)
