@@ -110,13 +110,17 @@ def resource_out(request: HttpRequest, resource: Resource) -> dict:
 
 
 def _practices():
-    return Practice.objects.select_related("implementing_organisation", "thematic_area", "call").prefetch_related(
-        "countries",
-        "regions",
-        "partner_organisations",
-        Prefetch("objectives", Objective.objects.only("number")),
-        "principles",
-        "attachments",
+    return (
+        Practice.objects.select_related("implementing_organisation", "thematic_area", "call")
+        .prefetch_related(
+            "countries",
+            "regions",
+            "partner_organisations",
+            Prefetch("objectives", Objective.objects.only("number")),
+            "principles",
+            "attachments",
+        )
+        .with_review_route()
     )
 
 
@@ -127,6 +131,8 @@ def practice_out(request: HttpRequest, practice: Practice) -> dict:
         "slug": practice.slug,
         "status": practice.status,
         "status_label": str(practice.get_status_display()),
+        "review": practice.review_route or None,
+        "review_label": practice.review_label,
         "language": practice.language,
         "title": practice.title,
         "summary": practice.summary,

@@ -9,6 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -282,6 +283,15 @@ class PracticeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Practice.Status.PUBLISHED, update_of__isnull=True)
 
+    def with_review_route(self):
+        """Annotate `publication_action`: the action of the practice's latest publication event
+        ("published" through gcmhub's review, "imported" from a previous platform), for
+        `Practice.review_route`; a subquery, no extra query."""
+        latest = PracticeEvent.objects.filter(
+            practice=OuterRef("pk"), action__in=[PracticeEvent.Action.PUBLISHED, PracticeEvent.Action.IMPORTED]
+        ).order_by("-created_at", "-pk")
+        return self.annotate(publication_action=Subquery(latest.values("action")[:1]))
+
 
 class Practice(models.Model):
     """A practice submitted to the repository. Written in one language (`language`), kept as typed.
@@ -304,6 +314,12 @@ class Practice(models.Model):
     class Completion(models.TextChoices):
         COMPLETED = "completed", _("Completed")
         MOSTLY_COMPLETED = "mostly_completed", _("Mostly completed")
+
+    class ReviewRoute(models.TextChoices):
+        """How a published practice was reviewed; read from its events (`review_route`), not stored."""
+
+        PEER_REVIEW = "peer_review", _("Peer reviewed")
+        PREVIOUS_PLATFORM = "previous_platform", _("Reviewed on the previous platform")
 
     # Statuses in which the submitter may edit the text.
     EDITABLE = (Status.DRAFT, Status.RETURNED, Status.REVISION_REQUESTED)
@@ -421,6 +437,34 @@ class Practice(models.Model):
         return self.status in self.EDITABLE
 
     @property
+    def review_route(self) -> str:
+        """How this published practice got its status ("" when it is not published): from a previous
+        platform when its latest publication event is an import (a bulk import of records reviewed
+        elsewhere), else through gcmhub's peer review; an imported practice whose update is later
+        published through the review counts as peer reviewed. Reads the `with_review_route()`
+        annotation; one query without it."""
+        if not self.is_published:
+            return ""
+        if "publication_action" in self.__dict__:
+            action = self.publication_action
+        else:
+            action = (
+                self.events.filter(action__in=[PracticeEvent.Action.PUBLISHED, PracticeEvent.Action.IMPORTED])
+                .order_by("-created_at", "-pk")
+                .values_list("action", flat=True)
+                .first()
+            )
+        if action == PracticeEvent.Action.IMPORTED:
+            return self.ReviewRoute.PREVIOUS_PLATFORM
+        return self.ReviewRoute.PEER_REVIEW
+
+    @property
+    def review_label(self) -> str:
+        """ "Peer reviewed" or "Reviewed on the previous platform" ("" when not published)."""
+        route = self.review_route
+        return str(self.ReviewRoute(route).label) if route else ""
+
+    @property
     def began_before_gcm(self) -> bool:
         return bool(self.start_date and self.start_date < GCM_ADOPTION)
 
@@ -473,6 +517,8 @@ class PracticeEvent(models.Model):
         REVISION_REQUESTED = "revision", _("Revision requested")
         RESUBMITTED = "resubmitted", _("Revised and resubmitted")
         PUBLISHED = "published", _("Published")
+        # Published by a bulk import of a record reviewed before gcmhub (docs/knowledge-import.md).
+        IMPORTED = "imported", _("Imported as published (reviewed on the previous platform)")
         UPDATE_STARTED = "update", _("Update started")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 

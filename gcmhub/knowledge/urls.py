@@ -47,7 +47,7 @@ urlpatterns = [
     path("roster/<int:user_id>/", views_review.roster_edit, name="roster_edit"),
     # Bulk import (views_import)
     path("import/", views_import.import_upload, name="import_upload"),
-    path("import/<int:pk>/", views_import.import_report, name="import_report"),
+    path("import/<str:key>/", views_import.import_report, name="import_report"),
     # Figures (views_charts)
     path("figures/", views_charts.figures, name="figures"),
 ]

@@ -1,25 +1,19 @@
 """The Hub team's bulk import of resources and practices: upload → report → import.
 
-The upload is kept until it is imported in the default storage under `imports/<number>.bin`
-with a `<number>.json` beside it (file name, uploader), so the report survives page loads and
-works behind several app servers. The number is random (the report's address) and only its
-uploader may open it; uploads older than a day are removed at the next upload.
+The upload waits in the upload stash (`gcmhub.lib.stash`) until it is imported: private, under an
+unguessable key (the report's address), reachable only by the user who uploaded it, for a day at
+most. The report reads it again on every visit, so it survives page loads and works behind several
+app servers that share the stash.
 """
 
-import datetime
-import json
-import secrets
 from pathlib import PurePath
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
@@ -32,11 +26,12 @@ from gcmhub.knowledge.importer import (
     do_import_knowledge,
 )
 from gcmhub.knowledge.permissions import can_import
+from gcmhub.lib import stash
 
-UPLOAD_DIR = "imports"
-UPLOAD_MAX_AGE = datetime.timedelta(days=1)
+STASH = "knowledge-import"  # the upload stash's purpose for these uploads
 REPORT_ERRORS_SHOWN = 1000
 REPORT_ROWS_SHOWN = 500
+CLEANED_CELLS_SHOWN = 50
 
 
 class UploadForm(forms.Form):
@@ -63,46 +58,12 @@ def _check_import(user) -> None:
         raise PermissionDenied
 
 
-def _store_upload(data: bytes, meta: dict) -> int:
-    number = secrets.randbelow(2**52) + 1
-    default_storage.save(f"{UPLOAD_DIR}/{number}.bin", ContentFile(data))
-    default_storage.save(f"{UPLOAD_DIR}/{number}.json", ContentFile(json.dumps(meta).encode()))
-    return number
-
-
-def _load_upload(number: int, user) -> tuple[bytes, dict]:
-    """The stored upload and its metadata; 404 when unknown, expired or someone else's."""
+def _load_upload(user, key: str) -> stash.Stashed:
+    """The user's own stashed upload; 404 when malformed, unknown, expired or someone else's."""
     try:
-        with default_storage.open(f"{UPLOAD_DIR}/{number}.json") as f:
-            meta = json.loads(f.read())
-        with default_storage.open(f"{UPLOAD_DIR}/{number}.bin") as f:
-            data = f.read()
-    except (OSError, ValueError):
+        return stash.get(user, STASH, key)
+    except stash.StashNotFound:
         raise Http404 from None
-    if meta.get("user") != user.pk:
-        raise Http404
-    return data, meta
-
-
-def _delete_upload(number: int) -> None:
-    for suffix in ("bin", "json"):
-        name = f"{UPLOAD_DIR}/{number}.{suffix}"
-        if default_storage.exists(name):
-            default_storage.delete(name)
-
-
-def _prune_uploads() -> None:
-    try:
-        _dirs, files = default_storage.listdir(UPLOAD_DIR)
-    except (OSError, NotImplementedError):
-        return
-    limit = timezone.now() - UPLOAD_MAX_AGE
-    for name in files:
-        try:
-            if default_storage.get_modified_time(f"{UPLOAD_DIR}/{name}") < limit:
-                default_storage.delete(f"{UPLOAD_DIR}/{name}")
-        except (OSError, NotImplementedError):
-            continue
 
 
 @login_required
@@ -118,22 +79,21 @@ def import_upload(request):
         except ImportFileError as exc:
             form.add_error("document", exc.message)
         else:
-            _prune_uploads()
-            number = _store_upload(data, {"filename": document.name, "user": request.user.pk})
-            return redirect("knowledge:import_report", number)
+            key = stash.put(request.user, STASH, data, filename=document.name, max_bytes=MAX_UPLOAD_BYTES)
+            return redirect("knowledge:import_report", key)
     return render(request, "knowledge/import/upload.html", {"form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_report(request, pk):
+def import_report(request, key):
     _check_import(request.user)
-    data, meta = _load_upload(pk, request.user)
-    filename = meta["filename"]
+    upload = _load_upload(request.user, key)
+    filename = upload.filename
     try:
-        report = check_import_file(data, filename)
+        report = check_import_file(upload.data, filename)
     except ImportFileError as exc:
-        _delete_upload(pk)
+        stash.delete(request.user, STASH, key)
         messages.error(request, exc.message)
         return redirect("knowledge:import_upload")
     counts = report.counts()
@@ -141,7 +101,7 @@ def import_report(request, pk):
         valid_only = request.POST.get("valid_only") == "1"
         if counts["valid"] and (valid_only or not counts["invalid"]):
             result = do_import_knowledge(report, user=request.user, filename=filename, valid_only=valid_only)
-            _delete_upload(pk)
+            stash.delete(request.user, STASH, key)
             messages.success(
                 request,
                 _(
@@ -174,7 +134,6 @@ def import_report(request, pk):
         request,
         "knowledge/import/report.html",
         {
-            "pk": pk,
             "filename": filename,
             "counts": counts,
             "errors": errors[:REPORT_ERRORS_SHOWN],
@@ -183,5 +142,7 @@ def import_report(request, pk):
             "valid_rows": valid_rows[:REPORT_ROWS_SHOWN],
             "valid_hidden": max(0, len(valid_rows) - REPORT_ROWS_SHOWN),
             "ignored_columns": report.ignored_columns,
+            "cleaned_cells": report.cleaned_cells[:CLEANED_CELLS_SHOWN],
+            "cleaned_hidden": max(0, len(report.cleaned_cells) - CLEANED_CELLS_SHOWN),
         },
     )

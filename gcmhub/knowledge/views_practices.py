@@ -142,6 +142,7 @@ def practice_detail(request, slug):
     practice = (
         Practice.objects.select_related("call", "implementing_organisation", "thematic_area", "update_of", "submitter")
         .prefetch_related("countries", "regions", "partner_organisations", "objectives", "principles", "attachments")
+        .with_review_route()
         .get(pk=practice.pk)
     )
     user = request.user

@@ -61,7 +61,7 @@ class Item:
     language: str
     date: datetime.date | None = None
     context: str = ""  # a line under the title: the activity's priority
-    peer_reviewed: bool = False
+    review_label: str = ""  # a published practice's "Peer reviewed" or "Reviewed on the previous platform"
 
 
 def _ids_by_kind(hits: list[Hit]) -> dict[str, list[int]]:
@@ -82,7 +82,8 @@ def load_items(hits: list[Hit]) -> list[Item]:
         for resource in Resource.objects.filter(pk__in=by_kind["resource"]).only("slug", "kind", "publication_date"):
             objects[f"resource:{resource.pk}"] = resource
     if by_kind["practice"]:
-        for practice in Practice.objects.filter(pk__in=by_kind["practice"]).only("slug", "published_at", "status"):
+        practices = Practice.objects.filter(pk__in=by_kind["practice"]).only("slug", "published_at", "status")
+        for practice in practices.with_review_route():
             objects[f"practice:{practice.pk}"] = practice
     if by_kind["activity"]:
         for activity in Activity.objects.filter(pk__in=by_kind["activity"]).select_related("priority"):
@@ -107,7 +108,7 @@ def load_items(hits: list[Hit]) -> list[Item]:
             item.date = obj.publication_date
         elif kind == "practice":
             item.date = timezone.localdate(obj.published_at) if obj.published_at else None
-            item.peer_reviewed = obj.status == Practice.Status.PUBLISHED
+            item.review_label = obj.review_label
         else:
             item.date = obj.due_date
             item.context = f"{obj.priority.heading} – {obj.label}"

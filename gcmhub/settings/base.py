@@ -165,6 +165,21 @@ ACCOUNT_VERIFICATION_MAX_AGE = 3 * 24 * 3600
 # Activities due within this many days appear in the weekly digest.
 WORKPLAN_DIGEST_DAYS = 30
 
+# Imports (work plan, Hub): at most this many rows of a CSV/XLSX/JSON file or paragraphs of a
+# work-plan document; reading stops there with a message.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+# ZIP containers (XLSX, DOCX) from uploads are checked before anything is inflated (lib/archives.py).
+IMPORT_ZIP_MAX_MEMBERS = 1000
+IMPORT_ZIP_MAX_INFLATED_BYTES = 100 * 1024 * 1024
+IMPORT_ZIP_MAX_RATIO = 100
+# Uploads kept between an import's upload, preview and confirmation (lib/stash.py): a private
+# folder outside MEDIA_ROOT (or STORAGES["stash"] when configured), entries expire after
+# UPLOAD_STASH_MAX_AGE seconds; `gcmhub prune-upload-stash` deletes expired ones (cron, hourly).
+UPLOAD_STASH_ROOT = Path(env_str("UPLOAD_STASH_ROOT") or VAR_DIR / "stash")
+UPLOAD_STASH_MAX_AGE = env_int("UPLOAD_STASH_MAX_AGE", 24 * 3600)
+UPLOAD_STASH_MAX_BYTES = 20 * 1024 * 1024
+UPLOAD_STASH_MAX_PER_USER = 10
+
 # Search (gcmhub.search): "tantivy" (an index directory beside the database) or "postgres"
 # (full text in the default database, which must then be PostgreSQL).
 SEARCH_BACKEND = env_str("SEARCH_BACKEND", "tantivy")

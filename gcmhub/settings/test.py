@@ -16,3 +16,4 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="gcmhub-test-media-"))
 WHITENOISE_AUTOREFRESH = True
 LANGUAGE_CODE = "en"
 SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="gcmhub-test-search-"))
+UPLOAD_STASH_ROOT = Path(tempfile.mkdtemp(prefix="gcmhub-test-stash-"))

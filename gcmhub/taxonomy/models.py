@@ -1,8 +1,6 @@
 """GCM reference data: objectives, guiding principles, thematic areas, regions, countries and
 organisations. Labels are stored in English, French and Spanish; codes are stable slugs."""
 
-import unicodedata
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce, Lower, NullIf
@@ -10,15 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.lib.i18n import TranslatedField
-
-
-def normalize_name(text: str) -> str:
-    """Fold case, accents, punctuation and spacing so 'ONU-Femmes' == 'onu femmes'."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("’", "'").lower()
-    text = "".join(c if c.isalnum() else " " for c in text)
-    return " ".join(text.split())
+from gcmhub.lib.names import normalize_name
 
 
 class Objective(models.Model):

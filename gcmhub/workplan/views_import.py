@@ -1,30 +1,24 @@
 """The Secretariat's work-plan import (upload → preview → save) and the deadlines to fix.
 
-An upload is kept until it is saved in the default storage under `import-previews/<token>.bin`
-with a `<token>.json` beside it (file name, language, uploader), so the preview survives any
-number of page loads and works behind several app servers; previews older than a day are
-removed at the next upload.
+The upload waits in the upload stash (`gcmhub.lib.stash`) between the upload and the save: private,
+under an unguessable key, reachable only by the user who uploaded it, for a day at most. The
+preview reads it again on every visit, so it survives page loads and works behind several app
+servers that share the stash.
 """
-
-import datetime
-import json
-import re
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from gcmhub.lib import stash
 from gcmhub.taxonomy.models import Organisation
 from gcmhub.workplan.forms_import import DeadlineForm, MappingForm, UploadForm
 from gcmhub.workplan.importer import (
+    MAX_UPLOAD_BYTES,
     UnknownOrganisationsError,
     WorkPlanImportError,
     alias_map,
@@ -36,9 +30,7 @@ from gcmhub.workplan.importer import (
 from gcmhub.workplan.models import Activity, Involvement, Priority
 from gcmhub.workplan.permissions import can_fix_deadlines, can_import_workplan
 
-PREVIEW_DIR = "import-previews"
-PREVIEW_MAX_AGE = datetime.timedelta(days=1)
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+STASH = "workplan-import"  # the upload stash's purpose for these uploads
 
 
 def _check_import(user) -> None:
@@ -46,46 +38,12 @@ def _check_import(user) -> None:
         raise PermissionDenied
 
 
-def _store_preview(data: bytes, meta: dict) -> str:
-    token = secrets.token_urlsafe(24)
-    default_storage.save(f"{PREVIEW_DIR}/{token}.bin", ContentFile(data))
-    default_storage.save(f"{PREVIEW_DIR}/{token}.json", ContentFile(json.dumps(meta).encode()))
-    return token
-
-
-def _load_preview(token: str) -> tuple[bytes, dict]:
-    """The stored upload and its metadata; 404 for a malformed, unknown or expired token."""
-    if not TOKEN_RE.match(token):
-        raise Http404
+def _load_preview(user, token: str) -> stash.Stashed:
+    """The user's own stashed upload; 404 for a malformed, unknown, expired or someone else's token."""
     try:
-        with default_storage.open(f"{PREVIEW_DIR}/{token}.json") as f:
-            meta = json.loads(f.read())
-        with default_storage.open(f"{PREVIEW_DIR}/{token}.bin") as f:
-            data = f.read()
-    except (OSError, ValueError):
+        return stash.get(user, STASH, token)
+    except stash.StashNotFound:
         raise Http404 from None
-    return data, meta
-
-
-def _delete_preview(token: str) -> None:
-    for suffix in ("bin", "json"):
-        name = f"{PREVIEW_DIR}/{token}.{suffix}"
-        if default_storage.exists(name):
-            default_storage.delete(name)
-
-
-def _prune_previews() -> None:
-    try:
-        _, files = default_storage.listdir(PREVIEW_DIR)
-    except (OSError, NotImplementedError):
-        return
-    limit = timezone.now() - PREVIEW_MAX_AGE
-    for name in files:
-        try:
-            if default_storage.get_modified_time(f"{PREVIEW_DIR}/{name}") < limit:
-                default_storage.delete(f"{PREVIEW_DIR}/{name}")
-        except (OSError, NotImplementedError):
-            continue
 
 
 @login_required
@@ -103,8 +61,14 @@ def upload(request):
         except WorkPlanImportError as exc:
             error = exc.message
         else:
-            _prune_previews()
-            token = _store_preview(data, {"filename": document.name, "language": language, "user": request.user.pk})
+            token = stash.put(
+                request.user,
+                STASH,
+                data,
+                filename=document.name,
+                extra={"language": language},
+                max_bytes=MAX_UPLOAD_BYTES,
+            )
             return redirect("workplan:import_preview", token=token)
     return render(request, "workplan/import_upload.html", {"form": form, "error": error})
 
@@ -150,12 +114,13 @@ def _preview_blocks(parsed, resolution) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def preview(request, token):
     _check_import(request.user)
-    data, meta = _load_preview(token)
+    upload = _load_preview(request.user, token)
+    data, filename = upload.data, upload.filename
     aliases = alias_map()
     try:
-        parsed = parse_document(data, meta["filename"], language=meta.get("language"), known=aliases)
+        parsed = parse_document(data, filename, language=upload.extra.get("language"), known=aliases)
     except WorkPlanImportError as exc:
-        _delete_preview(token)
+        stash.delete(request.user, STASH, token)
         messages.error(request, exc.message)
         return redirect("workplan:import")
     resolution = resolve(parsed, aliases=aliases)
@@ -170,15 +135,13 @@ def preview(request, token):
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = do_import_workplan(
-                parsed, mapping=form.mapping(), user=request.user, filename=meta["filename"], data=data
-            )
+            result = do_import_workplan(parsed, mapping=form.mapping(), user=request.user, filename=filename, data=data)
         except UnknownOrganisationsError as exc:
             form.add_error(None, exc.message)
         except WorkPlanImportError as exc:
             error = exc.message
         else:
-            _delete_preview(token)
+            stash.delete(request.user, STASH, token)
             summary = result.summary
             if result.created:
                 text = _("The work plan “%(title)s” was created: %(priorities)s priorities, %(activities)s activities.")
@@ -201,7 +164,7 @@ def preview(request, token):
         "workplan/import_preview.html",
         {
             "token": token,
-            "filename": meta["filename"],
+            "filename": filename,
             "parsed": parsed,
             "resolution": resolution,
             "existing_plan": resolution.existing_plan,

@@ -1,5 +1,5 @@
 import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
@@ -76,6 +76,11 @@ class PracticeOut(Schema):
     slug: str
     status: str
     status_label: str
+    review: Literal["peer_review", "previous_platform"] | None = Field(
+        description="How a published practice was reviewed: through gcmhub's peer review, or on the platform "
+        "it was imported from. Null when it is not published."
+    )
+    review_label: str = Field(description="“Peer reviewed” or “Reviewed on the previous platform”, translated.")
     language: str
     title: str
     summary: str

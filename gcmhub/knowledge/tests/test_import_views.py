@@ -91,4 +91,4 @@ class ImportViewsTestCase(ImportDataMixin, BaseTestCase):
         make_role(other, Role.Kind.SECRETARIAT)
         self.login(other)
         self.assertEqual(self.client.get(report_url).status_code, 404)
-        self.assertEqual(self.client.get(reverse("knowledge:import_report", args=[12345])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("knowledge:import_report", args=["x" * 43])).status_code, 404)

@@ -10,7 +10,8 @@ class Command(BaseCommand):
         "Import resources and practices from a .csv, .xlsx or .json file (columns: docs/knowledge-import.md). "
         "Every row is checked first and its errors listed with the row number and column. Nothing is saved "
         "when a row has an error, unless --valid-only (then only the valid rows are saved). A row whose "
-        "id, slug, or title and kind match an existing item updates it. --dry-run checks without saving."
+        "id, slug, or title and kind match an existing item updates it. Control characters are removed from "
+        "every cell (the cells are listed). At most IMPORT_MAX_ROWS rows. --dry-run checks without saving."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc.message)) from exc
         for column in report.ignored_columns:
             self.stdout.write(self.style.WARNING(f"Unknown column ignored: {column}"))
+        for row, column in report.cleaned_cells:
+            self.stdout.write(f"Row {row}, {column}: control characters removed")
         for error in report.errors:
             self.stdout.write(f"Row {error.row}, {error.field}: {error.message}")
         counts = report.counts()

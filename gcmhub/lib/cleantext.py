@@ -1,0 +1,33 @@
+"""Text from untrusted files, made safe to store: control characters that mean nothing in text go.
+
+Imported files (spreadsheets exported from older systems, documents converted from PDF) carry
+stray control characters: a NUL from a bad encoding, Excel's vertical tab for a line break inside a
+cell, a bell, a form feed. They carry no meaning, PostgreSQL refuses NUL in text, and lone
+surrogates (possible in JSON: "\\ud800") cannot be encoded by either database. `clean_text` removes
+them; line breaks and tabs stay where the field is multi-line, and become spaces where it is not.
+Plain Python.
+"""
+
+import re
+
+# C0 controls but tab, line feed, vertical tab, form feed and carriage return (handled as breaks);
+# DEL and the C1 controls; UTF-16 surrogates (only lone ones reach a Python str).
+_REMOVED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # every way of writing a line break
+_SPACES = re.compile("[\t\n]+")
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether `clean_text(text, multiline=True)` would change more than line-break spelling."""
+    return bool(_REMOVED.search(text))
+
+
+def clean_text(text: str, *, multiline: bool = True) -> str:
+    """`text` without control characters: line breaks become "\\n" (a space when not `multiline`),
+    tabs stay in multi-line text (a space otherwise); everything else in C0/C1, DEL and lone
+    surrogates is removed."""
+    text = _BREAKS.sub("\n", text)
+    text = _REMOVED.sub("", text)
+    if not multiline:
+        text = _SPACES.sub(" ", text)
+    return text
