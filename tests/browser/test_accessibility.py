@@ -341,7 +341,7 @@ def test_every_hub_and_search_page_passes_axe(open_page, reference_data, lang, t
     secretariat.goto(f"/{lang}/hub/import/")
     secretariat.locator("input[type=file]").set_input_files(str(upload))
     secretariat.locator("main form button[type=submit]").first.click()
-    secretariat.wait_for_url(re.compile(r"/hub/import/\d+/$"))
+    secretariat.wait_for_url(re.compile(r"/hub/import/[A-Za-z0-9_-]+/$"))
     assert secretariat.locator("html").get_attribute("lang") == lang
     if violations := axe_violations(secretariat):
         found["(secretariat) import report"] = [(v["id"], v["help"]) for v in violations]
