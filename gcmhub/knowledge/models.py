@@ -17,6 +17,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from gcmhub.knowledge.criteria import Criterion
+from gcmhub.lib.concurrency import VersionedModel
 from gcmhub.lib.i18n import Language, TranslatedField
 
 GCM_ADOPTION = datetime.date(2018, 12, 1)  # practices that began before this get a warning
@@ -39,7 +40,7 @@ class ResourceQuerySet(models.QuerySet):
         return self.filter(status=Resource.Status.PUBLISHED)
 
 
-class Resource(ClusterableModel):
+class Resource(VersionedModel, ClusterableModel):
     """A publication, tool, dataset... in the Hub's library; edited in the CMS (snippet)."""
 
     class Kind(models.TextChoices):
@@ -226,7 +227,7 @@ class CallQuerySet(models.QuerySet):
         return self.filter(opens_at__lte=now, deadline__gt=now)
 
 
-class CallForPractices(models.Model):
+class CallForPractices(VersionedModel):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -283,7 +284,7 @@ class PracticeQuerySet(models.QuerySet):
         return self.filter(status=Practice.Status.PUBLISHED, update_of__isnull=True)
 
 
-class Practice(models.Model):
+class Practice(VersionedModel):
     """A practice submitted to the repository. Written in one language (`language`), kept as typed.
 
     An update to a published practice is a separate row with `update_of` set; it goes through
@@ -497,7 +498,7 @@ class PracticeEvent(models.Model):
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d})"
 
 
-class ReviewerProfile(models.Model):
+class ReviewerProfile(VersionedModel):
     """An entry of the reviewer roster."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
@@ -569,7 +570,7 @@ class ReviewAssignment(models.Model):
         return self.state in (self.State.INVITED, self.State.ACCEPTED) and self.due_date < timezone.localdate()
 
 
-class Review(models.Model):
+class Review(VersionedModel):
     class Recommendation(models.TextChoices):
         PUBLISH = "publish", _("Publish")
         REVISE = "revise", _("Publish after revision")
