@@ -469,6 +469,7 @@ class PracticeEvent(models.Model):
         CONFLICT_DECLARED = "conflict", _("Conflict of interest declared")
         NO_CONFLICT = "no_conflict", _("No conflict of interest declared")
         REVIEW_SUBMITTED = "reviewed", _("Review submitted")
+        REVIEW_EDITED = "review_edit", _("Review changed")
         REMINDER_SENT = "reminder", _("Reminder sent")
         EXTRA_REVIEWER_NEEDED = "extra", _("Reviewers disagree: extra reviewer needed")
         REVISION_REQUESTED = "revision", _("Revision requested")

@@ -14,7 +14,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from gcmhub.knowledge.actions_resources import do_record_status_change
+from gcmhub.knowledge.actions.resources import do_record_status_change
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
 from gcmhub.knowledge.models import CallForPractices, Resource, ToolFeedback
 from gcmhub.lib.panels import ReadOnlyPolicy, translated_panel

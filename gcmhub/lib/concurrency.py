@@ -248,17 +248,20 @@ class VersionedFormMixin:
             data[self.add_prefix(VERSION_FIELD)] = str(current.version)
             self.data = data
         if hasattr(self, "cleaned_data"):
-            self.add_error(None, forms.ValidationError(self.conflict.message, code="stale"))
+            self.add_error(
+                None,
+                forms.ValidationError(gettext("Nothing was saved: someone else changed this first."), code="stale"),
+            )
         return self.conflict
 
 
 def stale_message(current) -> str:
     if current is None:
-        return gettext("Nothing was saved: this was deleted while you were editing it.")
+        return gettext("This was deleted while you were editing it.")
     return gettext(
-        "Nothing was saved: someone else changed this while you were editing it. Their version is shown "
-        "below, and what you typed is kept in the form: check it, then save again to replace their "
-        "changes, or reload the page to start from their version."
+        "Someone else changed this while you were editing it. Their version is shown here, and what you "
+        "typed is kept in the form: check it, then save again to replace their changes, or reload the "
+        "page to start from their version."
     )
 
 

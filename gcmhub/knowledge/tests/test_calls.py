@@ -4,7 +4,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from gcmhub.knowledge import actions
+from gcmhub.knowledge.actions import submissions as actions
 from gcmhub.knowledge.models import Practice
 from gcmhub.test import BaseTestCase, make_call, make_objective, make_practice
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 
-from gcmhub.knowledge import actions
+from gcmhub.knowledge.actions import submissions as actions
 from gcmhub.knowledge.criteria import Criterion
 from gcmhub.knowledge.forms_practices import MAX_ATTACHMENT_SIZE, PracticeForm
 from gcmhub.knowledge.models import Practice, PracticeAttachment, PracticeEvent
