@@ -35,7 +35,7 @@ from gcmhub.knowledge import tasks
 from gcmhub.knowledge.criteria import SCORE_MAX, SCORE_MIN, Criterion
 from gcmhub.knowledge.models import Practice, PracticeEvent, Review, ReviewAssignment, ReviewerProfile
 from gcmhub.knowledge.permissions import can_assign_reviewers, can_decide, can_manage_roster, can_screen
-from gcmhub.lib.concurrency import claim
+from gcmhub.lib.concurrency import claim, claim_instance
 
 Status = Practice.Status
 State = ReviewAssignment.State
@@ -593,12 +593,19 @@ def send_review_reminders(today: datetime.date | None = None) -> int:
 
 
 @transaction.atomic
-def do_save_reviewer_profile(user: User, profile: ReviewerProfile, objectives=None, regions=None) -> ReviewerProfile:
-    """Add or update a roster entry; a new reviewer is granted the reviewer role if they lack it."""
+def do_save_reviewer_profile(
+    user: User, profile: ReviewerProfile, objectives=None, regions=None, *, expected_version: int | None = None
+) -> ReviewerProfile:
+    """Add or update a roster entry; a new reviewer is granted the reviewer role if they lack it.
+
+    Raises `StaleObject` if the entry changed since `expected_version`.
+    """
     if not can_manage_roster(user):
         raise PermissionDenied
     from gcmhub.accounts.actions import do_grant_role
 
+    if profile.pk:
+        claim_instance(profile, expected_version)
     profile.save()
     if objectives is not None:
         profile.objectives.set(objectives)

@@ -397,12 +397,19 @@ def roster_edit(request, user_id=None):
         profile = form.save(commit=False)
         if person is None:
             profile.user = person = form.person
-        review.do_save_reviewer_profile(
-            request.user, profile, form.cleaned_data["objectives"], form.cleaned_data["regions"]
-        )
-        messages.success(request, _("Roster entry saved: %(name)s.") % {"name": profile})
-        return redirect("knowledge:roster")
+        try:
+            review.do_save_reviewer_profile(
+                request.user,
+                profile,
+                form.cleaned_data["objectives"],
+                form.cleaned_data["regions"],
+                expected_version=form.expected_version,
+            )
+        except StaleObject as stale:
+            refuse_stale(form, stale)
+        else:
+            messages.success(request, _("Roster entry saved: %(name)s.") % {"name": profile})
+            return redirect("knowledge:roster")
     context = {"form": form, "person": person}
-    return render(
-        request, "knowledge/review/roster_edit.html", context, status=400 if request.method == "POST" else 200
-    )
+    status = 409 if form.conflict else 400 if request.method == "POST" else 200
+    return render(request, "knowledge/review/roster_edit.html", context, status=status)

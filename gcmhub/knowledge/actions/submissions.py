@@ -245,8 +245,10 @@ def check_practice_values(practice: Practice, values: PracticeValues) -> dict[st
     if call is not None and call.pk != practice.call_id and not call.is_open():
         errors["call"] = [_("This call is not open: choose an open call, or none.")]
     probe = Practice(**{name: getattr(values, name) for name in CONTENT_FIELDS})
+    # As a ModelForm does, empty values are not checked: a draft may leave anything empty.
+    checked = [name for name in CONTENT_FIELDS if getattr(values, name) not in (None, "", [])]
     try:
-        probe.clean_fields(exclude=[f.name for f in Practice._meta.fields if f.name not in CONTENT_FIELDS])
+        probe.clean_fields(exclude=[f.name for f in Practice._meta.fields if f.name not in checked])
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(messages)

@@ -178,6 +178,7 @@ class PracticeUpdateTestCase(BaseTestCase):
             "description": "D",
             "results": "R",
             "action": "submit",
+            "version": update.version,
         }
         response = self.client.post(reverse("knowledge:practice_edit", args=[update.slug]), data)
         self.assertEqual(response.status_code, 302)
