@@ -61,6 +61,7 @@ class ReferenceDataCmsTestCase(BaseTestCase):
                 "name_fr": "Domaine",
                 "name_es": "Área",
                 "objectives": [self.objective.pk],
+                "version": self.area.version,
             },
         )
         self.assertEqual(response.status_code, 302)
