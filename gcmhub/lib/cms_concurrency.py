@@ -22,7 +22,7 @@ class VersionedAdminForm(VersionedFormMixin, WagtailAdminModelForm):
         expected = self.cleaned_data.get("version")
         if self.conflict is None and self.instance.pk and expected is not None and expected != self.instance.version:
             # `instance` is still the row as saved: construct_instance runs after clean().
-            current = type(self.instance)._default_manager.get(pk=self.instance.pk)
+            current = self.instance._meta.model._default_manager.get(pk=self.instance.pk)
             self.show_conflict(current, message=cms_stale_message())
         return cleaned
 

@@ -78,7 +78,7 @@ def claim(model: type[models.Model], pk, expected: int | None) -> models.Model:
 
 def claim_instance(instance: VersionedModel, expected: int | None) -> None:
     """`claim` for an instance the caller goes on saving: only its `version` is refreshed."""
-    fresh = claim(type(instance), instance.pk, expected)
+    fresh = claim(instance._meta.model, instance.pk, expected)
     instance.version = fresh.version
 
 
@@ -231,7 +231,7 @@ class VersionedFormMixin:
         if VERSION_FIELD in self.errors and self.versioned is not None:
             # Missing or garbled: the page predates versions, or was tampered with. Treat it as stale.
             del self.errors[VERSION_FIELD]
-            fresh = type(self.versioned)._default_manager.filter(pk=self.versioned.pk).first()
+            fresh = self.versioned._meta.model._default_manager.filter(pk=self.versioned.pk).first()
             self.show_conflict(fresh)
         return cleaned
 

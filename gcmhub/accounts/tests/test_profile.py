@@ -29,7 +29,7 @@ class ProfileTestCase(BaseTestCase):
 
     def test_it_updates_name_and_language(self):
         self.login(self.alice)
-        r = self.client.post(self.url, {"full_name": "Alice Renamed", "preferred_language": "fr"})
+        r = self.client.post(self.url, {"full_name": "Alice Renamed", "preferred_language": "fr", "version": 1})
         self.assertRedirects(r, "/fr/accounts/profile/", fetch_redirect_response=False)
         self.assertEqual(r.cookies[settings.LANGUAGE_COOKIE_NAME].value, "fr")
         self.alice.refresh_from_db()
@@ -38,7 +38,7 @@ class ProfileTestCase(BaseTestCase):
 
     def test_it_keeps_input_on_error(self):
         self.login(self.alice)
-        r = self.client.post(self.url, {"full_name": "", "preferred_language": "de"})
+        r = self.client.post(self.url, {"full_name": "", "preferred_language": "de", "version": 1})
         self.assertContains(r, 'class="error-summary"', status_code=400)
         self.alice.refresh_from_db()
         self.assertEqual(self.alice.full_name, "Alice Stakeholder")
