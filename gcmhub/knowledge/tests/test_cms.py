@@ -116,9 +116,7 @@ class HubCmsTests(BaseTestCase):
         resource = make_resource(title_en="Stable")
         ResourceEvent.objects.create(resource=resource, to_status="published")
         self.login(self.sam)
-        self.client.post(
-            admin_url(Resource, "edit", resource.pk), resource_form(title_en="Stable, edited", version=1)
-        )
+        self.client.post(admin_url(Resource, "edit", resource.pk), resource_form(title_en="Stable, edited", version=1))
         resource.refresh_from_db()
         self.assertEqual(resource.title_en, "Stable, edited")
         self.assertEqual(resource.events.count(), 1)
