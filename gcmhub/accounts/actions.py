@@ -15,6 +15,7 @@ from wagtail.models import APIToken
 from gcmhub.accounts import tasks
 from gcmhub.accounts.groups import SECRETARIAT_GROUP, sync_secretariat_group
 from gcmhub.accounts.models import Role, User
+from gcmhub.lib.concurrency import claim_instance
 
 
 def _forget_cached_roles(user: User) -> None:
@@ -91,7 +92,11 @@ def do_verify_email(*, user: User) -> None:
 
 
 @transaction.atomic
-def do_update_profile(*, user: User, full_name: str, preferred_language: str) -> None:
+def do_update_profile(
+    *, user: User, full_name: str, preferred_language: str, expected_version: int | None = None
+) -> None:
+    """Raises `StaleObject` if the profile changed since `expected_version` (another tab)."""
+    claim_instance(user, expected_version)
     user.full_name = full_name
     user.preferred_language = preferred_language
     user.save(update_fields=["full_name", "preferred_language"])

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gcmhub.accounts import tasks
 from gcmhub.accounts.actions import check_grant_role, find_user_by_email
 from gcmhub.accounts.models import Role, User
+from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.lib.i18n import Language, active_language
 from gcmhub.taxonomy.models import Country, Organisation
 
@@ -110,7 +111,7 @@ class PasswordResetForm(DjangoPasswordResetForm):
             transaction.on_commit(lambda user_id=user_id: tasks.send_password_reset_email.enqueue(user_id))
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(VersionedFormMixin, forms.Form):
     full_name = forms.CharField(
         label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )

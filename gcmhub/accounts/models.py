@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.lib.concurrency import VersionedModel
 from gcmhub.lib.i18n import Language
 
 
@@ -18,7 +19,7 @@ class GcmUserManager(UserManager):
         return super().create_superuser(extra.pop("username"), email=email, password=password, **extra)
 
 
-class User(AbstractUser):
+class User(VersionedModel, AbstractUser):
     """A person. Signs in with e-mail; `username` mirrors the e-mail for Wagtail's admin."""
 
     email = models.EmailField(_("e-mail address"), unique=True)

@@ -24,6 +24,7 @@ from gcmhub.accounts import actions, forms
 from gcmhub.accounts.models import Role, User
 from gcmhub.accounts.permissions import can_assign_roles, is_secretariat
 from gcmhub.accounts.tasks import read_verification_token
+from gcmhub.lib.concurrency import StaleObject, refuse_stale
 
 USERS_PER_PAGE = 25
 
@@ -160,9 +161,20 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 def profile(request):
     user = request.user
     initial = {"full_name": user.full_name, "preferred_language": user.preferred_language}
-    form = forms.ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = forms.ProfileForm(request.POST if request.method == "POST" else None, initial=initial, current=user)
+    status = 400 if form.is_bound else 200
     if form.is_valid():
-        actions.do_update_profile(user=user, **form.cleaned_data)
+        try:
+            actions.do_update_profile(
+                user=user,
+                full_name=form.cleaned_data["full_name"],
+                preferred_language=form.cleaned_data["preferred_language"],
+                expected_version=form.expected_version,
+            )
+        except StaleObject as stale:
+            refuse_stale(form, stale)
+            status = 409
+    if form.is_valid():
         language = form.cleaned_data["preferred_language"]
         with translation.override(language):
             messages.success(request, _("Your profile is saved."))
@@ -171,7 +183,9 @@ def profile(request):
         return response
     roles = Role.objects.active().filter(user=user).select_related("organisation", "country").order_by("kind")
     context = {"form": form, "roles": roles, "can_assign_roles": can_assign_roles(user)}
-    return render(request, "accounts/profile.html", context, status=400 if form.is_bound else 200)
+    if form.conflict is not None:
+        status = 409
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 @never_cache

@@ -1,14 +1,15 @@
 """The Hub: resources, practices and calls for practices.
 
 Reads are public (published items; with a token, also what its user may see: their own proposals
-and drafts). Writes take a token and go through the same forms, actions and permission
-predicates as the pages: proposing a resource, saving a draft practice, editing it, submitting it.
+and drafts). Writes take a token: the schema validates the body, references (codes, slugs, names)
+are resolved to objects, and the same actions and permission predicates as the pages do the rest,
+with the same cleaned values: proposing a resource, saving a draft practice, editing it (with
+`If-Match`, see `preconditions`), submitting it.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.forms.models import model_to_dict
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -18,11 +19,21 @@ from ninja.errors import AuthenticationError
 
 from gcmhub.api.auth import token_auth
 from gcmhub.api.errors import ApiValidationError
+from gcmhub.api.preconditions import (
+    IF_MATCH_DOC,
+    PreconditionMissing,
+    PreconditionRequiredOut,
+    expected_version,
+    missing_body,
+    set_etag,
+    stale_detail,
+)
 from gcmhub.api.schemas.common import Error, Pagination, ValidationErrorOut, organisation_ref, paginate, translations
 from gcmhub.api.schemas.knowledge import (
     CallList,
     CallOut,
     LanguageChoice,
+    PracticeConflictOut,
     PracticeIn,
     PracticeList,
     PracticeOut,
@@ -32,10 +43,14 @@ from gcmhub.api.schemas.knowledge import (
     ResourceList,
     ResourceOut,
 )
-from gcmhub.knowledge.actions import PracticeStateError, SubmissionIncomplete, do_save_practice, do_submit_practice
-from gcmhub.knowledge.actions_resources import do_propose_resource
-from gcmhub.knowledge.forms_practices import PracticeForm
-from gcmhub.knowledge.forms_resources import ResourceProposalForm
+from gcmhub.knowledge.actions.resources import ResourceValues, do_propose_resource
+from gcmhub.knowledge.actions.submissions import (
+    PracticeStateError,
+    PracticeValues,
+    SubmissionIncomplete,
+    do_save_practice,
+    do_submit_practice,
+)
 from gcmhub.knowledge.models import CallForPractices, Practice, Resource
 from gcmhub.knowledge.permissions import (
     can_edit_practice,
@@ -44,8 +59,9 @@ from gcmhub.knowledge.permissions import (
     get_practice_for_user,
     get_resource_for_user,
 )
+from gcmhub.lib.concurrency import StaleObject
 from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
-from gcmhub.workplan.models import Priority
+from gcmhub.workplan.models import Activity, Priority
 
 router = Router(tags=["Hub"])
 
@@ -272,9 +288,15 @@ def list_practices(request: HttpRequest, filters: Query[PracticeFilters]):
     return result
 
 
-@router.get("/practices/{slug}", response={200: PracticeOut, 404: Error}, summary="One practice")
-def get_practice(request: HttpRequest, slug: str):
+@router.get(
+    "/practices/{slug}",
+    response={200: PracticeOut, 404: Error},
+    summary="One practice",
+    description="The `ETag` header names the version: send it in `If-Match` to edit the practice.",
+)
+def get_practice(request: HttpRequest, slug: str, response: HttpResponse):
     practice = get_practice_for_user(request.user, slug)
+    set_etag(response, practice.etag)
     return practice_out(request, _practices().get(pk=practice.pk))
 
 
@@ -300,7 +322,7 @@ def get_call(request: HttpRequest, slug: str):
 
 
 class _References:
-    """Codes sent by clients -> primary keys the forms take; unknown codes collect per-field errors."""
+    """Codes sent by clients -> the objects they name; unknown codes collect per-field errors."""
 
     def __init__(self):
         self.errors: dict[str, list[str]] = {}
@@ -308,70 +330,83 @@ class _References:
     def _fail(self, field: str, message: str) -> None:
         self.errors.setdefault(field, []).append(message)
 
-    def _many(self, field: str, values: list, table: dict, message: str) -> list[int]:
-        pks = []
+    def _many(self, field: str, values: list, table: dict, message: str) -> list:
+        found = []
         for value in values:
-            pk = table.get(value if isinstance(value, int) else str(value).strip().lower())
-            if pk is None:
+            obj = table.get(value if isinstance(value, int) else str(value).strip().lower())
+            if obj is None:
                 self._fail(field, message % {"value": value})
             else:
-                pks.append(pk)
-        return pks
+                found.append(obj)
+        return found
 
-    def countries(self, field: str, values: list[str]) -> list[int]:
+    def countries(self, field: str, values: list[str]) -> list[Country]:
         codes = {v.strip().upper() for v in values}
         table = {}
-        for pk, iso2, iso3 in Country.objects.filter(Q(iso2__in=codes) | Q(iso3__in=codes)).values_list(
-            "pk", "iso2", "iso3"
-        ):
-            table[iso2.lower()] = table[iso3.lower()] = pk
+        for country in Country.objects.filter(Q(iso2__in=codes) | Q(iso3__in=codes)):
+            table[country.iso2.lower()] = table[country.iso3.lower()] = country
         return self._many(field, values, table, gettext("No country has the code “%(value)s”."))
 
-    def regions(self, field: str, values: list[str]) -> list[int]:
-        table = dict(Region.objects.filter(m49__in=[v.strip() for v in values]).values_list("m49", "pk"))
+    def regions(self, field: str, values: list[str]) -> list[Region]:
+        table = {r.m49: r for r in Region.objects.filter(m49__in=[v.strip() for v in values])}
         return self._many(field, values, table, gettext("No region has the M49 code “%(value)s”."))
 
-    def objectives(self, field: str, values: list[int]) -> list[int]:
-        table = dict(Objective.objects.filter(number__in=values).values_list("number", "pk"))
+    def objectives(self, field: str, values: list[int]) -> list[Objective]:
+        table = {o.number: o for o in Objective.objects.filter(number__in=values)}
         return self._many(field, values, table, gettext("“%(value)s” is not a GCM objective."))
 
-    def principles(self, field: str, values: list[str]) -> list[int]:
-        table = {c.lower(): pk for c, pk in GuidingPrinciple.objects.values_list("code", "pk")}
+    def principles(self, field: str, values: list[str]) -> list[GuidingPrinciple]:
+        table = {p.code.lower(): p for p in GuidingPrinciple.objects.all()}
         return self._many(field, values, table, gettext("“%(value)s” is not a guiding principle."))
 
-    def organisations(self, field: str, values: list[str]) -> list[int]:
-        pks = []
+    def organisations(self, field: str, values: list[str]) -> list[Organisation]:
+        found = []
         for value in values:
             org = Organisation.objects.filter(slug=value).first() or Organisation.objects.resolving(value).first()
             if org is None:
                 self._fail(field, gettext("No organisation is known as “%(value)s”.") % {"value": value})
             else:
-                pks.append(org.pk)
-        return pks
+                found.append(org)
+        return found
 
-    def thematic_area(self, field: str, number: int | None) -> int | None:
+    def organisation(self, field: str, value: str | None) -> Organisation | None:
+        return (self.organisations(field, [value]) or [None])[0] if value else None
+
+    def thematic_area(self, field: str, number: int | None) -> ThematicArea | None:
         if number is None:
             return None
-        pk = ThematicArea.objects.filter(number=number).values_list("pk", flat=True).first()
-        if pk is None:
+        area = ThematicArea.objects.filter(number=number).first()
+        if area is None:
             self._fail(field, gettext("“%(value)s” is not a thematic area.") % {"value": number})
-        return pk
+        return area
 
-    def by_slug(self, field: str, model, slug: str | None, message: str) -> int | None:
+    def by_slug(self, field: str, model, slug: str | None, message: str):
         if not slug:
             return None
-        pk = model.objects.filter(slug=slug).values_list("pk", flat=True).first()
-        if pk is None:
+        obj = model.objects.filter(slug=slug).first()
+        if obj is None:
             self._fail(field, message)
-        return pk
+        return obj
+
+    def by_pk(self, field: str, model, pk: int | None, message: str):
+        if pk is None:
+            return None
+        obj = model.objects.filter(pk=pk).first()
+        if obj is None:
+            self._fail(field, message)
+        return obj
 
     def check(self) -> None:
         if self.errors:
             raise ApiValidationError(self.errors)
 
 
-def _form_errors(form) -> dict[str, list[str]]:
-    return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+def _action_errors(error: ValidationError) -> ApiValidationError:
+    return ApiValidationError(
+        {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
+        if hasattr(error, "error_dict")
+        else {"__all__": error.messages}
+    )
 
 
 @router.post(
@@ -385,118 +420,88 @@ def propose_resource(request: HttpRequest, payload: ResourceIn):
     if not can_propose_resource(user):
         raise PermissionDenied
     refs = _References()
-    data = payload.model_dump(
-        exclude={
-            "publishers",
-            "countries",
-            "regions",
-            "objectives",
-            "principles",
-            "thematic_area",
+    values = ResourceValues(
+        kind=payload.kind.value,
+        source_language=payload.source_language.value,
+        title_en=payload.title_en,
+        title_fr=payload.title_fr,
+        title_es=payload.title_es,
+        summary_en=payload.summary_en,
+        summary_fr=payload.summary_fr,
+        summary_es=payload.summary_es,
+        external_url=payload.external_url.strip(),
+        publication_date=payload.publication_date,
+        languages=[v.value for v in payload.languages],
+        geographic_scope=payload.geographic_scope.value,
+        is_general=payload.is_general,
+        audiences=[v.value for v in payload.audiences],
+        publishers=refs.organisations("publishers", payload.publishers),
+        countries=refs.countries("countries", payload.countries),
+        regions=refs.regions("regions", payload.regions),
+        objectives=refs.objectives("objectives", payload.objectives),
+        principles=refs.principles("principles", payload.principles),
+        thematic_area=refs.thematic_area("thematic_area", payload.thematic_area),
+        output_of_priority=refs.by_slug(
             "output_of_priority",
-            "kind",
-            "source_language",
-            "languages",
-            "geographic_scope",
-            "audiences",
-            "publication_date",
-        }
-    )
-    data.update(
-        {
-            "kind": payload.kind.value,
-            "source_language": payload.source_language.value,
-            "geographic_scope": payload.geographic_scope.value,
-            "languages": [v.value for v in payload.languages],
-            "audiences": [v.value for v in payload.audiences],
-            "publication_date": payload.publication_date.isoformat() if payload.publication_date else "",
-            "publishers": refs.organisations("publishers", payload.publishers),
-            "countries": refs.countries("countries", payload.countries),
-            "regions": refs.regions("regions", payload.regions),
-            "objectives": refs.objectives("objectives", payload.objectives),
-            "principles": refs.principles("principles", payload.principles),
-            "thematic_area": refs.thematic_area("thematic_area", payload.thematic_area),
-            "output_of_priority": refs.by_slug(
-                "output_of_priority",
-                Priority,
-                payload.output_of_priority,
-                gettext("No work-plan priority has this identifier."),
-            ),
-            "output_of_activity": payload.output_of_activity,
-        }
+            Priority,
+            payload.output_of_priority,
+            gettext("No work-plan priority has this identifier."),
+        ),
+        output_of_activity=refs.by_pk(
+            "output_of_activity",
+            Activity,
+            payload.output_of_activity,
+            gettext("No work-plan activity has this identifier."),
+        ),
     )
     refs.check()
-    form = ResourceProposalForm({k: v for k, v in data.items() if v is not None}, {})
-    if not form.is_valid():
-        raise ApiValidationError(_form_errors(form))
-    resource = do_propose_resource(user, form)
+    try:
+        resource = do_propose_resource(user, values)
+    except ValidationError as error:
+        raise _action_errors(error) from error
     return HttpStatus(201, resource_out(request, _resources().get(pk=resource.pk)))
 
 
-PRACTICE_REFERENCE_FIELDS = {
-    "countries",
-    "regions",
-    "objectives",
-    "principles",
-    "thematic_area",
-    "implementing_organisation",
-    "partner_organisations",
-    "call",
-}
-
-
-def _practice_form_data(payload: PracticeIn, practice: Practice) -> dict:
-    """The saved practice's values (as form data) with the fields sent replacing theirs."""
-    data = {}
-    if practice.pk:
-        data = model_to_dict(practice, fields=PracticeForm.Meta.fields)
-        for name, value in data.items():
-            if isinstance(value, list) and value and hasattr(value[0], "pk"):
-                data[name] = [obj.pk for obj in value]
+def _practice_values(payload: PracticeIn, practice: Practice | None) -> PracticeValues:
+    """The saved practice's values (defaults for a new one) with the fields sent replacing theirs,
+    references resolved; unknown references are a 400 listing them."""
+    values = PracticeValues.of(practice) if practice is not None else PracticeValues()
     sent = payload.model_dump(exclude_unset=True)
     refs = _References()
     for name, value in sent.items():
-        if name in PRACTICE_REFERENCE_FIELDS:
-            continue
         if hasattr(value, "value"):
             value = value.value
+        if name == "countries":
+            value = refs.countries(name, value or [])
+        elif name == "regions":
+            value = refs.regions(name, value or [])
+        elif name == "objectives":
+            value = refs.objectives(name, value or [])
+        elif name == "principles":
+            value = refs.principles(name, value or [])
+        elif name == "partner_organisations":
+            value = refs.organisations(name, value or [])
+        elif name == "implementing_organisation":
+            value = refs.organisation(name, value)
+        elif name == "thematic_area":
+            value = refs.thematic_area(name, value)
+        elif name == "call":
+            value = refs.by_slug(name, CallForPractices, value, gettext("No call for practices has this identifier."))
         elif name == "links":
             value = "\n".join(value or [])
         elif name == "criteria_met":
             value = [v.value if hasattr(v, "value") else v for v in value or []]
-        data[name] = "" if value is None else value
-    if "countries" in sent:
-        data["countries"] = refs.countries("countries", sent["countries"] or [])
-    if "regions" in sent:
-        data["regions"] = refs.regions("regions", sent["regions"] or [])
-    if "objectives" in sent:
-        data["objectives"] = refs.objectives("objectives", sent["objectives"] or [])
-    if "principles" in sent:
-        data["principles"] = refs.principles("principles", sent["principles"] or [])
-    if "partner_organisations" in sent:
-        data["partner_organisations"] = refs.organisations("partner_organisations", sent["partner_organisations"] or [])
-    if "implementing_organisation" in sent:
-        value = sent["implementing_organisation"]
-        data["implementing_organisation"] = (
-            (refs.organisations("implementing_organisation", [value]) or [None])[0] if value else None
-        )
-    if "thematic_area" in sent:
-        data["thematic_area"] = refs.thematic_area("thematic_area", sent["thematic_area"])
-    if "call" in sent:
-        data["call"] = refs.by_slug(
-            "call", CallForPractices, sent["call"], gettext("No call for practices has this identifier.")
-        )
+        elif name == "submitted_for_other_entity":
+            value = bool(value)
+        elif value is None and name not in ("start_date", "end_date"):
+            value = ""
+        setattr(values, name, value)
     refs.check()
-    data.setdefault("language", practice.language or "en")
-    data.setdefault("geographic_scope", practice.geographic_scope)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def _save_practice(request: HttpRequest, payload: PracticeIn, practice: Practice) -> Practice:
-    form = PracticeForm(_practice_form_data(payload, practice), {}, instance=practice)
-    if not form.is_valid():
-        raise ApiValidationError(_form_errors(form))
-    return do_save_practice(request.auth.user, form)
+    if not values.language:
+        values.language = "en"
+    if not values.geographic_scope:
+        values.geographic_scope = Practice._meta.get_field("geographic_scope").default
+    return values
 
 
 def _get_rw_practice(user, slug: str) -> Practice:
@@ -506,44 +511,83 @@ def _get_rw_practice(user, slug: str) -> Practice:
     return practice
 
 
+def _practice_response(request: HttpRequest, response: HttpResponse, practice: Practice) -> dict:
+    practice = _practices().get(pk=practice.pk)
+    set_etag(response, practice.etag)
+    return practice_out(request, practice)
+
+
+def _practice_conflict(request: HttpRequest, current: Practice | None):
+    if current is None:
+        return HttpStatus(404, {"detail": gettext("Not found.")})
+    current = _practices().get(pk=current.pk)
+    return HttpStatus(412, {"detail": stale_detail(), "etag": current.etag, "current": practice_out(request, current)})
+
+
 @router.post(
     "/practices",
     auth=token_auth,
     response={201: PracticeOut, **WRITE_ERRORS},
     summary="Start a practice (a draft; submit it when complete)",
+    description="The `ETag` header names the new draft's version.",
 )
-def create_practice(request: HttpRequest, payload: PracticeIn):
+def create_practice(request: HttpRequest, payload: PracticeIn, response: HttpResponse):
     if not can_submit_practice(request.auth.user):
         raise PermissionDenied
-    practice = _save_practice(request, payload, Practice())
-    return HttpStatus(201, practice_out(request, _practices().get(pk=practice.pk)))
+    try:
+        practice = do_save_practice(request.auth.user, None, _practice_values(payload, None))
+    except ValidationError as error:
+        raise _action_errors(error) from error
+    return HttpStatus(201, _practice_response(request, response, practice))
 
 
 @router.patch(
     "/practices/{slug}",
     auth=token_auth,
-    response={200: PracticeOut, **WRITE_ERRORS},
+    response={200: PracticeOut, **WRITE_ERRORS, 412: PracticeConflictOut, 428: PreconditionRequiredOut},
     summary="Edit your practice while it is a draft, returned or sent back for revision",
+    description=f"Send only the fields to change. {IF_MATCH_DOC}",
 )
-def edit_practice(request: HttpRequest, slug: str, payload: PracticeIn):
-    practice = _get_rw_practice(request.auth.user, slug)
-    practice = _save_practice(request, payload, practice)
-    return practice_out(request, _practices().get(pk=practice.pk))
+def edit_practice(request: HttpRequest, slug: str, payload: PracticeIn, response: HttpResponse):
+    user = request.auth.user
+    practice = _get_rw_practice(user, slug)
+    try:
+        expected = expected_version(request, required=True)
+    except PreconditionMissing:
+        return HttpStatus(428, missing_body())
+    if expected is not None and expected != practice.version:
+        return _practice_conflict(request, practice)  # the base of the merge below would be wrong
+    try:
+        practice = do_save_practice(user, practice, _practice_values(payload, practice), expected_version=expected)
+    except StaleObject as stale:
+        return _practice_conflict(request, stale.current)
+    except PracticeStateError as exc:
+        raise PermissionDenied from exc
+    except ValidationError as error:
+        raise _action_errors(error) from error
+    return _practice_response(request, response, practice)
 
 
 @router.post(
     "/practices/{slug}/submit",
     auth=token_auth,
-    response={200: PracticeOut, **WRITE_ERRORS},
+    response={200: PracticeOut, **WRITE_ERRORS, 412: PracticeConflictOut},
     summary="Submit your practice for screening (400 lists the fields still needed)",
+    description=(
+        "`If-Match` is optional here: with it, the practice is submitted only if it is still the "
+        "version you read (412 otherwise)."
+    ),
 )
-def submit_practice(request: HttpRequest, slug: str):
+def submit_practice(request: HttpRequest, slug: str, response: HttpResponse):
     user = request.auth.user
     practice = _get_rw_practice(user, slug)
+    expected = expected_version(request, required=False)
     try:
-        do_submit_practice(user, practice)
+        do_submit_practice(user, practice, expected_version=expected)
+    except StaleObject as stale:
+        return _practice_conflict(request, stale.current)
     except SubmissionIncomplete as exc:
         raise ApiValidationError(exc.errors) from exc
     except PracticeStateError as exc:
         raise PermissionDenied from exc
-    return practice_out(request, _practices().get(pk=practice.pk))
+    return _practice_response(request, response, practice)

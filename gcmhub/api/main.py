@@ -20,6 +20,9 @@ principles, thematic areas, countries, organisations).
   default) and in all three languages (`names`, `texts`...).
 * Errors are JSON objects with a `detail` message; validation errors (400) add `errors`, a map of
   field name to messages.
+* Writes never undo someone else's change: a single object's `GET` answers an `ETag`; send it
+  back in `If-Match`. It is required to edit (`PATCH`: 428 without it) and optional to append
+  (status updates, notes); 412 answers the current version when the object changed since.
 """
 
 LANG_PARAMETER = {

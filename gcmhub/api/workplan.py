@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -31,11 +31,13 @@ from gcmhub.api.schemas.workplan import (
     StatusUpdateIn,
     StatusUpdateList,
     StatusUpdateOut,
+    UpdateConflictOut,
     WorkPlanList,
     WorkPlanOut,
 )
+from gcmhub.lib.concurrency import parse_if_match
 from gcmhub.taxonomy.models import Objective, Organisation
-from gcmhub.workplan.actions import do_add_contribution_note, do_post_status_update
+from gcmhub.workplan.actions import NewerUpdates, do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.filters import period_bounds
 from gcmhub.workplan.models import (
     Activity,
@@ -49,7 +51,19 @@ from gcmhub.workplan.permissions import can_add_note, can_post_status, note_orga
 
 router = Router(tags=["Work plan"])
 
-WRITE_RESPONSES = {201: StatusUpdateOut, 400: ValidationErrorOut, 401: Error, 403: Error, 404: Error}
+WRITE_RESPONSES = {
+    201: StatusUpdateOut,
+    400: ValidationErrorOut,
+    401: Error,
+    403: Error,
+    404: Error,
+    412: UpdateConflictOut,
+}
+IF_MATCH_UPDATES = (
+    "Optional `If-Match`: the `ETag` of the activity as you last read it (`GET /activities/{id}`). "
+    "If the activity changed or updates were posted since, nothing is written and 412 lists the "
+    "newer updates, so an update written from an old view is never silently combined with them."
+)
 
 
 class _AllObjectives:
@@ -282,11 +296,54 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
 @router.get(
     "/activities/{int:id}", response={200: ActivityDetailOut, 404: Error}, summary="One activity and its history"
 )
-def get_activity_detail(request: HttpRequest, id: int):
+def get_activity_detail(request: HttpRequest, id: int, response: HttpResponse):
     activity = get_activity(id)
     data = activity_out(request, activity, _AllObjectives())
-    data["updates"] = [update_out(request, u) for u in _updates(activity)]
+    updates = list(_updates(activity))
+    data["updates"] = [update_out(request, u) for u in updates]
+    response["ETag"] = activity_etag(activity, max((u.pk for u in updates), default=0))
     return data
+
+
+def activity_etag(activity: Activity, latest_update: int) -> str:
+    """The activity's version and its newest update's id: both change what a client bases an update on."""
+    return f'"{activity.version}.{latest_update}"'
+
+
+class _Precondition:
+    """What an `If-Match` on an update post asks: `latest_seen` (None: no check) or a refusal."""
+
+    def __init__(self, request: HttpRequest, activity: Activity):
+        self.latest_seen: int | None = None
+        self.failed = False
+        tags = parse_if_match(request.headers.get("If-Match"))
+        if tags is None or tags == ["*"]:
+            return
+        for tag in tags:
+            version, _dot, latest = tag.partition(".")
+            if version.isdigit() and latest.isdigit() and len(tag) <= 40:
+                if int(version) != activity.version:
+                    break
+                self.latest_seen = int(latest)
+                return
+        self.failed = True
+        self.latest_seen = 0
+
+
+def _update_conflict(request: HttpRequest, activity: Activity, latest_seen: int):
+    updates = list(_updates(activity).filter(pk__gt=latest_seen).order_by("pk"))
+    latest = StatusUpdate.objects.filter(activity=activity).order_by("-pk").values_list("pk", flat=True).first()
+    return HttpStatus(
+        412,
+        {
+            "detail": gettext(
+                "The activity changed or updates were posted since your version: nothing was written. "
+                "Read the newer updates, then post again with the new ETag."
+            ),
+            "etag": activity_etag(Activity.objects.get(pk=activity.pk), latest or 0),
+            "newer_updates": [update_out(request, u) for u in updates],
+        },
+    )
 
 
 @router.get(
@@ -311,21 +368,29 @@ def _links_text(links: list[str]) -> str:
     auth=token_auth,
     response=WRITE_RESPONSES,
     summary="Post a status update (leads and the Secretariat)",
+    description=IF_MATCH_UPDATES,
 )
 def post_status_update(request: HttpRequest, id: int, payload: StatusUpdateIn):
     user = request.auth.user
     activity = get_activity(id)
     if not can_post_status(user, activity):
         raise PermissionDenied
-    update = do_post_status_update(
-        activity=activity,
-        author=user,
-        status=payload.status.value,
-        percent_complete=payload.percent_complete,
-        narrative=payload.narrative,
-        evidence_links=_links_text(payload.evidence_links),
-        organisation=status_organisation(user, activity),
-    )
+    precondition = _Precondition(request, activity)
+    if precondition.failed:
+        return _update_conflict(request, activity, precondition.latest_seen)
+    try:
+        update = do_post_status_update(
+            activity=activity,
+            author=user,
+            status=payload.status.value,
+            percent_complete=payload.percent_complete,
+            narrative=payload.narrative,
+            evidence_links=_links_text(payload.evidence_links),
+            organisation=status_organisation(user, activity),
+            latest_seen=precondition.latest_seen,
+        )
+    except NewerUpdates:
+        return _update_conflict(request, activity, precondition.latest_seen)
     update = _updates(activity).get(pk=update.pk)
     return HttpStatus(201, update_out(request, update))
 
@@ -335,6 +400,7 @@ def post_status_update(request: HttpRequest, id: int, payload: StatusUpdateIn):
     auth=token_auth,
     response=WRITE_RESPONSES,
     summary="Add a note on your organisation's contribution (participants and leads)",
+    description=IF_MATCH_UPDATES,
 )
 def post_note(request: HttpRequest, id: int, payload: ContributionNoteIn):
     user = request.auth.user
@@ -353,12 +419,19 @@ def post_note(request: HttpRequest, id: int, payload: ContributionNoteIn):
         organisation = next(iter(allowed.values()))
     elif allowed:
         raise ApiValidationError({"organisation": [gettext("This field is required.")]})
-    update = do_add_contribution_note(
-        activity=activity,
-        author=user,
-        narrative=payload.narrative,
-        organisation=organisation,
-        evidence_links=_links_text(payload.evidence_links),
-    )
+    precondition = _Precondition(request, activity)
+    if precondition.failed:
+        return _update_conflict(request, activity, precondition.latest_seen)
+    try:
+        update = do_add_contribution_note(
+            activity=activity,
+            author=user,
+            narrative=payload.narrative,
+            organisation=organisation,
+            evidence_links=_links_text(payload.evidence_links),
+            latest_seen=precondition.latest_seen,
+        )
+    except NewerUpdates:
+        return _update_conflict(request, activity, precondition.latest_seen)
     update = _updates(activity).get(pk=update.pk)
     return HttpStatus(201, update_out(request, update))

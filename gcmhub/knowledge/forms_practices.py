@@ -9,13 +9,14 @@ import os
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.knowledge.actions.submissions import clean_links
 from gcmhub.knowledge.criteria import Criterion
 from gcmhub.knowledge.models import GCM_ADOPTION, CallForPractices, Practice
+from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.lib.i18n import active_language
 from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
 
@@ -38,8 +39,6 @@ SUBMIT_REQUIRED = frozenset(
     }
 )
 
-_http_url = URLValidator(schemes=["http", "https"])
-
 
 class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
@@ -59,7 +58,9 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class PracticeForm(forms.ModelForm):
+class PracticeForm(VersionedFormMixin, forms.ModelForm):
+    """Carries the practice's version (hidden): a save from an older page is refused, see views."""
+
     criteria_met = forms.MultipleChoiceField(
         label=_("Criteria checklist"),
         choices=Criterion.choices,
@@ -191,20 +192,7 @@ class PracticeForm(forms.ModelForm):
         return SUBMIT_REQUIRED
 
     def clean_links(self) -> str:
-        lines = [line.strip() for line in self.cleaned_data.get("links", "").splitlines() if line.strip()]
-        bad = []
-        for line in lines:
-            try:
-                _http_url(line)
-            except ValidationError:
-                bad.append(line)
-        if bad:
-            raise ValidationError(
-                gettext("These lines are not web addresses starting with http:// or https://: %(lines)s"),
-                params={"lines": ", ".join(bad)},
-                code="invalid_link",
-            )
-        return "\n".join(lines)
+        return clean_links(self.cleaned_data.get("links", ""))
 
     def clean_new_attachments(self) -> list:
         files = self.cleaned_data.get("new_attachments") or []

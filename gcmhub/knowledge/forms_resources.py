@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
 from gcmhub.knowledge.models import Resource, ToolFeedback
+from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.lib.i18n import LANGUAGE_CODES, Language
 from gcmhub.taxonomy.models import Country, Organisation, Region
 from gcmhub.workplan.models import Activity, Priority
@@ -149,7 +150,7 @@ class ResourceProposalForm(forms.ModelForm):
         ]
 
 
-class ResourceDecisionForm(forms.Form):
+class ResourceDecisionForm(VersionedFormMixin, forms.Form):
     PUBLISH, DECLINE = "publish", "decline"
 
     decision = forms.ChoiceField(

@@ -11,10 +11,11 @@ from gcmhub.accounts.actions import find_user_by_email
 from gcmhub.knowledge.criteria import SCORE_MAX, SCORE_MIN, Criterion, CrossCuttingIssue, ResourceLanguage
 from gcmhub.knowledge.models import Review, ReviewerProfile
 from gcmhub.knowledge.review import DEFAULT_DUE_DAYS
+from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.taxonomy.models import Objective, Organisation
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(VersionedFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Screening decision"),
         widget=forms.RadioSelect,
@@ -84,7 +85,7 @@ class WithdrawForm(forms.Form):
     note = forms.CharField(label=_("Why is this reviewer withdrawn?"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(VersionedFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         widget=forms.RadioSelect,
@@ -134,7 +135,7 @@ class ConflictForm(forms.Form):
 SCORE_CHOICES = [(n, str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(VersionedFormMixin, forms.Form):
     """One radio group per criterion (fields `score_<criterion>`), then the recommendation."""
 
     recommendation = forms.ChoiceField(
@@ -204,7 +205,7 @@ class RosterFilterForm(forms.Form):
         return [p for p in profiles if not language or language in (p.languages or [])]
 
 
-class ReviewerProfileForm(forms.ModelForm):
+class ReviewerProfileForm(VersionedFormMixin, forms.ModelForm):
     cross_cutting = forms.MultipleChoiceField(
         label=_("Expertise: cross-cutting issues"),
         required=False,

@@ -18,6 +18,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from gcmhub.knowledge.criteria import Criterion
+from gcmhub.lib.concurrency import VersionedModel
 from gcmhub.lib.i18n import Language, TranslatedField
 
 GCM_ADOPTION = datetime.date(2018, 12, 1)  # practices that began before this get a warning
@@ -40,7 +41,7 @@ class ResourceQuerySet(models.QuerySet):
         return self.filter(status=Resource.Status.PUBLISHED)
 
 
-class Resource(ClusterableModel):
+class Resource(VersionedModel, ClusterableModel):
     """A publication, tool, dataset... in the Hub's library; edited in the CMS (snippet)."""
 
     class Kind(models.TextChoices):
@@ -227,7 +228,7 @@ class CallQuerySet(models.QuerySet):
         return self.filter(opens_at__lte=now, deadline__gt=now)
 
 
-class CallForPractices(models.Model):
+class CallForPractices(VersionedModel):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -293,7 +294,7 @@ class PracticeQuerySet(models.QuerySet):
         return self.annotate(publication_action=Subquery(latest.values("action")[:1]))
 
 
-class Practice(models.Model):
+class Practice(VersionedModel):
     """A practice submitted to the repository. Written in one language (`language`), kept as typed.
 
     An update to a published practice is a separate row with `update_of` set; it goes through
@@ -512,6 +513,7 @@ class PracticeEvent(models.Model):
         CONFLICT_DECLARED = "conflict", _("Conflict of interest declared")
         NO_CONFLICT = "no_conflict", _("No conflict of interest declared")
         REVIEW_SUBMITTED = "reviewed", _("Review submitted")
+        REVIEW_EDITED = "review_edit", _("Review changed")
         REMINDER_SENT = "reminder", _("Reminder sent")
         EXTRA_REVIEWER_NEEDED = "extra", _("Reviewers disagree: extra reviewer needed")
         REVISION_REQUESTED = "revision", _("Revision requested")
@@ -543,7 +545,7 @@ class PracticeEvent(models.Model):
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d})"
 
 
-class ReviewerProfile(models.Model):
+class ReviewerProfile(VersionedModel):
     """An entry of the reviewer roster."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
@@ -615,7 +617,7 @@ class ReviewAssignment(models.Model):
         return self.state in (self.State.INVITED, self.State.ACCEPTED) and self.due_date < timezone.localdate()
 
 
-class Review(models.Model):
+class Review(VersionedModel):
     class Recommendation(models.TextChoices):
         PUBLISH = "publish", _("Publish")
         REVISE = "revise", _("Publish after revision")

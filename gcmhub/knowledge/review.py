@@ -1,9 +1,12 @@
 """The peer-review workflow of practices: screening, reviewer assignment, conflict-of-interest
 declarations, reviews, decisions and reminders.
 
-Every action runs in a transaction, locks the practice row, checks the state it starts from
-(raising `ValidationError` with a message for people, nothing changed) and records a
-`PracticeEvent` with who, when, why and the status before and after. E-mails are queued on commit.
+Every action runs in a transaction, claims the practice row (`gcmhub.lib.concurrency.claim`:
+the version is bumped and the row locked; a screening or a decision taken from a page older than
+the last change raises `StaleObject`, so of two Hub team members deciding at once the second is
+told), checks the state it starts from (raising `ValidationError` with a message for people,
+nothing changed) and records a `PracticeEvent` with who, when, why and the status before and
+after. E-mails are queued on commit (`tasks`).
 
 Rules of a round (documented for the Hub team in the review pages):
 - a round needs at least one UN and two external reviews submitted ("1 UN + 2 external");
@@ -13,7 +16,9 @@ Rules of a round (documented for the Hub team in the review pages):
   scores differ by `DISAGREEMENT_SPREAD` points or more; the round then stays in review with an
   "extra reviewer needed" event until an extra reviewer (`is_extra`) has submitted, after which
   the Hub team decides with all reviews in view (one extra reviewer per disagreement);
-- earlier rounds' assignments and reviews are kept; each round is shown on its own.
+- earlier rounds' assignments and reviews are kept; each round is shown on its own;
+- a reviewer may edit their submitted review while the practice is still in review (not once the
+  round is complete and waiting for the decision); the edit is recorded and the round settled again.
 """
 
 import datetime
@@ -30,6 +35,7 @@ from gcmhub.knowledge import tasks
 from gcmhub.knowledge.criteria import SCORE_MAX, SCORE_MIN, Criterion
 from gcmhub.knowledge.models import Practice, PracticeEvent, Review, ReviewAssignment, ReviewerProfile
 from gcmhub.knowledge.permissions import can_assign_reviewers, can_decide, can_manage_roster, can_screen
+from gcmhub.lib.concurrency import claim, claim_instance
 
 Status = Practice.Status
 State = ReviewAssignment.State
@@ -184,10 +190,11 @@ def reviewer_candidates(practice: Practice) -> list[ReviewerProfile]:
 # Helpers ---------------------------------------------------------------------------------------
 
 
-def _lock(practice: Practice) -> Practice:
-    """Lock the row and refresh the caller's object from it (the state we check is current)."""
-    fresh = Practice.objects.select_for_update().get(pk=practice.pk)
-    for field in ("status", "round", "published_at", "update_of_id"):
+def _lock(practice: Practice, expected_version: int | None = None) -> Practice:
+    """Claim the row (bump its version, lock it; `StaleObject` if it is no longer
+    `expected_version`) and refresh the caller's object from it (the state we check is current)."""
+    fresh = claim(Practice, practice.pk, expected_version)
+    for field in ("status", "round", "published_at", "update_of_id", "version"):
         setattr(practice, field, getattr(fresh, field))
     return practice
 
@@ -269,10 +276,13 @@ def _after_assignment_change(practice: Practice, action, actor, from_status: str
 
 
 @transaction.atomic
-def do_screen_practice(user: User, practice: Practice, decision: str, note: str = "") -> PracticeEvent:
+def do_screen_practice(
+    user: User, practice: Practice, decision: str, note: str = "", *, expected_version: int | None = None
+) -> PracticeEvent:
     """Accept a submitted practice for review, return it for information or decline it.
 
     A reason is required to return or decline; it is shown to the submitter and mailed to them.
+    Raises `StaleObject` if the practice changed since `expected_version`.
     """
     if not can_screen(user):
         raise PermissionDenied
@@ -281,7 +291,7 @@ def do_screen_practice(user: User, practice: Practice, decision: str, note: str 
     note = (note or "").strip()
     if decision != "accept" and not note:
         raise ValidationError(_("Give the submitter a reason."), code="note")
-    _lock(practice)
+    _lock(practice, expected_version)
     if practice.status != Status.SUBMITTED:
         raise _state_error(practice)
     to_status, action = SCREEN_DECISIONS[decision]
@@ -452,6 +462,42 @@ def do_submit_review(
     return review
 
 
+@transaction.atomic
+def do_edit_review(
+    user: User,
+    review: Review,
+    scores: dict,
+    recommendation: str,
+    comments_for_submitter: str = "",
+    comments_for_hub: str = "",
+    *,
+    expected_version: int | None = None,
+) -> Review:
+    """Change a submitted review while the practice is still in review; the round is settled again.
+
+    Raises `StaleObject` if the review changed since `expected_version` (edited in another tab).
+    """
+    assignment = review.assignment
+    _check_reviewer(user, assignment)
+    scores = check_scores(scores)
+    if recommendation not in Review.Recommendation.values:
+        raise ValidationError(_("Choose a recommendation."), code="recommendation")
+    fresh = claim(Review, review.pk, expected_version)
+    practice = _lock(assignment.practice)
+    _lock_assignment(assignment)
+    if assignment.state != State.SUBMITTED:
+        raise ValidationError(_("This review can no longer be changed."), code="state")
+    if practice.status != Status.IN_REVIEW or assignment.round != practice.round:
+        raise ValidationError(_("This practice is no longer in review: the review cannot be changed."), code="state")
+    fresh.scores = scores
+    fresh.recommendation = recommendation
+    fresh.comments_for_submitter = (comments_for_submitter or "").strip()
+    fresh.comments_for_hub = (comments_for_hub or "").strip()
+    fresh.save(update_fields=["scores", "recommendation", "comments_for_submitter", "comments_for_hub"])
+    _after_assignment_change(practice, Action.REVIEW_EDITED, user, practice.status)
+    return fresh
+
+
 # Decision --------------------------------------------------------------------------------------
 
 
@@ -466,10 +512,14 @@ def can_be_decided(practice: Practice, coverage: dict | None = None) -> bool:
 
 
 @transaction.atomic
-def do_decide_practice(user: User, practice: Practice, decision: str, feedback: str = "") -> PracticeEvent:
+def do_decide_practice(
+    user: User, practice: Practice, decision: str, feedback: str = "", *, expected_version: int | None = None
+) -> PracticeEvent:
     """Publish, request a revision or decline; the feedback is shown and mailed to the submitter.
 
     Publishing an update copies its content onto the published original (same address).
+    Raises `StaleObject` if the practice changed since `expected_version` (a review came in or
+    was edited, a reviewer was assigned, another member decided).
     """
     if not can_decide(user):
         raise PermissionDenied
@@ -478,7 +528,7 @@ def do_decide_practice(user: User, practice: Practice, decision: str, feedback: 
     feedback = (feedback or "").strip()
     if decision != "publish" and not feedback:
         raise ValidationError(_("Give the submitter feedback."), code="feedback")
-    _lock(practice)
+    _lock(practice, expected_version)
     if practice.status not in (Status.REVIEWED, Status.IN_REVIEW):
         raise _state_error(practice)
     if not can_be_decided(practice, review_coverage(with_review_data(Practice.objects.filter(pk=practice.pk)).get())):
@@ -499,9 +549,9 @@ def do_decide_practice(user: User, practice: Practice, decision: str, feedback: 
 
 
 def _publish_update(user: User, update: Practice, feedback: str) -> None:
-    from gcmhub.knowledge.actions import copy_practice_content  # helper H1's; imported late (no cycle)
+    from gcmhub.knowledge.actions.submissions import copy_practice_content  # imported late: no cycle
 
-    original = Practice.objects.select_for_update().get(pk=update.update_of_id)
+    original = claim(Practice, update.update_of_id, None)
     copy_practice_content(update, original)
     original.refresh_from_db()
     _record(original, Action.PUBLISHED, user, original.status, feedback, visible=True)
@@ -543,12 +593,19 @@ def send_review_reminders(today: datetime.date | None = None) -> int:
 
 
 @transaction.atomic
-def do_save_reviewer_profile(user: User, profile: ReviewerProfile, objectives=None, regions=None) -> ReviewerProfile:
-    """Add or update a roster entry; a new reviewer is granted the reviewer role if they lack it."""
+def do_save_reviewer_profile(
+    user: User, profile: ReviewerProfile, objectives=None, regions=None, *, expected_version: int | None = None
+) -> ReviewerProfile:
+    """Add or update a roster entry; a new reviewer is granted the reviewer role if they lack it.
+
+    Raises `StaleObject` if the entry changed since `expected_version`.
+    """
     if not can_manage_roster(user):
         raise PermissionDenied
     from gcmhub.accounts.actions import do_grant_role
 
+    if profile.pk:
+        claim_instance(profile, expected_version)
     profile.save()
     if objectives is not None:
         profile.objectives.set(objectives)

@@ -12,7 +12,7 @@ Who may do what (the review side lives in views_review):
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from gcmhub.knowledge import actions
+from gcmhub.knowledge.actions import submissions as actions
 from gcmhub.knowledge.criteria import Criterion
 from gcmhub.knowledge.forms_practices import PracticeForm, WithdrawForm
 from gcmhub.knowledge.models import CallForPractices, Practice, PracticeAttachment
@@ -33,6 +33,7 @@ from gcmhub.knowledge.permissions import (
     get_practice_for_user,
     is_hub_team,
 )
+from gcmhub.lib.concurrency import StaleObject, refuse_stale
 from gcmhub.lib.i18n import active_language, language_of
 
 # What the submitter can expect next, by status (shown in "My submissions" and on the practice).
@@ -66,13 +67,31 @@ def _call_from_query(request) -> CallForPractices | None:
 
 def _handle_form(request, form: PracticeForm, *, practice: Practice | None, requested_call=None):
     """The shared POST/GET body of practice_new and practice_edit."""
+    status = None
     if request.method == "POST" and form.is_valid():
-        saved = actions.do_save_practice(request.user, form)
+        try:
+            saved = actions.do_save_practice(
+                request.user,
+                practice,
+                actions.PracticeValues.from_cleaned(form.cleaned_data),
+                expected_version=form.expected_version,
+                attachments=form.cleaned_data.get("new_attachments", []),
+            )
+        except StaleObject as stale:
+            refuse_stale(form, stale)
+            return _render_form(request, form, practice, requested_call, status=409)
+        except actions.PracticeStateError:
+            refuse_stale(form, StaleObject(Practice.objects.filter(pk=practice.pk).first()))
+            return _render_form(request, form, practice, requested_call, status=409)
+        except ValidationError as error:
+            form.add_submission_errors(error.message_dict)
+            messages.error(request, gettext("Nothing was saved: please correct the errors below."))
+            return _render_form(request, form, practice, requested_call)
         if request.POST.get("action") != "submit":
             messages.success(request, gettext("Your draft was saved."))
             return redirect("knowledge:practice_edit", slug=saved.slug)
         try:
-            actions.do_submit_practice(request.user, saved)
+            actions.do_submit_practice(request.user, saved, expected_version=saved.version)
         except actions.SubmissionIncomplete as incomplete:
             form.add_submission_errors(incomplete.errors)
             messages.warning(
@@ -83,21 +102,36 @@ def _handle_form(request, form: PracticeForm, *, practice: Practice | None, requ
                 ),
             )
             practice = saved
+            # The draft is saved: the form now carries its new version, so saving again is no conflict.
+            data = form.data.copy()
+            data[form.add_prefix("version")] = str(saved.version)
+            form.data = data
+        except (StaleObject, actions.PracticeStateError):
+            messages.warning(
+                request,
+                gettext(
+                    "Your draft was saved, but it changed meanwhile and was not submitted: check it and submit it again."
+                ),
+            )
+            return redirect("knowledge:practice_edit", slug=saved.slug)
         else:
             messages.success(request, gettext("Thank you: your practice was submitted. The Hub team will screen it."))
             return redirect("knowledge:practice", slug=saved.slug)
     elif request.method == "POST":
         messages.error(request, gettext("Nothing was saved: please correct the errors below."))
-    return _render_form(request, form, practice, requested_call)
+        if form.conflict is not None:
+            status = 409
+    return _render_form(request, form, practice, requested_call, status=status)
 
 
-def _render_form(request, form, practice, requested_call):
+def _render_form(request, form, practice, requested_call, status=None):
     call = practice.call if practice and practice.call_id else None
     if call is None and requested_call is not None:
         call = requested_call
     now = timezone.now()
     attachments = list(practice.attachments.all()) if practice and practice.pk else []
-    status = 400 if form.errors else 200
+    if status is None:
+        status = 400 if form.errors else 200
     return render(
         request,
         "knowledge/practices/form.html",
@@ -131,9 +165,30 @@ def practice_new(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice_edit(request, slug):
-    practice = _get_editable_practice(request.user, slug)
+    practice = get_practice_for_user(request.user, slug)
+    if not can_edit_practice(request.user, practice):
+        if request.method == "POST" and practice.submitter_id == request.user.pk:
+            return _refuse_no_longer_editable(request, practice)
+        raise PermissionDenied
     form = PracticeForm(request.POST or None, request.FILES or None, instance=practice)
     return _handle_form(request, form, practice=practice)
+
+
+def _refuse_no_longer_editable(request, practice: Practice):
+    """The submitter's save of a practice submitted (or decided) from another page meanwhile:
+    nothing is saved, and the page shows what they typed so that nothing is lost."""
+    current = Practice.objects.get(pk=practice.pk)
+    form = PracticeForm(request.POST, request.FILES, instance=practice)
+    form.is_valid()
+    form.show_conflict(
+        current,
+        message=gettext(
+            "Nothing was saved: this practice was submitted or decided from another page, and can no "
+            "longer be edited (status: %(status)s). What you typed is kept below so you can copy it."
+        )
+        % {"status": current.get_status_display()},
+    )
+    return _render_form(request, form, current, None, status=409)
 
 
 @require_safe

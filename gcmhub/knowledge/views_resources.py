@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,10 +16,17 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from gcmhub.knowledge import permissions
-from gcmhub.knowledge.actions_resources import do_decide_resource, do_propose_resource, do_record_feedback
+from gcmhub.knowledge.actions.feedback import FeedbackValues, do_record_feedback
+from gcmhub.knowledge.actions.resources import (
+    ResourceStateError,
+    ResourceValues,
+    do_decide_resource,
+    do_propose_resource,
+)
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
 from gcmhub.knowledge.forms_resources import ResourceDecisionForm, ResourceProposalForm, ToolFeedbackForm
 from gcmhub.knowledge.models import CallForPractices, Practice, Resource, ResourceFile, ToolFeedback
+from gcmhub.lib.concurrency import StaleObject, refuse_stale
 from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language
 
 LATEST_ON_HOME = 6
@@ -67,9 +74,16 @@ def resource_propose(request):
         request.POST or None, request.FILES or None, initial={"source_language": active_language()}
     )
     if request.method == "POST" and form.is_valid():
-        resource = do_propose_resource(request.user, form)
-        messages.success(request, gettext("Thank you: the Hub team will review your proposal."))
-        return redirect(resource)
+        try:
+            resource = do_propose_resource(
+                request.user, ResourceValues.from_cleaned(form.cleaned_data), form.uploaded_files()
+            )
+        except ValidationError as error:
+            for field, field_messages in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_messages)
+        else:
+            messages.success(request, gettext("Thank you: the Hub team will review your proposal."))
+            return redirect(resource)
     return render(request, "knowledge/resources/propose.html", {"form": form}, status=400 if form.is_bound else 200)
 
 
@@ -85,8 +99,11 @@ def _proposals():
 def _render_proposals(request, forms_by_pk=None, status=200):
     forms_by_pk = forms_by_pk or {}
     proposals = list(_proposals())
-    rows = [(r, forms_by_pk.get(r.pk) or ResourceDecisionForm(prefix=f"r{r.pk}")) for r in proposals]
-    return render(request, "knowledge/resources/proposals.html", {"rows": rows}, status=status)
+    rows = [(r, forms_by_pk.get(r.pk) or ResourceDecisionForm(prefix=f"r{r.pk}", current=r)) for r in proposals]
+    decided = [form for form in forms_by_pk.values() if form.conflict is not None and form.conflict.current]
+    return render(
+        request, "knowledge/resources/proposals.html", {"rows": rows, "decided_meanwhile": decided}, status=status
+    )
 
 
 @login_required
@@ -102,16 +119,36 @@ def resource_proposals(request):
 def resource_decide(request, slug):
     if not permissions.can_publish_resource(request.user):
         raise PermissionDenied
-    resource = get_object_or_404(Resource, slug=slug, status=Resource.Status.PROPOSED)
-    form = ResourceDecisionForm(request.POST, prefix=f"r{resource.pk}")
+    resource = get_object_or_404(Resource, slug=slug)
+    form = ResourceDecisionForm(request.POST, prefix=f"r{resource.pk}", current=resource)
     if not form.is_valid():
-        return _render_proposals(request, {resource.pk: form}, status=400)
-    do_decide_resource(request.user, resource, form.cleaned_data["decision"], form.cleaned_data["note"])
-    if form.cleaned_data["decision"] == ResourceDecisionForm.PUBLISH:
+        return _render_proposals(request, {resource.pk: form}, status=409 if form.conflict else 400)
+    decision = form.cleaned_data["decision"]
+    try:
+        do_decide_resource(
+            request.user, resource, decision, form.cleaned_data["note"], expected_version=form.expected_version
+        )
+    except (StaleObject, ResourceStateError) as error:
+        current = error.current if isinstance(error, StaleObject) else error.resource
+        refuse_stale(form, StaleObject(current), message=_decided_meanwhile_message(current))
+        return _render_proposals(request, {resource.pk: form}, status=409)
+    if decision == ResourceDecisionForm.PUBLISH:
         messages.success(request, gettext("“%(title)s” is published.") % {"title": resource.title})
     else:
         messages.success(request, gettext("“%(title)s” is declined.") % {"title": resource.title})
     return redirect("knowledge:resource_proposals")
+
+
+def _decided_meanwhile_message(current: Resource | None) -> str:
+    if current is None:
+        return gettext("This proposal was deleted meanwhile: nothing was recorded.")
+    if current.status != Resource.Status.PROPOSED:
+        return gettext(
+            "Someone else decided on “%(title)s” first: it is now “%(status)s”. Nothing was recorded; your note is kept below."
+        ) % {"title": current.title, "status": current.get_status_display()}
+    return gettext(
+        "“%(title)s” changed while you were on this page. Nothing was recorded: check it, then decide again."
+    ) % {"title": current.title}
 
 
 def _resource_for_page(user, slug: str) -> Resource:
@@ -178,7 +215,7 @@ def resource_feedback(request, slug):
     form = ToolFeedbackForm(request.POST, user=request.user)
     if not form.is_valid():
         return _render_detail(request, resource, feedback_form=form, status=400)
-    do_record_feedback(resource, request.user, form)
+    do_record_feedback(resource, request.user, FeedbackValues.from_cleaned(form.cleaned_data))
     messages.success(request, gettext("Thank you for your feedback."))
     return redirect(resource.get_absolute_url() + "#feedback")
 

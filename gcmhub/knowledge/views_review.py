@@ -25,6 +25,7 @@ from gcmhub.knowledge.forms_review import (
 )
 from gcmhub.knowledge.models import Practice, PracticeEvent, ReviewAssignment, ReviewerProfile
 from gcmhub.knowledge.permissions import can_manage_roster, is_hub_team
+from gcmhub.lib.concurrency import StaleObject, refuse_stale
 
 Status = Practice.Status
 State = ReviewAssignment.State
@@ -37,6 +38,25 @@ def _check_hub_team(user) -> None:
 
 def _error_messages(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _refuse_stale_step(form, stale: StaleObject, practice: Practice) -> None:
+    """Tell the Hub team member that the practice changed under their feet, with its latest steps."""
+    latest = list(
+        PracticeEvent.objects.filter(practice_id=practice.pk).select_related("actor").order_by("-created_at", "-id")[:3]
+    )
+    refuse_stale(
+        form,
+        stale,
+        newer=reversed(latest),
+        message=_(
+            "Someone changed this practice while you were on this page (it is now “%(status)s”), so nothing "
+            "was recorded. Check its current state below; what you typed is kept."
+        )
+        % {"status": stale.current.get_status_display() if stale.current else ""},
+    )
+    if stale.current is not None:
+        practice.status, practice.version = stale.current.status, stale.current.version
 
 
 # The Hub team's queue ---------------------------------------------------------------------------
@@ -87,9 +107,9 @@ def _render_review_practice(request, practice: Practice, status: int = 200, **fo
             initial={"is_extra": coverage["needs_extra"] or practice.status == Status.REVIEWED},
         )
     if practice.status == Status.SUBMITTED:
-        forms.setdefault("screen_form", ScreeningForm(auto_id="screen_%s"))
+        forms.setdefault("screen_form", ScreeningForm(auto_id="screen_%s", current=practice))
     if show_decide:
-        forms.setdefault("decision_form", DecisionForm(auto_id="decide_%s"))
+        forms.setdefault("decision_form", DecisionForm(auto_id="decide_%s", current=practice))
     rounds = {}
     for assignment in practice.assignments.all():
         if assignment.state == State.SUBMITTED:
@@ -126,16 +146,24 @@ def review_practice(request, slug):
 @require_POST
 def screen(request, slug):
     practice = _get_practice_for_hub(request.user, slug)
-    form = ScreeningForm(request.POST, auto_id="screen_%s")
+    form = ScreeningForm(request.POST, auto_id="screen_%s", current=practice)
     if form.is_valid():
         try:
-            review.do_screen_practice(request.user, practice, form.cleaned_data["decision"], form.cleaned_data["note"])
+            review.do_screen_practice(
+                request.user,
+                practice,
+                form.cleaned_data["decision"],
+                form.cleaned_data["note"],
+                expected_version=form.expected_version,
+            )
+        except StaleObject as stale:
+            _refuse_stale_step(form, stale, practice)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Screening recorded: %(status)s.") % {"status": practice.get_status_display()})
             return redirect("knowledge:review_practice", slug=practice.slug)
-    return _render_review_practice(request, practice, status=400, screen_form=form)
+    return _render_review_practice(request, practice, status=409 if form.conflict else 400, screen_form=form)
 
 
 @login_required
@@ -185,18 +213,24 @@ def withdraw_assignment(request, slug, pk):
 @require_POST
 def decide(request, slug):
     practice = _get_practice_for_hub(request.user, slug)
-    form = DecisionForm(request.POST, auto_id="decide_%s")
+    form = DecisionForm(request.POST, auto_id="decide_%s", current=practice)
     if form.is_valid():
         try:
             review.do_decide_practice(
-                request.user, practice, form.cleaned_data["decision"], form.cleaned_data["feedback"]
+                request.user,
+                practice,
+                form.cleaned_data["decision"],
+                form.cleaned_data["feedback"],
+                expected_version=form.expected_version,
             )
+        except StaleObject as stale:
+            _refuse_stale_step(form, stale, practice)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Decision recorded: %(status)s.") % {"status": practice.get_status_display()})
             return redirect("knowledge:review_practice", slug=practice.slug)
-    return _render_review_practice(request, practice, status=400, decision_form=form)
+    return _render_review_practice(request, practice, status=409 if form.conflict else 400, decision_form=form)
 
 
 # The reviewer's pages ----------------------------------------------------------------------------
@@ -242,10 +276,15 @@ def review_assignment(request, pk):
         and practice.status == Status.IN_REVIEW
         and assignment.round == practice.round
     )
-    data = request.POST if request.method == "POST" and is_open else None
+    submitted = assignment.review if assignment.state == State.SUBMITTED else None
+    # A submitted review may be changed while the round is still open (see review.py).
+    can_change = submitted is not None and practice.status == Status.IN_REVIEW and assignment.round == practice.round
+    data = request.POST if request.method == "POST" and (is_open or can_change) else None
     conflict_form = ConflictForm(data) if assignment.state == State.INVITED else None
     review_form = ReviewForm(data) if assignment.state == State.ACCEPTED else None
-    if request.method == "POST" and not is_open:
+    change_form = ReviewForm(data, initial=_review_initial(submitted), current=submitted) if can_change else None
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and not (is_open or can_change):
         messages.error(request, _("This review is closed: nothing was changed."))
     elif conflict_form is not None and conflict_form.is_valid():
         declared = conflict_form.cleaned_data
@@ -275,17 +314,51 @@ def review_assignment(request, pk):
         else:
             messages.success(request, _("Thank you: your review is submitted."))
             return redirect("knowledge:review_assignment", pk=assignment.pk)
-    submitted = assignment.review if assignment.state == State.SUBMITTED else None
+    elif change_form is not None and change_form.is_valid():
+        sheet = change_form.cleaned_data
+        try:
+            review.do_edit_review(
+                request.user,
+                submitted,
+                change_form.scores,
+                sheet["recommendation"],
+                sheet["comments_for_submitter"],
+                sheet["comments_for_hub"],
+                expected_version=change_form.expected_version,
+            )
+        except StaleObject as stale:
+            refuse_stale(change_form, stale)
+            submitted = stale.current
+        except ValidationError as error:
+            change_form.add_error(None, error)
+        else:
+            messages.success(request, _("Your review is changed."))
+            return redirect("knowledge:review_assignment", pk=assignment.pk)
+    if change_form is not None and change_form.conflict is not None:
+        status = 409
     context = {
         "assignment": assignment,
         "practice": practice,
         "conflict_form": conflict_form,
         "review_form": review_form,
+        "change_form": change_form,
         "review": submitted,
         "rows": review.score_rows(submitted) if submitted else [],
         "is_open": is_open,
     }
-    return render(request, "knowledge/review/assignment.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "knowledge/review/assignment.html", context, status=status)
+
+
+def _review_initial(submitted) -> dict:
+    if submitted is None:
+        return {}
+    initial = {f"score_{criterion}": score for criterion, score in (submitted.scores or {}).items()}
+    initial.update(
+        recommendation=submitted.recommendation,
+        comments_for_submitter=submitted.comments_for_submitter,
+        comments_for_hub=submitted.comments_for_hub,
+    )
+    return initial
 
 
 # Roster --------------------------------------------------------------------------------------------
@@ -324,12 +397,19 @@ def roster_edit(request, user_id=None):
         profile = form.save(commit=False)
         if person is None:
             profile.user = person = form.person
-        review.do_save_reviewer_profile(
-            request.user, profile, form.cleaned_data["objectives"], form.cleaned_data["regions"]
-        )
-        messages.success(request, _("Roster entry saved: %(name)s.") % {"name": profile})
-        return redirect("knowledge:roster")
+        try:
+            review.do_save_reviewer_profile(
+                request.user,
+                profile,
+                form.cleaned_data["objectives"],
+                form.cleaned_data["regions"],
+                expected_version=form.expected_version,
+            )
+        except StaleObject as stale:
+            refuse_stale(form, stale)
+        else:
+            messages.success(request, _("Roster entry saved: %(name)s.") % {"name": profile})
+            return redirect("knowledge:roster")
     context = {"form": form, "person": person}
-    return render(
-        request, "knowledge/review/roster_edit.html", context, status=400 if request.method == "POST" else 200
-    )
+    status = 409 if form.conflict else 400 if request.method == "POST" else 200
+    return render(request, "knowledge/review/roster_edit.html", context, status=status)

@@ -8,19 +8,19 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from gcmhub.knowledge.actions_resources import do_record_status_change
+from gcmhub.knowledge.actions.resources import do_record_status_change
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
 from gcmhub.knowledge.models import CallForPractices, Resource, ToolFeedback
+from gcmhub.lib.cms_concurrency import VersionedAdminForm, VersionedSnippetViewSet
 from gcmhub.lib.panels import ReadOnlyPolicy, translated_panel
 
 
-class ResourceAdminForm(WagtailAdminModelForm):
+class ResourceAdminForm(VersionedAdminForm):
     """Languages and audiences are lists of codes stored as JSON: edit them as checkboxes."""
 
     languages = forms.MultipleChoiceField(
@@ -48,7 +48,7 @@ class ResourceAdminForm(WagtailAdminModelForm):
 FILE_LANGUAGE_WIDGET = forms.Select(choices=ResourceLanguage.choices)
 
 
-class ResourceViewSet(SnippetViewSet):
+class ResourceViewSet(VersionedSnippetViewSet):
     model = Resource
     icon = "doc-full"
     menu_label = _("Resources")
@@ -103,7 +103,7 @@ class ResourceViewSet(SnippetViewSet):
     )
 
 
-class CallForPracticesViewSet(SnippetViewSet):
+class CallForPracticesViewSet(VersionedSnippetViewSet):
     model = CallForPractices
     icon = "mail"
     menu_label = _("Calls for practices")

@@ -7,11 +7,12 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.lib.concurrency import VersionedModel
 from gcmhub.lib.i18n import TranslatedField
 from gcmhub.lib.names import normalize_name
 
 
-class Objective(models.Model):
+class Objective(VersionedModel):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     short_en = models.CharField(_("short label (English)"), max_length=120)
     short_fr = models.CharField(_("short label (French)"), max_length=120)
@@ -36,7 +37,7 @@ class Objective(models.Model):
         return reverse("taxonomy:objective", args=[self.number])
 
 
-class GuidingPrinciple(models.Model):
+class GuidingPrinciple(VersionedModel):
     code = models.CharField(_("code"), max_length=1, unique=True, help_text=_("Letter of GCM paragraph 15"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -58,7 +59,7 @@ class GuidingPrinciple(models.Model):
         return reverse("taxonomy:principle", args=[self.code])
 
 
-class ThematicArea(models.Model):
+class ThematicArea(VersionedModel):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     name_en = models.CharField(_("name (English)"), max_length=300)
     name_fr = models.CharField(_("name (French)"), max_length=300)
@@ -82,7 +83,7 @@ class ThematicArea(models.Model):
         return reverse("taxonomy:thematic_area", args=[self.number])
 
 
-class Region(models.Model):
+class Region(VersionedModel):
     """A UN M49 region or sub-region."""
 
     m49 = models.CharField(_("M49 code"), max_length=3, unique=True)
@@ -103,7 +104,7 @@ class Region(models.Model):
         return self.name
 
 
-class Country(models.Model):
+class Country(VersionedModel):
     iso2 = models.CharField(_("ISO 3166 alpha-2"), max_length=2, unique=True)
     iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, unique=True)
     m49 = models.CharField(_("M49 code"), max_length=3, blank=True)
@@ -153,7 +154,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.order_by(Lower(shown), "pk")
 
 
-class Organisation(models.Model):
+class Organisation(VersionedModel):
     class Kind(models.TextChoices):
         UN_ENTITY = "un", _("UN entity")
         INTERGOVERNMENTAL = "igo", _("Other intergovernmental organisation")
@@ -220,7 +221,7 @@ class Organisation(models.Model):
             )
 
 
-class OrganisationAlias(models.Model):
+class OrganisationAlias(VersionedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(_("alias"), max_length=300)
     # Unique: one spelling names one organisation, whatever the language.

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from gcmhub.lib.cms_concurrency import VersionedSnippetViewSet
 from gcmhub.lib.panels import translated_panel
 from gcmhub.taxonomy.models import (
     Country,
@@ -20,7 +21,7 @@ from gcmhub.taxonomy.models import (
 )
 
 
-class OrganisationViewSet(SnippetViewSet):
+class OrganisationViewSet(VersionedSnippetViewSet):
     model = Organisation
     icon = "group"
     menu_label = _("Organisations")
@@ -36,7 +37,7 @@ class OrganisationViewSet(SnippetViewSet):
     ]
 
 
-class OrganisationAliasViewSet(SnippetViewSet):
+class OrganisationAliasViewSet(VersionedSnippetViewSet):
     model = OrganisationAlias
     icon = "tag"
     menu_label = _("Organisation aliases")
@@ -45,7 +46,7 @@ class OrganisationAliasViewSet(SnippetViewSet):
     panels = [FieldPanel("organisation"), FieldPanel("alias")]
 
 
-class ObjectiveViewSet(SnippetViewSet):
+class ObjectiveViewSet(VersionedSnippetViewSet):
     model = Objective
     icon = "crosshairs"
     menu_label = _("GCM objectives")
@@ -59,7 +60,7 @@ class ObjectiveViewSet(SnippetViewSet):
     ]
 
 
-class GuidingPrincipleViewSet(SnippetViewSet):
+class GuidingPrincipleViewSet(VersionedSnippetViewSet):
     model = GuidingPrinciple
     icon = "pick"
     menu_label = _("Guiding principles")
@@ -68,7 +69,7 @@ class GuidingPrincipleViewSet(SnippetViewSet):
     panels = [FieldRowPanel([FieldPanel("code"), FieldPanel("order")]), translated_panel("name", _("Name"))]
 
 
-class ThematicAreaViewSet(SnippetViewSet):
+class ThematicAreaViewSet(VersionedSnippetViewSet):
     model = ThematicArea
     icon = "folder-open-inverse"
     menu_label = _("Thematic areas")
@@ -81,7 +82,7 @@ class ThematicAreaViewSet(SnippetViewSet):
     ]
 
 
-class RegionViewSet(SnippetViewSet):
+class RegionViewSet(VersionedSnippetViewSet):
     model = Region
     icon = "site"
     menu_label = _("Regions")
@@ -92,7 +93,7 @@ class RegionViewSet(SnippetViewSet):
     panels = [FieldRowPanel([FieldPanel("m49"), FieldPanel("parent")]), translated_panel("name", _("Name"))]
 
 
-class CountryViewSet(SnippetViewSet):
+class CountryViewSet(VersionedSnippetViewSet):
     model = Country
     icon = "globe"
     menu_label = _("Countries")

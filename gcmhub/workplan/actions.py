@@ -1,7 +1,13 @@
-"""Writes on the work plan that pages, the admin and the API share.
+"""Writes on the work plan that pages, the admin and the API share, with cleaned values.
 
 Status updates and contribution notes are append-only: each call adds a `StatusUpdate` row and
-never edits an earlier one. Permission checks are the caller's job (see `permissions.py`).
+never edits an earlier one. So that an update written from an older page does not silently
+combine with one posted meanwhile, the caller may say which update it saw last (`latest_seen`,
+the id of the newest update the page or the client showed, 0 for none): the activity row is
+locked and, when a newer update exists, `NewerUpdates` lists it and nothing is written. The
+activity's own fields (text, deadline) are versioned (`gcmhub.lib.concurrency`): the deadline
+fix and the CMS claim the version they were read at. Permission checks are the caller's job
+(see `permissions.py`).
 """
 
 from pathlib import Path
@@ -12,7 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gcmhub.workplan.models import Activity, Status, StatusUpdate
+from gcmhub.lib.concurrency import StaleObject, claim
+from gcmhub.workplan.deadlines import parse_deadline
+from gcmhub.workplan.models import Activity, ActivityPeriod, Status, StatusUpdate
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_EXTENSIONS = ("pdf", "docx", "xlsx", "png", "jpg", "jpeg")
@@ -78,6 +86,35 @@ def check_post_status_update(*, status, percent_complete=None, evidence_links=""
     return {"status": status, "percent_complete": percent_complete, "evidence_links": evidence_links}
 
 
+class NewerUpdates(StaleObject):
+    """Updates were posted on the activity after the one the caller saw; `newer` lists them,
+    oldest first."""
+
+    def __init__(self, activity: Activity, newer: list[StatusUpdate]):
+        super().__init__(activity)
+        self.newer = newer
+
+
+def lock_for_update(activity: Activity, latest_seen: int | None) -> Activity:
+    """Lock the activity row; raise `NewerUpdates` if an update newer than `latest_seen` exists
+    (no check when it is None). Must run inside `transaction.atomic`."""
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    if latest_seen is not None:
+        newer = list(
+            StatusUpdate.objects.filter(activity=locked, pk__gt=latest_seen)
+            .select_related("author", "organisation")
+            .order_by("pk")
+        )
+        if newer:
+            raise NewerUpdates(locked, newer)
+    return locked
+
+
+def latest_update_id(activity: Activity) -> int:
+    """The id of the activity's newest update, 0 if none: what a page showing it sends back."""
+    return StatusUpdate.objects.filter(activity=activity).order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 def do_post_status_update(
     *,
     activity: Activity,
@@ -88,17 +125,19 @@ def do_post_status_update(
     evidence_links: str = "",
     evidence_file=None,
     organisation=None,
+    latest_seen: int | None = None,
 ) -> StatusUpdate:
     """Append a status update and make it the activity's current status.
 
-    Raises ValidationError (a dict per field). A percentage left out keeps the activity's last
-    known one, except that "completed" means 100%.
+    Raises ValidationError (a dict per field), or NewerUpdates (see the module). A percentage
+    left out keeps the activity's last known one, except that "completed" means 100%.
     """
     cleaned = check_post_status_update(
         status=status, percent_complete=percent_complete, evidence_links=evidence_links, evidence_file=evidence_file
     )
-    now = timezone.now()
     with transaction.atomic():
+        locked = lock_for_update(activity, latest_seen)
+        now = timezone.now()
         update = StatusUpdate.objects.create(
             activity=activity,
             kind=StatusUpdate.Kind.STATUS,
@@ -111,11 +150,12 @@ def do_post_status_update(
             author=author,
             created_at=now,
         )
-        activity.status = cleaned["status"]
-        if cleaned["percent_complete"] is not None:
-            activity.percent_complete = cleaned["percent_complete"]
-        activity.status_updated_at = now
-        activity.save(update_fields=["status", "percent_complete", "status_updated_at"])
+        for target in (locked, activity):
+            target.status = cleaned["status"]
+            if cleaned["percent_complete"] is not None:
+                target.percent_complete = cleaned["percent_complete"]
+            target.status_updated_at = now
+        locked.save(update_fields=["status", "percent_complete", "status_updated_at"])
     return update
 
 
@@ -127,10 +167,11 @@ def do_add_contribution_note(
     organisation=None,
     evidence_links: str = "",
     evidence_file=None,
+    latest_seen: int | None = None,
 ) -> StatusUpdate:
     """Append a note on an organisation's contribution; the activity's status is unchanged.
 
-    Raises ValidationError (a dict per field).
+    Raises ValidationError (a dict per field), or NewerUpdates (see the module).
     """
     errors: dict[str, list] = {}
     narrative = (narrative or "").strip()
@@ -140,6 +181,7 @@ def do_add_contribution_note(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        lock_for_update(activity, latest_seen)
         return StatusUpdate.objects.create(
             activity=activity,
             kind=StatusUpdate.Kind.NOTE,
@@ -149,3 +191,37 @@ def do_add_contribution_note(
             organisation=organisation,
             author=author,
         )
+
+
+def do_fix_activity_deadline(
+    activity: Activity, *, text: str, confirm: bool, user=None, expected_version: int | None = None
+) -> Activity:
+    """Reparse `text` when it changed, and mark the periods confirmed when asked. Logged in
+    Django's admin LogEntry (who, when, what). Raises `StaleObject` if the activity changed since
+    `expected_version` (another fix, an edit in the CMS)."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    from gcmhub.workplan.importer import DEADLINE_FIELDS, apply_deadline
+
+    text = "\n".join(line.strip() for line in (text or "").splitlines() if line.strip())
+    with transaction.atomic():
+        fresh = claim(Activity, activity.pk, expected_version)
+        for name in [*DEADLINE_FIELDS, "version"]:
+            setattr(activity, name, getattr(fresh, name))
+        plan = activity.priority.workplan
+        changed = text != activity.deadline_text
+        if changed:
+            parsed = parse_deadline(text, plan_start=plan.period_start, plan_end=plan.period_end) if text else None
+            periods = apply_deadline(activity, text, parsed)
+            ActivityPeriod.objects.filter(activity=activity).delete()
+            ActivityPeriod.objects.bulk_create(periods)
+        if confirm and activity.deadline_state in (Activity.DeadlineState.PARSED, Activity.DeadlineState.INFERRED):
+            activity.deadline_state = Activity.DeadlineState.CONFIRMED
+        activity.save(update_fields=DEADLINE_FIELDS)
+        if user is not None and user.is_authenticated:
+            message = []
+            if changed:
+                message.append({"changed": {"fields": ["deadline_text"]}})
+            message.append({"changed": {"fields": [f"deadline_state={activity.deadline_state}"]}})
+            LogEntry.objects.log_actions(user.pk, [activity], CHANGE, change_message=message, single_object=True)
+    return activity

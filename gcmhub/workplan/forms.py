@@ -9,6 +9,26 @@ from gcmhub.workplan import actions
 from gcmhub.workplan.models import Status
 
 
+class LatestUpdateMixin:
+    """A hidden `latest_update`: the id of the newest update the page showed (0 for none), so
+    that an update written from an older page is refused rather than silently combined."""
+
+    def add_latest_update_field(self, latest_update: int | None) -> None:
+        self.fields["latest_update"] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+        if latest_update is not None:
+            self.initial["latest_update"] = latest_update
+        self.newer_updates = []
+
+    def show_newer_updates(self, newer: list, latest: int) -> None:
+        """Refuse the post: list the updates it did not see and move the hidden id past them, so
+        posting again (after reading them) is deliberate. What was typed stays."""
+        self.newer_updates = newer
+        data = self.data.copy()
+        data[self.add_prefix("latest_update")] = str(latest)
+        self.data = data
+        self.add_error(None, _("Nothing was posted: a newer update was posted while you were writing (shown below)."))
+
+
 class EvidenceMixin:
     def clean_evidence_links(self):
         return actions.clean_evidence_links(self.cleaned_data.get("evidence_links", ""))
@@ -35,7 +55,7 @@ def _evidence_fields():
     return links, document
 
 
-class StatusUpdateForm(EvidenceMixin, forms.Form):
+class StatusUpdateForm(LatestUpdateMixin, EvidenceMixin, forms.Form):
     prefix = "status"
 
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
@@ -54,10 +74,11 @@ class StatusUpdateForm(EvidenceMixin, forms.Form):
     )
     evidence_links, evidence_file = _evidence_fields()
 
-    def __init__(self, *args, activity=None, **kwargs):
+    def __init__(self, *args, activity=None, latest_update=None, **kwargs):
         super().__init__(*args, **kwargs)
         if activity is not None and not self.is_bound:
             self.initial.setdefault("status", activity.status)
+        self.add_latest_update_field(latest_update)
 
     def clean(self):
         cleaned = super().clean()
@@ -66,7 +87,7 @@ class StatusUpdateForm(EvidenceMixin, forms.Form):
         return cleaned
 
 
-class ContributionNoteForm(EvidenceMixin, forms.Form):
+class ContributionNoteForm(LatestUpdateMixin, EvidenceMixin, forms.Form):
     prefix = "note"
 
     organisation = forms.TypedChoiceField(label=_("On behalf of"), coerce=int, required=False, empty_value=None)
@@ -77,8 +98,9 @@ class ContributionNoteForm(EvidenceMixin, forms.Form):
     )
     evidence_links, evidence_file = _evidence_fields()
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), latest_update=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_latest_update_field(latest_update)
         self.organisations = {org.pk: org for org in organisations}
         field = self.fields["organisation"]
         field.choices = [(org.pk, org.label) for org in organisations]

@@ -3,6 +3,7 @@ from pathlib import PurePath
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.lib.i18n import Language
 from gcmhub.workplan.deadlines import parse_deadline
 from gcmhub.workplan.importer import MAX_UPLOAD_BYTES, NEW, SUPPORTED_EXTENSIONS
@@ -60,7 +61,7 @@ def _org_choice_label(org) -> str:
     return f"{org.name} ({org.acronym})" if org.acronym and org.acronym != org.name else org.name
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(VersionedFormMixin, forms.Form):
     deadline_text = forms.CharField(
         label=_("Deadline as written"),
         help_text=_("One deadline per line, in English, French or Spanish, e.g. “2e trimestre 2021” or “Q3 2022”."),
@@ -75,6 +76,7 @@ class DeadlineForm(forms.Form):
 
     def __init__(self, *args, activity, **kwargs):
         kwargs.setdefault("initial", {"deadline_text": activity.deadline_text})
+        kwargs.setdefault("current", activity)
         super().__init__(*args, **kwargs)
         self.activity = activity
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.lib.concurrency import VersionedModel
 from gcmhub.lib.i18n import Language, TranslatedField
 
 
@@ -15,7 +16,7 @@ class WorkPlanQuerySet(models.QuerySet):
         return self.filter(is_current=True).first() or self.first()
 
 
-class WorkPlan(models.Model):
+class WorkPlan(VersionedModel):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
@@ -45,7 +46,7 @@ class WorkPlan(models.Model):
         return reverse("workplan:overview", args=[self.slug])
 
 
-class Priority(models.Model):
+class Priority(VersionedModel):
     """A priority block: a core priority, a thematic working group or a thematic priority."""
 
     class Kind(models.TextChoices):
@@ -180,7 +181,7 @@ class ActivityQuerySet(models.QuerySet):
         return self.open().filter(due_date__gte=start, due_date__lte=end)
 
 
-class Activity(models.Model):
+class Activity(VersionedModel):
     class DeadlineState(models.TextChoices):
         NONE = "none", _("No deadline")
         PARSED = "parsed", _("Parsed")

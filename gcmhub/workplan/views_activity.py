@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gcmhub.accounts import permissions as roles
 from gcmhub.workplan import permissions
-from gcmhub.workplan.actions import do_add_contribution_note, do_post_status_update
+from gcmhub.workplan.actions import NewerUpdates, do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.calendar import describe_periods
 from gcmhub.workplan.forms import ContributionNoteForm, StatusUpdateForm, add_action_errors
 from gcmhub.workplan.models import Activity
@@ -38,16 +38,20 @@ def _render_activity(
     user = request.user
     can_status = permissions.can_post_status(user, activity)
     can_note = permissions.can_add_note(user, activity)
+    history = list(activity.updates.select_related("author", "organisation"))
+    latest = max((u.pk for u in history), default=0)
     if can_status and status_form is None:
-        status_form = StatusUpdateForm(activity=activity)
+        status_form = StatusUpdateForm(activity=activity, latest_update=latest)
     if can_note and note_form is None:
-        note_form = ContributionNoteForm(organisations=permissions.note_organisations(user, activity))
+        note_form = ContributionNoteForm(
+            organisations=permissions.note_organisations(user, activity), latest_update=latest
+        )
     context = {
         "activity": activity,
         "priority": activity.priority,
         "periods": describe_periods(activity.periods.all()),
         "is_overdue": activity.is_overdue(),
-        "history": list(activity.updates.select_related("author", "organisation")),
+        "history": history,
         "can_post_status": can_status,
         "can_add_note": can_note,
         "status_form": status_form if can_status else None,
@@ -68,10 +72,12 @@ def _posted(request, activity, confirmation):
 
 
 def _invalid(request, activity, **forms):
-    # htmx only swaps 2xx responses; a plain post gets the whole page with a 400.
+    # htmx only swaps 2xx responses; a plain post gets the whole page with a 400 (409 when the
+    # page was older than the latest update).
     if _is_htmx(request):
         return _render_activity(request, activity, partial=True, **forms)
-    return _render_activity(request, activity, status=400, **forms)
+    stale = any(form.newer_updates for form in forms.values())
+    return _render_activity(request, activity, status=409 if stale else 400, **forms)
 
 
 @require_GET
@@ -98,7 +104,10 @@ def post_status_update(request, pk):
                 evidence_links=data["evidence_links"],
                 evidence_file=data["evidence_file"],
                 organisation=permissions.status_organisation(request.user, activity),
+                latest_seen=data["latest_update"],
             )
+        except NewerUpdates as newer:
+            form.show_newer_updates(newer.newer, newer.newer[-1].pk)
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
@@ -124,7 +133,10 @@ def post_note(request, pk):
                 organisation=data["organisation"],
                 evidence_links=data["evidence_links"],
                 evidence_file=data["evidence_file"],
+                latest_seen=data["latest_update"],
             )
+        except NewerUpdates as newer:
+            form.show_newer_updates(newer.newer, newer.newer[-1].pk)
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:

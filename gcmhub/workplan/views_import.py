@@ -15,14 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from gcmhub.lib import stash
+from gcmhub.lib.concurrency import StaleObject, refuse_stale
 from gcmhub.taxonomy.models import Organisation
+from gcmhub.workplan.actions import do_fix_activity_deadline
 from gcmhub.workplan.forms_import import DeadlineForm, MappingForm, UploadForm
 from gcmhub.workplan.importer import (
     MAX_UPLOAD_BYTES,
     UnknownOrganisationsError,
     WorkPlanImportError,
     alias_map,
-    do_fix_activity_deadline,
     do_import_workplan,
     parse_document,
     resolve,
@@ -200,20 +201,30 @@ def edit_deadline(request, pk):
     activity = get_object_or_404(Activity.objects.select_related("priority__workplan"), pk=pk)
     form = DeadlineForm(request.POST if request.method == "POST" else None, activity=activity)
     if request.method == "POST" and form.is_valid():
-        do_fix_activity_deadline(
-            activity, text=form.cleaned_data["deadline_text"], confirm=form.cleaned_data["confirm"], user=request.user
-        )
+        try:
+            do_fix_activity_deadline(
+                activity,
+                text=form.cleaned_data["deadline_text"],
+                confirm=form.cleaned_data["confirm"],
+                user=request.user,
+                expected_version=form.expected_version,
+            )
+        except StaleObject as stale:
+            refuse_stale(form, stale)
+            activity = stale.current
+            return _render_deadline_form(request, activity, form, 409)
         if activity.deadline_state == Activity.DeadlineState.UNPARSED:
             messages.warning(request, _("The deadline was saved but still cannot be read."))
             return redirect("workplan:activity_deadline", activity.pk)
         messages.success(request, _("The deadline of %(activity)s was saved.") % {"activity": activity})
         return redirect("workplan:deadlines_to_fix")
+    return _render_deadline_form(request, activity, form, 409 if form.conflict else 200)
+
+
+def _render_deadline_form(request, activity, form, status):
     return render(
         request,
         "workplan/activity_deadline_form.html",
-        {
-            "activity": activity,
-            "periods": list(activity.periods.all()),
-            "form": form,
-        },
+        {"activity": activity, "periods": list(activity.periods.all()), "form": form},
+        status=status,
     )

@@ -8,11 +8,12 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from gcmhub.lib.cms_concurrency import VersionedSnippetViewSet
 from gcmhub.lib.panels import ReadOnlyPolicy, translated_panel
 from gcmhub.workplan.models import Activity, Priority, StatusUpdate, WorkPlan
 
 
-class WorkPlanViewSet(SnippetViewSet):
+class WorkPlanViewSet(VersionedSnippetViewSet):
     model = WorkPlan
     icon = "calendar-alt"
     menu_label = _("Work plans")
@@ -29,7 +30,7 @@ class WorkPlanViewSet(SnippetViewSet):
     ]
 
 
-class PriorityViewSet(SnippetViewSet):
+class PriorityViewSet(VersionedSnippetViewSet):
     model = Priority
     icon = "list-ul"
     menu_label = _("Priorities")
@@ -55,7 +56,7 @@ class PriorityViewSet(SnippetViewSet):
     ]
 
 
-class ActivityViewSet(SnippetViewSet):
+class ActivityViewSet(VersionedSnippetViewSet):
     model = Activity
     icon = "tasks"
     menu_label = _("Activities")

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import APIToken
@@ -29,7 +29,7 @@ class ProfileTestCase(BaseTestCase):
 
     def test_it_updates_name_and_language(self):
         self.login(self.alice)
-        r = self.client.post(self.url, {"full_name": "Alice Renamed", "preferred_language": "fr"})
+        r = self.client.post(self.url, {"full_name": "Alice Renamed", "preferred_language": "fr", "version": 1})
         self.assertRedirects(r, "/fr/accounts/profile/", fetch_redirect_response=False)
         self.assertEqual(r.cookies[settings.LANGUAGE_COOKIE_NAME].value, "fr")
         self.alice.refresh_from_db()
@@ -38,7 +38,7 @@ class ProfileTestCase(BaseTestCase):
 
     def test_it_keeps_input_on_error(self):
         self.login(self.alice)
-        r = self.client.post(self.url, {"full_name": "", "preferred_language": "de"})
+        r = self.client.post(self.url, {"full_name": "", "preferred_language": "de", "version": 1})
         self.assertContains(r, 'class="error-summary"', status_code=400)
         self.alice.refresh_from_db()
         self.assertEqual(self.alice.full_name, "Alice Stakeholder")
@@ -106,3 +106,21 @@ class APITokensTestCase(BaseTestCase):
         with self.assertNumQueries(4):
             r = self.client.get(self.url)
         self.assertContains(r, "t2")
+
+
+class ProfileConflictTestCase(BaseTestCase):
+    def test_a_save_from_an_older_tab_is_refused_and_keeps_the_input(self):
+        url = reverse("accounts:profile")
+        for user in (self.alice, self.fatima, self.ines, self.rita, self.sam):
+            with self.subTest(user=user.email):
+                version = user.version
+                first, second = Client(), Client()
+                first.force_login(user)
+                second.force_login(user)
+                data = {"full_name": "Name from tab A", "preferred_language": "en", "version": version}
+                self.assertEqual(first.post(url, data).status_code, 302)
+                response = second.post(url, {**data, "full_name": "Name from tab B"})
+                self.assertContains(response, "Name from tab A", status_code=409)
+                self.assertContains(response, 'value="Name from tab B"', status_code=409)
+                user.refresh_from_db()
+                self.assertEqual((user.full_name, user.version), ("Name from tab A", version + 1))

@@ -203,3 +203,11 @@ class PracticeIn(Schema):
     sustainability: StrictStr | None = Field(None, max_length=MAX_TEXT)
     links: list[StrictStr] | None = Field(None, max_length=50)
     criteria_met: list[CriterionChoice] | None = None
+
+
+class PracticeConflictOut(Schema):
+    """412: the practice changed since the version sent in `If-Match`."""
+
+    detail: str
+    etag: str
+    current: PracticeOut

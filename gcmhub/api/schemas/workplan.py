@@ -142,3 +142,11 @@ class ContributionNoteIn(Schema):
     narrative: StrictStr = Field(max_length=MAX_NARRATIVE)
     organisation: StrictStr | None = Field(None, description="Slug of the organisation the note speaks for.")
     evidence_links: list[StrictStr] = Field(default_factory=list, max_length=MAX_LINKS)
+
+
+class UpdateConflictOut(Schema):
+    """412: the activity changed, or updates were posted, since the `ETag` sent in `If-Match`."""
+
+    detail: str
+    etag: str
+    newer_updates: list[StatusUpdateOut]

@@ -49,8 +49,10 @@ class KnowledgeApiTestCase(ApiTestCase):
         cls.draft = make_practice(cls.alice, title="Alice draft", slug="alice-draft")
         cls.call = make_call(slug="call-2026", objectives=[cls.obj1])
 
-    def send(self, method, path, body=None, token=None):
+    def send(self, method, path, body=None, token=None, if_match=None):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if if_match is not None:
+            headers["If-Match"] = if_match
         data = body if isinstance(body, str) else json.dumps(body or {})
         response = self.client.generic(
             method.upper(), f"{API}{path}", data, content_type="application/json", headers=headers
@@ -233,8 +235,11 @@ class PracticeWriteTestCase(KnowledgeApiTestCase):
 
     def test_it_lets_the_owner_edit_only_the_fields_sent(self):
         token = self.token_for(self.alice)
-        response = self.send("patch", "/practices/alice-draft", {"title": "Renamed", "objectives": [2]}, token=token)
+        etag = self.client.get(f"{API}/practices/alice-draft", headers={"Authorization": f"Bearer {token}"})["ETag"]
+        body = {"title": "Renamed", "objectives": [2]}
+        response = self.send("patch", "/practices/alice-draft", body, token=token, if_match=etag)
         self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response["ETag"], f'"{self.draft.version + 1}"')
         self.draft.refresh_from_db()
         self.assertEqual((self.draft.title, self.draft.summary), ("Renamed", "A short summary of the practice."))
         self.assertEqual(list(self.draft.objectives.values_list("number", flat=True)), [2])

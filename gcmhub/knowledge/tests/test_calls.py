@@ -4,7 +4,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from gcmhub.knowledge import actions
+from gcmhub.knowledge.actions import submissions as actions
 from gcmhub.knowledge.models import Practice
 from gcmhub.test import BaseTestCase, make_call, make_objective, make_practice
 
@@ -159,13 +159,14 @@ class SubmitToCallTestCase(BaseTestCase):
         self.assertEqual(practice.call, self.call)
         edit = reverse("knowledge:practice_edit", args=[practice.slug])
         with time_machine.travel(datetime.datetime(2026, 4, 1, tzinfo=datetime.UTC)):
-            response = self.client.post(edit, self.data())
+            response = self.client.post(edit, self.data(version=practice.version))
             self.assertEqual(response.status_code, 400)
             self.assertIn("This call closed on", response.context["form"].errors["call"][0])
             practice.refresh_from_db()
             self.assertEqual(practice.status, Practice.Status.DRAFT)
             # Without the call, it goes through.
-            response = self.client.post(edit, self.data(call=""))
+            practice.refresh_from_db()
+            response = self.client.post(edit, self.data(call="", version=practice.version))
             self.assertEqual(response.status_code, 302)
         practice.refresh_from_db()
         self.assertEqual((practice.status, practice.call), (Practice.Status.SUBMITTED, None))

@@ -101,7 +101,7 @@ class HubCmsTests(BaseTestCase):
         self.login(self.sam)
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(
-                admin_url(Resource, "edit", proposal.pk), resource_form(title_en="Proposed one")
+                admin_url(Resource, "edit", proposal.pk), resource_form(title_en="Proposed one", version=1)
             )
         self.assertEqual(response.status_code, 302)
         proposal.refresh_from_db()
@@ -116,7 +116,7 @@ class HubCmsTests(BaseTestCase):
         resource = make_resource(title_en="Stable")
         ResourceEvent.objects.create(resource=resource, to_status="published")
         self.login(self.sam)
-        self.client.post(admin_url(Resource, "edit", resource.pk), resource_form(title_en="Stable, edited"))
+        self.client.post(admin_url(Resource, "edit", resource.pk), resource_form(title_en="Stable, edited", version=1))
         resource.refresh_from_db()
         self.assertEqual(resource.title_en, "Stable, edited")
         self.assertEqual(resource.events.count(), 1)

@@ -3,7 +3,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from gcmhub.knowledge import actions
+from gcmhub.knowledge.actions import submissions as actions
 from gcmhub.knowledge.models import Practice, PracticeAttachment, PracticeEvent, ReviewAssignment
 from gcmhub.test import BaseTestCase, make_assignment, make_call, make_objective, make_practice, make_reviewer
 
@@ -178,6 +178,7 @@ class PracticeUpdateTestCase(BaseTestCase):
             "description": "D",
             "results": "R",
             "action": "submit",
+            "version": update.version,
         }
         response = self.client.post(reverse("knowledge:practice_edit", args=[update.slug]), data)
         self.assertEqual(response.status_code, 302)

@@ -149,7 +149,12 @@ class ResourceDecisionTests(BaseTestCase):
         self.login(self.sam)
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(
-                self.decide_url(), {f"r{self.proposal.pk}-decision": "publish", f"r{self.proposal.pk}-note": "Thanks"}
+                self.decide_url(),
+                {
+                    f"r{self.proposal.pk}-decision": "publish",
+                    f"r{self.proposal.pk}-note": "Thanks",
+                    f"r{self.proposal.pk}-version": self.proposal.version,
+                },
             )
         self.assertRedirects(response, PROPOSALS_URL)
         self.proposal.refresh_from_db()
@@ -167,7 +172,11 @@ class ResourceDecisionTests(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(
                 self.decide_url(),
-                {f"r{self.proposal.pk}-decision": "decline", f"r{self.proposal.pk}-note": "Out of scope"},
+                {
+                    f"r{self.proposal.pk}-decision": "decline",
+                    f"r{self.proposal.pk}-note": "Out of scope",
+                    f"r{self.proposal.pk}-version": self.proposal.version,
+                },
             )
         self.proposal.refresh_from_db()
         self.assertEqual(self.proposal.status, Resource.Status.DECLINED)
@@ -175,7 +184,9 @@ class ResourceDecisionTests(BaseTestCase):
 
     def test_it_requires_a_note_to_decline_and_keeps_input(self):
         self.login(self.sam)
-        response = self.client.post(self.decide_url(), {f"r{self.proposal.pk}-decision": "decline"})
+        response = self.client.post(
+            self.decide_url(), {f"r{self.proposal.pk}-decision": "decline", f"r{self.proposal.pk}-version": 1}
+        )
         self.assertContains(response, "Say why the resource is declined.", status_code=400)
         self.assertContains(
             response, f'value="decline" id="id_r{self.proposal.pk}-decision_1" required checked', status_code=400
@@ -183,10 +194,19 @@ class ResourceDecisionTests(BaseTestCase):
         self.proposal.refresh_from_db()
         self.assertEqual(self.proposal.status, Resource.Status.PROPOSED)
 
-    def test_it_404s_for_a_resource_that_is_not_waiting(self):
+    def test_it_explains_a_resource_that_is_not_waiting_and_keeps_the_note(self):
         self.login(self.sam)
         published = make_resource()
-        response = self.client.post(self.decide_url(published), {f"r{published.pk}-decision": "publish"})
+        data = {
+            f"r{published.pk}-decision": "decline",
+            f"r{published.pk}-note": "Too late",
+            f"r{published.pk}-version": 1,
+        }
+        response = self.client.post(self.decide_url(published), data)
+        self.assertContains(response, "Someone else decided on", status_code=409)
+        self.assertContains(response, "Too late", status_code=409)
+        self.assertEqual(Resource.objects.get(pk=published.pk).status, Resource.Status.PUBLISHED)
+        response = self.client.post(reverse("knowledge:resource_decide", args=["nope"]), data)
         self.assertEqual(response.status_code, 404)
 
     def test_it_refuses_get_on_decide(self):

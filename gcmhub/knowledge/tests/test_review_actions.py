@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gcmhub.accounts.models import Role
 from gcmhub.knowledge import review
-from gcmhub.knowledge.actions import do_submit_practice
+from gcmhub.knowledge.actions.submissions import do_submit_practice
 from gcmhub.knowledge.criteria import Criterion
 from gcmhub.knowledge.models import Practice, PracticeEvent, Review, ReviewAssignment, ReviewerProfile
 from gcmhub.test import BaseTestCase, make_assignment, make_objective, make_practice, make_reviewer, make_user

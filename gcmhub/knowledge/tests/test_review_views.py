@@ -159,7 +159,7 @@ class ScreenViewTests(ReviewViewTestCase):
     def test_the_hub_team_accepts(self):
         practice = self.make(Status.SUBMITTED)
         self.login(self.sam)
-        response = self.client.post(self.url(practice), {"decision": "accept"})
+        response = self.client.post(self.url(practice), {"decision": "accept", "version": practice.version})
         self.assertRedirects(response, reverse("knowledge:review_practice", args=[practice.slug]))
         practice.refresh_from_db()
         self.assertEqual(practice.status, Status.IN_REVIEW)
@@ -167,7 +167,7 @@ class ScreenViewTests(ReviewViewTestCase):
     def test_a_missing_reason_keeps_the_input(self):
         practice = self.make(Status.SUBMITTED)
         self.login(self.sam)
-        response = self.client.post(self.url(practice), {"decision": "return", "note": ""})
+        response = self.client.post(self.url(practice), {"decision": "return", "note": "", "version": practice.version})
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "Give the submitter a reason.", status_code=400)
         self.assertContains(response, 'value="return" id="screen_decision_1" required checked', status_code=400)
@@ -177,7 +177,9 @@ class ScreenViewTests(ReviewViewTestCase):
     def test_the_wrong_state_is_explained_and_nothing_changes(self):
         practice = self.make(Status.IN_REVIEW)
         self.login(self.sam)
-        response = self.client.post(self.url(practice), {"decision": "decline", "note": "No"})
+        response = self.client.post(
+            self.url(practice), {"decision": "decline", "note": "No", "version": practice.version}
+        )
         self.assertContains(response, "This cannot be done while the practice is", status_code=400)
         practice.refresh_from_db()
         self.assertEqual(practice.status, Status.IN_REVIEW)
@@ -263,7 +265,9 @@ class DecideViewTests(ReviewViewTestCase):
     def test_the_hub_team_publishes(self):
         practice = self.make(Status.REVIEWED)
         self.login(self.sam)
-        response = self.client.post(self.url(practice), {"decision": "publish", "feedback": ""})
+        response = self.client.post(
+            self.url(practice), {"decision": "publish", "feedback": "", "version": practice.version}
+        )
         self.assertRedirects(response, reverse("knowledge:review_practice", args=[practice.slug]))
         practice.refresh_from_db()
         self.assertEqual(practice.status, Status.PUBLISHED)
@@ -271,7 +275,9 @@ class DecideViewTests(ReviewViewTestCase):
     def test_missing_feedback_keeps_the_input(self):
         practice = self.make(Status.REVIEWED)
         self.login(self.sam)
-        response = self.client.post(self.url(practice), {"decision": "decline", "feedback": " "})
+        response = self.client.post(
+            self.url(practice), {"decision": "decline", "feedback": " ", "version": practice.version}
+        )
         self.assertContains(response, "Give the submitter feedback.", status_code=400)
         self.assertContains(response, 'value="decline" id="decide_decision_2" required checked', status_code=400)
 
@@ -279,7 +285,7 @@ class DecideViewTests(ReviewViewTestCase):
         practice = self.make()
         self.submitted_review(practice, self.rita)
         self.login(self.sam)
-        response = self.client.post(self.url(practice), {"decision": "publish"})
+        response = self.client.post(self.url(practice), {"decision": "publish", "version": practice.version})
         self.assertContains(response, "every review in", status_code=400)
         practice.refresh_from_db()
         self.assertEqual(practice.status, Status.IN_REVIEW)
@@ -370,7 +376,9 @@ class ReviewAssignmentTests(ReviewViewTestCase):
         self.assertEqual(assignment.state, State.SUBMITTED)
         response = self.client.get(self.url(assignment))
         self.assertContains(response, "Your review")
-        self.assertNotContains(response, 'name="recommendation"')
+        # While the practice is in review, the reviewer may change it (with the version of the review).
+        self.assertContains(response, "Change your review")
+        self.assertContains(response, f'name="version" value="{assignment.review.version}"')
 
     def test_a_closed_review_changes_nothing(self):
         practice = self.make(Status.DECLINED)
@@ -453,7 +461,7 @@ class RosterTests(ReviewViewTestCase):
         self.login(self.sam)
         url = reverse("knowledge:roster_edit", args=[self.ext1.pk])
         self.assertEqual(self.client.get(url).status_code, 200)
-        response = self.client.post(url, {"languages": ["es"], "affiliation_other": "University"})
+        response = self.client.post(url, {"languages": ["es"], "affiliation_other": "University", "version": 1})
         self.assertRedirects(response, ROSTER_URL)
         profile = ReviewerProfile.objects.get(user=self.ext1)
         self.assertEqual(

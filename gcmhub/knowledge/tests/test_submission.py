@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 
-from gcmhub.knowledge import actions
+from gcmhub.knowledge.actions import submissions as actions
 from gcmhub.knowledge.criteria import Criterion
 from gcmhub.knowledge.forms_practices import MAX_ATTACHMENT_SIZE, PracticeForm
 from gcmhub.knowledge.models import Practice, PracticeAttachment, PracticeEvent
@@ -124,6 +124,7 @@ class PracticeNewTestCase(BaseTestCase):
         response = self.client.post(
             reverse("knowledge:practice_edit", args=[Practice.objects.get().slug]),
             self.full(
+                version=Practice.objects.get().version,
                 submitted_for_other_entity="on",
                 focal_point_name="Omar",
                 focal_point_email="omar@example.org",
@@ -301,7 +302,11 @@ class PracticeEditTestCase(BaseTestCase):
     def test_it_saves_the_changes(self):
         self.login(self.alice)
         data = complete_data(
-            title="New title", objectives=[self.objective.pk], countries=[self.morocco.pk], action="save"
+            title="New title",
+            objectives=[self.objective.pk],
+            countries=[self.morocco.pk],
+            action="save",
+            version=self.practice.version,
         )
         self.assertEqual(self.client.post(self.url, data).status_code, 302)
         self.practice.refresh_from_db()
@@ -316,7 +321,9 @@ class PracticeEditTestCase(BaseTestCase):
     def test_it_resubmits_a_returned_practice_in_the_same_round(self):
         Practice.objects.filter(pk=self.practice.pk).update(status=Practice.Status.RETURNED)
         self.login(self.alice)
-        data = complete_data(objectives=[self.objective.pk], countries=[self.morocco.pk], action="submit")
+        data = complete_data(
+            objectives=[self.objective.pk], countries=[self.morocco.pk], action="submit", version=self.practice.version
+        )
         self.client.post(self.url, data)
         self.practice.refresh_from_db()
         self.assertEqual((self.practice.status, self.practice.round), (Practice.Status.SUBMITTED, 1))
@@ -326,7 +333,13 @@ class PracticeEditTestCase(BaseTestCase):
         Practice.objects.filter(pk=self.practice.pk).update(status=Practice.Status.REVISION_REQUESTED)
         self.login(self.alice)
         self.client.post(
-            self.url, complete_data(objectives=[self.objective.pk], countries=[self.morocco.pk], action="submit")
+            self.url,
+            complete_data(
+                objectives=[self.objective.pk],
+                countries=[self.morocco.pk],
+                action="submit",
+                version=self.practice.version,
+            ),
         )
         self.practice.refresh_from_db()
         self.assertEqual((self.practice.status, self.practice.round), (Practice.Status.SUBMITTED, 2))
@@ -365,7 +378,7 @@ class SubmitActionTestCase(BaseTestCase):
     def test_it_saves_a_draft_from_the_form_action(self):
         form = PracticeForm({"title": "Through the action", "language": "es", "geographic_scope": "global"})
         self.assertTrue(form.is_valid(), form.errors)
-        practice = actions.do_save_practice(self.fatima, form)
+        practice = actions.do_save_practice(self.fatima, None, actions.PracticeValues.from_cleaned(form.cleaned_data))
         self.assertEqual(
             (practice.submitter, practice.status, practice.language), (self.fatima, Practice.Status.DRAFT, "es")
         )

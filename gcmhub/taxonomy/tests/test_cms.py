@@ -1,3 +1,4 @@
+from django.test import Client
 from django.urls import reverse
 
 from gcmhub.taxonomy.models import (
@@ -61,6 +62,7 @@ class ReferenceDataCmsTestCase(BaseTestCase):
                 "name_fr": "Domaine",
                 "name_es": "Área",
                 "objectives": [self.objective.pk],
+                "version": self.area.version,
             },
         )
         self.assertEqual(response.status_code, 302)
@@ -98,3 +100,37 @@ class ReferenceDataCmsTestCase(BaseTestCase):
         )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Organisation.objects.resolving("picum").get().slug, "picum")
+
+
+class ReferenceDataConflictTestCase(BaseTestCase):
+    """Two editors on the same thematic area: the second save is refused, their text kept."""
+
+    def test_a_stale_cms_save_of_reference_data_is_refused(self):
+        admin = make_user("admin@example.org", is_superuser=True, is_staff=True)
+        area = make_thematic_area(1)
+        url = admin_url(ThematicArea, "edit", area.pk)
+        first, second = Client(), Client()
+        first.force_login(admin)
+        second.force_login(admin)
+        self.assertContains(first.get(url), 'name="version" value="1"')
+        self.assertContains(second.get(url), 'name="version" value="1"')
+        data = {"number": 1, "name_en": "Area A", "name_fr": "Domaine", "name_es": "Área", "version": 1}
+        self.assertEqual(first.post(url, data).status_code, 302)
+        response = second.post(url, {**data, "name_en": "Area B"})
+        self.assertContains(response, "Someone else saved this while you were editing it")
+        self.assertContains(response, 'value="Area B"')
+        self.assertContains(response, 'name="version" value="2"')  # saving again replaces theirs
+        area.refresh_from_db()
+        self.assertEqual((area.name_en, area.version), ("Area A", 2))
+        response = second.post(url, {**data, "name_en": "Area B", "version": 2})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(ThematicArea.objects.get(pk=area.pk).name_en, "Area B")
+
+    def test_people_without_cms_access_cannot_edit(self):
+        area = make_thematic_area(1)
+        for user in (self.alice, self.fatima, self.ines, self.rita):
+            with self.subTest(user=user.email):
+                self.login(user)
+                response = self.client.post(admin_url(ThematicArea, "edit", area.pk), {"version": 1})
+                self.assertIn(response.status_code, (302, 403))
+        self.assertEqual(ThematicArea.objects.get(pk=area.pk).version, 1)

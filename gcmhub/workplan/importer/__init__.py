@@ -20,7 +20,7 @@ from gcmhub.workplan.importer.errors import UnknownOrganisationsError, WorkPlanI
 from gcmhub.workplan.importer.parse import ParsedActivity, ParsedPlan, ParsedPriority, parse_lines, split_organisations
 from gcmhub.workplan.importer.read import MAX_UPLOAD_BYTES, SUPPORTED_EXTENSIONS, read_lines
 from gcmhub.workplan.importer.resolve import Resolution, alias_map, resolve
-from gcmhub.workplan.importer.save import NEW, ImportResult, do_fix_activity_deadline, do_import_workplan
+from gcmhub.workplan.importer.save import NEW, ImportResult, do_import_workplan
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
@@ -34,7 +34,6 @@ __all__ = [
     "UnknownOrganisationsError",
     "WorkPlanImportError",
     "alias_map",
-    "do_fix_activity_deadline",
     "do_import_workplan",
     "parse_document",
     "read_lines",

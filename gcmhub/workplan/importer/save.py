@@ -4,8 +4,8 @@
 priorities, activities, periods and organisations, creating or aliasing the organisations a human
 mapped; status updates of existing activities are kept. Rows are written in bulk (a fixed number of
 queries per plan), so no per-row save signals run: the activities written are announced with
-`gcmhub.lib.changes.announce_changes`. `do_fix_activity_deadline` is the Secretariat's fix of one
-deadline afterwards.
+`gcmhub.lib.changes.announce_changes`.The Secretariat's fix of one deadline afterwards is
+`gcmhub.workplan.actions.do_fix_activity_deadline`.
 """
 
 import hashlib
@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 
 from gcmhub.lib.changes import announce_changes
 from gcmhub.taxonomy.models import Objective, Organisation, OrganisationAlias, ThematicArea, normalize_name
-from gcmhub.workplan.deadlines import ParsedDeadline, parse_deadline
+from gcmhub.workplan.deadlines import ParsedDeadline
 from gcmhub.workplan.importer.errors import UnknownOrganisationsError, WorkPlanImportError
 from gcmhub.workplan.importer.parse import ParsedActivity, ParsedPlan, ParsedPriority
 from gcmhub.workplan.importer.resolve import Resolution, deadline_state, resolve
@@ -344,33 +344,3 @@ def _activity_involvements(activity: Activity, item: ParsedActivity, orgs: dict)
                 seen.add((org.pk, role))
                 rows.append(ActivityOrganisation(activity=activity, organisation=org, role=role, order=order))
     return rows
-
-
-# ---------------------------------------------------------------------------------------------
-# Fixing one activity's deadline
-
-
-def do_fix_activity_deadline(activity: Activity, *, text: str, confirm: bool, user=None) -> Activity:
-    """Reparse `text` when it changed, and mark the periods confirmed when asked. Logged in
-    Django's admin LogEntry (who, when, what)."""
-    from django.contrib.admin.models import CHANGE, LogEntry
-
-    text = "\n".join(line.strip() for line in (text or "").splitlines() if line.strip())
-    plan = activity.priority.workplan
-    with transaction.atomic():
-        changed = text != activity.deadline_text
-        if changed:
-            parsed = parse_deadline(text, plan_start=plan.period_start, plan_end=plan.period_end) if text else None
-            periods = apply_deadline(activity, text, parsed)
-            ActivityPeriod.objects.filter(activity=activity).delete()
-            ActivityPeriod.objects.bulk_create(periods)
-        if confirm and activity.deadline_state in (Activity.DeadlineState.PARSED, Activity.DeadlineState.INFERRED):
-            activity.deadline_state = Activity.DeadlineState.CONFIRMED
-        activity.save(update_fields=DEADLINE_FIELDS)
-        if user is not None and user.is_authenticated:
-            message = []
-            if changed:
-                message.append({"changed": {"fields": ["deadline_text"]}})
-            message.append({"changed": {"fields": [f"deadline_state={activity.deadline_state}"]}})
-            LogEntry.objects.log_actions(user.pk, [activity], CHANGE, change_message=message, single_object=True)
-    return activity

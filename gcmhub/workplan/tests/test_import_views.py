@@ -218,7 +218,7 @@ class EditDeadlineTest(DeadlinesToFixTest):
         self.login(self.sam)
         response = self.client.get(self.url_for(self.unparsed))
         self.assertContains(response, "dès que possible")
-        response = self.client.post(self.url_for(self.unparsed), {"deadline_text": "2e trimestre 2021"})
+        response = self.client.post(self.url_for(self.unparsed), {"deadline_text": "2e trimestre 2021", "version": 1})
         self.assertRedirects(response, self.url, fetch_redirect_response=False)
         activity = Activity.objects.get(pk=self.unparsed.pk)
         self.assertEqual(activity.deadline_state, "parsed")
@@ -230,21 +230,23 @@ class EditDeadlineTest(DeadlinesToFixTest):
 
     def test_it_confirms_inferred_periods(self):
         self.login(self.sam)
-        self.client.post(self.url_for(self.inferred), {"deadline_text": "3e trimestre", "confirm": "on"})
+        self.client.post(self.url_for(self.inferred), {"deadline_text": "3e trimestre", "confirm": "on", "version": 1})
         activity = Activity.objects.get(pk=self.inferred.pk)
         self.assertEqual(activity.deadline_state, "confirmed")
         self.assertEqual(activity.periods.count(), 1)
 
     def test_it_refuses_to_confirm_an_unreadable_deadline(self):
         self.login(self.sam)
-        response = self.client.post(self.url_for(self.unparsed), {"deadline_text": "quand on pourra", "confirm": "on"})
+        response = self.client.post(
+            self.url_for(self.unparsed), {"deadline_text": "quand on pourra", "confirm": "on", "version": 1}
+        )
         self.assertContains(response, "cannot be confirmed")
         self.assertContains(response, "quand on pourra")  # what the user typed is kept
         self.assertEqual(Activity.objects.get(pk=self.unparsed.pk).deadline_text, "dès que possible")
 
     def test_it_keeps_an_unreadable_deadline_flagged(self):
         self.login(self.sam)
-        response = self.client.post(self.url_for(self.unparsed), {"deadline_text": "quand on pourra"})
+        response = self.client.post(self.url_for(self.unparsed), {"deadline_text": "quand on pourra", "version": 1})
         self.assertRedirects(response, self.url_for(self.unparsed), fetch_redirect_response=False)
         activity = Activity.objects.get(pk=self.unparsed.pk)
         self.assertEqual((activity.deadline_text, activity.deadline_state), ("quand on pourra", "unparsed"))

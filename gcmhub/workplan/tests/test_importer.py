@@ -9,11 +9,11 @@ from django.test import TestCase
 from gcmhub.taxonomy.models import Organisation, OrganisationAlias, normalize_name
 from gcmhub.taxonomy.organisations_data import load_organisations, read_organisations
 from gcmhub.test import make_objective, make_thematic_area, make_user
+from gcmhub.workplan.actions import do_fix_activity_deadline
 from gcmhub.workplan.importer import (
     NEW,
     UnknownOrganisationsError,
     WorkPlanImportError,
-    do_fix_activity_deadline,
     do_import_workplan,
     parse_document,
     resolve,

@@ -8,19 +8,34 @@ Status rules on submission:
 A call's deadline only refuses the first submission of a new practice: a practice returned or sent
 back for revision after it answered the call in time may come back after the deadline, and an
 update of a published practice is not a new answer to the call.
+
+Every write claims the practice's version first (`gcmhub.lib.concurrency.claim`): an edit made from
+a page or an API read older than the last change raises `StaleObject`, and nothing is written.
+The actions take cleaned values (`PracticeValues`), never a form: the page, the API and the
+importer call the same ones.
 """
 
-from django.db import transaction
-from django.db.models import Q
-from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django_tasks import task
+import dataclasses
+import datetime
 
-from gcmhub.accounts.models import Role, User
-from gcmhub.knowledge.models import GeographicScope, Practice, PracticeAttachment, PracticeEvent, ReviewAssignment
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gcmhub.knowledge import tasks
+from gcmhub.knowledge.models import (
+    CallForPractices,
+    GeographicScope,
+    Practice,
+    PracticeAttachment,
+    PracticeEvent,
+    ReviewAssignment,
+)
 from gcmhub.knowledge.permissions import WITHDRAWABLE_STATUSES
+from gcmhub.lib.concurrency import claim
 
 # Content copied from a published practice to its update draft, and from an approved update back
 # onto the published practice. Not status, slug, submitter, round, dates of the workflow or events.
@@ -134,35 +149,162 @@ def _record(practice: Practice, action: str, actor, *, from_status="", to_status
     )
 
 
+@dataclasses.dataclass
+class PracticeValues:
+    """The submitter's content of a practice, typed: what the form and the API clean to.
+
+    References are model instances (lists of them for the many-to-many fields).
+    """
+
+    language: str = ""
+    call: CallForPractices | None = None
+    title: str = ""
+    summary: str = ""
+    geographic_scope: str = GeographicScope.NATIONAL
+    implementing_organisation: object = None
+    implementing_organisation_name: str = ""
+    partners_other: str = ""
+    submitted_for_other_entity: bool = False
+    focal_point_name: str = ""
+    focal_point_email: str = ""
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    completion: str = ""
+    thematic_area: object = None
+    description: str = ""
+    results: str = ""
+    challenges: str = ""
+    lessons: str = ""
+    innovation: str = ""
+    sustainability: str = ""
+    links: str = ""
+    criteria_met: list = dataclasses.field(default_factory=list)
+    countries: list = dataclasses.field(default_factory=list)
+    regions: list = dataclasses.field(default_factory=list)
+    partner_organisations: list = dataclasses.field(default_factory=list)
+    objectives: list = dataclasses.field(default_factory=list)
+    principles: list = dataclasses.field(default_factory=list)
+
+    @classmethod
+    def from_cleaned(cls, cleaned: dict) -> "PracticeValues":
+        """From a dict of cleaned values (a form's `cleaned_data`); missing keys keep the defaults."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {}
+        for name, value in cleaned.items():
+            if name not in names:
+                continue
+            if name in CONTENT_M2M or name == "criteria_met":
+                value = list(value or [])
+            elif value is None and name not in ("call", "implementing_organisation", "thematic_area"):
+                value = "" if name not in ("start_date", "end_date") else None
+            values[name] = value
+        return cls(**values)
+
+    @classmethod
+    def of(cls, practice: Practice) -> "PracticeValues":
+        """The saved practice's content (a base that a partial edit replaces fields of)."""
+        values = {name: getattr(practice, name) for name in CONTENT_FIELDS}
+        values["criteria_met"] = list(practice.criteria_met or [])
+        if practice.pk:
+            for name in CONTENT_M2M:
+                values[name] = list(getattr(practice, name).all())
+        return cls(**values)
+
+
+_http_url = URLValidator(schemes=["http", "https"])
+
+
+def clean_links(text: str) -> str:
+    """One http(s) address per line, blank lines dropped; `ValidationError` naming the bad lines."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    bad = []
+    for line in lines:
+        try:
+            _http_url(line)
+        except ValidationError:
+            bad.append(line)
+    if bad:
+        raise ValidationError(
+            _("These lines are not web addresses starting with http:// or https://: %(lines)s")
+            % {"lines": ", ".join(bad)},
+            code="invalid_link",
+        )
+    return "\n".join(lines)
+
+
+def check_practice_values(practice: Practice, values: PracticeValues) -> dict[str, list[str]]:
+    """What a draft cannot be saved with, by field: links that are not web addresses, a call that
+    is not open (unless the practice already answers it), and whatever the model's fields refuse
+    (lengths, e-mail, choices). The fields needed to submit are checked on submission."""
+    errors: dict[str, list[str]] = {}
+    try:
+        values.links = clean_links(values.links)
+    except ValidationError as exc:
+        errors["links"] = exc.messages
+    call = values.call
+    if call is not None and call.pk != practice.call_id and not call.is_open():
+        errors["call"] = [_("This call is not open: choose an open call, or none.")]
+    probe = Practice(**{name: getattr(values, name) for name in CONTENT_FIELDS})
+    # As a ModelForm does, empty values are not checked: a draft may leave anything empty.
+    checked = [name for name in CONTENT_FIELDS if getattr(values, name) not in (None, "", [])]
+    try:
+        probe.clean_fields(exclude=[f.name for f in Practice._meta.fields if f.name not in checked])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    return errors
+
+
 def _save_attachments(practice: Practice, files) -> None:
     for uploaded in files or []:
         PracticeAttachment.objects.create(practice=practice, title=uploaded.name[:200], file=uploaded)
 
 
 @transaction.atomic
-def do_save_practice(user, form) -> Practice:
-    """Create or update a draft (or editable practice) from a bound, valid PracticeForm."""
-    practice = form.instance
-    creating = practice.pk is None
+def do_save_practice(
+    user,
+    practice: Practice | None,
+    values: PracticeValues,
+    *,
+    expected_version: int | None = None,
+    attachments=(),
+) -> Practice:
+    """Create a draft (`practice` None) or save an editable practice from `values`.
+
+    Raises `StaleObject` (changed since `expected_version`), `PracticeStateError` (no longer
+    editable) or `ValidationError` (a dict by field, see `check_practice_values`).
+    """
+    creating = practice is None or practice.pk is None
     if creating:
-        practice.submitter = user
-        practice.status = Practice.Status.DRAFT
-    elif not practice.is_editable:
-        raise PracticeStateError(practice.status)
-    practice = form.save()
+        practice = Practice(submitter=user, status=Practice.Status.DRAFT)
+    else:
+        practice = claim(Practice, practice.pk, expected_version)
+        if not practice.is_editable:
+            raise PracticeStateError(practice.status)
+    errors = check_practice_values(practice, values)
+    if errors:
+        raise ValidationError(errors)
+    for name in CONTENT_FIELDS:
+        setattr(practice, name, getattr(values, name))
     if creating:
+        practice.save()
         _record(practice, PracticeEvent.Action.CREATED, user, to_status=Practice.Status.DRAFT)
-    _save_attachments(practice, form.cleaned_data.get("new_attachments", []))
+    else:
+        practice.save(update_fields=[*CONTENT_FIELDS, "updated_at"])
+    for name in CONTENT_M2M:
+        getattr(practice, name).set(getattr(values, name))
+    _save_attachments(practice, attachments)
     return practice
 
 
 @transaction.atomic
-def do_submit_practice(user, practice: Practice) -> None:
+def do_submit_practice(user, practice: Practice, *, expected_version: int | None = None) -> None:
     """Send the practice to the Hub team for screening; mails the Hub team once committed.
 
-    Raises SubmissionIncomplete (required fields missing, or its call closed) or PracticeStateError.
+    Raises SubmissionIncomplete (required fields missing, or its call closed), PracticeStateError
+    or StaleObject.
     """
-    locked = Practice.objects.select_for_update(of=("self",)).select_related("call").get(pk=practice.pk)
+    locked = claim(Practice, practice.pk, expected_version)
     if not locked.is_editable:
         raise PracticeStateError(locked.status)
     errors = submission_errors(locked)
@@ -183,10 +325,10 @@ def do_submit_practice(user, practice: Practice) -> None:
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "round", "submitted_at", "updated_at"])
     _record(locked, action, user, from_status=from_status)
-    for field in ("status", "round", "submitted_at", "updated_at"):
+    for field in ("status", "round", "submitted_at", "updated_at", "version"):
         setattr(practice, field, getattr(locked, field))
     practice_id = locked.pk
-    transaction.on_commit(lambda: send_practice_submitted_email.enqueue(practice_id))
+    transaction.on_commit(lambda: tasks.send_practice_submitted_email.enqueue(practice_id))
 
 
 @transaction.atomic
@@ -224,7 +366,7 @@ def open_update_of(practice: Practice) -> Practice | None:
 @transaction.atomic
 def do_start_practice_update(user, practice: Practice) -> Practice:
     """A draft update of a published practice, its content and attachments copied; the open one if it exists."""
-    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    practice = claim(Practice, practice.pk, None)
     if not practice.is_published or practice.update_of_id is not None:
         raise PracticeStateError(practice.status)
     existing = open_update_of(practice)
@@ -244,9 +386,9 @@ def do_start_practice_update(user, practice: Practice) -> Practice:
 
 
 @transaction.atomic
-def do_withdraw_practice(user, practice: Practice, reason: str) -> None:
+def do_withdraw_practice(user, practice: Practice, reason: str, *, expected_version: int | None = None) -> None:
     """Withdraw a practice that is not published or decided; its open review assignments end too."""
-    locked = Practice.objects.select_for_update().get(pk=practice.pk)
+    locked = claim(Practice, practice.pk, expected_version)
     if locked.status not in WITHDRAWABLE:
         raise PracticeStateError(locked.status)
     from_status = locked.status
@@ -259,38 +401,15 @@ def do_withdraw_practice(user, practice: Practice, reason: str) -> None:
     if reason.strip():
         event.visible_to_submitter = True
         event.save(update_fields=["visible_to_submitter"])
-    practice.status = locked.status
+    practice.status, practice.version = locked.status, locked.version
 
 
 @transaction.atomic
 def do_delete_attachment(user, attachment: PracticeAttachment) -> None:
     """Delete an attachment row; the stored file goes too unless another row (an update) shares it."""
+    claim(Practice, attachment.practice_id, None)
     name = attachment.file.name
     storage = attachment.file.storage
     attachment.delete()
     if name and not PracticeAttachment.objects.filter(file=name).exists():
         transaction.on_commit(lambda: storage.delete(name))
-
-
-def hub_team_users():
-    return User.objects.filter(
-        Q(roles__kind=Role.Kind.SECRETARIAT, roles__revoked_at__isnull=True) | Q(is_superuser=True),
-        is_active=True,
-    ).distinct()
-
-
-@task()
-def send_practice_submitted_email(practice_id: int) -> None:
-    """Tell the Hub team (Secretariat) that a practice awaits screening, each in their language."""
-    from gcmhub.accounts.tasks import absolute_url, render_email
-
-    practice = Practice.objects.filter(pk=practice_id).select_related("submitter", "call").first()
-    if practice is None:
-        return
-    for user in hub_team_users():
-        with translation.override(user.preferred_language):
-            link = absolute_url(reverse("knowledge:practice", args=[practice.slug]))
-        context = {"user": user, "practice": practice, "link": link}
-        render_email(
-            "knowledge/practices/email/submitted", context, to=user.email, language=user.preferred_language
-        ).send()
