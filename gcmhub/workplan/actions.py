@@ -201,7 +201,7 @@ def do_fix_activity_deadline(
     `expected_version` (another fix, an edit in the CMS)."""
     from django.contrib.admin.models import CHANGE, LogEntry
 
-    from gcmhub.workplan.importer import DEADLINE_FIELDS, apply_deadline
+    from gcmhub.workplan.importer.save import DEADLINE_FIELDS, apply_deadline
 
     text = "\n".join(line.strip() for line in (text or "").splitlines() if line.strip())
     with transaction.atomic():

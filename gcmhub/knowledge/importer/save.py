@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -113,7 +114,7 @@ def _save_resources(rows: list[RowResult], user, note: str, now) -> tuple[int, i
             values["status"] = old_status
         if values["status"] == Resource.Status.PUBLISHED and not published_at:
             values["published_at"] = _moment(values["publication_date"], now)
-        Resource.objects.filter(pk=row.target).update(**values, updated_at=now)
+        Resource.objects.filter(pk=row.target).update(**values, updated_at=now, version=F("version") + 1)
         if old_status != values["status"]:
             events.append(
                 ResourceEvent(
@@ -178,7 +179,7 @@ def _save_practices(rows: list[RowResult], user, note: str, now) -> tuple[int, i
         published_on = values.pop("published_at")
         if published_on and row.target in published:
             values["published_at"] = _moment(published_on, now)
-        Practice.objects.filter(pk=row.target).update(**values, updated_at=now)
+        Practice.objects.filter(pk=row.target).update(**values, updated_at=now, version=F("version") + 1)
     PracticeEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
     pairs = [(o.pk, r) for o, r in zip(objects, creates, strict=True)] + [(r.target, r) for r in updates]
     _set_relations(Practice, pairs, PRACTICE_RELATIONS, [r.target for r in updates])

@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from gcmhub.knowledge import review
-from gcmhub.knowledge.actions import do_start_practice_update
+from gcmhub.knowledge.actions.submissions import do_start_practice_update
 from gcmhub.knowledge.importer import check_import_file, do_import_knowledge
 from gcmhub.knowledge.models import Practice, PracticeEvent
 from gcmhub.knowledge.tests.test_import import ImportDataMixin, to_csv

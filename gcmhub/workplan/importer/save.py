@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
@@ -198,6 +198,8 @@ def _save_plan(parsed: ParsedPlan, data: bytes, filename: str) -> tuple[WorkPlan
         plan.source_document.save(PurePath(filename or "workplan.txt").name, ContentFile(data), save=False)
     if created and not WorkPlan.objects.filter(is_current=True).exists():
         plan.is_current = True
+    if not created:
+        plan.version += 1  # a re-import is an edit: a CMS edit begun before it is refused afterwards
     plan.save()
     return plan, created
 
@@ -235,6 +237,8 @@ def _save_priorities(plan: WorkPlan, parsed: ParsedPlan) -> list[Priority]:
         result.append(priority)
     Priority.objects.bulk_create(new)
     Priority.objects.bulk_update(old, PRIORITY_FIELDS)
+    # A re-import is an edit: an edit begun in the CMS before it is refused afterwards.
+    Priority.objects.filter(pk__in=[p.pk for p in old]).update(version=F("version") + 1)
     return result
 
 
@@ -299,6 +303,7 @@ def _save_activities(parsed, priorities, resolution, orgs) -> tuple[list[Activit
             summary["remarks"] += [f"{label}: {r}" for r in item.remarks]
     Activity.objects.bulk_create(new)
     Activity.objects.bulk_update(old, ACTIVITY_FIELDS)
+    Activity.objects.filter(pk__in=[a.pk for a in old]).update(version=F("version") + 1)
     ActivityPeriod.objects.filter(activity__in=old).exclude(activity__in=confirmed_ids).delete()
     for period in periods:
         period.activity_id = period.activity.pk
