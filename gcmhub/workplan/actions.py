@@ -4,14 +4,13 @@ Status updates and contribution notes are append-only: each call adds a `StatusU
 never edits an earlier one. Permission checks are the caller's job (see `permissions.py`).
 """
 
-from pathlib import Path
-
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gcmhub.lib.filetypes import check_upload, extension_of
 from gcmhub.workplan.models import Activity, Status, StatusUpdate
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -36,14 +35,15 @@ def clean_evidence_links(value: str) -> str:
 
 
 def check_evidence_file(evidence_file) -> None:
-    """≤ 10 MB and one of the accepted document types; raises ValidationError."""
+    """≤ 10 MB, one of the accepted document types, and content that is what its name says
+    (an .exe renamed .pdf or HTML renamed .png is refused); raises ValidationError."""
     if not evidence_file:
         return
-    extension = Path(evidence_file.name or "").suffix.lower().lstrip(".")
-    if extension not in EVIDENCE_EXTENSIONS:
+    if extension_of(evidence_file.name) not in EVIDENCE_EXTENSIONS:
         raise ValidationError(_("Attach a PDF, Word (.docx), Excel (.xlsx), PNG or JPEG file."))
     if evidence_file.size is not None and evidence_file.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(_("The document is larger than 10 MB."))
+    check_upload(evidence_file, EVIDENCE_EXTENSIONS)
 
 
 def _check_evidence(errors: dict, evidence_links: str, evidence_file) -> str:
