@@ -67,6 +67,7 @@ def _file(request: HttpRequest, f, language: str = "") -> dict:
     return {
         "language": language,
         "title": f.title,
+        "filename": f.filename,
         "url": request.build_absolute_uri(f.get_absolute_url()),
         "size": f.size,
     }
