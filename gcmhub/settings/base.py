@@ -128,10 +128,11 @@ WAGTAIL_SITE_NAME = "gcmhub"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "md"]
-# Documents are checked by content on upload (gcmhub.documents.DocumentForm) and always served by
-# Wagtail's view, which applies collection privacy before gcmhub.documents serves the bytes.
+# Documents are checked by content on upload (gcmhub.documents.DocumentForm) and always served at
+# Wagtail's serve address, where collection privacy applies before gcmhub.documents sends the bytes.
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "gcmhub.documents.DocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "static_collected")
