@@ -252,10 +252,13 @@ def serve_file(
         return _signed_redirect(file, headers) if method == "redirect" else _stream(request, file, headers, None)
     if method == "x-sendfile":
         response = HttpResponse(headers=headers)
-        response["X-Sendfile"] = quote(os.path.abspath(local_path))
+        # The path's own bytes (UTF-8 on the wire, through WSGI's latin-1 headers): mod_xsendfile
+        # 0.12, the packaged one, does not URL-decode the header; stored names never hold a "%".
+        response["X-Sendfile"] = os.fsencode(os.path.abspath(local_path)).decode("latin-1")
         return response
     if method == "x-accel-redirect":
         response = HttpResponse(headers=headers)
+        # A URI: nginx (≥ 1.5.9) decodes it before looking for the file.
         response["X-Accel-Redirect"] = settings.FILE_ACCEL_REDIRECT_PREFIX.rstrip("/") + "/" + quote(file.name)
         return response
     return _stream(request, file, headers, local_path)

@@ -205,7 +205,8 @@ class ServeMethodTests(ServeFileTestCase):
         response = self.get(file)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.content, b"")
-        self.assertEqual(response["X-Sendfile"], f"{self.root}/a/tok/rapport%20%C3%A9t%C3%A9.pdf")
+        path = f"{self.root}/a/tok/rapport été.pdf"
+        self.assertEqual(response["X-Sendfile"].encode("latin-1"), path.encode())  # UTF-8 bytes on the wire
         self.assertEqual(response["Content-Type"], "application/pdf")
         self.assertEqual(response["X-Content-Type-Options"], "nosniff")
         self.assertIn("filename*=UTF-8''rapport%20%C3%A9t%C3%A9.pdf", response["Content-Disposition"])
@@ -216,6 +217,8 @@ class ServeMethodTests(ServeFileTestCase):
         response = self.get(file)
         self.assertEqual(response.content, b"")
         self.assertEqual(response["X-Accel-Redirect"], "/internal/media/a/tok/notes.txt")
+        accented = self.get(self.stored("a/tok/compte rendu été.txt", GOOD["txt"]))
+        self.assertEqual(accented["X-Accel-Redirect"], "/internal/media/a/tok/compte%20rendu%20%C3%A9t%C3%A9.txt")
         self.assertEqual(response["Content-Type"], "text/plain")
         self.assertEqual(response["Cache-Control"], "private, no-store")
         self.assertNotIn("X-Sendfile", response)
