@@ -84,11 +84,12 @@ def filename_of(name: str) -> str:
     return posixpath.basename(name or "")
 
 
-def stored_format(file) -> str:
+def stored_format(file, version: str = "") -> str:
     """The format of a stored file (a FieldFile), sniffed from its bytes once and then cached.
 
+    `version` tells apart contents stored under a reused name (a Wagtail document's file hash).
     Raises Http404 when the file is missing from storage."""
-    key = "gcmhub:file-format:" + hashlib.sha256(file.name.encode()).hexdigest()
+    key = "gcmhub:file-format:" + hashlib.sha256(f"{file.name}\0{version}".encode()).hexdigest()
     found = cache.get(key)
     if found is None:
         try:
@@ -236,7 +237,7 @@ def serve_file(
         return HttpResponseNotAllowed(["GET", "HEAD"])
     if not file or not file.name:
         raise Http404
-    fmt = stored_format(file)
+    fmt = stored_format(file, etag or "")
     etag = etag or hashlib.sha256(file.name.encode()).hexdigest()[:32]
     if not etag.startswith(('"', "W/")):
         etag = f'"{etag}"'

@@ -321,7 +321,7 @@ class S3StorageTests(ServeFileTestCase):
         from django.core.files.storage import default_storage
 
         file = SimpleNamespace(name="resources/2025/01/tok/Rapport été.pdf", storage=default_storage)
-        with mock.patch.object(files, "stored_format", return_value="pdf"):
+        with mock.patch.object(files, "stored_format", return_value="pdf"):  # reading would need the network
             response = self.get(file, public=True)
         self.assertEqual(response.status_code, 302)
         url = urlsplit(response["Location"])
