@@ -112,10 +112,8 @@ def content_disposition(filename: str, inline: bool = False) -> str:
     ascii_name = re.sub(r'[\x00-\x1f\x7f"\\;]', "_", ascii_name).strip() or "download"
     if extension_of(filename) and not extension_of(ascii_name):
         ascii_name = f"download.{extension_of(filename)}"
-    value = f'{"inline" if inline else "attachment"}; filename="{ascii_name}"'
-    if filename and filename != ascii_name:
-        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
-    return value
+    # Both forms always: `filename*` (RFC 5987) carries the exact name, `filename` is the fallback.
+    return f"{'inline' if inline else 'attachment'}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename or ascii_name, safe='')}"
 
 
 def file_headers(fmt: str, filename: str, *, public: bool, etag: str) -> dict[str, str]:

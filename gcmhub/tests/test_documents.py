@@ -82,7 +82,7 @@ class DocumentServingTests(BaseTestCase):
         self.assertEqual(body(response), GOOD["pdf"])
         self.assertEqual(response["Content-Type"], "application/pdf")
         self.assertEqual(response["X-Content-Type-Options"], "nosniff")
-        self.assertEqual(response["Content-Disposition"], 'inline; filename="guide.pdf"')
+        self.assertEqual(response["Content-Disposition"], "inline; filename=\"guide.pdf\"; filename*=UTF-8''guide.pdf")
         self.assertEqual(response["Cache-Control"], "public, max-age=600")
 
     def test_it_never_serves_stored_markup_as_a_page(self):

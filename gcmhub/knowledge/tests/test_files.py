@@ -279,7 +279,9 @@ class PracticeAttachmentServingTests(FileServingTestCase):
         self.assertEqual(
             response["Content-Type"], "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )
-        self.assertEqual(response["Content-Disposition"], 'attachment; filename="annexe.docx"')
+        self.assertEqual(
+            response["Content-Disposition"], "attachment; filename=\"annexe.docx\"; filename*=UTF-8''annexe.docx"
+        )
         self.assertEqual(response["Content-Security-Policy"], "default-src 'none'; sandbox")
         self.assertEqual(response["Cache-Control"], "private, no-store")
 

@@ -45,8 +45,10 @@ class ContentDispositionTests(SimpleTestCase):
         )
 
     def test_it_says_inline_only_when_asked(self):
-        self.assertEqual(content_disposition("a.pdf", inline=True), 'inline; filename="a.pdf"')
-        self.assertEqual(content_disposition("a.pdf"), 'attachment; filename="a.pdf"')
+        self.assertEqual(
+            content_disposition("a.pdf", inline=True), "inline; filename=\"a.pdf\"; filename*=UTF-8''a.pdf"
+        )
+        self.assertEqual(content_disposition("a.pdf"), "attachment; filename=\"a.pdf\"; filename*=UTF-8''a.pdf")
 
     def test_it_cannot_be_broken_by_quotes_or_line_breaks(self):
         value = content_disposition('x"; filename="evil.html\r\n.pdf')
@@ -82,7 +84,9 @@ class ServeFileHeadersTests(ServeFileTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(body(response), GOOD["pdf"])
         self.assertEqual(response["Content-Type"], "application/pdf")
-        self.assertEqual(response["Content-Disposition"], 'inline; filename="report.pdf"')
+        self.assertEqual(
+            response["Content-Disposition"], "inline; filename=\"report.pdf\"; filename*=UTF-8''report.pdf"
+        )
         self.assertEqual(response["X-Content-Type-Options"], "nosniff")
         self.assertEqual(response["Content-Security-Policy"], "default-src 'none'")
         self.assertEqual(response["Cache-Control"], "public, max-age=600")
@@ -271,7 +275,7 @@ class RemoteStorageTests(ServeFileTestCase):
             parameters,
             {
                 "ResponseContentType": "application/pdf",
-                "ResponseContentDisposition": 'inline; filename="annexe.pdf"',
+                "ResponseContentDisposition": "inline; filename=\"annexe.pdf\"; filename*=UTF-8''annexe.pdf",
                 "ResponseCacheControl": "private, no-store",
             },
         )

@@ -118,7 +118,7 @@ class EvidenceServingTests(ActivityFixtures):
         default_storage.save("evidence/2021/a.pdf", ContentFile(GOOD["pdf"]))
         response = self.client.get(f"/media/{legacy.evidence_file.name}")
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response["Content-Disposition"], 'inline; filename="a.pdf"')
+        self.assertEqual(response["Content-Disposition"], "inline; filename=\"a.pdf\"; filename*=UTF-8''a.pdf")
 
 
 class SourceDocumentTests(ActivityFixtures):
@@ -144,7 +144,10 @@ class SourceDocumentTests(ActivityFixtures):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(body(response), GOOD["docx"])
         self.assertEqual(response["Cache-Control"], "private, no-store")
-        self.assertEqual(response["Content-Disposition"], 'attachment; filename="Plan_de_travail.docx"')
+        self.assertEqual(
+            response["Content-Disposition"],
+            "attachment; filename=\"Plan_de_travail.docx\"; filename*=UTF-8''Plan_de_travail.docx",
+        )
         self.assertEqual(self.client.get(f"/media/{self.plan.source_document.name}").status_code, 200)
 
     def test_a_plan_without_a_source_document_has_no_link(self):
