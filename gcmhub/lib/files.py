@@ -113,7 +113,9 @@ def content_disposition(filename: str, inline: bool = False) -> str:
     if extension_of(filename) and not extension_of(ascii_name):
         ascii_name = f"download.{extension_of(filename)}"
     # Both forms always: `filename*` (RFC 5987) carries the exact name, `filename` is the fallback.
-    return f"{'inline' if inline else 'attachment'}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename or ascii_name, safe='')}"
+    kind = "inline" if inline else "attachment"
+    exact = quote(filename or ascii_name, safe="")
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{exact}"
 
 
 def file_headers(fmt: str, filename: str, *, public: bool, etag: str) -> dict[str, str]:
