@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from gcmhub import views
+from gcmhub import documents, media, views
 from gcmhub.api.urls import urlpatterns as api_urlpatterns
 
 handler403 = "gcmhub.views.permission_denied"
@@ -17,7 +17,15 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
+    # Wagtail's document address, answered by gcmhub.documents.serve (privacy hooks, then safe serving).
+    path("documents/<int:document_id>/<str:document_filename>", documents.serve, name="document_serve"),
     path("documents/", include(wagtaildocs_urls)),
+    # Wagtail's privacy check sends visitors to a view of this name: ours is the site's sign-in page.
+    path("login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="wagtailcore_login"),
+    # Uploaded files, each through a view that checks who may see it (gcmhub.lib.files).
+    path("files/", include("gcmhub.knowledge.file_urls")),
+    path("files/", include("gcmhub.workplan.file_urls")),
+    path(settings.MEDIA_URL.strip("/") + "/<path:name>", media.legacy_media, name="legacy_media"),
     path("api/v1/", include(api_urlpatterns)),
     path("feeds/", include("gcmhub.workplan.feed_urls")),
     path("", include("gcmhub.knowledge.feed_urls")),
@@ -32,8 +40,3 @@ urlpatterns += i18n_patterns(
     path("hub/", include("gcmhub.knowledge.urls")),
     path("search/", include("gcmhub.search.urls")),
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

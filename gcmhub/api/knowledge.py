@@ -80,7 +80,13 @@ def _region(r) -> dict:
 
 
 def _file(request: HttpRequest, f, language: str = "") -> dict:
-    return {"language": language, "title": f.title, "url": request.build_absolute_uri(f.file.url), "size": f.size}
+    return {
+        "language": language,
+        "title": f.title,
+        "filename": f.filename,
+        "url": request.build_absolute_uri(f.get_absolute_url()),
+        "size": f.size,
+    }
 
 
 def _resources():

@@ -179,7 +179,7 @@ def update_out(request: HttpRequest, update: StatusUpdate) -> dict:
         "percent_complete": update.percent_complete,
         "narrative": update.narrative,
         "evidence_links": update.evidence_link_list(),
-        "evidence_file": request.build_absolute_uri(update.evidence_file.url) if update.evidence_file else None,
+        "evidence_file": request.build_absolute_uri(update.evidence_url()) if update.evidence_file else None,
         "organisation": organisation_ref(update.organisation) if update.organisation else None,
         "author": update.author.display_name() if update.author else None,
         "created_at": update.created_at,

@@ -66,7 +66,7 @@ def _organisation(request: HttpRequest, org) -> dict:
 
 def _file_distribution(request: HttpRequest, item, language: str = "") -> dict:
     media_type, _encoding = mimetypes.guess_type(item.file.name)
-    url = request.build_absolute_uri(item.file.url)
+    url = request.build_absolute_uri(item.get_absolute_url())  # the download view, which checks permission
     data = {
         "@type": "dcat:Distribution",
         "dcat:downloadURL": {"@id": url},

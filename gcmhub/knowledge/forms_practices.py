@@ -5,8 +5,6 @@ was typed; the fields needed to submit are checked on the saved practice by
 `actions.submission_errors` and reported on this form's fields by `add_submission_errors`.
 """
 
-import os
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -15,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from gcmhub.knowledge.actions.submissions import clean_links
 from gcmhub.knowledge.criteria import Criterion
-from gcmhub.knowledge.models import GCM_ADOPTION, CallForPractices, Practice
+from gcmhub.knowledge.models import GCM_ADOPTION, PRACTICE_ATTACHMENT_EXTENSIONS, CallForPractices, Practice
 from gcmhub.lib.concurrency import VersionedFormMixin
+from gcmhub.lib.filetypes import check_upload
 from gcmhub.lib.i18n import active_language
 from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
 
 MAX_ATTACHMENT_SIZE = 25 * 1024 * 1024  # 25 MB per file
-ALLOWED_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "odt", "ppt", "pptx", "jpg", "jpeg", "png", "txt", "csv")
+ALLOWED_EXTENSIONS = PRACTICE_ATTACHMENT_EXTENSIONS
 
 # Fields a practice needs before it can be submitted (the form marks the others "optional").
 SUBMIT_REQUIRED = frozenset(
@@ -74,6 +73,9 @@ class PracticeForm(VersionedFormMixin, forms.ModelForm):
         help_text=_(
             "You may choose several files, up to 25 MB each: PDF, Word, Excel, PowerPoint, "
             "OpenDocument text, JPEG, PNG, plain text or CSV."
+        ),
+        widget=MultipleFileInput(
+            attrs={"multiple": True, "accept": ",".join(f".{extension}" for extension in ALLOWED_EXTENSIONS)}
         ),
     )
 
@@ -198,16 +200,7 @@ class PracticeForm(VersionedFormMixin, forms.ModelForm):
         files = self.cleaned_data.get("new_attachments") or []
         errors = []
         for uploaded in files:
-            extension = os.path.splitext(uploaded.name)[1].lower().lstrip(".")
-            if extension not in ALLOWED_EXTENSIONS:
-                errors.append(
-                    ValidationError(
-                        gettext("“%(name)s” is not an accepted type of file. Accepted: %(types)s."),
-                        params={"name": uploaded.name, "types": ", ".join(ALLOWED_EXTENSIONS)},
-                        code="file_type",
-                    )
-                )
-            elif uploaded.size > MAX_ATTACHMENT_SIZE:
+            if uploaded.size > MAX_ATTACHMENT_SIZE:
                 errors.append(
                     ValidationError(
                         gettext("“%(name)s” is %(size)s; a file may be up to %(max)s."),
@@ -219,6 +212,11 @@ class PracticeForm(VersionedFormMixin, forms.ModelForm):
                         code="file_size",
                     )
                 )
+                continue
+            try:
+                check_upload(uploaded, ALLOWED_EXTENSIONS)
+            except ValidationError as exc:
+                errors.append(exc)
         if errors:
             raise ValidationError(errors)
         return files

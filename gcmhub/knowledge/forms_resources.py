@@ -6,8 +6,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
-from gcmhub.knowledge.models import Resource, ToolFeedback
+from gcmhub.knowledge.models import RESOURCE_FILE_EXTENSIONS, Resource, ToolFeedback
 from gcmhub.lib.concurrency import VersionedFormMixin
+from gcmhub.lib.filetypes import check_upload
 from gcmhub.lib.i18n import LANGUAGE_CODES, Language
 from gcmhub.taxonomy.models import Country, Organisation, Region
 from gcmhub.workplan.models import Activity, Priority
@@ -101,8 +102,14 @@ class ResourceProposalForm(forms.ModelForm):
             "-priority__workplan__is_current", "priority__order", "order"
         )
         self.fields["output_of_activity"].label_from_instance = lambda a: f"{a.priority.heading} – {a.label}"
+        accept = ",".join(f".{extension}" for extension in RESOURCE_FILE_EXTENSIONS)
         for code in LANGUAGE_CODES:
-            self.fields[f"file_{code}"].help_text = _("PDF, Word, Excel, PowerPoint or other file; 25 MB at most.")
+            field = self.fields[f"file_{code}"]
+            field.help_text = _(
+                "PDF, Word, Excel, PowerPoint, OpenDocument, RTF, plain text, CSV, JSON, ZIP or an image "
+                "(JPEG, PNG, GIF, WebP); 25 MB at most."
+            )
+            field.widget.attrs["accept"] = accept
 
     def _clean_file(self, code):
         upload = self.cleaned_data.get(f"file_{code}")
@@ -110,6 +117,8 @@ class ResourceProposalForm(forms.ModelForm):
             raise forms.ValidationError(
                 gettext("This file is %(size)s; files may be 25 MB at most.") % {"size": filesizeformat(upload.size)}
             )
+        if upload:
+            check_upload(upload, RESOURCE_FILE_EXTENSIONS)
         return upload
 
     def clean_file_en(self):

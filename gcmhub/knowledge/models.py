@@ -19,9 +19,22 @@ from modelcluster.models import ClusterableModel
 
 from gcmhub.knowledge.criteria import Criterion
 from gcmhub.lib.concurrency import VersionedModel
+from gcmhub.lib.files import UnguessablePath, filename_of
+from gcmhub.lib.filetypes import UploadValidator
 from gcmhub.lib.i18n import Language, TranslatedField
 
 GCM_ADOPTION = datetime.date(2018, 12, 1)  # practices that began before this get a warning
+
+# What each kind of upload may be; the content must match the extension (gcmhub.lib.filetypes).
+# Never markup (HTML, SVG) nor programs: they would run in the reader's browser or computer.
+RESOURCE_FILE_EXTENSIONS = (
+    *("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "txt", "csv", "json", "zip"),
+    *("jpg", "jpeg", "png", "gif", "webp"),
+)
+PRACTICE_ATTACHMENT_EXTENSIONS = (
+    *("pdf", "doc", "docx", "xls", "xlsx", "odt", "ppt", "pptx", "txt", "csv"),
+    *("jpg", "jpeg", "png"),
+)
 
 
 class GeographicScope(models.TextChoices):
@@ -173,7 +186,7 @@ class StoredFile(models.Model):
         abstract = True
 
     def __str__(self):
-        return self.title or self.file.name
+        return self.title or self.filename
 
     def save(self, *args, **kwargs):
         if self.file:
@@ -183,19 +196,33 @@ class StoredFile(models.Model):
                 pass
         super().save(*args, **kwargs)
 
+    @property
+    def filename(self) -> str:
+        """The name the file was uploaded with (as the storage keeps it)."""
+        return filename_of(self.file.name)
+
 
 class ResourceFile(StoredFile):
     """A file of a resource; one per language version where several exist."""
 
     resource = ParentalKey(Resource, on_delete=models.CASCADE, related_name="files")
     language = models.CharField(_("language"), max_length=2, default="en")
-    file = models.FileField(_("file"), upload_to="resources/%Y/%m/")
+    file = models.FileField(
+        _("file"),
+        upload_to=UnguessablePath("resources/%Y/%m/"),
+        max_length=255,
+        validators=[UploadValidator(RESOURCE_FILE_EXTENSIONS)],
+    )
     sort_order = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["sort_order", "id"]
         verbose_name = _("resource file")
         verbose_name_plural = _("resource files")
+
+    def get_absolute_url(self):
+        """The download address: a view that checks who may see the resource."""
+        return reverse("knowledge_files:resource_file", args=[self.pk, self.filename])
 
 
 class ResourceEvent(models.Model):
@@ -490,13 +517,22 @@ def gettext_untitled():
 
 class PracticeAttachment(StoredFile):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="practices/%Y/%m/")
+    file = models.FileField(
+        _("file"),
+        upload_to=UnguessablePath("practices/%Y/%m/"),
+        max_length=255,
+        validators=[UploadValidator(PRACTICE_ATTACHMENT_EXTENSIONS)],
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+
+    def get_absolute_url(self):
+        """The download address: a view that checks who may see the practice."""
+        return reverse("knowledge_files:practice_attachment", args=[self.pk, self.filename])
 
 
 class PracticeEvent(models.Model):

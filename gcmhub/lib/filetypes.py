@@ -13,6 +13,7 @@ import zipfile
 from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 HEAD_BYTES = 64 * 1024  # how much of a file is read to decide what it is
@@ -40,10 +41,37 @@ EXTENSION_FORMATS: dict[str, frozenset[str]] = {
     "csv": frozenset({"text"}),
     "json": frozenset({"text"}),
     "zip": frozenset({"zip"}),
+    "key": frozenset({"iwork"}),
 }
+
+# The media type a response declares for each format. Formats a browser would run or render as a
+# page (markup, programs) and anything unrecognised are served as opaque bytes.
+FORMAT_MEDIA_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
+    "ole": "application/x-ole-storage",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "iwork": "application/zip",
+    "zip": "application/zip",
+    "rtf": "application/rtf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "text": "text/plain",
+}
+OPAQUE_MEDIA_TYPE = "application/octet-stream"
+# Formats a browser shows without running anything of the file's own: these alone may be inline.
+INLINE_FORMATS = frozenset({"pdf", "png", "jpeg", "gif", "webp"})
 
 # Office Open XML and OpenDocument: a ZIP container told apart by a member it must hold.
 _OOXML_MARKERS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"), ("ppt/presentation.xml", "pptx"))
+# Apple iWork (Keynote, Pages, Numbers): a ZIP package with an index of one of these names.
+_IWORK_MEMBERS = ("Index/Document.iwa", "index.apxl", "index.apxl.gz", "Index.zip")
 _ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.text": "odt",
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
@@ -94,6 +122,8 @@ def _zip_format(file: IO[bytes]) -> str:
                     odf = _ODF_MIMETYPES.get(archive.read("mimetype").strip())
                     if odf:
                         return odf
+            if any(member in names for member in _IWORK_MEMBERS):
+                return "iwork"
             return "zip"
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, NotImplementedError):
         return "unknown"
@@ -134,7 +164,7 @@ def _is_markup(head: bytes) -> bool:
 
 def sniff(file: IO[bytes]) -> str:
     """The format of `file` (a seekable binary file; its position is kept): one of "pdf", "ole",
-    "docx", "xlsx", "pptx", "odt", "ods", "odp", "zip", "rtf", "png", "jpeg", "gif", "webp",
+    "docx", "xlsx", "pptx", "odt", "ods", "odp", "iwork", "zip", "rtf", "png", "jpeg", "gif", "webp",
     "text", "html" (any markup: HTML, SVG, XML), "exe", "script", "empty" or "unknown"."""
     head = _read_head(file)
     if not head:
@@ -180,3 +210,25 @@ def check_upload(file, allowed_extensions) -> str:
             params={"name": os.path.basename(file.name or ""), "extension": extension},
         )
     return found
+
+
+@deconstructible
+class UploadValidator:
+    """A model field validator: a file newly assigned to the field must pass `check_upload`.
+
+    A file already in storage was checked when it was uploaded and is not read again, so editing
+    the other fields of a row never downloads its file."""
+
+    def __init__(self, allowed_extensions):
+        self.allowed_extensions = tuple(allowed_extensions)
+
+    def __call__(self, value) -> None:
+        if not value or getattr(value, "_committed", True):
+            return
+        check_upload(value.file, self.allowed_extensions)
+
+    def __eq__(self, other):
+        return isinstance(other, UploadValidator) and self.allowed_extensions == other.allowed_extensions
+
+    def __hash__(self):
+        return hash(self.allowed_extensions)

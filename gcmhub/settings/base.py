@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.lib.env import env_bool, env_int, env_list, env_secret, env_str
@@ -127,16 +128,59 @@ WAGTAIL_SITE_NAME = "gcmhub"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "md"]
+# Documents are checked by content on upload (gcmhub.documents.DocumentForm) and always served at
+# Wagtail's serve address, where collection privacy applies before gcmhub.documents sends the bytes.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "gcmhub.documents.DocumentForm"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "static_collected")
 STATICFILES_DIRS = [BASE_DIR / "gcmhub" / "static"]
+# Uploaded files are checked by content when they arrive and served only by views that check
+# permission (gcmhub.lib.files, docs/deploy.md "Uploaded files"). Nothing serves MEDIA_ROOT
+# itself: /media/<name> is kept for old links and maps a stored name to the object it belongs to.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# S3-compatible object storage (pip install gcmhub[s3]): a private bucket; files reach users
+# through pre-signed URLs handed out after the permission check.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_secret("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_secret("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX", ""),
+            "addressing_style": env_str("S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("FILE_URL_EXPIRY", 300),
+            "file_overwrite": False,
+            # Objects fetched without our pre-signed parameters are opaque downloads, never a page.
+            "object_parameters": {"ContentType": "application/octet-stream", "ContentDisposition": "attachment"},
+        },
+    }
+# Who sends a file's bytes once the permission check has passed: "django" (the app streams it),
+# "x-sendfile" (Apache mod_xsendfile), "x-accel-redirect" (an nginx internal location at
+# FILE_ACCEL_REDIRECT_PREFIX), or "redirect" (a pre-signed object-storage URL valid FILE_URL_EXPIRY s).
+FILE_SERVE_METHOD = env_str("FILE_SERVE_METHOD") or ("redirect" if S3_BUCKET else "django")
+FILE_ACCEL_REDIRECT_PREFIX = env_str("FILE_ACCEL_REDIRECT_PREFIX") or "/protected-media/"
+FILE_URL_EXPIRY = env_int("FILE_URL_EXPIRY", 300)
+if FILE_SERVE_METHOD not in ("django", "x-sendfile", "x-accel-redirect", "redirect"):
+    raise ImproperlyConfigured(
+        f"FILE_SERVE_METHOD must be django, x-sendfile, x-accel-redirect or redirect, not {FILE_SERVE_METHOD!r}"
+    )
+if S3_BUCKET and FILE_SERVE_METHOD in ("x-sendfile", "x-accel-redirect"):
+    raise ImproperlyConfigured(f"FILE_SERVE_METHOD={FILE_SERVE_METHOD} needs files on a local disk, not S3_BUCKET.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

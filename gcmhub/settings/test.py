@@ -13,6 +13,7 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="gcmhub-test-media-"))
+FILE_SERVE_METHOD = "django"
 WHITENOISE_AUTOREFRESH = True
 LANGUAGE_CODE = "en"
 SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="gcmhub-test-search-"))

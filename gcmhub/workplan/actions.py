@@ -10,8 +10,6 @@ fix and the CMS claim the version they were read at. Permission checks are the c
 (see `permissions.py`).
 """
 
-from pathlib import Path
-
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -19,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gcmhub.lib.concurrency import StaleObject, claim
+from gcmhub.lib.filetypes import check_upload, extension_of
 from gcmhub.workplan.deadlines import parse_deadline
 from gcmhub.workplan.models import Activity, ActivityPeriod, Status, StatusUpdate
 
@@ -44,14 +43,15 @@ def clean_evidence_links(value: str) -> str:
 
 
 def check_evidence_file(evidence_file) -> None:
-    """≤ 10 MB and one of the accepted document types; raises ValidationError."""
+    """≤ 10 MB, one of the accepted document types, and content that is what its name says
+    (an .exe renamed .pdf or HTML renamed .png is refused); raises ValidationError."""
     if not evidence_file:
         return
-    extension = Path(evidence_file.name or "").suffix.lower().lstrip(".")
-    if extension not in EVIDENCE_EXTENSIONS:
+    if extension_of(evidence_file.name) not in EVIDENCE_EXTENSIONS:
         raise ValidationError(_("Attach a PDF, Word (.docx), Excel (.xlsx), PNG or JPEG file."))
     if evidence_file.size is not None and evidence_file.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(_("The document is larger than 10 MB."))
+    check_upload(evidence_file, EVIDENCE_EXTENSIONS)
 
 
 def _check_evidence(errors: dict, evidence_links: str, evidence_file) -> str:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.lib.concurrency import VersionedModel
+from gcmhub.lib.files import UnguessablePath, filename_of
 from gcmhub.lib.i18n import Language, TranslatedField
 
 
@@ -25,7 +26,9 @@ class WorkPlan(VersionedModel):
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     as_of = models.CharField(_("as of (as written)"), max_length=100, blank=True)
-    source_document = models.FileField(_("source document"), upload_to="workplans/", blank=True)
+    source_document = models.FileField(
+        _("source document"), upload_to=UnguessablePath("workplans/"), max_length=255, blank=True
+    )
     source_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     is_current = models.BooleanField(_("current plan"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -44,6 +47,12 @@ class WorkPlan(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("workplan:overview", args=[self.slug])
+
+    def source_document_url(self) -> str:
+        """The imported document's address (the Secretariat alone may open it)."""
+        if not self.source_document:
+            return ""
+        return reverse("workplan_files:source_document", args=[self.slug, filename_of(self.source_document.name)])
 
 
 class Priority(VersionedModel):
@@ -317,7 +326,9 @@ class StatusUpdate(models.Model):
     percent_complete = models.PositiveSmallIntegerField(_("percent complete"), null=True, blank=True)
     narrative = models.TextField(_("narrative"), blank=True)
     evidence_links = models.TextField(_("evidence links"), blank=True, help_text=_("One address per line"))
-    evidence_file = models.FileField(_("evidence document"), upload_to="evidence/%Y/", blank=True)
+    evidence_file = models.FileField(
+        _("evidence document"), upload_to=UnguessablePath("evidence/%Y/"), max_length=255, blank=True
+    )
     organisation = models.ForeignKey(
         "taxonomy.Organisation",
         null=True,
@@ -351,6 +362,16 @@ class StatusUpdate(models.Model):
 
     def evidence_link_list(self) -> list[str]:
         return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
+
+    @property
+    def evidence_filename(self) -> str:
+        return filename_of(self.evidence_file.name)
+
+    def evidence_url(self) -> str:
+        """The evidence document's address: a view that checks who may see the update."""
+        if not self.evidence_file:
+            return ""
+        return reverse("workplan_files:evidence", args=[self.pk, self.evidence_filename])
 
 
 class ImportRun(models.Model):

@@ -70,3 +70,13 @@ def status_organisation(user, activity):
 def can_see_deadlines(user) -> bool:
     """Any signed-in user may open "my deadlines"; it lists only their organisations' activities."""
     return bool(user and user.is_authenticated)
+
+
+def can_view_update(user, update) -> bool:
+    """Status updates and contribution notes, and their evidence, are public like the whole work plan."""
+    return True
+
+
+def can_view_source_document(user) -> bool:
+    """The document a plan was imported from is the Secretariat's working copy."""
+    return roles.is_secretariat(user)

@@ -35,7 +35,11 @@ class RegionRef(Schema):
 class FileOut(Schema):
     language: str
     title: str
-    url: str
+    filename: str = Field(description="The name the file was uploaded with.")
+    url: str = Field(
+        description="Download address. It answers after the same permission check as the resource or practice "
+        "(404 for a draft you may not see), with the file's type as read from its content."
+    )
     size: int
 
 

@@ -221,7 +221,7 @@ class AttachmentTestCase(BaseTestCase):
             },
         )
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "“run.exe” is not an accepted type of file", status_code=400)
+        self.assertContains(response, "“run.exe” is not a file type accepted here", status_code=400)
         self.assertFalse(Practice.objects.exists())
 
     def test_it_refuses_a_file_over_25_mb(self):
@@ -239,7 +239,7 @@ class AttachmentTestCase(BaseTestCase):
                 "title": "x",
                 "start_date": "nope",
                 "action": "save",
-                "new_attachments": [SimpleUploadedFile("ok.pdf", b"%PDF", content_type="application/pdf")],
+                "new_attachments": [SimpleUploadedFile("ok.pdf", b"%PDF-1.4 ok", content_type="application/pdf")],
             },
         )
         self.assertContains(response, "Please choose your files again", status_code=400)

@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gcmhub.lib.filetypes import check_upload, sniff
+from gcmhub.lib.filetypes import EXTENSION_FORMATS, UploadValidator, check_upload, sniff
+from gcmhub.lib.tests.samples import BAD, GOOD, upload
 
 
 def _zip(members: dict) -> bytes:
@@ -74,3 +75,45 @@ def test_it_refuses_files_that_are_not_what_they_say(name, data, code):
     with pytest.raises(ValidationError) as caught:
         check_upload(SimpleUploadedFile(name, data), ["pdf", "png", "txt", "xlsx", "docx"])
     assert caught.value.code == code
+
+
+def test_it_tells_apple_iwork_packages_apart_from_plain_zip_files():
+    keynote = _zip({"Index/Document.iwa": b"\x00", "Metadata/Properties.plist": "<plist/>"})
+    assert sniff(io.BytesIO(keynote)) == "iwork"
+    assert check_upload(SimpleUploadedFile("talk.key", keynote), ["key"]) == "iwork"
+    with pytest.raises(ValidationError):
+        check_upload(SimpleUploadedFile("talk.key", _zip({"a.txt": "x"})), ["key"])
+
+
+@pytest.mark.parametrize("extension", sorted(GOOD))
+def test_it_accepts_a_sample_of_every_format_the_fields_take(extension):
+    assert check_upload(upload(f"file.{extension}"), [extension]) in EXTENSION_FORMATS[extension]
+
+
+@pytest.mark.parametrize(("name", "data"), BAD)
+def test_it_refuses_every_bad_sample_even_when_all_extensions_are_allowed(name, data):
+    with pytest.raises(ValidationError):
+        check_upload(SimpleUploadedFile(name, data), [*EXTENSION_FORMATS, "html", "svg", "exe"])
+
+
+class _Stored:
+    """A FieldFile already in storage: `_committed` is True."""
+
+    _committed = True
+    name = "resources/2025/01/abc/old.pdf"
+
+    @property
+    def file(self):
+        raise AssertionError("a stored file is not read again")
+
+
+def test_the_model_validator_checks_new_uploads_only():
+    validator = UploadValidator(["pdf"])
+    validator(_Stored())  # not read
+    validator(None)
+    new = type("New", (), {"_committed": False, "file": SimpleUploadedFile("a.pdf", b"MZ\x90\x00")})()
+    with pytest.raises(ValidationError) as caught:
+        validator(new)
+    assert caught.value.code == "content"
+    assert UploadValidator(["pdf"]) == UploadValidator(("pdf",))
+    assert UploadValidator(["pdf"]).deconstruct()[0] == "gcmhub.lib.filetypes.UploadValidator"

@@ -66,7 +66,8 @@ class PostStatusUpdateTests(ActivityFixtures):
         update = StatusUpdate.objects.get(activity=self.activity)
         self.assertTrue(update.evidence_file.name.endswith(".pdf"))
         page = self.client.get(self.activity.get_absolute_url())
-        self.assertContains(page, update.evidence_file.url)
+        self.assertContains(page, f'href="/files/evidence/{update.pk}/report.pdf"')
+        self.assertNotContains(page, "/media/")
 
     def test_it_refuses_a_document_of_another_type(self):
         self.login(self.ines)
