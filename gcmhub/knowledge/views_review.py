@@ -24,7 +24,7 @@ from gcmhub.knowledge.forms_review import (
     WithdrawForm,
 )
 from gcmhub.knowledge.models import Practice, PracticeEvent, ReviewAssignment, ReviewerProfile
-from gcmhub.knowledge.permissions import can_manage_roster, is_hub_team
+from gcmhub.knowledge.permissions import can_manage_roster, can_read_for_review, is_hub_team
 
 Status = Practice.Status
 State = ReviewAssignment.State
@@ -284,6 +284,7 @@ def review_assignment(request, pk):
         "review": submitted,
         "rows": review.score_rows(submitted) if submitted else [],
         "is_open": is_open,
+        "can_read": can_read_for_review(request.user, assignment),
     }
     return render(request, "knowledge/review/assignment.html", context, status=400 if request.method == "POST" else 200)
 
