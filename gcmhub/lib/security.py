@@ -203,14 +203,13 @@ class RequestSizeMiddleware:
         try:
             request.POST  # noqa: B018 (parses the body; cached on the request)
         except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as exc:
-            if isinstance(exc, RequestDataTooBig):
-                return too_large_response(request, body_limit(request))
-            return too_many_fields_response(request)
+            return self.process_exception(request, exc)
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, RequestDataTooBig):
-            return too_large_response(request, body_limit(request))
+            # Django's limit on what it holds in memory: the form's fields other than files.
+            return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or body_limit(request))
         if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
             return too_many_fields_response(request)
         return None
