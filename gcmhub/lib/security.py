@@ -77,6 +77,15 @@ def permissions_policy_header(features: dict[str, list[str]]) -> str:
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self._headers: dict[int, tuple[dict, str]] = {}
+
+    def _header(self, directives: dict, render) -> str:
+        """The header for this settings value, built once (and again if the setting changes)."""
+        cached = self._headers.get(id(directives))
+        if cached is None or cached[0] is not directives:
+            cached = (directives, render(directives))
+            self._headers[id(directives)] = cached
+        return cached[1]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
@@ -92,9 +101,9 @@ class SecurityHeadersMiddleware:
             else "Content-Security-Policy"
         )
         if policy and "Content-Security-Policy" not in response and header not in response:
-            response[header] = policy_header(policy)
+            response[header] = self._header(policy, policy_header)
         if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
-            response["Permissions-Policy"] = permissions_policy_header(settings.PERMISSIONS_POLICY)
+            response["Permissions-Policy"] = self._header(settings.PERMISSIONS_POLICY, permissions_policy_header)
         return response
 
 
