@@ -123,6 +123,13 @@ class AdminLoginThrottleTests(BaseTestCase):
         self.assertTrue(r["Retry-After"])
         self.assertNotIn("_auth_user_id", self.client.session)
 
+    def test_the_password_form_of_private_documents_is_throttled(self):
+        url = "/documents/authenticate_with_password/1/"
+        for _ in range(3):
+            self.assertNotEqual(self.client.post(url, {"password": "guess"}).status_code, 429)
+        self.assertEqual(self.client.post(url, {"password": "guess"}).status_code, 429)
+        self.assertNotEqual(self.client.post("/documents/authenticate_with_password/2/", {}).status_code, 429)
+
     def test_site_failures_count_for_the_cms_too(self):
         for _ in range(3):
             self.client.post(LOGIN_URL, {"username": "sam@example.org", "password": "wrong"})
