@@ -8,3 +8,14 @@ def _reset_language():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache: throttle counters (and cached pages) must not leak
+    from one test into the next (test settings use a per-process LocMem cache)."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    yield

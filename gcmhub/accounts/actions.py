@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import APIToken
 
 from gcmhub.accounts import tasks
@@ -112,6 +113,28 @@ def do_create_api_token(*, user: User, name: str) -> tuple[APIToken, str]:
 def do_revoke_api_token(*, token: APIToken) -> None:
     if token.revoked_at is None:
         token.revoke()
+
+
+@transaction.atomic
+def do_revoke_api_tokens(*, user: User) -> int:
+    """Revoke every active token of `user`; return how many."""
+    return APIToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def tokens_revoked_message(count: int) -> str:
+    return ngettext(
+        "Your password was changed, so your API token was revoked. Create a new one on your API tokens page if you still need it.",
+        "Your password was changed, so your %(count)d API tokens were revoked. Create new ones on your API tokens page if you still need them.",
+        count,
+    ) % {"count": count}
+
+
+@transaction.atomic
+def on_password_changed(*, user: User, **kwargs) -> None:
+    """A new password ends every API token (whoever knew the old password may have made one) and
+    is confirmed to the owner by e-mail, saying how many tokens were revoked."""
+    revoked = do_revoke_api_tokens(user=user)
+    transaction.on_commit(lambda: tasks.send_password_changed_email.enqueue(user.pk, revoked))
 
 
 def check_grant_role(*, user: User, kind, organisation=None, country=None) -> None:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.accounts import tasks
-from gcmhub.accounts.actions import check_grant_role, find_user_by_email
+from gcmhub.accounts.actions import check_grant_role
 from gcmhub.accounts.models import Role, User
 from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.lib.i18n import Language, active_language
@@ -86,13 +86,14 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self):
+        """Raises `throttle.Throttled` (not a validation error) when sign-ins are throttled."""
         try:
             return super().clean()
         except ValidationError:
             # Say "not verified yet" only to whoever knows the password: it reveals nothing to others.
-            user = find_user_by_email(self.cleaned_data.get("username") or "")
-            password = self.cleaned_data.get("password") or ""
-            if user and not user.email_verified and password and user.check_password(password):
+            # The backend marks the request when the password matched an account that cannot sign in.
+            user = getattr(self.request, "gcmhub_inactive_user", None)
+            if user is not None and not user.email_verified:
                 self.unverified = True
                 raise ValidationError(self.error_messages["unverified"], code="unverified") from None
             raise

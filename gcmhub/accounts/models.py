@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.accounts import signals
 from gcmhub.lib.concurrency import VersionedModel
 from gcmhub.lib.i18n import Language
 
@@ -44,7 +45,13 @@ class User(VersionedModel, AbstractUser):
     def save(self, *args, **kwargs):
         if not self.username:
             self.username = self.email
+        # set_password() keeps the raw password until the next save; a hash upgrade at sign-in
+        # does not (Django clears it first), so this is a real change, whatever the path (site,
+        # CMS, Django admin, changepassword).
+        password_changed = self._password is not None and not self._state.adding
         super().save(*args, **kwargs)
+        if password_changed:
+            signals.password_changed.send(sender=User, user=self)
 
     def display_name(self) -> str:
         return self.full_name or self.email.split("@")[0]

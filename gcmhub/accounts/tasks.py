@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
+from wagtail.models import APIToken
 
 from gcmhub.accounts.models import User
 
@@ -82,5 +83,19 @@ def send_password_reset_email(user_id: int) -> None:
         link = absolute_url(
             reverse("accounts:password_reset_confirm", args=[uidb64, default_token_generator.make_token(user)])
         )
-    context = {"user": user, "link": link}
+    active_tokens = APIToken.objects.filter(user=user, revoked_at__isnull=True).count()
+    context = {"user": user, "link": link, "active_tokens": active_tokens}
     render_email("accounts/email/password_reset", context, to=user.email, language=user.preferred_language).send()
+
+
+@task()
+def send_password_changed_email(user_id: int, revoked_tokens: int = 0) -> None:
+    """Confirm a password change to the account's owner (who may not have made it)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    with translation.override(user.preferred_language):
+        reset_link = absolute_url(reverse("accounts:password_reset"))
+        tokens_link = absolute_url(reverse("accounts:api_tokens"))
+    context = {"user": user, "reset_link": reset_link, "tokens_link": tokens_link, "revoked_tokens": revoked_tokens}
+    render_email("accounts/email/password_changed", context, to=user.email, language=user.preferred_language).send()

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.models import APIToken
 
 from gcmhub.accounts import actions, forms
 from gcmhub.accounts.models import Role, User
 from gcmhub.accounts.permissions import can_assign_roles, is_secretariat
 from gcmhub.accounts.tasks import read_verification_token
+from gcmhub.lib import throttle
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
 
 USERS_PER_PAGE = 25
@@ -56,6 +57,8 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = forms.SignupForm(request.POST if request.method == "POST" else None)
+    if _throttle_post(request, "signup", form):
+        return render(request, "accounts/signup.html", {"form": form}, status=429)
     if form.is_valid():
         data = form.cleaned_data
         actions.do_sign_up(
@@ -100,6 +103,8 @@ def _verify_email_failed(request, *, expired: bool):
 @require_http_methods(["GET", "POST"])
 def resend_verification(request):
     form = forms.ResendVerificationForm(request.POST if request.method == "POST" else None)
+    if _throttle_post(request, "resend_verification", form):
+        return render(request, "accounts/resend_verification.html", {"form": form}, status=429)
     if form.is_valid():
         actions.do_request_verification_email(email=form.cleaned_data["email"])
         return redirect("accounts:signup_done")
@@ -121,7 +126,14 @@ def login(request):
     ):
         next_url = ""
     form = forms.LoginForm(request, data=request.POST if request.method == "POST" else None)
-    if form.is_valid():
+    try:
+        valid = form.is_valid()
+    except throttle.Throttled as exc:
+        form.add_error(None, exc.message())
+        response = render(request, "accounts/login.html", {"form": form, "next": next_url}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    if valid:
         user = form.get_user()
         auth_login(request, user)
         response = redirect(next_url or _url_in(user.preferred_language, "home"))
@@ -131,23 +143,63 @@ def login(request):
     return render(request, "accounts/login.html", context, status=400 if form.is_bound else 200)
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def logout(request):
-    auth_logout(request)
-    messages.info(request, _("You have signed out."))
-    return redirect("home")
+    """GET asks for confirmation (a link or a bookmark must not sign anyone out); POST signs out."""
+    if request.method == "POST":
+        auth_logout(request)
+        messages.info(request, _("You have signed out."))
+        return redirect("home")
+    return render(request, "accounts/logout.html")
 
 
-password_reset = auth_views.PasswordResetView.as_view(
+def _throttle_post(request, scope: str, form) -> bool:
+    """On a POST, count it against `scope` (by the e-mail typed and by address); when throttled,
+    put the message on `form` (whose input is kept) and return True."""
+    if request.method != "POST":
+        return False
+    try:
+        throttle.hit_and_check(scope, request, request.POST.get("email"))
+    except throttle.Throttled as exc:
+        form.is_valid()  # bind the input so the page shows what was typed
+        form.errors.clear()
+        form.add_error(None, exc.message())
+        return True
+    return False
+
+
+_password_reset = auth_views.PasswordResetView.as_view(
     form_class=forms.PasswordResetForm,
     template_name="accounts/password_reset_form.html",
     success_url=reverse_lazy("accounts:password_reset_done"),
 )
+
+
+def password_reset(request, *args, **kwargs):
+    form = forms.PasswordResetForm(request.POST if request.method == "POST" else None)
+    if _throttle_post(request, "password_reset", form):
+        return render(request, "accounts/password_reset_form.html", {"form": form}, status=429)
+    return _password_reset(request, *args, **kwargs)
+
+
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_reset_confirm.html",
-    success_url=reverse_lazy("accounts:password_reset_complete"),
-)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        # Saving the new password revokes the user's API tokens (User.save): say so.
+        active = APIToken.objects.filter(user=form.user, revoked_at__isnull=True).count()
+        response = super().form_valid(form)
+        if active:
+            messages.warning(self.request, actions.tokens_revoked_message(active))
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )

@@ -102,19 +102,46 @@ def can_manage_calls(user) -> bool:
     return is_hub_team(user)
 
 
+# A reviewer reads the full text (and the attachments) of a practice only while their review is
+# live: they declared no conflict (accepted) or have submitted, in the practice's current round,
+# while the round is open (the practice is in review, or reviewed and awaiting the decision), and
+# they still hold the Reviewer role. Access ends when the role is revoked, or the assignment is
+# withdrawn, ended by a conflict of interest, or replaced by a new round, or when the round is
+# closed by a decision (published practices are public anyway).
+REVIEWER_READING_STATES = (ReviewAssignment.State.ACCEPTED, ReviewAssignment.State.SUBMITTED)
+REVIEW_OPEN_STATUSES = (Practice.Status.IN_REVIEW, Practice.Status.REVIEWED)
+
+
+def can_read_for_review(user, assignment: ReviewAssignment) -> bool:
+    """May the assigned reviewer read the practice's full text and attachments? (See above.)"""
+    practice = assignment.practice
+    return (
+        user.is_authenticated
+        and user.is_active
+        and assignment.reviewer_id == user.pk
+        and assignment.state in REVIEWER_READING_STATES
+        and assignment.round == practice.round
+        and practice.status in REVIEW_OPEN_STATUSES
+        and is_reviewer(user)
+    )
+
+
 def can_view_practice(user, practice: Practice) -> bool:
-    """Published practices are public; otherwise the submitter, the Hub team and reviewers who
-    declared no conflict on it."""
+    """Published practices are public; otherwise the submitter, the Hub team and the reviewers
+    who may read it for their review (`can_read_for_review`)."""
     if practice.is_published and practice.update_of_id is None:
         return True
     if not user.is_authenticated:
         return False
     if practice.submitter_id == user.pk or is_hub_team(user):
         return True
+    if practice.status not in REVIEW_OPEN_STATUSES or not user.is_active or not is_reviewer(user):
+        return False
     return ReviewAssignment.objects.filter(
         practice=practice,
         reviewer=user,
-        state__in=[ReviewAssignment.State.ACCEPTED, ReviewAssignment.State.SUBMITTED],
+        round=practice.round,
+        state__in=REVIEWER_READING_STATES,
     ).exists()
 
 

@@ -26,6 +26,7 @@ from gcmhub.knowledge.actions.resources import (
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
 from gcmhub.knowledge.forms_resources import ResourceDecisionForm, ResourceProposalForm, ToolFeedbackForm
 from gcmhub.knowledge.models import CallForPractices, Practice, Resource, ResourceFile, ToolFeedback
+from gcmhub.lib import throttle
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
 from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language
 
@@ -208,6 +209,7 @@ def resource_detail(request, slug):
 
 
 @require_POST
+@throttle.limit_posts("anonymous_form")
 def resource_feedback(request, slug):
     resource = _resource_for_page(request.user, slug)
     if not permissions.can_give_feedback(request.user, resource):

@@ -24,7 +24,7 @@ from gcmhub.knowledge.forms_review import (
     WithdrawForm,
 )
 from gcmhub.knowledge.models import Practice, PracticeEvent, ReviewAssignment, ReviewerProfile
-from gcmhub.knowledge.permissions import can_manage_roster, is_hub_team
+from gcmhub.knowledge.permissions import can_manage_roster, can_read_for_review, is_hub_team
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
 
 Status = Practice.Status
@@ -278,7 +278,13 @@ def review_assignment(request, pk):
     )
     submitted = assignment.review if assignment.state == State.SUBMITTED else None
     # A submitted review may be changed while the round is still open (see review.py).
-    can_change = submitted is not None and practice.status == Status.IN_REVIEW and assignment.round == practice.round
+    can_read = can_read_for_review(request.user, assignment)
+    can_change = (
+        can_read
+        and submitted is not None
+        and practice.status == Status.IN_REVIEW
+        and assignment.round == practice.round
+    )
     data = request.POST if request.method == "POST" and (is_open or can_change) else None
     conflict_form = ConflictForm(data) if assignment.state == State.INVITED else None
     review_form = ReviewForm(data) if assignment.state == State.ACCEPTED else None
@@ -345,6 +351,7 @@ def review_assignment(request, pk):
         "review": submitted,
         "rows": review.score_rows(submitted) if submitted else [],
         "is_open": is_open,
+        "can_read": can_read,
     }
     return render(request, "knowledge/review/assignment.html", context, status=status)
 

@@ -11,7 +11,7 @@ from gcmhub.lib.env import env_bool, env_int, env_list, env_secret, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("GCMHUB_VAR_DIR") or BASE_DIR / "var")
 
-SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key-change-me")
+SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key-change-me")  # refused by production.py
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -53,13 +53,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gcmhub.lib.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy (also on static files)
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gcmhub.lib.security.RequestSizeMiddleware",  # 413 before anything reads the body
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gcmhub.accounts.middleware.SessionTimeoutMiddleware",
+    "gcmhub.lib.throttle.ThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -126,6 +130,9 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_SITE_NAME = "gcmhub"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# No avatars from gravatar.com: nothing is loaded from another site (privacy, CSP, air-gapped use).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # the CMS dashboard would call releases.wagtail.org
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip", "md"]
 # Documents are checked by content on upload (gcmhub.documents.DocumentForm) and always served at
@@ -181,8 +188,14 @@ if FILE_SERVE_METHOD not in ("django", "x-sendfile", "x-accel-redirect", "redire
     )
 if S3_BUCKET and FILE_SERVE_METHOD in ("x-sendfile", "x-accel-redirect"):
     raise ImproperlyConfigured(f"FILE_SERVE_METHOD={FILE_SERVE_METHOD} needs files on a local disk, not S3_BUCKET.")
+# Bodies Django reads into memory (forms without files, JSON): larger ones answer 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest request with files (multipart): the biggest legitimate one is a practice with
+# attachments of 25 MB each, so five of them plus the form. Larger bodies answer 413
+# (gcmhub.lib.security.RequestSizeMiddleware); set the proxy's limit (nginx client_max_body_size)
+# a little above it.
+REQUEST_MAX_BODY_SIZE = env_int("REQUEST_MAX_BODY_SIZE", 130 * 1024 * 1024)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -228,3 +241,116 @@ UPLOAD_STASH_MAX_PER_USER = 10
 # (full text in the default database, which must then be PostgreSQL).
 SEARCH_BACKEND = env_str("SEARCH_BACKEND", "tantivy")
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR") or VAR_DIR / "search-index")
+
+# Security (docs/deploy.md, "Security settings") -----------------------------------------------
+
+# Proxies in front of the app that append the client's address to X-Forwarded-For (nginx with
+# `proxy_add_x_forwarded_for`, a load balancer...). 0: use REMOTE_ADDR and ignore the header,
+# which anyone can send. Used for throttling and security logs.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+
+def _throttle_rates(text: str | None) -> dict[str, dict[str, str]]:
+    """THROTTLE_RATES="login.account=10/15m,signup.address=10/1h" overrides gcmhub.lib.throttle's defaults."""
+    rates: dict[str, dict[str, str]] = {}
+    for item in (text or "").split(","):
+        if item.strip():
+            name, _sep, rate = item.partition("=")
+            scope, _dot, kind = name.strip().partition(".")
+            rates.setdefault(scope, {})[kind] = rate.strip()
+    return rates
+
+
+THROTTLE_RATES = _throttle_rates(env_str("THROTTLE_RATES"))
+# POSTs to views we do not own, throttled by gcmhub.lib.throttle.ThrottleMiddleware:
+# URL name -> (scope, POST field or URL argument naming the account, "check" | "hit").
+# Sign-in failures are counted by the authentication backend; "check" answers 429 once over.
+THROTTLED_VIEWS = {
+    "wagtailadmin_login": ("login", "username", "check"),
+    "admin:login": ("login", "username", "check"),
+    "wagtailadmin_password_reset": ("password_reset", "email", "hit"),
+    "wagtaildocs_authenticate_with_password": ("login", "restriction_id", "hit"),
+}
+
+# Sessions: signed out after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_MAX_AGE
+# seconds after signing in whatever the activity (gcmhub.accounts.middleware).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 2 * 3600)
+SESSION_MAX_AGE = env_int("SESSION_MAX_AGE", 12 * 3600)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy of the site: no inline script, nothing from another origin.
+# style-src-attr 'unsafe-inline' allows style="..." attributes only (two templates set a progress
+# bar's width that way; they cannot run script), never <style> elements or inline scripts.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "media-src": ["'self'"],
+    "object-src": ["'none'"],
+    "frame-src": ["'none'"],
+    "worker-src": ["'none'"],
+    "manifest-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+}
+# The Wagtail CMS and the Django admin ship inline scripts and styles, and the CMS previews pages
+# in a frame of its own: a looser policy on their paths only (staff only, behind sign-in).
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "media-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "frame-src": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+    "frame-ancestors": ["'self'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+CONTENT_SECURITY_POLICY_ADMIN_PATHS = ["/cms/", "/django-admin/"]
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env_bool("CONTENT_SECURITY_POLICY_REPORT_ONLY", False)
+# Browser features the site does not use, denied to it and to any frame.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}

@@ -1,13 +1,13 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from gcmhub.lib.env import env_bool, env_int, env_list, env_secret, env_str
+from gcmhub.lib.security import check_secret_key
 
 from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = env_secret("SECRET_KEY")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+check_secret_key(SECRET_KEY)  # missing, short, not random, or a development key: refuse to start
 if not env_str("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
@@ -21,6 +21,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:

@@ -40,6 +40,7 @@ def _public_paths(plan):
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password-reset/",
+        "/accounts/logout/",
         "/no-such-page/",
     ]
 
@@ -51,6 +52,7 @@ def _secretariat_paths(plan, user):
     return [
         "/accounts/profile/",
         "/accounts/tokens/",
+        "/accounts/logout/",
         "/accounts/roles/",
         f"/accounts/roles/users/{user.pk}/",
         "/workplan/import/",

@@ -303,8 +303,10 @@ def test_a_practice_drafted_in_spanish_is_reviewed_revised_published_and_found_i
 # --------------------------------------------------------------------------------------------------
 
 
-def test_a_call_for_practices_closes_at_its_deadline(page, reference_data):
+def test_a_call_for_practices_closes_at_its_deadline(page, reference_data, settings):
     from django.utils import timezone
+
+    settings.SESSION_IDLE_TIMEOUT = 6 * 3600  # the clock jumps 2 hours on below: stay signed in
 
     from gcmhub.knowledge.models import Practice
     from gcmhub.taxonomy.models import Country, Objective

@@ -55,10 +55,26 @@ class LogoutTestCase(BaseTestCase):
         self.assertRedirects(r, reverse("home"), fetch_redirect_response=False)
         self.assertNotIn("_auth_user_id", self.client.session)
 
-    def test_it_refuses_get(self):
+    def test_it_asks_for_confirmation_on_get(self):
         self.login(self.alice)
-        self.assertEqual(self.client.get(self.url).status_code, 405)
-        self.assertIn("_auth_user_id", self.client.session)
+        r = self.client.get(self.url)
+        self.assertContains(r, f'<form method="post" action="{self.url}">')
+        self.assertContains(r, 'name="csrfmiddlewaretoken"')
+        self.assertContains(r, '<button type="submit" class="button">Sign out</button>', html=True)
+        self.assertIn("_auth_user_id", self.client.session)  # GET alone signs nobody out
+
+    def test_it_tells_an_anonymous_visitor_they_are_not_signed_in(self):
+        r = self.client.get(self.url)
+        self.assertContains(r, "You are not signed in.")
+        self.assertNotContains(r, f'<form method="post" action="{self.url}">')
+
+    def test_it_is_translated(self):
+        self.login(self.alice)
+        r = self.client.get("/fr/accounts/logout/")
+        self.assertContains(r, '<html lang="fr"')
+
+    def test_it_refuses_other_methods(self):
+        self.assertEqual(self.client.put(self.url).status_code, 405)
 
 
 class PasswordResetTestCase(BaseTestCase):
