@@ -10,6 +10,7 @@ from gcmhub.accounts import tasks
 from gcmhub.accounts.actions import check_grant_role, find_user_by_email
 from gcmhub.accounts.models import Role, User
 from gcmhub.lib.i18n import Language, active_language
+from gcmhub.lib.widgets import PickerSelect
 from gcmhub.taxonomy.models import Country, Organisation
 
 
@@ -150,12 +151,14 @@ class GrantRoleForm(forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
         help_text=_("Required for a Network member focal point."),
+        widget=PickerSelect,
     )
     country = forms.ModelChoiceField(
         label=_("Country"),
         queryset=Country.objects.none(),
         required=False,
         help_text=_("Required for a Member State focal point."),
+        widget=PickerSelect,
     )
 
     def __init__(self, *args, user: User, **kwargs):

@@ -11,6 +11,7 @@ from gcmhub.accounts.actions import find_user_by_email
 from gcmhub.knowledge.criteria import SCORE_MAX, SCORE_MIN, Criterion, CrossCuttingIssue, ResourceLanguage
 from gcmhub.knowledge.models import Review, ReviewerProfile
 from gcmhub.knowledge.review import DEFAULT_DUE_DAYS
+from gcmhub.lib.widgets import PickerSelect, PickerSelectMultiple
 from gcmhub.taxonomy.models import Objective, Organisation
 
 
@@ -178,6 +179,7 @@ class RosterFilterForm(forms.Form):
         queryset=Objective.objects.all(),
         required=False,
         empty_label=_("Any objective"),
+        widget=PickerSelect,
     )
     language = forms.ChoiceField(
         label=_("Working language"), required=False, choices=[("", _("Any language")), *ResourceLanguage.choices]
@@ -231,7 +233,12 @@ class ReviewerProfileForm(forms.ModelForm):
             "is_active",
             "notes",
         ]
-        widgets = {"objectives": forms.CheckboxSelectMultiple, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "affiliation": PickerSelect,
+            "objectives": forms.CheckboxSelectMultiple,
+            "regions": PickerSelectMultiple(attrs={"size": 6}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
