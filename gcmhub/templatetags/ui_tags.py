@@ -37,5 +37,6 @@ def ui_strings():
         "pickerChosenCount": gettext("Chosen: %(count)s."),
         "filterList": gettext("Filter the list: %(legend)s"),
         "filterListCount": gettext("Shown: %(count)s of %(total)s."),
+        "scrollingTable": gettext("Table (scrolls sideways)"),
     }
     return json_script(strings, "gcmhub-ui-strings")

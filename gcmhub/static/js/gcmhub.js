@@ -81,5 +81,47 @@ function setUpFilterPanels() {
     });
 }
 
+// A wide table scrolls sideways inside its .table-wrap on a narrow screen. While it does, the
+// wrapper takes the keyboard focus (so the arrow keys scroll it) and is a region named by the
+// table's caption; wrappers that already carry a tabindex are left as their template made them.
+function setUpScrollingTables() {
+    const wraps = [...document.querySelectorAll(".table-wrap:not([tabindex])")];
+    if (!wraps.length) {
+        return;
+    }
+    const strings = JSON.parse(document.getElementById("gcmhub-ui-strings")?.textContent || "{}");
+    const update = () => {
+        for (const wrap of wraps) {
+            const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+            if (scrolls === wrap.hasAttribute("data-scrolls")) {
+                continue;
+            }
+            if (scrolls) {
+                const caption = wrap.querySelector("caption");
+                if (caption) {
+                    caption.id ||= `table-caption-${wraps.indexOf(wrap) + 1}`;
+                    wrap.setAttribute("aria-labelledby", caption.id);
+                } else {
+                    wrap.setAttribute("aria-label", strings.scrollingTable || "Table");
+                }
+                wrap.setAttribute("role", "region");
+                wrap.tabIndex = 0;
+                wrap.setAttribute("data-scrolls", "");
+            } else {
+                for (const name of ["aria-labelledby", "aria-label", "role", "tabindex", "data-scrolls"]) {
+                    wrap.removeAttribute(name);
+                }
+            }
+        }
+    };
+    update();
+    let pending = 0;
+    window.addEventListener("resize", () => {
+        cancelAnimationFrame(pending);
+        pending = requestAnimationFrame(update);
+    });
+}
+
 setUpMenu();
 setUpFilterPanels();
+setUpScrollingTables();

@@ -124,6 +124,10 @@ class Picker {
         if (required) {
             this.input.setAttribute("aria-required", "true");
         }
+        // A single choice that may stay empty says what empty means ("Any objective", "Not in the list").
+        // (shown while nothing is chosen; see refresh).
+        const blankText = this.blank ? this.blank.textContent.trim() : "";
+        this.emptyText = !this.multiple && /[\p{L}\p{N}]/u.test(blankText) ? blankText : "";
         if (select.getAttribute("aria-invalid")) {
             this.input.setAttribute("aria-invalid", select.getAttribute("aria-invalid"));
         }
@@ -233,6 +237,7 @@ class Picker {
             this.chips.append(chip);
         }
         this.chips.hidden = !this.chips.children.length;
+        this.input.placeholder = this.chips.hidden ? this.emptyText : "";
     }
 
     visibleOptions() {
