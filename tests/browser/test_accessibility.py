@@ -24,6 +24,8 @@ def _check(page, key: str, found: dict) -> None:
         found[key] = _findings(violations)
     size = page.viewport_size
     page.set_viewport_size(PHONE)
+    # Let the scripts answer the resize (the filter panel folds, scrolling tables take the focus).
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     try:
         phone = _findings(axe_violations(page))
         # WCAG 1.4.10 (reflow): content fits the width; wide tables scroll inside their own region.

@@ -56,7 +56,7 @@ def _fill_practice(page, lang, *, description, results, country, objective, star
     _field(page, lang, "results").fill(results)
     # The countries are a searchable picker (static/js/picker.js): type the name, Enter chooses it.
     with translation.override(lang):
-        _field(page, lang, "countries").fill(str(country))
+        page.get_by_role("combobox", name=re.compile("^" + re.escape(_label(lang, "countries")))).fill(str(country))
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     _field(page, lang, "implementing_organisation_name").fill("Ayuntamiento de Tánger")

@@ -115,11 +115,7 @@ function setUpScrollingTables() {
         }
     };
     update();
-    let pending = 0;
-    window.addEventListener("resize", () => {
-        cancelAnimationFrame(pending);
-        pending = requestAnimationFrame(update);
-    });
+    window.addEventListener("resize", update);
 }
 
 setUpMenu();
