@@ -334,3 +334,20 @@ def test_it_submits_the_plain_select_without_javascript(browser, live_server, re
         assert sorted(practice.countries.values_list("iso3", flat=True)) == ["MAR", "MEX"]
     finally:
         context.close()
+
+
+def test_it_shows_option_labels_as_text_never_as_markup(page, reference_data):
+    from gcmhub.taxonomy.models import Organisation
+
+    Organisation.objects.create(
+        slug="markup", name_en='Markup <img src=x onerror="window.injected = true"> Coalition', acronym_en=""
+    )
+    make_account("stella@example.org")
+    login(page, "stella@example.org", PASSWORD)
+    page.goto("/en/hub/practices/new/")
+    _combobox(page, "Partner organisations").fill("markup")
+    page.keyboard.press("Enter")
+    chosen = page.get_by_role("list", name="Chosen: Partner organisations")
+    expect(chosen.get_by_role("button")).to_contain_text('<img src=x onerror="window.injected = true">')
+    assert page.evaluate("window.injected") is None
+    assert page.locator(".picker img").count() == 0
