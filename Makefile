@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo run test test-only test-postgres lint format messages compilemessages migrations-check ci reset-local-db bench
@@ -18,10 +19,10 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)  ## Create the virtual environment and install gcmhub
 
-demo: install  ## Install, load reference data, the seed work plan and demo accounts, and serve on :8000
+demo: install  ## Install, load reference data, the seed work plan and demo accounts, and serve on :8000 (make demo PORT=8010)
 	bash scripts/install-system-deps.sh runtime
 	$(BIN)/gcmhub compilemessages --ignore=.venv -v0
-	$(BIN)/gcmhub demo
+	$(BIN)/gcmhub demo --port $(PORT)
 
 run: install  ## Serve the development site on :8000
 	$(BIN)/gcmhub runserver 127.0.0.1:8000

@@ -11,6 +11,7 @@ from gcmhub.accounts.actions import check_grant_role
 from gcmhub.accounts.models import Role, User
 from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.lib.i18n import Language, active_language
+from gcmhub.lib.widgets import PickerSelect
 from gcmhub.taxonomy.models import Country, Organisation
 
 
@@ -152,12 +153,14 @@ class GrantRoleForm(forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
         help_text=_("Required for a Network member focal point."),
+        widget=PickerSelect,
     )
     country = forms.ModelChoiceField(
         label=_("Country"),
         queryset=Country.objects.none(),
         required=False,
         help_text=_("Required for a Member State focal point."),
+        widget=PickerSelect,
     )
 
     def __init__(self, *args, user: User, **kwargs):

@@ -17,6 +17,7 @@ from gcmhub.knowledge.models import GCM_ADOPTION, PRACTICE_ATTACHMENT_EXTENSIONS
 from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.lib.filetypes import check_upload
 from gcmhub.lib.i18n import active_language
+from gcmhub.lib.widgets import PickerSelect, PickerSelectMultiple
 from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
 
 MAX_ATTACHMENT_SIZE = 25 * 1024 * 1024  # 25 MB per file
@@ -116,9 +117,10 @@ class PracticeForm(VersionedFormMixin, forms.ModelForm):
             "geographic_scope": forms.RadioSelect,
             "completion": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 4}),
-            "countries": forms.SelectMultiple(attrs={"size": 8}),
-            "regions": forms.SelectMultiple(attrs={"size": 6}),
-            "partner_organisations": forms.SelectMultiple(attrs={"size": 8}),
+            "countries": PickerSelectMultiple,
+            "regions": PickerSelectMultiple(attrs={"size": 6}),
+            "implementing_organisation": PickerSelect,
+            "partner_organisations": PickerSelectMultiple,
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "objectives": forms.CheckboxSelectMultiple,
@@ -148,10 +150,9 @@ class PracticeForm(VersionedFormMixin, forms.ModelForm):
             "language": _("The language you write this submission in. It is published in that language."),
             "title": _("A short, descriptive title."),
             "summary": _("Two or three sentences: what the practice is and what it achieved."),
-            "countries": _("Needed for a national or local practice. Hold Ctrl (Cmd on a Mac) to choose several."),
-            "regions": _("Needed for a regional practice. Hold Ctrl (Cmd on a Mac) to choose several."),
+            "countries": _("Needed for a national or local practice."),
+            "regions": _("Needed for a regional practice."),
             "implementing_organisation": _("Choose it from the list, or type its name in the next field."),
-            "partner_organisations": _("Hold Ctrl (Cmd on a Mac) to choose several."),
             "submitted_for_other_entity": _("Then the main implementer's focal point is needed."),
             "start_date": _("Practices that began after the GCM's adoption in December 2018 are preferred."),
             "end_date": _("Leave empty if the practice is ongoing."),

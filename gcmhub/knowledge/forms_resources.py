@@ -10,6 +10,7 @@ from gcmhub.knowledge.models import RESOURCE_FILE_EXTENSIONS, Resource, ToolFeed
 from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.lib.filetypes import check_upload
 from gcmhub.lib.i18n import LANGUAGE_CODES, Language
+from gcmhub.lib.widgets import PickerSelect, PickerSelectMultiple
 from gcmhub.taxonomy.models import Country, Organisation, Region
 from gcmhub.workplan.models import Activity, Priority
 
@@ -74,16 +75,15 @@ class ResourceProposalForm(forms.ModelForm):
             "summary_en": forms.Textarea(attrs={"rows": 5}),
             "summary_fr": forms.Textarea(attrs={"rows": 5}),
             "summary_es": forms.Textarea(attrs={"rows": 5}),
-            "publishers": forms.SelectMultiple(attrs={"size": 8}),
-            "countries": forms.SelectMultiple(attrs={"size": 8}),
-            "regions": forms.SelectMultiple(attrs={"size": 6}),
+            "publishers": PickerSelectMultiple,
+            "countries": PickerSelectMultiple,
+            "regions": PickerSelectMultiple(attrs={"size": 6}),
+            "output_of_priority": PickerSelect,
+            "output_of_activity": PickerSelect,
             "objectives": forms.CheckboxSelectMultiple,
             "principles": forms.CheckboxSelectMultiple,
         }
         help_texts = {
-            "publishers": _("Hold Ctrl (Cmd on a Mac) to choose several."),
-            "countries": _("Hold Ctrl (Cmd on a Mac) to choose several."),
-            "regions": _("Hold Ctrl (Cmd on a Mac) to choose several."),
             "external_url": _("Give a link or upload at least one file."),
         }
 
@@ -207,6 +207,7 @@ class ToolFeedbackForm(forms.ModelForm):
         help_texts = {"contact_email": _("Required if the Network may contact you.")}
         widgets = {
             "how_used": forms.Textarea(attrs={"rows": 3}),
+            "country": PickerSelect,
             "improvements": forms.Textarea(attrs={"rows": 3}),
         }
 

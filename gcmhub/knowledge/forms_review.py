@@ -12,6 +12,7 @@ from gcmhub.knowledge.criteria import SCORE_MAX, SCORE_MIN, Criterion, CrossCutt
 from gcmhub.knowledge.models import Review, ReviewerProfile
 from gcmhub.knowledge.review import DEFAULT_DUE_DAYS
 from gcmhub.lib.concurrency import VersionedFormMixin
+from gcmhub.lib.widgets import PickerSelect, PickerSelectMultiple
 from gcmhub.taxonomy.models import Objective, Organisation
 
 
@@ -179,6 +180,7 @@ class RosterFilterForm(forms.Form):
         queryset=Objective.objects.all(),
         required=False,
         empty_label=_("Any objective"),
+        widget=PickerSelect,
     )
     language = forms.ChoiceField(
         label=_("Working language"), required=False, choices=[("", _("Any language")), *ResourceLanguage.choices]
@@ -232,7 +234,12 @@ class ReviewerProfileForm(VersionedFormMixin, forms.ModelForm):
             "is_active",
             "notes",
         ]
-        widgets = {"objectives": forms.CheckboxSelectMultiple, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "affiliation": PickerSelect,
+            "objectives": forms.CheckboxSelectMultiple,
+            "regions": PickerSelectMultiple(attrs={"size": 6}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

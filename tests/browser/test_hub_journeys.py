@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 import time_machine
+from django.utils import translation
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD, assert_accessible, login, make_account, make_hub_reviewer, ui
@@ -53,7 +54,11 @@ def _fill_practice(page, lang, *, description, results, country, objective, star
 
     _field(page, lang, "description").fill(description)
     _field(page, lang, "results").fill(results)
-    _field(page, lang, "countries").select_option(str(country.pk))
+    # The countries are a searchable picker (static/js/picker.js): type the name, Enter chooses it.
+    with translation.override(lang):
+        page.get_by_role("combobox", name=re.compile("^" + re.escape(_label(lang, "countries")))).fill(str(country))
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
     _field(page, lang, "implementing_organisation_name").fill("Ayuntamiento de Tánger")
     _field(page, lang, "start_date").fill(start)
     page.get_by_role("group", name=_label(lang, "completion")).get_by_label(

@@ -46,20 +46,46 @@ NARRATIVES = {
 }
 
 
+DEFAULT_PORT = 8000
+# The development default of SITE_URL and WAGTAILADMIN_BASE_URL (settings/base.py): while they still
+# name it, they follow the address the demo serves on.
+DEFAULT_SITE_URLS = ("http://127.0.0.1:8000", "http://localhost:8000")
+
+
+def served_address(addrport: str | None, port: int | None) -> tuple[str, str]:
+    """("127.0.0.1:8010", "http://127.0.0.1:8010") from --addrport or --port: what runserver
+    listens on, and the address a browser on this machine opens."""
+    if not addrport:
+        addrport = f"127.0.0.1:{port or DEFAULT_PORT}"
+    elif addrport.isdigit():
+        addrport = f"127.0.0.1:{addrport}"
+    host, _, number = addrport.rpartition(":")
+    if host in ("", "0.0.0.0", "[::]", "::"):  # noqa: S104 (a browser opens the machine itself)
+        host = "127.0.0.1"
+    return addrport, f"http://{host}:{number}"
+
+
 class Command(BaseCommand):
     help = (
         "Migrate, load reference data, import the seed work plan, create demo accounts for every role "
         "and demo status updates, the knowledge platform's demo resources, calls and practices (every "
-        "workflow state, with their review history), then serve on 127.0.0.1:8000. Safe to run again: it updates instead "
+        "workflow state, with their review history), then serve on 127.0.0.1:8000 (or --port). Links in "
+        "e-mails point at that address unless SITE_URL names another one. E-mails are printed in the "
+        "terminal (the development settings' console backend). Safe to run again: it updates instead "
         "of duplicating."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="Load everything, do not start the server")
-        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--port", type=int, default=None, help=f"Serve on this port of 127.0.0.1 (default {DEFAULT_PORT})"
+        )
+        parser.add_argument("--addrport", default=None, help="Serve on this address and port, e.g. 0.0.0.0:8010")
 
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
+        addrport, served_url = served_address(options["addrport"], options["port"])
+        self.follow_served_address(served_url)
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database migrated.")
 
@@ -75,9 +101,30 @@ class Command(BaseCommand):
         self.print_accounts()
         if verbosity > 1:
             self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
+        self.print_email_note()
         if not options["no_serve"]:
-            self.stdout.write(self.style.SUCCESS(f"Serving on http://{options['addrport']}/ (Ctrl+C to stop)"))
-            call_command("runserver", options["addrport"], use_reloader=False)
+            self.stdout.write(self.style.SUCCESS(f"Serving on {served_url}/ (Ctrl+C to stop)"))
+            call_command("runserver", addrport, use_reloader=False)
+
+    def follow_served_address(self, served_url: str) -> None:
+        """Point links in e-mails (SITE_URL) and the CMS's (WAGTAILADMIN_BASE_URL) at the served
+        address, unless the environment set them to another one. This process sends the e-mails
+        (the development settings run tasks at once), so changing its settings is enough."""
+        for name in ("SITE_URL", "WAGTAILADMIN_BASE_URL"):
+            if getattr(settings, name, "").rstrip("/") in DEFAULT_SITE_URLS:
+                setattr(settings, name, served_url)
+
+    def print_email_note(self):
+        backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
+        if backend == "console":
+            self.stdout.write(
+                "E-mails (sign-up, password reset, review invitations...) are printed here, in this terminal; "
+                f"their links start with {settings.SITE_URL}."
+            )
+        elif backend == "filebased":
+            self.stdout.write(f"E-mails are written to files in {getattr(settings, 'EMAIL_FILE_PATH', '?')}.")
+        else:
+            self.stdout.write(f"E-mails are sent by {settings.EMAIL_BACKEND}.")
 
     def import_seed(self):
         from gcmhub.workplan.importer import do_import_workplan, parse_document
