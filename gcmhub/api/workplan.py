@@ -207,7 +207,7 @@ def list_priorities(request: HttpRequest, slug: str, page: Query[Pagination]):
     return result
 
 
-@router.get("/priorities/{int:id}", response={200: PriorityOut, 404: Error}, summary="One priority")
+@router.get("/priorities/{id:id}", response={200: PriorityOut, 404: Error}, summary="One priority")
 def get_priority(request: HttpRequest, id: int):
     return priority_out(request, get_object_or_404(_priorities(), pk=id), _AllObjectives())
 
@@ -280,7 +280,7 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
 
 
 @router.get(
-    "/activities/{int:id}", response={200: ActivityDetailOut, 404: Error}, summary="One activity and its history"
+    "/activities/{id:id}", response={200: ActivityDetailOut, 404: Error}, summary="One activity and its history"
 )
 def get_activity_detail(request: HttpRequest, id: int):
     activity = get_activity(id)
@@ -290,7 +290,7 @@ def get_activity_detail(request: HttpRequest, id: int):
 
 
 @router.get(
-    "/activities/{int:id}/updates",
+    "/activities/{id:id}/updates",
     response={200: StatusUpdateList, 404: Error},
     summary="Status history of an activity",
 )
@@ -307,7 +307,7 @@ def _links_text(links: list[str]) -> str:
 
 
 @router.post(
-    "/activities/{int:id}/updates",
+    "/activities/{id:id}/updates",
     auth=token_auth,
     response=WRITE_RESPONSES,
     summary="Post a status update (leads and the Secretariat)",
@@ -331,7 +331,7 @@ def post_status_update(request: HttpRequest, id: int, payload: StatusUpdateIn):
 
 
 @router.post(
-    "/activities/{int:id}/notes",
+    "/activities/{id:id}/notes",
     auth=token_auth,
     response=WRITE_RESPONSES,
     summary="Add a note on your organisation's contribution (participants and leads)",
