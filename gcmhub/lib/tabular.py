@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 
 from gcmhub.lib.textinput import strip_controls
@@ -140,9 +140,17 @@ def _chunks(lines: Iterable[str], size: int = 64 * 1024) -> Iterator[bytes]:
         yield "".join(buffer).encode("utf-8")
 
 
+def _in_language(lines: Iterable[str], language: str | None) -> Iterator[str]:
+    """Lazily produced rows read translated fields in the language of the request that made them,
+    though they are produced after the view has returned."""
+    with translation.override(language):
+        yield from lines
+
+
 def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
-    """A CSV download streamed in chunks of about 64 KB."""
-    response = StreamingHttpResponse(_chunks(iter_csv(columns, rows)), content_type=CSV_TYPE)
+    """A CSV download streamed in chunks of about 64 KB; `rows` may be a lazy generator."""
+    lines = _in_language(iter_csv(columns, rows), translation.get_language())
+    response = StreamingHttpResponse(_chunks(lines), content_type=CSV_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
