@@ -34,6 +34,7 @@ from gcmhub.api.schemas.workplan import (
     WorkPlanList,
     WorkPlanOut,
 )
+from gcmhub.lib.params import MAX_ID
 from gcmhub.taxonomy.models import Objective, Organisation
 from gcmhub.workplan.actions import do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.filters import period_bounds
@@ -221,7 +222,7 @@ class ActivityFilters(Pagination):
         None, description="Lead organisation: slug, name or acronym in any language (OIM, IOM and iom are one)."
     )
     participant: str | None = Field(None, description="Participating organisation, as for `lead`.")
-    objective: int | None = Field(None, ge=1, description="Number of a GCM objective.")
+    objective: int | None = Field(None, ge=1, le=MAX_ID, description="Number of a GCM objective.")
     kind: PriorityKindChoice | None = Field(None, description="Kind of priority.")
     status: StatusChoice | None = Field(None, description="Latest status.")
     overdue: bool | None = Field(None, description="Only overdue activities (true) or only the others (false).")

@@ -1,14 +1,20 @@
 """Schemas shared by every context: translated labels, organisation references, pages, errors."""
 
+from typing import Annotated
+
 from django.db.models import TextChoices
 from ninja import Field, Schema
-from pydantic import WithJsonSchema
+from pydantic import StrictInt, WithJsonSchema
 
 from gcmhub.lib.i18n import LANGUAGE_CODES
-from gcmhub.lib.params import MAX_OFFSET
+from gcmhub.lib.params import MAX_ID, MAX_OFFSET
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+
+# An id or reference number in a request body: positive, and small enough for every database integer
+# (an unbounded one overflowed SQLite in an `IN (...)` lookup). Query parameters take `le=MAX_ID`.
+BodyId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
 
 class Translations(Schema):
