@@ -84,7 +84,8 @@ def refuse(request: HttpRequest, field: str, message: str, status: int = 400) ->
 
 
 class TextInputMiddleware:
-    """Refuse NUL and remove other control characters in every query string and form body.
+    """Refuse NUL in the path, query string and form body; remove other control characters from
+    query strings and form bodies.
 
     Place it after LocaleMiddleware (its messages are translated) and AuthenticationMiddleware (its
     page shows the signed-in menu).
@@ -94,6 +95,8 @@ class TextInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if NUL in request.path:  # `<str:...>` path parameters reach queries too
+            return refuse(request, "__all__", nul_message())
         cleaned, nul_in = _clean_querydict(request.GET)
         if nul_in is not None:
             return refuse(request, nul_in, nul_message())
