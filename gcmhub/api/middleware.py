@@ -29,6 +29,7 @@ class ApiErrorMiddleware:
             for header in KEPT_HEADERS:
                 if header in response:
                     json_response[header] = response[header]
-            response.close()
+            # Not `response.close()`: it would send `request_finished` in the middle of the request
+            # (closing the database connection). The replaced answer holds no open resource.
             return json_response
         return response
