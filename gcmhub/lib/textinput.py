@@ -53,13 +53,12 @@ def nul_message() -> str:
 
 def _clean_querydict(data: QueryDict) -> tuple[QueryDict | None, str | None]:
     """(a cleaned copy, or None when nothing changes; the first key holding a NUL, or None)."""
-    changed = False
-    for key, values in data.lists():
+    lists = list(data.lists())
+    if not _ANY.search("".join(key + "".join(values) for key, values in lists)):
+        return None, None  # the usual case: one scan of the whole query string
+    for key, values in lists:
         if NUL in key or any(NUL in value for value in values):
             return None, strip_controls(key) or "?"
-        changed = changed or has_controls(key) or any(has_controls(value) for value in values)
-    if not changed:
-        return None, None
     cleaned = QueryDict(mutable=True, encoding=data.encoding)
     for key, values in data.lists():
         cleaned.setlist(strip_controls(key), [strip_controls(value) for value in values])
