@@ -6,3 +6,7 @@ class GcmhubConfig(AppConfig):
 
     name = "gcmhub"
     verbose_name = "gcmhub"
+
+    def ready(self):
+        # The `<id:...>` path converter, before any urls.py is read.
+        from gcmhub.lib import converters  # noqa: F401

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from gcmhub import documents, media, views
 from gcmhub.api.urls import urlpatterns as api_urlpatterns
 
+handler400 = "gcmhub.views.bad_request"
 handler403 = "gcmhub.views.permission_denied"
 handler404 = "gcmhub.views.page_not_found"
 

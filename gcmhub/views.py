@@ -18,6 +18,10 @@ def home(request):
     return render(request, "home.html", {"workplan": current})
 
 
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 

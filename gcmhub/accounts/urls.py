@@ -18,5 +18,5 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("roles/", views.role_list, name="roles"),
-    path("roles/users/<int:user_id>/", views.user_roles, name="user_roles"),
+    path("roles/users/<id:user_id>/", views.user_roles, name="user_roles"),
 ]

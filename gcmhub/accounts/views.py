@@ -6,7 +6,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +25,7 @@ from gcmhub.accounts.permissions import can_assign_roles, is_secretariat
 from gcmhub.accounts.tasks import read_verification_token
 from gcmhub.lib import throttle
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
+from gcmhub.lib.params import paginate
 
 USERS_PER_PAGE = 25
 
@@ -302,7 +302,7 @@ def role_list(request):
             users = users.exclude(Exists(Role.objects.active().filter(user=OuterRef("pk"))))
         elif role:
             users = users.filter(Exists(Role.objects.active().filter(user=OuterRef("pk"), kind=role)))
-    page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(users, USERS_PER_PAGE, request.GET.get("page"))
     return render(request, "accounts/role_list.html", {"filters": filters, "page": page})
 
 

@@ -39,7 +39,7 @@ SLUG_EXAMPLES = {"organisations": "iom", "workplans": "2021-2022"}
 BODY_EXAMPLES = {"organisation": "iom", "narrative": "Two regional workshops held; the report is online."}
 
 
-ERROR_STATUSES = ("400", "401", "403", "404", "405")
+ERROR_STATUSES = ("400", "401", "403", "404", "405", "413")
 
 
 def inline_code(text: str) -> SafeString:
@@ -58,6 +58,7 @@ def status_meaning(code: str) -> str:
         "403": gettext("Your account is not allowed to do this."),
         "404": gettext("Not found."),
         "405": gettext("This method is not allowed at this address."),
+        "413": gettext("The request body is larger than the server accepts."),
     }
     return meanings.get(code, "")
 

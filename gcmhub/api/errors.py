@@ -5,10 +5,11 @@ import functools
 import logging
 
 import ninja.errors
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,27 @@ def validation_error_response(errors: dict[str, list[str]]) -> JsonResponse:
 
 def not_found_response() -> JsonResponse:
     return error_response(404, gettext("Not found."))
+
+
+def status_detail(status: int) -> str:
+    """The `detail` of an error answered by the platform rather than an endpoint (a middleware,
+    Django itself), in the active language."""
+    details = {
+        400: gettext("The request is not valid."),
+        401: gettext("Authentication credentials were not provided or are invalid."),
+        403: gettext("You do not have permission to perform this action."),
+        404: gettext("Not found."),
+        405: gettext("Method not allowed."),
+        409: gettext("The request conflicts with the current state of the resource."),
+        412: gettext("The resource has changed since you read it."),
+        413: gettext("The request body is too large."),
+        415: gettext("Send the request body as JSON."),
+        428: gettext("Send the If-Match header with the ETag of the version you read."),
+        429: gettext("Too many requests. Try again later."),
+    }
+    if status in details:
+        return details[status]
+    return gettext("Server error. The error has been logged.") if status >= 500 else gettext("The request failed.")
 
 
 def _field_name(loc: tuple) -> str:
@@ -132,9 +154,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ninja.errors.HttpError)
     def http_error(request: HttpRequest, exc: ninja.errors.HttpError) -> HttpResponse:
-        if exc.status_code == 400:  # ninja's "Cannot parse request body"
+        # Ninja wraps whatever the body parser raised (gcmhub.api.parser) in "Cannot parse request body".
+        if isinstance(exc.__cause__, ApiValidationError):
+            return validation_error_response(exc.__cause__.errors)
+        if isinstance(exc.__cause__, RequestDataTooBig):
+            return error_response(413, status_detail(413))
+        if exc.status_code == 400:
             return validation_error_response({NON_FIELD_ERRORS: [gettext("Send a JSON object.")]})
         return error_response(exc.status_code, str(exc))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return error_response(413, status_detail(413))
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -157,6 +188,7 @@ def json_method_not_allowed(view):
     return wrapper
 
 
+@csrf_exempt  # a POST to an unknown path is a 404, not Django's HTML CSRF page
 def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     """Any URL under /api/v1/ that no endpoint serves."""
     return not_found_response()

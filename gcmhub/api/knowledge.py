@@ -60,6 +60,7 @@ from gcmhub.knowledge.permissions import (
     get_resource_for_user,
 )
 from gcmhub.lib.concurrency import StaleObject
+from gcmhub.lib.params import MAX_ID
 from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
 from gcmhub.workplan.models import Activity, Priority
 
@@ -223,7 +224,9 @@ def _country_filter(value: str) -> Q:
 
 
 class ResourceFilters(Pagination):
-    objective: int | None = Field(None, ge=1, description="Number of a GCM objective (general resources included).")
+    objective: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Number of a GCM objective (general resources included)."
+    )
     country: str | None = Field(None, max_length=3, description="ISO 3166 alpha-2 or alpha-3 code.")
     type: ResourceKindChoice | None = Field(None, description="Type of resource.")
     publisher: str | None = Field(None, description="Publisher: slug, name or acronym in any language.")
@@ -231,7 +234,7 @@ class ResourceFilters(Pagination):
 
 
 class PracticeFilters(Pagination):
-    objective: int | None = Field(None, ge=1, description="Number of a GCM objective.")
+    objective: int | None = Field(None, ge=1, le=MAX_ID, description="Number of a GCM objective.")
     country: str | None = Field(None, max_length=3, description="ISO 3166 alpha-2 or alpha-3 code.")
     language: LanguageChoice | None = Field(None, description="Language the practice is written in.")
     mine: bool = Field(False, description="Your own practices in any status instead of the published ones (token).")

@@ -111,7 +111,7 @@ def list_objectives(request: HttpRequest, page: Query[Pagination]):
     return _page(request, Objective.objects.order_by("number"), page, objective_out)
 
 
-@router.get("/objectives/{int:number}", response={200: ObjectiveOut, 404: Error}, summary="One GCM objective")
+@router.get("/objectives/{id:number}", response={200: ObjectiveOut, 404: Error}, summary="One GCM objective")
 def get_objective(request: HttpRequest, number: int):
     return objective_out(request, get_object_or_404(Objective, number=number))
 
@@ -134,7 +134,7 @@ def list_thematic_areas(request: HttpRequest, page: Query[Pagination]):
     return _page(request, qs, page, thematic_area_out)
 
 
-@router.get("/thematic-areas/{int:number}", response={200: ThematicAreaOut, 404: Error}, summary="One thematic area")
+@router.get("/thematic-areas/{id:number}", response={200: ThematicAreaOut, 404: Error}, summary="One thematic area")
 def get_thematic_area(request: HttpRequest, number: int):
     qs = ThematicArea.objects.prefetch_related("objectives")
     return thematic_area_out(request, get_object_or_404(qs, number=number))

@@ -36,6 +36,7 @@ from gcmhub.api.schemas.workplan import (
     WorkPlanOut,
 )
 from gcmhub.lib.concurrency import parse_if_match
+from gcmhub.lib.params import MAX_ID
 from gcmhub.taxonomy.models import Objective, Organisation
 from gcmhub.workplan.actions import NewerUpdates, do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.filters import period_bounds
@@ -221,7 +222,7 @@ def list_priorities(request: HttpRequest, slug: str, page: Query[Pagination]):
     return result
 
 
-@router.get("/priorities/{int:id}", response={200: PriorityOut, 404: Error}, summary="One priority")
+@router.get("/priorities/{id:id}", response={200: PriorityOut, 404: Error}, summary="One priority")
 def get_priority(request: HttpRequest, id: int):
     return priority_out(request, get_object_or_404(_priorities(), pk=id), _AllObjectives())
 
@@ -235,7 +236,7 @@ class ActivityFilters(Pagination):
         None, description="Lead organisation: slug, name or acronym in any language (OIM, IOM and iom are one)."
     )
     participant: str | None = Field(None, description="Participating organisation, as for `lead`.")
-    objective: int | None = Field(None, ge=1, description="Number of a GCM objective.")
+    objective: int | None = Field(None, ge=1, le=MAX_ID, description="Number of a GCM objective.")
     kind: PriorityKindChoice | None = Field(None, description="Kind of priority.")
     status: StatusChoice | None = Field(None, description="Latest status.")
     overdue: bool | None = Field(None, description="Only overdue activities (true) or only the others (false).")
@@ -294,7 +295,7 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
 
 
 @router.get(
-    "/activities/{int:id}", response={200: ActivityDetailOut, 404: Error}, summary="One activity and its history"
+    "/activities/{id:id}", response={200: ActivityDetailOut, 404: Error}, summary="One activity and its history"
 )
 def get_activity_detail(request: HttpRequest, id: int, response: HttpResponse):
     activity = get_activity(id)
@@ -347,7 +348,7 @@ def _update_conflict(request: HttpRequest, activity: Activity, latest_seen: int)
 
 
 @router.get(
-    "/activities/{int:id}/updates",
+    "/activities/{id:id}/updates",
     response={200: StatusUpdateList, 404: Error},
     summary="Status history of an activity",
 )
@@ -364,7 +365,7 @@ def _links_text(links: list[str]) -> str:
 
 
 @router.post(
-    "/activities/{int:id}/updates",
+    "/activities/{id:id}/updates",
     auth=token_auth,
     response=WRITE_RESPONSES,
     summary="Post a status update (leads and the Secretariat)",
@@ -396,7 +397,7 @@ def post_status_update(request: HttpRequest, id: int, payload: StatusUpdateIn):
 
 
 @router.post(
-    "/activities/{int:id}/notes",
+    "/activities/{id:id}/notes",
     auth=token_auth,
     response=WRITE_RESPONSES,
     summary="Add a note on your organisation's contribution (participants and leads)",

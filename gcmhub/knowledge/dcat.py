@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.i18n import LANGUAGE_CODES
+from gcmhub.lib.params import parse_int
 
 PAGE_SIZE = 500
 CONTENT_TYPE = "application/ld+json; charset=utf-8"
@@ -234,10 +235,9 @@ def catalog_dcat(request: HttpRequest) -> HttpResponse:
     lang = request.GET.get("lang", "en")
     if lang not in LANGUAGE_CODES:
         lang = "en"
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        raise Http404 from None
+    page = parse_int(request.GET.get("page", "1"))
+    if page is None:
+        raise Http404
     with translation.override(lang):
         try:
             catalog = catalog_page(request, page)

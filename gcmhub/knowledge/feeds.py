@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.i18n import LANGUAGE_CODES
+from gcmhub.lib.textinput import strip_controls
 
 FEED_SIZE = 50
 
@@ -61,14 +62,15 @@ def hub_atom(request: HttpRequest) -> HttpResponse:
                 author = item.implementer_name
                 kind = _("Practice")
             feed.add_item(
-                title=item.title,
+                # XML cannot hold control characters: one in a title made the whole feed fail.
+                title=strip_controls(item.title),
                 link=request.build_absolute_uri(item.get_absolute_url()),
-                description=item.summary,
+                description=strip_controls(item.summary),
                 unique_id=_entry_id(request, item),
                 unique_id_is_permalink=False,
                 pubdate=item.published_at,
                 updateddate=item.updated_at,
-                author_name=author or None,
+                author_name=strip_controls(author) or None,
                 categories=[kind, *(str(o) for o in item.objectives.all())],
             )
         response = HttpResponse(content_type="application/atom+xml; charset=utf-8")

@@ -22,7 +22,7 @@ urlpatterns = [
     path("practices/<slug:slug>/update/", views_practices.practice_update, name="practice_update"),
     path("practices/<slug:slug>/withdraw/", views_practices.practice_withdraw, name="practice_withdraw"),
     path(
-        "practices/<slug:slug>/attachments/<int:pk>/delete/",
+        "practices/<slug:slug>/attachments/<id:pk>/delete/",
         views_practices.attachment_delete,
         name="attachment_delete",
     ),
@@ -35,16 +35,16 @@ urlpatterns = [
     path("review/practices/<slug:slug>/screen/", views_review.screen, name="screen"),
     path("review/practices/<slug:slug>/assign/", views_review.assign, name="assign"),
     path(
-        "review/practices/<slug:slug>/assignments/<int:pk>/withdraw/",
+        "review/practices/<slug:slug>/assignments/<id:pk>/withdraw/",
         views_review.withdraw_assignment,
         name="withdraw_assignment",
     ),
     path("review/practices/<slug:slug>/decide/", views_review.decide, name="decide"),
     path("my/reviews/", views_review.my_reviews, name="my_reviews"),
-    path("my/reviews/<int:pk>/", views_review.review_assignment, name="review_assignment"),
+    path("my/reviews/<id:pk>/", views_review.review_assignment, name="review_assignment"),
     path("roster/", views_review.roster, name="roster"),
     path("roster/add/", views_review.roster_edit, name="roster_add"),
-    path("roster/<int:user_id>/", views_review.roster_edit, name="roster_edit"),
+    path("roster/<id:user_id>/", views_review.roster_edit, name="roster_edit"),
     # Bulk import (views_import)
     path("import/", views_import.import_upload, name="import_upload"),
     path("import/<str:key>/", views_import.import_report, name="import_report"),

@@ -1,15 +1,13 @@
 """The Hub's front page, its library of resources (proposals, the Hub team's decisions, the public
 page) and feedback on the Network's tools (the form, the Secretariat's results and exports)."""
 
-import csv
-import io
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -26,7 +24,7 @@ from gcmhub.knowledge.actions.resources import (
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
 from gcmhub.knowledge.forms_resources import ResourceDecisionForm, ResourceProposalForm, ToolFeedbackForm
 from gcmhub.knowledge.models import CallForPractices, Practice, Resource, ResourceFile, ToolFeedback
-from gcmhub.lib import throttle
+from gcmhub.lib import tabular, throttle
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
 from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language
 
@@ -274,9 +272,11 @@ def feedback_tool(request, slug):
     )
 
 
-def _export_rows():
-    """Header and rows of every piece of feedback, newest first."""
-    header = [
+FEEDBACK_COLUMN_WIDTHS = (40, 40, 17, 12, 60, 60, 20, 12, 30, 10)
+
+
+def _export_columns() -> list[tabular.Column]:
+    headers = [
         gettext("Tool"),
         gettext("Tool address"),
         gettext("Date"),
@@ -288,24 +288,25 @@ def _export_rows():
         gettext("E-mail"),
         gettext("Language"),
     ]
+    return [tabular.Column(header, width) for header, width in zip(headers, FEEDBACK_COLUMN_WIDTHS, strict=True)]
+
+
+def _export_rows():
+    """Every piece of feedback, newest first, read in chunks (an export may hold thousands)."""
     queryset = ToolFeedback.objects.select_related("resource", "country").order_by("-created_at", "-id")
-    rows = []
-    for item in queryset:
-        rows.append(
-            [
-                item.resource.title,
-                item.resource.get_absolute_url(),
-                timezone.localtime(item.created_at).strftime("%Y-%m-%d %H:%M"),
-                item.rating,
-                item.how_used,
-                item.improvements,
-                item.country.name if item.country else "",
-                gettext("Yes") if item.may_contact else gettext("No"),
-                item.contact_email if item.may_contact else "",
-                item.language,
-            ]
-        )
-    return header, rows
+    for item in queryset.iterator(chunk_size=500):
+        yield [
+            item.resource.title,
+            item.resource.get_absolute_url(),
+            timezone.localtime(item.created_at).replace(second=0, microsecond=0),
+            item.rating,
+            item.how_used,
+            item.improvements,
+            item.country.name if item.country else "",
+            gettext("Yes") if item.may_contact else gettext("No"),
+            item.contact_email if item.may_contact else "",
+            item.language,
+        ]
 
 
 @login_required
@@ -314,28 +315,7 @@ def feedback_export(request, fmt):
     _check_feedback_access(request.user)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    header, rows = _export_rows()
     filename = f"tool-feedback-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")  # so spreadsheet programs read UTF-8
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(rows)
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = gettext("Feedback")[:31]
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return tabular.csv_response(filename, _export_columns(), _export_rows())
+    return tabular.xlsx_response(filename, [tabular.Sheet(gettext("Feedback"), _export_columns(), _export_rows())])

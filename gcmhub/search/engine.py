@@ -24,6 +24,12 @@ class SearchDocument:
     translations: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
+# The deepest hit any query reaches (offset + limit), whoever builds the query: the engines collect
+# offset + limit hits before they skip, so an unbounded page number allocated tens of gigabytes
+# and killed the worker. Like Elasticsearch's `max_result_window`.
+MAX_DEPTH = 10_000
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     text: str = ""
@@ -33,6 +39,13 @@ class SearchQuery:
     limit: int = 20
     offset: int = 0
     language: str = ""  # the reader's language: hits show that version of the text when there is one
+
+    def __post_init__(self):
+        # At least one hit asked for (tantivy panics on a limit of 0), none past MAX_DEPTH: a deeper
+        # offset reads the last hits of the window. Callers bound their page numbers first.
+        limit = max(1, min(self.limit, MAX_DEPTH))
+        object.__setattr__(self, "limit", limit)
+        object.__setattr__(self, "offset", max(0, min(self.offset, MAX_DEPTH - limit)))
 
 
 @dataclass(frozen=True)

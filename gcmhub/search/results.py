@@ -1,9 +1,7 @@
 """What the search page and the exports show of the engine's answer: the items behind the hits,
 facet values with labels in the page's language, removable filters, and the export tables."""
 
-import csv
 import datetime
-import io
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -16,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gcmhub.knowledge.models import GeographicScope, Practice, Resource
+from gcmhub.lib import tabular
+from gcmhub.lib.tabular import Column, Sheet
 from gcmhub.search.documents import GENERAL, parse_doc_id
 from gcmhub.search.engine import Hit
 from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
@@ -370,60 +370,28 @@ def export_rows(hits: list[Hit], request) -> list[list]:
     return [rows[hit.id] for hit in hits if hit.id in rows]
 
 
-def _csv_safe(value) -> str:
-    """Text a spreadsheet will not run as a formula (OWASP "CSV injection")."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = str(value)
-    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not text[1:2].isspace()):
-        return "'" + text
-    return text
-
-
-def build_csv(rows: list[list]) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheets open accents correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(export_headers())
-    for row in rows:
-        writer.writerow([_csv_safe(value) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 COLUMN_WIDTHS = (60, 16, 24, 12, 50, 40, 30, 30)
 
 
-def build_xlsx(rows: list[list], *, query, total: int) -> bytes:
-    """The results on a first sheet (frozen header), the search itself on an "About" sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+def export_columns() -> list[Column]:
+    return [Column(header, width) for header, width in zip(export_headers(), COLUMN_WIDTHS, strict=True)]
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Results")[:31]
-    ws.append(export_headers())
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text that looks like a formula stays text
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-    ws.freeze_panes = "A2"
-    for index, width in enumerate(COLUMN_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    about = wb.create_sheet(_("About")[:31])
-    about.append([_("Search"), query.text])
-    for name, values in query.filters.items():
-        about.append([name, "; ".join(values)])
-    about.append([_("Matches"), total])
-    about.append([_("Rows"), len(rows)])
-    about.append([_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+
+def export_sheet(rows: list[list], *, query, total: int) -> Sheet:
+    """The results on a first sheet, the search itself on an "About" sheet."""
+    about = [(_("Search"), query.text)]
+    about += [(name, "; ".join(values)) for name, values in query.filters.items()]
+    about += [
+        (_("Matches"), total),
+        (_("Rows"), len(rows)),
+        (_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+    ]
+    return Sheet(_("Results"), export_columns(), rows, about=about, about_title=_("About"))
+
+
+def build_csv(rows: list[list]) -> bytes:
+    return tabular.csv_bytes(export_columns(), rows)
+
+
+def build_xlsx(rows: list[list], *, query, total: int) -> bytes:
+    return tabular.xlsx_bytes([export_sheet(rows, query=query, total=total)])

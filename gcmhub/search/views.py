@@ -6,17 +6,20 @@ per facet type with values), whatever the number of matches.
 """
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from gcmhub.lib import params, tabular
 from gcmhub.lib.i18n import active_language
 from gcmhub.search import get_backend, results
-from gcmhub.search.engine import SearchQuery
+from gcmhub.search.engine import MAX_DEPTH, SearchQuery
 
 PAGE_SIZE = 20
-EXPORT_LIMIT = 10_000
+# The page reaches the first MAX_DEPTH hits (500 pages); a deeper page number shows the last of them.
+MAX_PAGE = MAX_DEPTH // PAGE_SIZE
+EXPORT_LIMIT = MAX_DEPTH
 MAX_QUERY_CHARS = 200
 
 
@@ -42,30 +45,24 @@ def parse_query(params, *, limit: int, page: int = 1) -> SearchQuery:
     )
 
 
-def _page_number(params) -> int:
-    try:
-        return max(1, int(params.get("page", 1)))
-    except (TypeError, ValueError):
-        return 1
-
-
 @require_GET
 def search(request):
-    number = _page_number(request.GET)
+    number = params.page_number(request.GET.get("page"), last=MAX_PAGE)
     query = parse_query(request.GET, limit=PAGE_SIZE, page=number)
     backend = get_backend()
     result = backend.search(query)
-    last = max(1, -(-result.total // PAGE_SIZE))
+    last = params.last_page(result.total, PAGE_SIZE, max_items=MAX_DEPTH)
     if number > last:  # a page past the end (stale link): show the last one
         number = last
         query = parse_query(request.GET, limit=PAGE_SIZE, page=number)
         result = backend.search(query)
-    page = Paginator(range(result.total), PAGE_SIZE).get_page(number)
+    page = Paginator(range(min(result.total, MAX_DEPTH)), PAGE_SIZE).get_page(number)
     labels = results.labels_for(result.facets, query.filters)
     context = {
         "query": query,
         "result": result,
         "page": page,
+        "max_depth": MAX_DEPTH,
         "items": results.load_items(result.hits),
         "facet_groups": results.facet_groups(result.facets, query.filters, labels),
         "chips": results.chips(request.GET, query.filters, labels),
@@ -81,13 +78,7 @@ def export(request, fmt):
     query = parse_query(request.GET, limit=EXPORT_LIMIT)
     result = get_backend().search(query)
     rows = results.export_rows(result.hits, request)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    filename = f"gcmhub-search-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(results.build_csv(rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            results.build_xlsx(rows, query=query, total=result.total),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="gcmhub-search-{stamp}.{fmt}"'
-    return response
+        return tabular.csv_response(filename, results.export_columns(), rows)
+    return tabular.xlsx_response(filename, [results.export_sheet(rows, query=query, total=result.total)])

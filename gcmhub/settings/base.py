@@ -52,6 +52,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that whatever answers an error under /api/ (the middleware below it, Django), the
+    # client gets the API's JSON error object.
+    "gcmhub.api.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "gcmhub.lib.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy (also on static files)
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # NUL refused, other control characters removed from every query string and form body.
+    "gcmhub.lib.textinput.TextInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "gcmhub.accounts.middleware.SessionTimeoutMiddleware",
     "gcmhub.lib.throttle.ThrottleMiddleware",

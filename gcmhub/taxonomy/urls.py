@@ -6,11 +6,11 @@ app_name = "taxonomy"
 
 urlpatterns = [
     path("objectives/", views.objective_list, name="objectives"),
-    path("objectives/<int:number>/", views.objective_detail, name="objective"),
+    path("objectives/<id:number>/", views.objective_detail, name="objective"),
     path("principles/", views.principle_list, name="principles"),
     path("principles/<str:code>/", views.principle_detail, name="principle"),
     path("thematic-areas/", views.thematic_area_list, name="thematic_areas"),
-    path("thematic-areas/<int:number>/", views.thematic_area_detail, name="thematic_area"),
+    path("thematic-areas/<id:number>/", views.thematic_area_detail, name="thematic_area"),
     path("countries/", views.country_list, name="countries"),
     path("countries/<str:iso3>/", views.country_detail, name="country"),
     path("organisations/", views.organisation_list, name="organisations"),

@@ -3,7 +3,6 @@ countries and organisations, each with what the platform links to it."""
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.i18n import active_language
+from gcmhub.lib.params import paginate
 from gcmhub.taxonomy.forms import CountryFilterForm, OrganisationFilterForm
 from gcmhub.taxonomy.models import (
     Country,
@@ -190,7 +190,7 @@ def organisation_list(request):
             organisations = organisations.matching(form.cleaned_data["q"])
         if form.cleaned_data["kind"]:
             organisations = organisations.filter(kind=form.cleaned_data["kind"])
-    page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(organisations, ORGANISATIONS_PER_PAGE, request.GET.get("page"))
     return render(request, "taxonomy/organisation_list.html", {"form": form, "page": page})
 
 

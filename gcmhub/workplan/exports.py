@@ -5,9 +5,7 @@ the report, the latest updates) and return bytes, reading texts in the active la
 run no queries of their own.
 """
 
-import csv
 import datetime
-import io
 from collections import Counter, defaultdict
 
 from django.conf import settings
@@ -16,6 +14,8 @@ from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from gcmhub.lib import tabular
+from gcmhub.lib.tabular import Column, Sheet
 from gcmhub.workplan.calendar import period_label
 from gcmhub.workplan.models import Status
 
@@ -87,78 +87,35 @@ def table_rows(activities, today: datetime.date | None = None):
         ]
 
 
-def _csv_safe(value) -> str:
-    """Text a spreadsheet will not run as a formula (OWASP "CSV injection")."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = str(value)
-    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not text[1:2].isspace()):
-        return "'" + text
-    return text
+COLUMN_WIDTHS = (18, 40, 10, 70, 30, 26, 10, 14, 10, 24, 30, 30, 30, 10, 14)
+
+
+def table_columns() -> list[Column]:
+    return [Column(header, width) for header, width in zip(table_headers(), COLUMN_WIDTHS, strict=True)]
 
 
 def build_csv(activities, today: datetime.date | None = None) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens accents correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table_headers())
-    for row in table_rows(activities, today):
-        writer.writerow([_csv_safe(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-COLUMN_WIDTHS = (18, 40, 10, 70, 30, 26, 10, 14, 10, 24, 30, 30, 30, 10, 14)
+    return tabular.csv_bytes(table_columns(), table_rows(activities, today))
 
 
 def build_xlsx(activities, *, plan, filters: list[tuple[str, str]], generated_at=None, today=None) -> bytes:
     """Activities on a first sheet (styled, frozen header), and an "About" sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
     generated_at = generated_at or timezone.now()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Activities")[:31]
-    ws.append(table_headers())
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="0B4F8A")
-    for cell in ws[1]:
-        cell.font = header_font
-        cell.fill = header_fill
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for row in table_rows(activities, today):
-        ws.append(row)
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text that looks like a formula stays text
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-    ws.freeze_panes = "A2"
-    for index, width in enumerate(COLUMN_WIDTHS, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = width
-    if ws.max_row > 1:
-        ws.auto_filter.ref = ws.dimensions
-
-    about = wb.create_sheet(_("About")[:31])
-    about.append([_("Work plan"), plan.title])
-    about.append([_("Generated at"), formats.date_format(timezone.localtime(generated_at), "DATETIME_FORMAT")])
-    about.append([_("Activities"), len(activities)])
+    about = [
+        (_("Work plan"), plan.title),
+        (_("Generated at"), formats.date_format(timezone.localtime(generated_at), "DATETIME_FORMAT")),
+        (_("Activities"), len(activities)),
+    ]
     if filters:
-        for label, value in filters:
-            about.append([_("Filter: %(name)s") % {"name": label}, value])
+        about += [(_("Filter: %(name)s") % {"name": label}, value) for label, value in filters]
     else:
-        about.append([_("Filters"), _("None: every activity of the plan")])
-    about.append([_("Source"), settings.SITE_URL.rstrip("/") + plan.get_absolute_url()])
-    for cell in about["A"]:
-        cell.font = Font(bold=True)
-    about.column_dimensions["A"].width = 30
-    about.column_dimensions["B"].width = 80
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        about.append((_("Filters"), _("None: every activity of the plan")))
+    about.append((_("Source"), settings.SITE_URL.rstrip("/") + plan.get_absolute_url()))
+    sheet = Sheet(
+        _("Activities"), table_columns(), table_rows(activities, today), wrap=True, about=about, about_title=_("About")
+    )
+    return tabular.xlsx_bytes([sheet])
 
 
 def describe_filters(form) -> list[tuple[str, str]]:

@@ -15,15 +15,21 @@ from django.utils.translation import gettext_lazy as _
 from gcmhub.taxonomy.models import Objective, Organisation, ThematicArea
 from gcmhub.workplan.models import ActivityOrganisation, Involvement, Priority, PriorityOrganisation, Status
 
-PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4]))?$")
+PERIOD_RE = re.compile(r"^(?P<year>[0-9]{4})(?:-Q(?P<quarter>[1-4]))?$")
+# Years a period filter may name: work plans run from the Compact's adoption (2018) on; the margin
+# keeps every date Python and the databases can hold (`9999-Q4` ends in year 10000, `0000` is no year).
+MIN_PERIOD_YEAR = 1900
+MAX_PERIOD_YEAR = 2199
 
 
 def period_bounds(value: str) -> tuple[datetime.date, datetime.date] | None:
-    """'2021' -> the year; '2021-Q2' -> the quarter; anything else -> None."""
+    """'2021' -> the year; '2021-Q2' -> the quarter; anything else, or a year out of range -> None."""
     match = PERIOD_RE.match(value or "")
     if not match:
         return None
     year = int(match["year"])
+    if not MIN_PERIOD_YEAR <= year <= MAX_PERIOD_YEAR:
+        return None
     if match["quarter"]:
         q = int(match["quarter"])
         start = datetime.date(year, 3 * q - 2, 1)

@@ -5,9 +5,9 @@ from gcmhub.workplan import views, views_activity, views_exports, views_import
 app_name = "workplan"
 
 activity_urls = [
-    path("activities/<int:pk>/", views_activity.activity_detail, name="activity"),
-    path("activities/<int:pk>/status/", views_activity.post_status_update, name="activity_status"),
-    path("activities/<int:pk>/note/", views_activity.post_note, name="activity_note"),
+    path("activities/<id:pk>/", views_activity.activity_detail, name="activity"),
+    path("activities/<id:pk>/status/", views_activity.post_status_update, name="activity_status"),
+    path("activities/<id:pk>/note/", views_activity.post_note, name="activity_note"),
     path("my-deadlines/", views_activity.my_deadlines, name="my_deadlines"),
 ]
 
@@ -15,7 +15,7 @@ import_urls = [
     path("import/", views_import.upload, name="import"),
     path("import/<str:token>/preview/", views_import.preview, name="import_preview"),
     path("deadlines-to-fix/", views_import.deadlines_to_fix, name="deadlines_to_fix"),
-    path("activities/<int:pk>/deadline/", views_import.edit_deadline, name="activity_deadline"),
+    path("activities/<id:pk>/deadline/", views_import.edit_deadline, name="activity_deadline"),
 ]
 
 plan_urls = [

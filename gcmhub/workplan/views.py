@@ -5,7 +5,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html import escape as escape_text
 
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When, prefetch_related_objects
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from gcmhub.knowledge.models import Resource
 from gcmhub.lib.i18n import LANGUAGE_CODES, active_language
+from gcmhub.lib.params import paginate
 from gcmhub.taxonomy.models import Organisation
 from gcmhub.workplan import charts
 from gcmhub.workplan.calendar import DAY_MONTH_YEAR, MONTH_YEAR, Quarter, describe_periods, quarters_between
@@ -680,7 +680,7 @@ def activity_list(request, plan):
     if sort == "status":
         qs = qs.annotate(status_rank=STATUS_RANK)
     qs = _rows_queryset(qs.order_by(*SORTS[sort][1]))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(qs, PAGE_SIZE, request.GET.get("page"))
     renderer = RowRenderer(today)
     query = _filter_query(request)
     return render(

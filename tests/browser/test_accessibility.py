@@ -76,6 +76,7 @@ def _public_paths(plan):
         "/accounts/password-reset/MQ/not-a-token/",
         "/accounts/password-reset/complete/",
         "/no-such-page/",
+        "/gcm/objectives/?q=%00",  # the 400 page (a NUL character refused)
     ]
 
 

@@ -1,13 +1,20 @@
 """Schemas shared by every context: translated labels, organisation references, pages, errors."""
 
+from typing import Annotated
+
 from django.db.models import TextChoices
 from ninja import Field, Schema
-from pydantic import WithJsonSchema
+from pydantic import StrictInt, WithJsonSchema
 
 from gcmhub.lib.i18n import LANGUAGE_CODES
+from gcmhub.lib.params import MAX_ID, MAX_OFFSET
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+
+# An id or reference number in a request body: positive, and small enough for every database integer
+# (an unbounded one overflowed SQLite in an `IN (...)` lookup). Query parameters take `le=MAX_ID`.
+BodyId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
 
 class Translations(Schema):
@@ -24,12 +31,15 @@ def translations(obj, name: str) -> dict[str, str]:
 
 class Pagination(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page (at most 500).")
-    offset: int = Field(0, ge=0, description="Items to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip (at most 1,000,000).")
 
 
 def paginate(qs, page: Pagination) -> dict:
-    """`{count, items}` for one page of a queryset; two queries plus the queryset's prefetches."""
-    return {"count": qs.count(), "items": list(qs[page.offset : page.offset + page.limit])}
+    """`{count, items}` for one page of a queryset; two queries plus the queryset's prefetches.
+    The schema bounds limit and offset; they are clamped again here, whoever built `page`."""
+    limit = max(1, min(page.limit, MAX_LIMIT))
+    offset = max(0, min(page.offset, MAX_OFFSET))
+    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
 
 
 class OrganisationRef(Schema):
@@ -49,6 +59,20 @@ class Error(Schema):
 class ValidationErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]]
+
+
+class IndexLink(Schema):
+    name: str
+    summary: str
+    url: str
+
+
+class ApiIndex(Schema):
+    title: str
+    version: str
+    openapi: str = Field(description="The OpenAPI 3 document of the API.")
+    docs: str = Field(description="The API's reference page.")
+    resources: list[IndexLink] = Field(description="Every list the API serves.")
 
 
 def enum_schema(choices: type[TextChoices], title: str) -> WithJsonSchema:

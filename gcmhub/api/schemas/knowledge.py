@@ -2,9 +2,9 @@ import datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StrictBool, StrictInt, StrictStr
+from pydantic import ConfigDict, StrictBool, StrictStr
 
-from gcmhub.api.schemas.common import OrganisationRef, Translations, enum_schema
+from gcmhub.api.schemas.common import BodyId, OrganisationRef, Translations, enum_schema
 from gcmhub.knowledge.criteria import Audience, Criterion, ResourceLanguage
 from gcmhub.knowledge.models import GeographicScope, Practice, Resource
 from gcmhub.lib.i18n import Language
@@ -164,13 +164,13 @@ class ResourceIn(Schema):
     geographic_scope: ScopeChoice = GeographicScope.GLOBAL
     countries: list[StrictStr] = Field(default_factory=list, max_length=MAX_ITEMS)
     regions: list[StrictStr] = Field(default_factory=list, max_length=MAX_ITEMS)
-    objectives: list[StrictInt] = Field(default_factory=list, max_length=MAX_ITEMS)
+    objectives: list[BodyId] = Field(default_factory=list, max_length=MAX_ITEMS)
     is_general: StrictBool = False
     principles: list[StrictStr] = Field(default_factory=list, max_length=MAX_ITEMS)
-    thematic_area: StrictInt | None = None
+    thematic_area: BodyId | None = None
     audiences: list[AudienceChoice] = Field(default_factory=list)
     output_of_priority: StrictStr | None = Field(None, description="Slug of a work-plan priority.")
-    output_of_activity: StrictInt | None = Field(None, description="Id of a work-plan activity.")
+    output_of_activity: BodyId | None = Field(None, description="Id of a work-plan activity.")
 
 
 class PracticeIn(Schema):
@@ -196,9 +196,9 @@ class PracticeIn(Schema):
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     completion: CompletionChoice | None = None
-    objectives: list[StrictInt] | None = Field(None, max_length=MAX_ITEMS)
+    objectives: list[BodyId] | None = Field(None, max_length=MAX_ITEMS)
     principles: list[StrictStr] | None = Field(None, max_length=MAX_ITEMS)
-    thematic_area: StrictInt | None = None
+    thematic_area: BodyId | None = None
     description: StrictStr | None = Field(None, max_length=MAX_TEXT)
     results: StrictStr | None = Field(None, max_length=MAX_TEXT)
     challenges: StrictStr | None = Field(None, max_length=MAX_TEXT)

@@ -142,11 +142,12 @@ class FeedbackResultsTests(BaseTestCase):
 
     def test_it_exports_csv(self):
         self.login(self.sam)
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(4):  # session, user, roles, feedback (streamed)
             response = self.client.get(reverse("knowledge:feedback_export", args=["csv"]))
+            content = response.getvalue()
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
         self.assertIn("attachment;", response["Content-Disposition"])
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
         self.assertEqual(rows[0][:4], ["Tool", "Tool address", "Date", "Usefulness (1–5)"])
         self.assertEqual(len(rows), 3)
         by_rating = {row[3]: row for row in rows[1:]}
@@ -156,7 +157,7 @@ class FeedbackResultsTests(BaseTestCase):
     def test_it_exports_xlsx(self):
         self.login(self.sam)
         response = self.client.get(reverse("knowledge:feedback_export", args=["xlsx"]))
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.getvalue())).active
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(rows[0][0], "Tool")
         self.assertEqual(len(rows), 3)

@@ -167,7 +167,7 @@ class SearchExportTests(HubTestCase):
         response = self.export("csv", "q=detention&sort=date")
         self.assertEqual(response.status_code, 200)
         self.assertIn("attachment;", response["Content-Disposition"])
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
         self.assertEqual(rows[0][:5], ["Title", "Kind", "Type", "Date", "Address"])
         self.assertEqual(len(rows), 4)
         activity, practice, resource = rows[1:]
@@ -184,7 +184,7 @@ class SearchExportTests(HubTestCase):
     def test_it_exports_the_same_matches_as_xlsx(self):
         response = self.export("xlsx", "country=MX")
         self.assertEqual(response.status_code, 200)
-        workbook = load_workbook(io.BytesIO(response.content))
+        workbook = load_workbook(io.BytesIO(response.getvalue()))
         sheet = workbook.worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(rows[0][0], "Title")
@@ -199,7 +199,7 @@ class SearchExportTests(HubTestCase):
         from gcmhub.search.indexing import rebuild
 
         rebuild()
-        rows = list(csv.reader(io.StringIO(self.export("csv", "q=hyperlink").content.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(self.export("csv", "q=hyperlink").getvalue().decode("utf-8-sig"))))
         self.assertEqual(rows[1][0], "'=HYPERLINK(evil)")
 
     def test_it_knows_only_csv_and_xlsx(self):
