@@ -19,7 +19,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     # Wagtail's document address, answered by gcmhub.documents.serve (privacy hooks, then safe serving).
-    path("documents/<int:document_id>/<str:document_filename>", documents.serve, name="document_serve"),
+    path("documents/<id:document_id>/<str:document_filename>", documents.serve, name="document_serve"),
     path("documents/", include(wagtaildocs_urls)),
     # Wagtail's privacy check sends visitors to a view of this name: ours is the site's sign-in page.
     path("login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True), name="wagtailcore_login"),

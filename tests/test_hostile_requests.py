@@ -147,6 +147,11 @@ class HostileRequestTests(BaseTestCase):
             "user_id": self.reviewer.pk,
             "id": ids.get(short, self.activity.pk),
             "pk": ids.get(short, self.activity.pk),
+            "filename": "file.pdf",
+            "key": "no-such-key",
+            "document_id": 1,
+            "document_filename": "file.pdf",
+            "name": "resources/no/such.pdf",
         }
         return {kwarg: values[kwarg] for kwarg in kwargs}
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from gcmhub.api.tests.base import API, ApiTestCase
 from gcmhub.knowledge.models import Resource, ToolFeedback
-from gcmhub.lib.textinput import TextInputMiddleware, has_controls, strip_controls
+from gcmhub.lib.cleantext import has_controls, strip_controls
+from gcmhub.lib.textinput import TextInputMiddleware
 from gcmhub.taxonomy.models import GuidingPrinciple
 from gcmhub.test import make_resource
 from gcmhub.workplan.models import StatusUpdate

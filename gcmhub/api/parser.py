@@ -17,7 +17,8 @@ from django.utils.translation import gettext
 from ninja.parser import Parser
 
 from gcmhub.api.errors import NON_FIELD_ERRORS, ApiValidationError
-from gcmhub.lib.textinput import NUL, nul_message, strip_controls
+from gcmhub.lib.cleantext import strip_controls
+from gcmhub.lib.textinput import NUL, nul_message
 
 MAX_DEPTH = 32
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gcmhub.knowledge.models import Practice, Resource
+from gcmhub.lib.cleantext import strip_controls
 from gcmhub.lib.i18n import LANGUAGE_CODES
-from gcmhub.lib.textinput import strip_controls
 
 FEED_SIZE = 50
 

@@ -7,6 +7,6 @@ from gcmhub.knowledge import views_files
 app_name = "knowledge_files"
 
 urlpatterns = [
-    path("resources/<int:pk>/<str:filename>", views_files.resource_file, name="resource_file"),
-    path("practices/<int:pk>/<str:filename>", views_files.practice_attachment, name="practice_attachment"),
+    path("resources/<id:pk>/<str:filename>", views_files.resource_file, name="resource_file"),
+    path("practices/<id:pk>/<str:filename>", views_files.practice_attachment, name="practice_attachment"),
 ]

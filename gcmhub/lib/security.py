@@ -211,14 +211,23 @@ class RequestSizeMiddleware:
             return None
         try:
             request.POST  # noqa: B018 (parses the body; cached on the request)
-        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as exc:
-            return self.process_exception(request, exc)
+        except BODY_ERRORS as exc:
+            return body_error_response(request, exc)
         return None
 
     def process_exception(self, request: HttpRequest, exception: Exception):
-        if isinstance(exception, RequestDataTooBig):
-            # Django's limit on what it holds in memory: the form's fields other than files.
-            return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or body_limit(request))
-        if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
-            return too_many_fields_response(request)
-        return None
+        return body_error_response(request, exception)
+
+
+BODY_ERRORS = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+def body_error_response(request: HttpRequest, exception: Exception) -> HttpResponse | None:
+    """The 413 answer for Django's refusals to parse a body (any middleware that reads
+    `request.POST` calls it), or None for other exceptions."""
+    if isinstance(exception, RequestDataTooBig):
+        # Django's limit on what it holds in memory: the form's fields other than files.
+        return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or body_limit(request))
+    if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
+        return too_many_fields_response(request)
+    return None

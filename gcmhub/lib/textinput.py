@@ -10,41 +10,24 @@
 - Unpaired surrogates (from a JSON `"\\ud800"`) cannot be encoded as UTF-8; U+FFFE and U+FFFF
   are not characters. They become U+FFFD, the replacement character.
 
-`strip_controls` is also what the tabular writer and the feeds apply to what they write out.
+`strip_controls` (in `gcmhub.lib.cleantext`, with the importers' rule) is also what the tabular
+writer and the feeds apply to what they write out.
 """
-
-import re
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext
 
+from gcmhub.lib.cleantext import has_controls, strip_controls
+from gcmhub.lib.security import BODY_ERRORS, body_error_response
+
 NUL = "\x00"
-_LINE_BREAKS = re.compile("[\x0b\x0c]")
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")
-_NOT_CHARACTERS = re.compile("[\ud800-\udfff\ufffe\uffff]")
-_ANY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Paths whose clients read JSON: a refusal there is the API's error object, not a page.
 JSON_PATH_PREFIXES = ("/api/",)
 # Form bodies are read (and cleaned) only with these content types; the API reads its own JSON.
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-def has_controls(text: str) -> bool:
-    """True when `strip_controls(text)` would change `text`."""
-    return _ANY.search(text) is not None
-
-
-def strip_controls(text: str) -> str:
-    """`text` without NUL and other C0 controls (tab, LF and CR stay; VT and FF become LF), with
-    unpaired surrogates and non-characters replaced by U+FFFD."""
-    if not _ANY.search(text):
-        return text
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _CONTROLS.sub("", text)
-    return _NOT_CHARACTERS.sub("\ufffd", text)
 
 
 def nul_message() -> str:
@@ -54,7 +37,7 @@ def nul_message() -> str:
 def _clean_querydict(data: QueryDict) -> tuple[QueryDict | None, str | None]:
     """(a cleaned copy, or None when nothing changes; the first key holding a NUL, or None)."""
     lists = list(data.lists())
-    if not _ANY.search("".join(key + "".join(values) for key, values in lists)):
+    if not has_controls("".join(key + "".join(values) for key, values in lists)):
         return None, None  # the usual case: one scan of the whole query string
     for key, values in lists:
         if NUL in key or any(NUL in value for value in values):
@@ -104,6 +87,8 @@ class TextInputMiddleware:
         if self._reads_form(request):
             try:
                 post = request.POST
+            except BODY_ERRORS as exc:  # over Django's size or field limits: 413, not a bare 400
+                return body_error_response(request, exc)
             except MultiPartParserError:
                 return refuse(request, "__all__", gettext("The form data sent could not be read."))
             cleaned, nul_in = _clean_querydict(post)

@@ -7,6 +7,6 @@ from gcmhub.workplan import views_files
 app_name = "workplan_files"
 
 urlpatterns = [
-    path("evidence/<int:pk>/<str:filename>", views_files.evidence, name="evidence"),
+    path("evidence/<id:pk>/<str:filename>", views_files.evidence, name="evidence"),
     path("workplans/<slug:slug>/<str:filename>", views_files.source_document, name="source_document"),
 ]
