@@ -5,6 +5,7 @@ Pure functions: no queries. Periods are `(start, end, year_inferred)` triples or
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from functools import total_ordering
 
@@ -52,6 +53,25 @@ class Quarter:
 
     def __str__(self):
         return self.label
+
+
+PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4]))?$")
+# Years a period filter may name: wide enough for any plan, narrow enough for date arithmetic
+# (year 0 or 9999-Q4 would overflow `datetime.date`).
+PERIOD_YEARS = range(1900, 2201)
+
+
+def period_bounds(value: str) -> tuple[datetime.date, datetime.date] | None:
+    """'2021' -> the year; '2021-Q2' -> the quarter; anything else (or a year out of
+    `PERIOD_YEARS`) -> None."""
+    match = PERIOD_RE.match((value or "").strip())
+    if not match or int(match["year"]) not in PERIOD_YEARS:
+        return None
+    year = int(match["year"])
+    if match["quarter"]:
+        quarter = Quarter(year, int(match["quarter"]))
+        return quarter.start, quarter.end
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
 def quarters_between(start: datetime.date, end: datetime.date) -> list[Quarter]:

@@ -1,36 +1,44 @@
-"""The activity filters shared by the list page, the exports, the calendar and the API.
+"""The activity filters of the pages: the list, the calendar and the downloads (CSV, XLSX, PDF).
 
 Every filter is a GET parameter so a filtered view is a shareable URL:
-kind, area, objective, lead, participant, organisation, status, period, overdue, q.
+kind, area, objective, lead, participant, status, period, overdue, q. The form validates them
+into an `ActivityFilter` (cleaned values), which `Activity.objects.matching()` applies; the API
+validates its own query parameters into the same `ActivityFilter`.
 """
-
-import datetime
-import re
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.taxonomy.models import Objective, Organisation, ThematicArea
-from gcmhub.workplan.models import ActivityOrganisation, Involvement, Priority, PriorityOrganisation, Status
+from gcmhub.workplan.calendar import period_bounds
+from gcmhub.workplan.models import (
+    ActivityFilter,
+    ActivityOrganisation,
+    Priority,
+    PriorityOrganisation,
+    Status,
+    WorkPlan,
+)
 
-PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4]))?$")
+__all__ = ["ActivityFilterForm", "period_bounds", "plan_organisations"]
 
 
-def period_bounds(value: str) -> tuple[datetime.date, datetime.date] | None:
-    """'2021' -> the year; '2021-Q2' -> the quarter; anything else -> None."""
-    match = PERIOD_RE.match(value or "")
-    if not match:
-        return None
-    year = int(match["year"])
-    if match["quarter"]:
-        q = int(match["quarter"])
-        start = datetime.date(year, 3 * q - 2, 1)
-        end_month = 3 * q
-        end = (datetime.date(year + (end_month == 12), end_month % 12 + 1, 1)) - datetime.timedelta(days=1)
-        return start, end
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+def plan_organisations(workplan: WorkPlan | None):
+    """Organisations named in the plan (on a priority or an activity), sorted by label."""
+    qs = Organisation.objects.all()
+    if workplan is not None:
+        # Two IN subqueries, not two joins: joining both involvement tables multiplies rows
+        # (every priority role × every activity role of the organisation, in every plan).
+        qs = qs.filter(
+            Q(pk__in=PriorityOrganisation.objects.filter(priority__workplan=workplan).values("organisation_id"))
+            | Q(
+                pk__in=ActivityOrganisation.objects.filter(activity__priority__workplan=workplan).values(
+                    "organisation_id"
+                )
+            )
+        )
+    return sorted(qs, key=lambda o: o.label.lower())
 
 
 class ActivityFilterForm(forms.Form):
@@ -44,7 +52,11 @@ class ActivityFilterForm(forms.Form):
     period = forms.CharField(
         label=_("Period"), required=False, max_length=7, help_text=_("A year (2021) or a quarter (2021-Q2)")
     )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    overdue = forms.BooleanField(
+        label=_("Overdue only"),
+        required=False,
+        help_text=_("Past their last deadline, and neither completed, cancelled nor ongoing."),
+    )
 
     def __init__(self, data=None, *, workplan=None, organisations=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -56,30 +68,14 @@ class ActivityFilterForm(forms.Form):
         self.fields["objective"].choices = [("", _("All objectives"))] + [
             (o.number, str(o)) for o in Objective.objects.all()
         ]
-        orgs = organisations if organisations is not None else self._plan_organisations()
+        orgs = organisations if organisations is not None else plan_organisations(workplan)
         org_choices = [(o.slug, o.label) for o in orgs]
         self.fields["lead"].choices = [("", _("Any lead organisation")), *org_choices]
         self.fields["participant"].choices = [("", _("Any participating organisation")), *org_choices]
         self.fields["status"].choices = [("", _("Any status")), *Status.choices]
 
-    def _plan_organisations(self):
-        qs = Organisation.objects.all()
-        if self.workplan is not None:
-            # Two IN subqueries, not two joins: joining both involvement tables multiplies rows
-            # (every priority role × every activity role of the organisation, in every plan).
-            qs = qs.filter(
-                Q(
-                    pk__in=PriorityOrganisation.objects.filter(priority__workplan=self.workplan).values(
-                        "organisation_id"
-                    )
-                )
-                | Q(
-                    pk__in=ActivityOrganisation.objects.filter(activity__priority__workplan=self.workplan).values(
-                        "organisation_id"
-                    )
-                )
-            )
-        return sorted(qs, key=lambda o: o.label.lower())
+    def clean_q(self):
+        return self.cleaned_data["q"].replace("\x00", "").strip()
 
     def clean_period(self):
         value = self.cleaned_data["period"].strip()
@@ -87,36 +83,30 @@ class ActivityFilterForm(forms.Form):
             raise forms.ValidationError(_("Write a year (2021) or a quarter (2021-Q2)."))
         return value
 
-    def filter(self, qs, today=None):
-        """Apply the valid filters to an Activity queryset (invalid ones are ignored)."""
-        if not self.is_bound:
-            return qs
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        if data.get("q"):
-            text = data["q"]
-            qs = qs.filter(Q(text_en__icontains=text) | Q(text_fr__icontains=text) | Q(text_es__icontains=text))
-        if data.get("kind"):
-            qs = qs.filter(priority__kind=data["kind"])
-        if data.get("area"):
-            qs = qs.filter(priority__thematic_area__number=data["area"])
-        if data.get("objective"):
-            qs = qs.filter(Q(priority__objectives__number=data["objective"]) | Q(priority__all_objectives=True))
-        if data.get("lead"):
-            qs = qs.leads_by(data["lead"])
-        if data.get("participant"):
-            qs = qs.involving(data["participant"], Involvement.PARTICIPANT)
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
-        if data.get("period"):
-            start, end = period_bounds(data["period"])
-            qs = qs.filter(periods__start__lte=end, periods__end__gte=start)
-        if data.get("overdue"):
-            qs = qs.overdue(today or timezone.localdate())
-        return qs.distinct()
+    def activity_filter(self) -> ActivityFilter:
+        """The valid filters as cleaned values (an invalid one is left out, and shown as an
+        error by the form), for `Activity.objects.matching()`."""
+        data = {}
+        if self.is_bound:
+            self.is_valid()
+            data = getattr(self, "cleaned_data", {})
+        return ActivityFilter(
+            workplan_id=self.workplan.pk if self.workplan is not None else None,
+            q=data.get("q") or "",
+            kind=data.get("kind") or "",
+            area=data.get("area"),
+            objective=data.get("objective"),
+            lead=data.get("lead") or "",
+            participant=data.get("participant") or "",
+            status=data.get("status") or "",
+            period=period_bounds(data["period"]) if data.get("period") else None,
+            overdue=True if data.get("overdue") else None,
+        )
 
     def active_filters(self) -> dict:
-        """The filters in use, for chips and export links."""
-        if not self.is_bound or not self.is_valid():
+        """The filters in use (valid ones), for chips and export links."""
+        if not self.is_bound:
             return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {k: v for k, v in data.items() if v not in (None, "", False)}

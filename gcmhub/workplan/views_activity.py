@@ -7,7 +7,6 @@ form posts with a redirect (success) or the whole page (errors), so they work wi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from gcmhub.workplan.calendar import describe_periods
 from gcmhub.workplan.forms import ContributionNoteForm, StatusUpdateForm, add_action_errors
 from gcmhub.workplan.models import Activity
 from gcmhub.workplan.tasks import deadline_groups_for_user
-from gcmhub.workplan.views import published_outputs
+from gcmhub.workplan.views import activity_outputs
 
 
 def get_activity(pk: int) -> Activity:
@@ -54,7 +53,7 @@ def _render_activity(
         "note_form": note_form if can_note else None,
         "confirmation": confirmation,
         "is_htmx": partial,
-        "outputs": published_outputs(Q(output_of_activity=activity)),
+        "outputs": activity_outputs(activity),
     }
     template = "workplan/includes/update_region_response.html" if partial else "workplan/activity_detail.html"
     return render(request, template, context, status=status)
