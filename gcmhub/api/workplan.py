@@ -1,7 +1,7 @@
 """The work plan: plans, priorities, activities and their status updates."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -36,9 +36,10 @@ from gcmhub.api.schemas.workplan import (
 )
 from gcmhub.taxonomy.models import Objective, Organisation
 from gcmhub.workplan.actions import do_add_contribution_note, do_post_status_update
-from gcmhub.workplan.filters import period_bounds
+from gcmhub.workplan.calendar import period_bounds
 from gcmhub.workplan.models import (
     Activity,
+    ActivityFilter,
     Involvement,
     Priority,
     PriorityOrganisation,
@@ -221,12 +222,45 @@ class ActivityFilters(Pagination):
         None, description="Lead organisation: slug, name or acronym in any language (OIM, IOM and iom are one)."
     )
     participant: str | None = Field(None, description="Participating organisation, as for `lead`.")
-    objective: int | None = Field(None, ge=1, description="Number of a GCM objective.")
+    objective: int | None = Field(None, ge=1, le=1000, description="Number of a GCM objective.")
+    area: int | None = Field(None, ge=1, le=1000, description="Number of a thematic area.")
     kind: PriorityKindChoice | None = Field(None, description="Kind of priority.")
     status: StatusChoice | None = Field(None, description="Latest status.")
-    overdue: bool | None = Field(None, description="Only overdue activities (true) or only the others (false).")
+    overdue: bool | None = Field(
+        None,
+        description=(
+            "Only overdue activities (true) or only the others (false). Overdue: the last deadline has "
+            "passed, and the activity is neither completed, cancelled nor ongoing."
+        ),
+    )
     period: str | None = Field(None, description="Activities with a period in a year (2021) or quarter (2021-Q2).")
     q: str | None = Field(None, max_length=200, description="Part of the text in any language.")
+
+    def activity_filter(self) -> ActivityFilter:
+        """The cleaned values `Activity.objects.matching()` takes, as the pages' filter form gives
+        them; an unknown plan or organisation, or a malformed period, raises ApiValidationError."""
+        workplan_id = None
+        if self.workplan:
+            workplan_id = WorkPlan.objects.filter(slug=self.workplan).values_list("pk", flat=True).first()
+            if workplan_id is None:
+                raise ApiValidationError({"workplan": [gettext("No work plan has this identifier.")]})
+        period = None
+        if self.period:
+            period = period_bounds(self.period)
+            if period is None:
+                raise ApiValidationError({"period": [gettext("Write a year (2021) or a quarter (2021-Q2).")]})
+        return ActivityFilter(
+            workplan_id=workplan_id,
+            q=(self.q or "").replace("\x00", "").strip(),
+            kind=self.kind.value if self.kind else "",
+            area=self.area,
+            objective=self.objective,
+            lead=_resolve_organisation(self.lead, "lead").slug if self.lead else "",
+            participant=_resolve_organisation(self.participant, "participant").slug if self.participant else "",
+            status=self.status.value if self.status else "",
+            period=period,
+            overdue=self.overdue,
+        )
 
 
 def _resolve_organisation(value: str, field: str) -> Organisation:
@@ -236,44 +270,11 @@ def _resolve_organisation(value: str, field: str) -> Organisation:
     return org
 
 
-def filter_activities(qs, filters: ActivityFilters, today=None):
-    """Apply the list filters; unknown organisations, plans or periods raise ApiValidationError."""
-    if filters.workplan:
-        if not WorkPlan.objects.filter(slug=filters.workplan).exists():
-            raise ApiValidationError({"workplan": [gettext("No work plan has this identifier.")]})
-        qs = qs.filter(priority__workplan__slug=filters.workplan)
-    if filters.lead:
-        qs = qs.leads_by(_resolve_organisation(filters.lead, "lead").slug)
-    if filters.participant:
-        qs = qs.involving(_resolve_organisation(filters.participant, "participant").slug, Involvement.PARTICIPANT)
-    if filters.objective:
-        qs = qs.filter(Q(priority__objectives__number=filters.objective) | Q(priority__all_objectives=True))
-    if filters.kind:
-        qs = qs.filter(priority__kind=filters.kind)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.period:
-        bounds = period_bounds(filters.period.strip())
-        if bounds is None:
-            raise ApiValidationError({"period": [gettext("Write a year (2021) or a quarter (2021-Q2).")]})
-        qs = qs.filter(periods__start__lte=bounds[1], periods__end__gte=bounds[0])
-    if filters.q:
-        text = filters.q.strip()
-        qs = qs.filter(Q(text_en__icontains=text) | Q(text_fr__icontains=text) | Q(text_es__icontains=text))
-    if filters.overdue is True:
-        qs = qs.overdue(today)
-    elif filters.overdue is False:
-        qs = qs.exclude(pk__in=Activity.objects.overdue(today).values("pk"))
-    return qs
-
-
 @router.get("/activities", response={200: ActivityList, 400: ValidationErrorOut}, summary="List and filter activities")
 def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
     today = timezone.localdate()
-    # Filter on ids first so the joins of the filters never duplicate rows nor meet the prefetches.
-    ids = filter_activities(Activity.objects.all(), filters, today).values("pk")
-    qs = Activity.objects.for_list().filter(pk__in=ids).order_by("priority__workplan", "priority__order", "order", "pk")
-    result = paginate(qs, filters)
+    qs = Activity.objects.matching(filters.activity_filter(), today).for_list()
+    result = paginate(qs.order_by("priority__workplan", "priority__order", "order", "pk"), filters)
     all_objectives = _AllObjectives()
     result["items"] = [activity_out(request, a, all_objectives, today) for a in result["items"]]
     return result

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.lib.i18n import active_language
 from gcmhub.taxonomy.models import Objective, Organisation, ThematicArea
 from gcmhub.workplan.calendar import period_bounds
 from gcmhub.workplan.models import (
@@ -20,12 +21,17 @@ from gcmhub.workplan.models import (
     Status,
     WorkPlan,
 )
+from gcmhub.workplan.rows import pick_value
 
 __all__ = ["ActivityFilterForm", "period_bounds", "plan_organisations"]
 
 
-def plan_organisations(workplan: WorkPlan | None):
-    """Organisations named in the plan (on a priority or an activity), sorted by label."""
+ORG_COLUMNS = ("slug", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es")
+
+
+def plan_organisations(workplan: WorkPlan | None) -> list[tuple[str, str]]:
+    """(slug, label) of the organisations named in the plan (on a priority or an activity), sorted
+    by label. Plain rows, not model instances: a filter form needs no more."""
     qs = Organisation.objects.all()
     if workplan is not None:
         # Two IN subqueries, not two joins: joining both involvement tables multiplies rows
@@ -38,7 +44,12 @@ def plan_organisations(workplan: WorkPlan | None):
                 )
             )
         )
-    return sorted(qs, key=lambda o: o.label.lower())
+    lang = active_language()
+    choices = [
+        (row["slug"], pick_value(row, "acronym", lang) or pick_value(row, "name", lang))
+        for row in qs.order_by().values(*ORG_COLUMNS)
+    ]
+    return sorted(choices, key=lambda choice: choice[1].lower())
 
 
 class ActivityFilterForm(forms.Form):
@@ -62,14 +73,20 @@ class ActivityFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.workplan = workplan
         self.fields["kind"].choices = [("", _("All kinds")), *Priority.Kind.choices]
+        lang = active_language()
+        # Labels as `str()` of the models gives them ("3. Name"), from plain rows.
         self.fields["area"].choices = [("", _("All thematic areas"))] + [
-            (a.number, str(a)) for a in ThematicArea.objects.all()
+            (row["number"], f"{row['number']}. {pick_value(row, 'name', lang)}")
+            for row in ThematicArea.objects.values("number", "name_en", "name_fr", "name_es")
         ]
         self.fields["objective"].choices = [("", _("All objectives"))] + [
-            (o.number, str(o)) for o in Objective.objects.all()
+            (row["number"], f"{row['number']}. {pick_value(row, 'short', lang)}")
+            for row in Objective.objects.values("number", "short_en", "short_fr", "short_es")
         ]
-        orgs = organisations if organisations is not None else plan_organisations(workplan)
-        org_choices = [(o.slug, o.label) for o in orgs]
+        if organisations is not None:
+            org_choices = [(o.slug, o.label) for o in organisations]
+        else:
+            org_choices = plan_organisations(workplan)
         self.fields["lead"].choices = [("", _("Any lead organisation")), *org_choices]
         self.fields["participant"].choices = [("", _("Any participating organisation")), *org_choices]
         self.fields["status"].choices = [("", _("Any status")), *Status.choices]

@@ -310,38 +310,25 @@ class ActivityQuerySet(models.QuerySet):
             qs = qs.filter(status=selection.status)
         if selection.period:
             start, end = selection.period
-            in_period = ActivityPeriod.objects.filter(start__lte=end, end__gte=start)
-            qs = qs.filter(pk__in=in_period.values("activity_id"))
+            # Correlated: an index lookup per activity of the plan, not a scan of every plan's periods.
+            qs = qs.filter(
+                models.Exists(
+                    ActivityPeriod.objects.filter(activity=models.OuterRef("pk"), start__lte=end, end__gte=start)
+                )
+            )
         if selection.overdue is not None:
             today = today or timezone.localdate()
             qs = qs.filter(overdue_q(today)) if selection.overdue else qs.exclude(overdue_q(today))
         return qs
 
     def for_rows(self):
-        """What a row of the lists shows (`rows.RowBuilder`): the priority, and the periods and own
-        involvements as plain lists (`period_list`, `involvement_list`). A plain prefetch makes
-        Django clone a queryset per instance and relation, which on a 120-row page costs more than
-        the queries. The priorities' own organisations: `rows.attach_priorities` then
-        `Priority.prefetch_involvements`."""
-        return self.select_related("priority").prefetch_related(
-            models.Prefetch("periods", queryset=ActivityPeriod.objects.order_by("order", "pk"), to_attr="period_list"),
-            models.Prefetch(
-                "involvements",
-                queryset=ActivityOrganisation.objects.select_related("organisation").order_by("role", "order", "pk"),
-                to_attr="involvement_list",
-            ),
-        )
+        """What a row of the lists shows (`rows.RowBuilder`): the activity and its priority. Then
+        `attach_row_details()` adds periods and lead organisations as plain rows."""
+        return self.select_related("priority")
 
     def for_dashboard(self):
-        """The charts read the priority, its thematic area and the activity's own involvements
-        (`involvement_list`, as `for_rows()`)."""
-        return self.select_related("priority__thematic_area").prefetch_related(
-            models.Prefetch(
-                "involvements",
-                queryset=ActivityOrganisation.objects.select_related("organisation").order_by("role", "order", "pk"),
-                to_attr="involvement_list",
-            )
-        )
+        """The charts read the priority and its thematic area; then `attach_row_details()`."""
+        return self.select_related("priority__thematic_area")
 
     def for_calendar(self):
         """The calendar reads only these fields of an activity and its priority: skipping the rest
@@ -562,6 +549,53 @@ class StatusUpdate(models.Model):
 
     def evidence_link_list(self) -> list[str]:
         return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
+
+
+ORG_DISPLAY_FIELDS = ("id", "slug", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es")
+
+
+def attach_row_details(activities, *, periods: bool = True) -> list:
+    """Give each activity `period_list`, its periods as `(start, end, year_inferred, label)`
+    tuples in order (unless `periods` is False: then empty), and `lead_list`/`leads_inherited`: its own lead organisations, else its
+    priority's (and True). Three queries of plain rows whatever the number of activities:
+    `prefetch_related` would build a model instance per period and involvement and clone a
+    queryset per relation, which costs more than the queries. Organisations carry only their
+    names (`ORG_DISPLAY_FIELDS`), one instance per organisation."""
+    activities = list(activities)
+    with_periods = periods
+    periods: dict = {a.pk: [] for a in activities}
+    own: dict = {a.pk: [] for a in activities}
+    by_priority: dict = {a.priority_id: [] for a in activities}
+    if activities:
+        if with_periods:
+            for activity_id, *period in (
+                ActivityPeriod.objects.filter(activity_id__in=list(periods))
+                .order_by("order", "pk")
+                .values_list("activity_id", "start", "end", "year_inferred", "label")
+            ):
+                periods[activity_id].append(tuple(period))
+        organisations: dict = {}
+        org_columns = [f"organisation__{f}" for f in ORG_DISPLAY_FIELDS]
+        Organisation = ActivityOrganisation._meta.get_field("organisation").related_model
+        for model, key, found in (
+            (PriorityOrganisation, "priority_id", by_priority),
+            (ActivityOrganisation, "activity_id", own),
+        ):
+            for owner, *values in (
+                model.objects.filter(**{f"{key}__in": list(found)}, role=Involvement.LEAD)
+                .order_by("order", "pk")
+                .values_list(key, *org_columns)
+            ):
+                org = organisations.get(values[0])
+                if org is None:
+                    org = organisations[values[0]] = Organisation(**dict(zip(ORG_DISPLAY_FIELDS, values, strict=True)))
+                found[owner].append(org)
+    for activity in activities:
+        activity.period_list = periods[activity.pk]
+        leads = own[activity.pk]
+        activity.leads_inherited = not leads and bool(by_priority[activity.priority_id])
+        activity.lead_list = leads or by_priority[activity.priority_id]
+    return activities
 
 
 class ImportRun(models.Model):

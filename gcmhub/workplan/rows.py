@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from gcmhub.lib.i18n import LANGUAGE_CODES, active_language
 from gcmhub.workplan.calendar import describe_periods
-from gcmhub.workplan.models import Activity, Involvement, Status
+from gcmhub.workplan.models import Activity, Status
 
 _INT = 987654321
 _SLUG = "zz-placeholder-zz"
@@ -50,6 +50,15 @@ def text_and_lang(obj, name: str, lang: str) -> tuple[str, str]:
         if value:
             return value, code
     return "", lang
+
+
+def pick_value(values: dict, name: str, lang: str, source: str = "en") -> str:
+    """`lib.i18n.pick` on a `values()` row: the text in `lang`, else `source`, else any."""
+    for code in (lang, source, *LANGUAGE_CODES):
+        value = values.get(f"{name}_{code}")
+        if value:
+            return value
+    return ""
 
 
 class _Item:
@@ -91,12 +100,14 @@ class ActivityRow(_Item):
     leads_inherited: bool
     periods: list = field(default_factory=list)
     due_text: str = ""  # "due 30 June 2021", where a list shows it
+    cells: list = field(default_factory=list)  # the calendar's quarter cells (views.Timeline)
+    no_dates: bool = False
 
 
 class RowBuilder:
-    """Builds `ActivityRow`s of one plan's activities without queries. Activities come from
-    `Activity.objects.for_rows()` (with `period_list` and `involvement_list`) and their priorities
-    from `attach_priorities` (with `involvements` prefetched), or pass `leads` yourself."""
+    """Builds `ActivityRow`s of one plan's activities without queries, from activities of
+    `Activity.objects.for_rows()` (or `for_calendar()`) given `period_list` and `lead_list` by
+    `models.attach_row_details`."""
 
     def __init__(self, plan, today: datetime.date, text_length: int = 400):
         self.today = today
@@ -147,17 +158,7 @@ class RowBuilder:
             )
         return found
 
-    def leads(self, activity) -> tuple[list, bool]:
-        """The activity's lead organisations, else its priority's (and True)."""
-        own = [i.organisation for i in activity.involvement_list if i.role == Involvement.LEAD]
-        if own:
-            return own, False
-        inherited = [i.organisation for i in activity.priority.involvements.all() if i.role == Involvement.LEAD]
-        return inherited, bool(inherited)
-
-    def row(self, activity, *, leads=None, leads_inherited=False, with_periods=True) -> ActivityRow:
-        if leads is None:
-            leads, leads_inherited = self.leads(activity)
+    def row(self, activity, *, with_periods=True) -> ActivityRow:
         overdue = activity.is_overdue(self.today)
         heading, priority_url, priority_title, priority_lang = self.priority(activity.priority)
         text, text_lang = text_and_lang(activity, "text", self.lang)
@@ -175,8 +176,8 @@ class RowBuilder:
             status=activity.status,
             status_text=self.status_text(activity.status, activity.percent_complete, overdue),
             overdue=overdue,
-            leads=[self.org(o) for o in leads],
-            leads_inherited=leads_inherited,
+            leads=[self.org(o) for o in activity.lead_list],
+            leads_inherited=activity.leads_inherited,
             periods=[PeriodText(**p) for p in describe_periods(activity.period_list)] if with_periods else [],
         )
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from gcmhub.taxonomy.models import Organisation
 from gcmhub.workplan import charts
 from gcmhub.workplan.calendar import Quarter, period_bounds, quarters_between
 from gcmhub.workplan.filters import ActivityFilterForm
@@ -25,17 +24,19 @@ from gcmhub.workplan.models import (
     CLOSED_STATUSES,
     Activity,
     ActivityOrganisation,
-    ActivityPeriod,
     Involvement,
     Priority,
-    PriorityOrganisation,
     Status,
     WorkPlan,
+    attach_row_details,
     overdue_q,
 )
 from gcmhub.workplan.rows import _INT, RowBuilder, attach_priorities, text_and_lang, url_pattern
 
 PAGE_SIZE = 25
+# The calendar lists at most this many activities due this quarter or overdue, then links to the
+# whole list (the timeline is what the page is for).
+LIST_LIMIT = 10
 
 KIND_GROUPS = [
     (Priority.Kind.CORE, _("Core priorities")),
@@ -73,10 +74,9 @@ def _plan_activities(plan):
 
 
 def _rows(activities, plan, today, **kwargs) -> list:
-    """`for_rows()` activities of one plan as `ActivityRow`s: one more query (the priorities'
-    organisations)."""
-    activities = attach_priorities(activities, plan)
-    Priority.prefetch_involvements({a.priority_id: a.priority for a in activities}.values())
+    """`for_rows()` activities of one plan as `ActivityRow`s: three more queries (periods and
+    lead organisations)."""
+    activities = attach_row_details(attach_priorities(activities, plan))
     builder = RowBuilder(plan, today, **kwargs)
     return [builder.row(a) for a in activities]
 
@@ -301,11 +301,10 @@ def priority_detail(request, plan, priority):
     Priority.prefetch_involvements([priority])
     today = timezone.localdate()
     plan = priority.workplan
-    activities = list(priority.activities.for_rows())
+    activities = list(priority.activities.order_by("order", "pk"))
     for activity in activities:
         activity.priority = priority
-    builder = RowBuilder(plan, today)
-    rows = [builder.row(a) for a in activities]
+    rows = _rows(activities, plan, today)
     involvements = list(priority.involvements.all())
     return render(
         request,
@@ -370,26 +369,27 @@ def _chips(request, form: ActivityFilterForm) -> list[dict]:
 
 
 def _filter_fields(form: ActivityFilterForm) -> list[dict]:
-    """The filter form's fields with their options worked out here: Django's widget templates
+    """The filter form's fields as plain values, options included: Django's widget templates
     render each <option> through a template, which costs more than the rest of the page."""
     items = []
-    for bound in form:
-        value = bound.data if form.is_bound else bound.initial
+    errors = form.errors if form.is_bound else {}
+    data = form.data
+    for name, form_field in form.fields.items():
+        value = data.get(name) if form.is_bound else None
         item = {
-            "field": bound,
-            "name": bound.html_name,
-            "id": bound.auto_id,
-            "label": bound.label,
-            "help_text": bound.help_text,
-            "errors": bound.errors,
-            "checkbox": bound.name == "overdue",
+            "name": name,
+            "id": f"id_{name}",
+            "label": form_field.label,
+            "help_text": form_field.help_text,
+            "errors": errors.get(name),
+            "checkbox": name == "overdue",
             "options": None,
             "value": value or "",
-            "max_length": getattr(bound.field, "max_length", None),
+            "max_length": getattr(form_field, "max_length", None),
         }
-        if hasattr(bound.field, "choices"):
+        if hasattr(form_field, "choices"):
             current = "" if value is None else str(value)
-            item["options"] = [(str(v), label, str(v) == current) for v, label in bound.field.choices]
+            item["options"] = [(str(v), label, str(v) == current) for v, label in form_field.choices]
         items.append(item)
     return items
 
@@ -436,25 +436,12 @@ def activity_list(request, plan):
 # --- Calendar of action -------------------------------------------------------------------------
 
 
-@dataclass
-class CalendarRow:
-    """An `ActivityRow` and its quarter cells: runs of equal cells, each a dict of `css` (the
-    cell's classes), `span` (how many quarters) and `text` (what a screen reader hears)."""
-
-    row: object
-    cells: list
-    no_dates: bool
-
-    def __getitem__(self, name):
-        return getattr(self, name)
-
-
 class Timeline:
     """The calendar's quarter columns, worked out once per request; the cells of each distinct set
     of periods are built once."""
 
     def __init__(self, quarters: list, current: Quarter):
-        self.quarters = quarters
+        self.bounds = [(q.start, q.end) for q in quarters]
         self.now = [q == current for q in quarters]
         self.texts = [gettext("scheduled"), gettext("scheduled (year inferred)"), ""]
         self._cache: dict = {}
@@ -466,10 +453,10 @@ class Timeline:
         key = tuple(periods)
         cells = self._cache.get(key)
         if cells is None:
-            states = [2] * len(self.quarters)
-            for start, end, inferred in periods:
-                for i, quarter in enumerate(self.quarters):
-                    if start <= quarter.end and end >= quarter.start:
+            states = [2] * len(self.bounds)
+            for start, end, inferred, *_label in periods:
+                for i, (first, last) in enumerate(self.bounds):
+                    if start <= last and end >= first:
                         if not inferred:
                             states[i] = 0
                         elif states[i] == 2:
@@ -485,61 +472,26 @@ class Timeline:
         return cells
 
 
-_ORG_FIELDS = ("id", "slug", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es")
-
-
-def _calendar_data(qs, plan):
-    """The calendar's activities (`for_calendar()`), each activity's periods as `(start, end,
-    year_inferred)` triples and lead organisations (its own, else its priority's, and whether
-    inherited): three more queries, of plain rows rather than model instances."""
-    activities = attach_priorities(qs.for_calendar(), plan)
-    periods: dict = {a.pk: [] for a in activities}
-    own: dict = {a.pk: [] for a in activities}
-    by_priority: dict = {a.priority_id: [] for a in activities}
-    if activities:
-        for activity_id, start, end, inferred in (
-            ActivityPeriod.objects.filter(activity_id__in=list(periods))
-            .order_by("order", "pk")
-            .values_list("activity_id", "start", "end", "year_inferred")
-        ):
-            periods[activity_id].append((start, end, inferred))
-        organisations: dict = {}
-        org_columns = [f"organisation__{f}" for f in _ORG_FIELDS]
-        for model, key, found in (
-            (PriorityOrganisation, "priority_id", by_priority),
-            (ActivityOrganisation, "activity_id", own),
-        ):
-            for owner, *values in (
-                model.objects.filter(**{f"{key}__in": list(found)}, role=Involvement.LEAD)
-                .order_by("order", "pk")
-                .values_list(key, *org_columns)
-            ):
-                org = organisations.get(values[0])
-                if org is None:
-                    org = organisations[values[0]] = Organisation(**dict(zip(_ORG_FIELDS, values, strict=True)))
-                found[owner].append(org)
-    leads = {a.pk: (own[a.pk], False) if own[a.pk] else (by_priority[a.priority_id], True) for a in activities}
-    return activities, periods, leads
-
-
 @require_safe
 def calendar(request, plan):
     plan = _get_plan(plan)
     today = timezone.localdate()
     current = Quarter.of(today)
     form = ActivityFilterForm(request.GET or None, workplan=plan)
-    activities, periods, leads = _calendar_data(Activity.objects.matching(form.activity_filter(), today), plan)
+    activities = attach_row_details(
+        attach_priorities(Activity.objects.matching(form.activity_filter(), today).for_calendar(), plan)
+    )
     quarters = quarters_between(plan.period_start, plan.period_end)
     timeline = Timeline(quarters, current)
     builder = RowBuilder(plan, today, text_length=160)
     groups: dict = {}
     rows = []
     for activity in activities:
-        lead_orgs, inherited = leads[activity.pk]
-        row = builder.row(activity, leads=lead_orgs, leads_inherited=inherited and bool(lead_orgs), with_periods=False)
+        row = builder.row(activity, with_periods=False)
+        row.cells = timeline.cells(activity.period_list)
+        row.no_dates = not activity.period_list
         rows.append(row)
-        group = groups.setdefault(activity.priority_id, (row, []))
-        group[1].append(CalendarRow(row, timeline.cells(periods[activity.pk]), not periods[activity.pk]))
+        groups.setdefault(activity.priority_id, (row, []))[1].append(row)
     start, end = current.start, current.end
     due_now = sorted(
         (
@@ -551,8 +503,12 @@ def calendar(request, plan):
     )
     overdue = sorted((r for r in rows if r.overdue), key=lambda r: (r.activity.due_date, r.activity.priority.order))
     due_format = gettext("due %(date)s")
-    for r in (*due_now, *overdue):
-        r.due_text = due_format % {"date": date_format(r.activity.due_date, "DATE_FORMAT")}
+    due_texts: dict = {}
+    for r in (*due_now[:LIST_LIMIT], *overdue[:LIST_LIMIT]):
+        day = r.activity.due_date
+        if day not in due_texts:
+            due_texts[day] = due_format % {"date": date_format(day, "DATE_FORMAT")}
+        r.due_text = due_texts[day]
     query = _filter_query(request)
     return render(
         request,
@@ -566,6 +522,8 @@ def calendar(request, plan):
             "count": len(activities),
             "due_now": due_now,
             "overdue": overdue,
+            "list_limit": LIST_LIMIT,
+            "activities_url": reverse("workplan:activities", args=[plan.slug]),
             "today": today,
             "filter_query": query,
             "links": _plan_links(plan, query),
@@ -582,9 +540,7 @@ def dashboard(request, plan):
     plan = _get_plan(plan)
     today = timezone.localdate()
     priorities = list(plan.priorities.all())
-    activities = attach_priorities(_plan_activities(plan).for_dashboard(), plan)
-    Priority.prefetch_involvements({a.priority_id: a.priority for a in activities}.values())
-    builder = RowBuilder(plan, today)
+    activities = attach_row_details(attach_priorities(_plan_activities(plan).for_dashboard(), plan), periods=False)
     summary = charts.status_summary(activities, today)
     return render(
         request,
@@ -601,7 +557,7 @@ def dashboard(request, plan):
             "stacked": [
                 charts.status_by_priority(priorities, activities),
                 charts.status_by_thematic_area(activities),
-                charts.status_by_lead(activities, leads_of=lambda a: builder.leads(a)[0]),
+                charts.status_by_lead(activities, leads_of=lambda a: a.lead_list),
             ],
             "deadlines": charts.deadlines_by_quarter(
                 activities, quarters_between(plan.period_start, plan.period_end), today

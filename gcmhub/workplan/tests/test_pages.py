@@ -363,7 +363,7 @@ class CalendarTests(PlanTestCase):
 
     def test_it_fills_cells_with_text_and_tells_inferred_years_apart(self):
         response = self.get(self.url)
-        rows = {c.row.activity.pk: c for _first, rs in response.context["groups"] for c in rs}
+        rows = {r.activity.pk: r for _first, rs in response.context["groups"] for r in rs}
 
         def quarters(activity, state):
             return sum(cell["span"] for cell in rows[activity.pk].cells if cell["state"] == state)
@@ -404,7 +404,7 @@ class CalendarTests(PlanTestCase):
     def test_it_applies_the_list_filters(self):
         response = self.get(self.url + "?lead=iom")
         self.assertEqual(
-            {c.row.activity.pk for _first, rs in response.context["groups"] for c in rs}, {self.a1.pk, self.a2.pk}
+            {r.activity.pk for _first, rs in response.context["groups"] for r in rs}, {self.a1.pk, self.a2.pk}
         )
         self.assertEqual(response.context["due_now"], [])
         response = self.get(self.url + "?kind=thematic&status=at_risk")
@@ -456,7 +456,7 @@ class QueryCountTests(BaseTestCase):
 
     pages = {
         "overview": ("/en/workplan/{plan}/", 6),
-        "priority": ("/en/workplan/{plan}/priorities/{priority}/", 7),  # + the Hub resources it produced
+        "priority": ("/en/workplan/{plan}/priorities/{priority}/", 8),  # + the Hub resources it produced
         "list": ("/en/workplan/{plan}/activities/", 9),
         "list filtered": ("/en/workplan/{plan}/activities/?lead=iom&period=2021&sort=due", 9),
         "calendar": ("/en/workplan/{plan}/calendar/", 8),
