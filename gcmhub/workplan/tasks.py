@@ -15,7 +15,7 @@ from django_tasks import task
 from gcmhub.accounts import permissions as roles
 from gcmhub.accounts.models import Role, User
 from gcmhub.accounts.tasks import render_email
-from gcmhub.workplan.models import Activity
+from gcmhub.workplan.models import Activity, overdue_q
 
 
 def due_activities(today: datetime.date | None = None) -> list[Activity]:
@@ -23,9 +23,10 @@ def due_activities(today: datetime.date | None = None) -> list[Activity]:
     overdue first, then by due date. One query plus `for_list()`'s prefetches."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=settings.WORKPLAN_DIGEST_DAYS)
-    overdue = Q(due_date__lt=today, ongoing=False)
     soon = Q(due_date__gte=today, due_date__lte=horizon)
-    result = list(Activity.objects.filter(priority__workplan__is_current=True).open().filter(overdue | soon).for_list())
+    result = list(
+        Activity.objects.filter(priority__workplan__is_current=True).open().filter(overdue_q(today) | soon).for_list()
+    )
     for a in result:
         a.digest_overdue = a.is_overdue(today)
     result.sort(key=lambda a: (not a.digest_overdue, a.due_date or today, a.priority.order, a.order))
