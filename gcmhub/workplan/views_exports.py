@@ -93,7 +93,10 @@ def report_cache_key(plan, form, today) -> str:
     filters = sorted((name, str(value)) for name, value in form.active_filters().items())
     digest = hashlib.sha256(repr(filters).encode()).hexdigest()[:32]
     language = translation.get_language()
-    return f"workplan-report:{plan.pk}:{plan.data_version}:{language}:{today.isoformat()}:{digest}"
+    # The plan's creation time tells apart two plans that got the same id (a database rebuilt
+    # while a shared cache lived on).
+    plan_key = f"{plan.pk}.{plan.created_at.timestamp():.6f}"
+    return f"workplan-report:{plan_key}:{plan.data_version}:{language}:{today.isoformat()}:{digest}"
 
 
 @require_GET
