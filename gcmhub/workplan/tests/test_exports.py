@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
 
+from gcmhub.lib.changes import announce_changes
 from gcmhub.test import make_activity
 from gcmhub.workplan import exports, views_exports
 from gcmhub.workplan.actions import do_add_contribution_note, do_post_status_update
-from gcmhub.lib.changes import announce_changes
 from gcmhub.workplan.models import Activity, Status
 from gcmhub.workplan.tests.test_activity import ActivityFixtures
 
