@@ -1,7 +1,7 @@
 """The work plan: plans, priorities, activities and their status updates."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -43,10 +43,13 @@ from gcmhub.workplan.models import (
     Involvement,
     Priority,
     PriorityOrganisation,
+    Status,
     StatusUpdate,
     WorkPlan,
+    attach_row_details,
 )
 from gcmhub.workplan.permissions import can_add_note, can_post_status, note_organisations, status_organisation
+from gcmhub.workplan.rows import attach_priorities
 
 router = Router(tags=["Work plan"])
 
@@ -117,41 +120,100 @@ def _objective_numbers(priority: Priority, all_objectives: _AllObjectives) -> li
     return sorted(o.number for o in priority.objectives.all())
 
 
-def activity_out(request: HttpRequest, activity: Activity, all_objectives: _AllObjectives, today=None) -> dict:
-    """Reads what `Activity.objects.for_list()` fetches."""
+def _list_activities(activities) -> list[Activity]:
+    """Activities of `for_api()` with what `activity_out` reads: periods, lead and participating
+    organisations as plain rows (`attach_row_details`), one Priority instance per priority and
+    their objectives (one query). No per-instance prefetch: 50 items would clone querysets and
+    build model instances by the hundred."""
+    activities = attach_row_details(attach_priorities(activities), participants=True)
+    prefetch_related_objects(list({a.priority_id: a.priority for a in activities}.values()), "objectives")
+    return activities
+
+
+class _Words:
+    """What every item of a list repeats, worked out once per request: status labels, the
+    activity label's wording, each organisation's reference, each priority's part, the site's
+    address for absolute URLs."""
+
+    def __init__(self, request: HttpRequest):
+        self.status_labels = {value: str(label) for value, label in Status.choices}
+        self.activity_label = gettext("Activity %(number)s")
+        self.unnumbered_label = gettext("Unnumbered activity")
+        # One reverse() and one absolute URL per request; items differ only by their id.
+        self.activity_url = request.build_absolute_uri(reverse("workplan:activity", args=[987654321])).replace(
+            "987654321", "{}"
+        )
+        self._orgs: dict = {}
+        self._priorities: dict = {}
+        self._objectives: dict = {}
+
+    def org(self, org) -> dict:
+        ref = self._orgs.get(org.pk)
+        if ref is None:
+            ref = self._orgs[org.pk] = organisation_ref(org)
+        return ref
+
+    def objectives(self, priority, all_objectives: _AllObjectives) -> list[int]:
+        numbers = self._objectives.get(priority.pk)
+        if numbers is None:
+            numbers = self._objectives[priority.pk] = _objective_numbers(priority, all_objectives)
+        return numbers
+
+    def priority(self, priority) -> dict:
+        ref = self._priorities.get(priority.pk)
+        if ref is None:
+            ref = self._priorities[priority.pk] = {
+                "id": priority.pk,
+                "code": priority.code,
+                "title": priority.title,
+                "kind": priority.kind,
+                "workplan": priority.workplan.slug,
+            }
+        return ref
+
+
+def activity_out(
+    request: HttpRequest, activity: Activity, all_objectives: _AllObjectives, today=None, words: _Words | None = None
+) -> dict:
+    """Reads what `_list_activities` (or `Activity.objects.for_list()`) loads."""
+    words = words or _Words(request)
     priority = activity.priority
+    if hasattr(activity, "period_list"):
+        periods = [
+            {"start": start, "end": end, "label": label, "year_inferred": inferred}
+            for start, end, inferred, label in activity.period_list
+        ]
+        leads, participants = activity.lead_list, activity.participant_list
+    else:
+        periods = [
+            {"start": p.start, "end": p.end, "label": p.label, "year_inferred": p.year_inferred}
+            for p in activity.periods.all()
+        ]
+        leads, participants = activity.leads, activity.participants
+    number = activity.number
     return {
         "id": activity.pk,
-        "number": activity.number,
-        "label": activity.label,
+        "number": number,
+        "label": words.activity_label % {"number": number} if number else words.unnumbered_label,
         "text": activity.text,
         "texts": translations(activity, "text"),
         "source_language": activity.source_language,
-        "priority": {
-            "id": priority.pk,
-            "code": priority.code,
-            "title": priority.title,
-            "kind": priority.kind,
-            "workplan": priority.workplan.slug,
-        },
+        "priority": words.priority(priority),
         "deadline_text": activity.deadline_text,
         "deadline_state": activity.deadline_state,
-        "periods": [
-            {"start": p.start, "end": p.end, "label": p.label, "year_inferred": p.year_inferred}
-            for p in activity.periods.all()
-        ],
+        "periods": periods,
         "start_date": activity.start_date,
         "due_date": activity.due_date,
         "ongoing": activity.ongoing,
         "overdue": activity.is_overdue(today),
-        "leads": [organisation_ref(o) for o in activity.leads],
-        "participants": [organisation_ref(o) for o in activity.participants],
-        "objectives": _objective_numbers(priority, all_objectives),
+        "leads": [words.org(o) for o in leads],
+        "participants": [words.org(o) for o in participants],
+        "objectives": words.objectives(priority, all_objectives),
         "status": activity.status,
-        "status_label": str(activity.get_status_display()),
+        "status_label": words.status_labels.get(activity.status, activity.status),
         "percent_complete": activity.percent_complete,
         "status_updated_at": activity.status_updated_at,
-        "url": request.build_absolute_uri(reverse("workplan:activity", args=[activity.pk])),
+        "url": words.activity_url.format(activity.pk),
     }
 
 
@@ -273,10 +335,13 @@ def _resolve_organisation(value: str, field: str) -> Organisation:
 @router.get("/activities", response={200: ActivityList, 400: ValidationErrorOut}, summary="List and filter activities")
 def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
     today = timezone.localdate()
-    qs = Activity.objects.matching(filters.activity_filter(), today).for_list()
+    qs = Activity.objects.matching(filters.activity_filter(), today).select_related("priority__workplan")
     result = paginate(qs.order_by("priority__workplan", "priority__order", "order", "pk"), filters)
     all_objectives = _AllObjectives()
-    result["items"] = [activity_out(request, a, all_objectives, today) for a in result["items"]]
+    words = _Words(request)
+    result["items"] = [
+        activity_out(request, a, all_objectives, today, words) for a in _list_activities(result["items"])
+    ]
     return result
 
 

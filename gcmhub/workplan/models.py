@@ -554,10 +554,10 @@ class StatusUpdate(models.Model):
 ORG_DISPLAY_FIELDS = ("id", "slug", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es")
 
 
-def attach_row_details(activities, *, periods: bool = True) -> list:
+def attach_row_details(activities, *, periods: bool = True, participants: bool = False) -> list:
     """Give each activity `period_list`, its periods as `(start, end, year_inferred, label)`
     tuples in order (unless `periods` is False: then empty), and `lead_list`/`leads_inherited`: its own lead organisations, else its
-    priority's (and True). Three queries of plain rows whatever the number of activities:
+    priority's (and True); with `participants`, `participant_list` likewise. Three queries of plain rows whatever the number of activities:
     `prefetch_related` would build a model instance per period and involvement and clone a
     queryset per relation, which costs more than the queries. Organisations carry only their
     names (`ORG_DISPLAY_FIELDS`), one instance per organisation."""
@@ -581,20 +581,25 @@ def attach_row_details(activities, *, periods: bool = True) -> list:
             (PriorityOrganisation, "priority_id", by_priority),
             (ActivityOrganisation, "activity_id", own),
         ):
-            for owner, *values in (
-                model.objects.filter(**{f"{key}__in": list(found)}, role=Involvement.LEAD)
+            roles = [Involvement.LEAD, Involvement.PARTICIPANT] if participants else [Involvement.LEAD]
+            for owner, role, *values in (
+                model.objects.filter(**{f"{key}__in": list(found)}, role__in=roles)
                 .order_by("order", "pk")
-                .values_list(key, *org_columns)
+                .values_list(key, "role", *org_columns)
             ):
                 org = organisations.get(values[0])
                 if org is None:
                     org = organisations[values[0]] = Organisation(**dict(zip(ORG_DISPLAY_FIELDS, values, strict=True)))
-                found[owner].append(org)
+                found[owner].append((role, org))
     for activity in activities:
         activity.period_list = periods[activity.pk]
-        leads = own[activity.pk]
-        activity.leads_inherited = not leads and bool(by_priority[activity.priority_id])
-        activity.lead_list = leads or by_priority[activity.priority_id]
+        inherited = by_priority[activity.priority_id]
+        leads = [org for role, org in own[activity.pk] if role == Involvement.LEAD]
+        activity.leads_inherited = not leads and any(role == Involvement.LEAD for role, _org in inherited)
+        activity.lead_list = leads or [org for role, org in inherited if role == Involvement.LEAD]
+        if participants:
+            names = [org for role, org in own[activity.pk] if role == Involvement.PARTICIPANT]
+            activity.participant_list = names or [org for role, org in inherited if role == Involvement.PARTICIPANT]
     return activities
 
 

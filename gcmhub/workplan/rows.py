@@ -182,15 +182,16 @@ class RowBuilder:
         )
 
 
-def attach_priorities(activities, plan) -> list:
-    """Share one Priority instance per priority among `activities` (all of `plan`), with the plan
-    attached, and return the list. Prefetch on the priorities afterwards if needed."""
+def attach_priorities(activities, plan=None) -> list:
+    """Share one Priority instance per priority among `activities`, with `plan` attached when they
+    are all of one plan, and return the list. Prefetch on the priorities afterwards if needed."""
     activities = list(activities)
     priorities: dict = {}
     for activity in activities:
         priority = priorities.get(activity.priority_id)
         if priority is None:
             priority = priorities[activity.priority_id] = activity.priority
-            priority.workplan = plan
+            if plan is not None:
+                priority.workplan = plan
         activity.priority = priority
     return activities
