@@ -444,10 +444,15 @@ class Activity(models.Model):
 
     @property
     def leads(self) -> list:
+        """As `organisations_in_role`, or what `attach_row_details` loaded."""
+        if hasattr(self, "lead_list"):
+            return self.lead_list
         return self.organisations_in_role(Involvement.LEAD)
 
     @property
     def participants(self) -> list:
+        if hasattr(self, "participant_list"):
+            return self.participant_list
         return self.organisations_in_role(Involvement.PARTICIPANT)
 
     @property

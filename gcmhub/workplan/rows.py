@@ -114,7 +114,8 @@ class RowBuilder:
         self.lang = active_language()
         self.text_length = text_length
         self.activity_url = url_pattern("workplan:activity", last=_INT)
-        self.priority_url = url_pattern("workplan:priority", plan.slug)
+        # Rows of several plans (plan None) reverse each priority's URL once.
+        self.priority_url = url_pattern("workplan:priority", plan.slug) if plan is not None else None
         self.org_url = url_pattern("taxonomy:organisation")
         self.status_labels = {value: str(label) for value, label in Status.choices}
         self.activity_label = gettext("Activity %(number)s")
@@ -152,7 +153,7 @@ class RowBuilder:
             title, lang = text_and_lang(priority, "title", self.lang)
             found = self._priorities[priority.pk] = (
                 priority.heading,
-                self.priority_url.format(priority.slug),
+                self.priority_url.format(priority.slug) if self.priority_url else priority.get_absolute_url(),
                 shorten(title, 140),
                 lang,
             )

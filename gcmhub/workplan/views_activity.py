@@ -7,6 +7,7 @@ form posts with a redirect (success) or the whole page (errors), so they work wi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,8 @@ from gcmhub.workplan import permissions
 from gcmhub.workplan.actions import do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.calendar import describe_periods
 from gcmhub.workplan.forms import ContributionNoteForm, StatusUpdateForm, add_action_errors
-from gcmhub.workplan.models import Activity
+from gcmhub.workplan.models import Activity, attach_row_details
+from gcmhub.workplan.rows import RowBuilder
 from gcmhub.workplan.tasks import deadline_groups_for_user
 from gcmhub.workplan.views import activity_outputs
 
@@ -44,7 +46,9 @@ def _render_activity(
     context = {
         "activity": activity,
         "priority": activity.priority,
-        "periods": describe_periods(activity.periods.all()),
+        "periods": describe_periods(
+            activity.period_list if hasattr(activity, "period_list") else activity.periods.all()
+        ),
         "is_overdue": activity.is_overdue(),
         "history": list(activity.updates.select_related("author", "organisation")),
         "can_post_status": can_status,
@@ -73,9 +77,19 @@ def _invalid(request, activity, **forms):
     return _render_activity(request, activity, status=400, **forms)
 
 
+def get_activity_for_page(pk: int) -> Activity:
+    """The activity with what its page reads: the priority, its plan, area and objectives, and the
+    periods and organisations as plain rows (`attach_row_details`), not per-instance prefetches."""
+    activity = get_object_or_404(
+        Activity.objects.select_related("priority__workplan", "priority__thematic_area"), pk=pk
+    )
+    prefetch_related_objects([activity.priority], "objectives")
+    return attach_row_details([activity], participants=True)[0]
+
+
 @require_GET
 def activity_detail(request, pk):
-    return _render_activity(request, get_activity(pk))
+    return _render_activity(request, get_activity_for_page(pk))
 
 
 @login_required
@@ -136,6 +150,12 @@ def post_note(request, pk):
 def my_deadlines(request):
     today = timezone.localdate()
     groups = deadline_groups_for_user(request.user, today)
+    builder = RowBuilder(None, today, text_length=160)
+    rows: dict = {}
+    for group in groups:
+        group["rows"] = [
+            rows.get(a.pk) or rows.setdefault(a.pk, builder.row(a, with_periods=False)) for a in group["activities"]
+        ]
     context = {
         "groups": groups,
         "today": today,
