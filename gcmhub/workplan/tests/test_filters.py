@@ -9,8 +9,10 @@ from unittest import mock
 import openpyxl
 import time_machine
 
+from gcmhub.api.workplan import ActivityFilters
 from gcmhub.test import make_activity
 from gcmhub.workplan import exports
+from gcmhub.workplan.filters import ActivityFilterForm
 from gcmhub.workplan.models import Activity, ActivityFilter, Status, overdue_q
 from gcmhub.workplan.tasks import due_activities
 from gcmhub.workplan.tests.test_pages import TODAY, PlanTestCase
@@ -114,6 +116,38 @@ class OneFilterTests(PlanTestCase):
         self.assertEqual(selected(period=(D(2022, 1, 1), D(2022, 3, 31))), {("3", 1)})
         self.assertEqual(selected(overdue=True), {("2.1", 2), ("2.1", 3)})
         self.assertEqual(selected(overdue=False), {("2.1", 1), ("3", 1), ("3", 2)})
+
+    def test_it_cleans_the_form_and_the_api_query_into_the_same_values(self):
+        form = ActivityFilterForm(
+            {
+                "q": " data ",
+                "kind": "core",
+                "area": "1",
+                "objective": "1",
+                "lead": "iom",
+                "participant": "ohchr",
+                "status": "on_track",
+                "period": "2021-Q2",
+                "overdue": "on",
+            },
+            workplan=self.plan,
+        )
+        query = ActivityFilters(
+            workplan="wp",
+            q=" data ",
+            kind="core",
+            area=1,
+            objective=1,
+            lead="IOM",
+            participant="OHCHR",
+            status="on_track",
+            period="2021-Q2",
+            overdue=True,
+        )
+        cleaned = form.activity_filter()
+        self.assertEqual(cleaned, query.activity_filter())
+        self.assertEqual(cleaned.period, (D(2021, 4, 1), D(2021, 6, 30)))
+        self.assertEqual((cleaned.q, cleaned.lead, cleaned.participant), ("data", "iom", "ohchr"))
 
     def test_it_reports_bad_filters_on_the_page_and_in_the_api_alike(self):
         for name, value in (("period", "2021-Q5"), ("period", "0000"), ("period", "9999-Q4"), ("objective", "x")):
