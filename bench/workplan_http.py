@@ -18,6 +18,12 @@ What it does, all on loopback and bounded in time:
   cookie on every request, baselines included.
 The table gives req/s, p99 and the ratio to the 10 KB template page measured in the same run.
 gunicorn is stopped by its PID at the end, and the folder removed (unless `--keep`).
+
+`--inprocess N`: no server; each page is requested N times in this process with Django's test
+client (same settings, same signed-in session), after 5 warm-up requests, and the median CPU time
+of this process per request is compared with the template page's. On a machine shared with other
+work (the load average counts), CPU time is steadier than wrk's throughput; both are ratios to the
+baseline measured in the same run.
 """
 
 import argparse
@@ -113,7 +119,7 @@ def prepare(folder: Path, args) -> dict:
     env = {
         "DJANGO_SETTINGS_MODULE": "bench_settings",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "False",
         "STATIC_ROOT": str(folder / "static"),
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3",
@@ -220,6 +226,43 @@ def wrk(url: str, cookie: str, seconds: int, connections: int) -> tuple[float, f
     return rps, p99
 
 
+def inprocess(data, requests: int, only) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(email="bench@example.org"))
+    results = []
+    for name, path in pages(data):
+        if only and "baseline" not in name and name not in only:
+            continue
+        response = client.get(path)
+        if response.status_code != 200:
+            results.append((name, response.status_code, 0, None))
+            continue
+        for _ in range(5):
+            client.get(path)
+        times = []
+        for _ in range(requests):
+            started = time.process_time()
+            client.get(path)
+            times.append((time.process_time() - started) * 1000)
+        results.append((name, 200, len(response.content), statistics.median(times)))
+    baseline = next(r[3] for r in results if r[0].startswith("10 KB"))
+    print(
+        f"in-process (django.test.Client), signed in, median CPU ms of {requests} requests; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print()
+    print("| page | CPU ms | × template page | KiB |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, status, size, ms in results:
+        if ms is None:
+            print(f"| {name} | HTTP {status} | | |")
+        else:
+            print(f"| {name} | {ms:.1f} | {baseline / ms:.2f} | {size / 1024:.0f} |")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--plans", type=int, default=50)
@@ -231,7 +274,17 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--only", action="append", help="measure only these pages (the baselines always)")
     parser.add_argument("--keep", metavar="DIR", help="use (and keep) this folder, with its data")
+    parser.add_argument("--inprocess", type=int, metavar="N", help="no server: N requests per page in-process")
     args = parser.parse_args(argv)
+    if args.inprocess:
+        folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gcmhub-wp-http-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            inprocess(prepare(folder, args), args.inprocess, args.only)
+        finally:
+            if not args.keep:
+                shutil.rmtree(folder, ignore_errors=True)
+        return 0
     if shutil.which("wrk") is None:
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
         return 2
