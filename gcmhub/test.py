@@ -91,7 +91,8 @@ def make_workplan(**kwargs) -> WorkPlan:
     kwargs.setdefault("source_language", "fr")
     kwargs.setdefault("period_start", datetime.date(2021, 1, 1))
     kwargs.setdefault("period_end", datetime.date(2022, 12, 31))
-    kwargs.setdefault("is_current", True)
+    # One plan at most is current (a database constraint): the first one made, unless told.
+    kwargs.setdefault("is_current", not WorkPlan.objects.filter(is_current=True).exists())
     return WorkPlan.objects.create(**kwargs)
 
 

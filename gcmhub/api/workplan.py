@@ -1,7 +1,7 @@
 """The work plan: plans, priorities, activities and their status updates."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -36,19 +36,22 @@ from gcmhub.api.schemas.workplan import (
     WorkPlanOut,
 )
 from gcmhub.lib.concurrency import parse_if_match
-from gcmhub.lib.params import MAX_ID
 from gcmhub.taxonomy.models import Objective, Organisation
 from gcmhub.workplan.actions import NewerUpdates, do_add_contribution_note, do_post_status_update
-from gcmhub.workplan.filters import period_bounds
+from gcmhub.workplan.calendar import period_bounds
 from gcmhub.workplan.models import (
     Activity,
+    ActivityFilter,
     Involvement,
     Priority,
     PriorityOrganisation,
+    Status,
     StatusUpdate,
     WorkPlan,
+    attach_row_details,
 )
 from gcmhub.workplan.permissions import can_add_note, can_post_status, note_organisations, status_organisation
+from gcmhub.workplan.rows import attach_priorities
 
 router = Router(tags=["Work plan"])
 
@@ -131,41 +134,100 @@ def _objective_numbers(priority: Priority, all_objectives: _AllObjectives) -> li
     return sorted(o.number for o in priority.objectives.all())
 
 
-def activity_out(request: HttpRequest, activity: Activity, all_objectives: _AllObjectives, today=None) -> dict:
-    """Reads what `Activity.objects.for_list()` fetches."""
+def _list_activities(activities) -> list[Activity]:
+    """Activities of `for_api()` with what `activity_out` reads: periods, lead and participating
+    organisations as plain rows (`attach_row_details`), one Priority instance per priority and
+    their objectives (one query). No per-instance prefetch: 50 items would clone querysets and
+    build model instances by the hundred."""
+    activities = attach_row_details(attach_priorities(activities), participants=True)
+    prefetch_related_objects(list({a.priority_id: a.priority for a in activities}.values()), "objectives")
+    return activities
+
+
+class _Words:
+    """What every item of a list repeats, worked out once per request: status labels, the
+    activity label's wording, each organisation's reference, each priority's part, the site's
+    address for absolute URLs."""
+
+    def __init__(self, request: HttpRequest):
+        self.status_labels = {value: str(label) for value, label in Status.choices}
+        self.activity_label = gettext("Activity %(number)s")
+        self.unnumbered_label = gettext("Unnumbered activity")
+        # One reverse() and one absolute URL per request; items differ only by their id.
+        self.activity_url = request.build_absolute_uri(reverse("workplan:activity", args=[987654321])).replace(
+            "987654321", "{}"
+        )
+        self._orgs: dict = {}
+        self._priorities: dict = {}
+        self._objectives: dict = {}
+
+    def org(self, org) -> dict:
+        ref = self._orgs.get(org.pk)
+        if ref is None:
+            ref = self._orgs[org.pk] = organisation_ref(org)
+        return ref
+
+    def objectives(self, priority, all_objectives: _AllObjectives) -> list[int]:
+        numbers = self._objectives.get(priority.pk)
+        if numbers is None:
+            numbers = self._objectives[priority.pk] = _objective_numbers(priority, all_objectives)
+        return numbers
+
+    def priority(self, priority) -> dict:
+        ref = self._priorities.get(priority.pk)
+        if ref is None:
+            ref = self._priorities[priority.pk] = {
+                "id": priority.pk,
+                "code": priority.code,
+                "title": priority.title,
+                "kind": priority.kind,
+                "workplan": priority.workplan.slug,
+            }
+        return ref
+
+
+def activity_out(
+    request: HttpRequest, activity: Activity, all_objectives: _AllObjectives, today=None, words: _Words | None = None
+) -> dict:
+    """Reads what `_list_activities` (or `Activity.objects.for_list()`) loads."""
+    words = words or _Words(request)
     priority = activity.priority
+    if hasattr(activity, "period_list"):
+        periods = [
+            {"start": start, "end": end, "label": label, "year_inferred": inferred}
+            for start, end, inferred, label in activity.period_list
+        ]
+        leads, participants = activity.lead_list, activity.participant_list
+    else:
+        periods = [
+            {"start": p.start, "end": p.end, "label": p.label, "year_inferred": p.year_inferred}
+            for p in activity.periods.all()
+        ]
+        leads, participants = activity.leads, activity.participants
+    number = activity.number
     return {
         "id": activity.pk,
-        "number": activity.number,
-        "label": activity.label,
+        "number": number,
+        "label": words.activity_label % {"number": number} if number else words.unnumbered_label,
         "text": activity.text,
         "texts": translations(activity, "text"),
         "source_language": activity.source_language,
-        "priority": {
-            "id": priority.pk,
-            "code": priority.code,
-            "title": priority.title,
-            "kind": priority.kind,
-            "workplan": priority.workplan.slug,
-        },
+        "priority": words.priority(priority),
         "deadline_text": activity.deadline_text,
         "deadline_state": activity.deadline_state,
-        "periods": [
-            {"start": p.start, "end": p.end, "label": p.label, "year_inferred": p.year_inferred}
-            for p in activity.periods.all()
-        ],
+        "periods": periods,
         "start_date": activity.start_date,
         "due_date": activity.due_date,
         "ongoing": activity.ongoing,
         "overdue": activity.is_overdue(today),
-        "leads": [organisation_ref(o) for o in activity.leads],
-        "participants": [organisation_ref(o) for o in activity.participants],
-        "objectives": _objective_numbers(priority, all_objectives),
+        "leads": [words.org(o) for o in leads],
+        "participants": [words.org(o) for o in participants],
+        "objectives": words.objectives(priority, all_objectives),
         "status": activity.status,
-        "status_label": str(activity.get_status_display()),
+        "status_label": words.status_labels.get(activity.status, activity.status),
         "percent_complete": activity.percent_complete,
         "status_updated_at": activity.status_updated_at,
-        "url": request.build_absolute_uri(reverse("workplan:activity", args=[activity.pk])),
+        "url": words.activity_url.format(activity.pk),
     }
 
 
@@ -236,12 +298,45 @@ class ActivityFilters(Pagination):
         None, description="Lead organisation: slug, name or acronym in any language (OIM, IOM and iom are one)."
     )
     participant: str | None = Field(None, description="Participating organisation, as for `lead`.")
-    objective: int | None = Field(None, ge=1, le=MAX_ID, description="Number of a GCM objective.")
+    objective: int | None = Field(None, ge=1, le=1000, description="Number of a GCM objective.")
+    area: int | None = Field(None, ge=1, le=1000, description="Number of a thematic area.")
     kind: PriorityKindChoice | None = Field(None, description="Kind of priority.")
     status: StatusChoice | None = Field(None, description="Latest status.")
-    overdue: bool | None = Field(None, description="Only overdue activities (true) or only the others (false).")
+    overdue: bool | None = Field(
+        None,
+        description=(
+            "Only overdue activities (true) or only the others (false). Overdue: the last deadline has "
+            "passed, and the activity is neither completed, cancelled nor ongoing."
+        ),
+    )
     period: str | None = Field(None, description="Activities with a period in a year (2021) or quarter (2021-Q2).")
     q: str | None = Field(None, max_length=200, description="Part of the text in any language.")
+
+    def activity_filter(self) -> ActivityFilter:
+        """The cleaned values `Activity.objects.matching()` takes, as the pages' filter form gives
+        them; an unknown plan or organisation, or a malformed period, raises ApiValidationError."""
+        workplan_id = None
+        if self.workplan:
+            workplan_id = WorkPlan.objects.filter(slug=self.workplan).values_list("pk", flat=True).first()
+            if workplan_id is None:
+                raise ApiValidationError({"workplan": [gettext("No work plan has this identifier.")]})
+        period = None
+        if self.period:
+            period = period_bounds(self.period)
+            if period is None:
+                raise ApiValidationError({"period": [gettext("Write a year (2021) or a quarter (2021-Q2).")]})
+        return ActivityFilter(
+            workplan_id=workplan_id,
+            q=(self.q or "").replace("\x00", "").strip(),
+            kind=self.kind.value if self.kind else "",
+            area=self.area,
+            objective=self.objective,
+            lead=_resolve_organisation(self.lead, "lead").slug if self.lead else "",
+            participant=_resolve_organisation(self.participant, "participant").slug if self.participant else "",
+            status=self.status.value if self.status else "",
+            period=period,
+            overdue=self.overdue,
+        )
 
 
 def _resolve_organisation(value: str, field: str) -> Organisation:
@@ -251,46 +346,16 @@ def _resolve_organisation(value: str, field: str) -> Organisation:
     return org
 
 
-def filter_activities(qs, filters: ActivityFilters, today=None):
-    """Apply the list filters; unknown organisations, plans or periods raise ApiValidationError."""
-    if filters.workplan:
-        if not WorkPlan.objects.filter(slug=filters.workplan).exists():
-            raise ApiValidationError({"workplan": [gettext("No work plan has this identifier.")]})
-        qs = qs.filter(priority__workplan__slug=filters.workplan)
-    if filters.lead:
-        qs = qs.leads_by(_resolve_organisation(filters.lead, "lead").slug)
-    if filters.participant:
-        qs = qs.involving(_resolve_organisation(filters.participant, "participant").slug, Involvement.PARTICIPANT)
-    if filters.objective:
-        qs = qs.filter(Q(priority__objectives__number=filters.objective) | Q(priority__all_objectives=True))
-    if filters.kind:
-        qs = qs.filter(priority__kind=filters.kind)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.period:
-        bounds = period_bounds(filters.period.strip())
-        if bounds is None:
-            raise ApiValidationError({"period": [gettext("Write a year (2021) or a quarter (2021-Q2).")]})
-        qs = qs.filter(periods__start__lte=bounds[1], periods__end__gte=bounds[0])
-    if filters.q:
-        text = filters.q.strip()
-        qs = qs.filter(Q(text_en__icontains=text) | Q(text_fr__icontains=text) | Q(text_es__icontains=text))
-    if filters.overdue is True:
-        qs = qs.overdue(today)
-    elif filters.overdue is False:
-        qs = qs.exclude(pk__in=Activity.objects.overdue(today).values("pk"))
-    return qs
-
-
 @router.get("/activities", response={200: ActivityList, 400: ValidationErrorOut}, summary="List and filter activities")
 def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
     today = timezone.localdate()
-    # Filter on ids first so the joins of the filters never duplicate rows nor meet the prefetches.
-    ids = filter_activities(Activity.objects.all(), filters, today).values("pk")
-    qs = Activity.objects.for_list().filter(pk__in=ids).order_by("priority__workplan", "priority__order", "order", "pk")
-    result = paginate(qs, filters)
+    qs = Activity.objects.matching(filters.activity_filter(), today).select_related("priority__workplan")
+    result = paginate(qs.order_by("priority__workplan", "priority__order", "order", "pk"), filters)
     all_objectives = _AllObjectives()
-    result["items"] = [activity_out(request, a, all_objectives, today) for a in result["items"]]
+    words = _Words(request)
+    result["items"] = [
+        activity_out(request, a, all_objectives, today, words) for a in _list_activities(result["items"])
+    ]
     return result
 
 

@@ -5,10 +5,12 @@ Pure functions: no queries. Periods are `(start, end, year_inferred)` triples or
 """
 
 import datetime
+import functools
+import re
 from dataclasses import dataclass
 from functools import total_ordering
 
-from django.utils import dateformat
+from django.utils import dateformat, translation
 from django.utils.translation import gettext
 
 
@@ -52,6 +54,25 @@ class Quarter:
 
     def __str__(self):
         return self.label
+
+
+PERIOD_RE = re.compile(r"^(?P<year>[0-9]{4})(?:-Q(?P<quarter>[1-4]))?$")  # ASCII digits only
+# Years a period filter may name: wide enough for any plan, narrow enough for date arithmetic
+# (year 0 or 9999-Q4 would overflow `datetime.date`).
+PERIOD_YEARS = range(1900, 2201)
+
+
+def period_bounds(value: str) -> tuple[datetime.date, datetime.date] | None:
+    """'2021' -> the year; '2021-Q2' -> the quarter; anything else (or a year out of
+    `PERIOD_YEARS`) -> None."""
+    match = PERIOD_RE.match((value or "").strip())
+    if not match or int(match["year"]) not in PERIOD_YEARS:
+        return None
+    year = int(match["year"])
+    if match["quarter"]:
+        quarter = Quarter(year, int(match["quarter"]))
+        return quarter.start, quarter.end
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
 def quarters_between(start: datetime.date, end: datetime.date) -> list[Quarter]:
@@ -99,7 +120,13 @@ def _month(day: datetime.date) -> str:
 
 
 def period_label(start: datetime.date, end: datetime.date) -> str:
-    """'Q2 2021', 'Q1–Q2 2021', 'Jan.–Dec. 2021', 'March 2021', 'Nov. 2021–Feb. 2022', or exact dates."""
+    """'Q2 2021', 'Q1–Q2 2021', 'Jan.–Dec. 2021', 'March 2021', 'Nov. 2021–Feb. 2022', or exact dates,
+    in the active language. Periods repeat (quarters, years): each is worded once per language."""
+    return _period_label(start, end, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_label(start: datetime.date, end: datetime.date, language: str) -> str:
     month_aligned = start.day == 1 and (end + datetime.timedelta(days=1)).day == 1
     if not month_aligned:
         if start == end:
@@ -141,11 +168,15 @@ def describe_periods(periods) -> list[dict]:
     rows = []
     for period in periods:
         start, end, inferred = _period_tuple(period)
+        if isinstance(period, tuple):
+            note = period[3] if len(period) > 3 else ""
+        else:
+            note = getattr(period, "label", "")
         rows.append(
             {
                 "text": period_label(start, end),
                 "inferred": inferred,
-                "note": getattr(period, "label", ""),
+                "note": note,
                 "start": start,
                 "end": end,
             }

@@ -48,7 +48,7 @@ def table_headers() -> list[str]:
         _("Deadline (as written)"),
         _("Periods"),
         _("Ongoing"),
-        _("Status"),
+        _("Status (last report)"),
         _("Percent complete"),
         _("Lead organisations"),
         _("Participating organisations"),
@@ -75,7 +75,7 @@ def table_rows(activities, today: datetime.date | None = None):
             a.text,
             a.deadline_text,
             iso_periods(a),
-            _yes_no(a.ongoing),
+            _yes_no(a.is_continuing),  # the deadline says "ongoing", or the status does
             a.get_status_display(),
             a.percent_complete,
             "; ".join(o.label for o in a.leads),
@@ -226,4 +226,7 @@ def build_report_pdf(plan, activities, updates, *, filters, generated_at=None, t
     html = render_to_string("workplan/report.html", context)
     # Local files only: a report never reaches the network, even if a text holds a URL.
     base_url = str(settings.BASE_DIR / "gcmhub" / "static") + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=URLFetcher(allowed_protocols=["file", "data"])).write_pdf()
+    document = HTML(string=html, base_url=base_url, url_fetcher=URLFetcher(allowed_protocols=["file", "data"]))
+    # PDF/UA: a tagged PDF (structure tree from the headings, lists and tables, their header
+    # cells, the document's language and title) that screen readers can follow.
+    return document.write_pdf(pdf_variant="pdf/ua-1")

@@ -1,42 +1,55 @@
-"""The activity filters shared by the list page, the exports, the calendar and the API.
+"""The activity filters of the pages: the list, the calendar and the downloads (CSV, XLSX, PDF).
 
 Every filter is a GET parameter so a filtered view is a shareable URL:
-kind, area, objective, lead, participant, organisation, status, period, overdue, q.
+kind, area, objective, lead, participant, status, period, overdue, q. The form validates them
+into an `ActivityFilter` (cleaned values), which `Activity.objects.matching()` applies; the API
+validates its own query parameters into the same `ActivityFilter`.
 """
-
-import datetime
-import re
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.lib.i18n import active_language
 from gcmhub.taxonomy.models import Objective, Organisation, ThematicArea
-from gcmhub.workplan.models import ActivityOrganisation, Involvement, Priority, PriorityOrganisation, Status
+from gcmhub.workplan.calendar import period_bounds
+from gcmhub.workplan.models import (
+    ActivityFilter,
+    ActivityOrganisation,
+    Priority,
+    PriorityOrganisation,
+    Status,
+    WorkPlan,
+)
+from gcmhub.workplan.rows import pick_value
 
-PERIOD_RE = re.compile(r"^(?P<year>[0-9]{4})(?:-Q(?P<quarter>[1-4]))?$")
-# Years a period filter may name: work plans run from the Compact's adoption (2018) on; the margin
-# keeps every date Python and the databases can hold (`9999-Q4` ends in year 10000, `0000` is no year).
-MIN_PERIOD_YEAR = 1900
-MAX_PERIOD_YEAR = 2199
+__all__ = ["ActivityFilterForm", "period_bounds", "plan_organisations"]
 
 
-def period_bounds(value: str) -> tuple[datetime.date, datetime.date] | None:
-    """'2021' -> the year; '2021-Q2' -> the quarter; anything else, or a year out of range -> None."""
-    match = PERIOD_RE.match(value or "")
-    if not match:
-        return None
-    year = int(match["year"])
-    if not MIN_PERIOD_YEAR <= year <= MAX_PERIOD_YEAR:
-        return None
-    if match["quarter"]:
-        q = int(match["quarter"])
-        start = datetime.date(year, 3 * q - 2, 1)
-        end_month = 3 * q
-        end = (datetime.date(year + (end_month == 12), end_month % 12 + 1, 1)) - datetime.timedelta(days=1)
-        return start, end
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+ORG_COLUMNS = ("slug", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es")
+
+
+def plan_organisations(workplan: WorkPlan | None) -> list[tuple[str, str]]:
+    """(slug, label) of the organisations named in the plan (on a priority or an activity), sorted
+    by label. Plain rows, not model instances: a filter form needs no more."""
+    qs = Organisation.objects.all()
+    if workplan is not None:
+        # Two IN subqueries, not two joins: joining both involvement tables multiplies rows
+        # (every priority role × every activity role of the organisation, in every plan).
+        qs = qs.filter(
+            Q(pk__in=PriorityOrganisation.objects.filter(priority__workplan=workplan).values("organisation_id"))
+            | Q(
+                pk__in=ActivityOrganisation.objects.filter(activity__priority__workplan=workplan).values(
+                    "organisation_id"
+                )
+            )
+        )
+    lang = active_language()
+    choices = [
+        (row["slug"], pick_value(row, "acronym", lang) or pick_value(row, "name", lang))
+        for row in qs.order_by().values(*ORG_COLUMNS)
+    ]
+    return sorted(choices, key=lambda choice: choice[1].lower())
 
 
 class ActivityFilterForm(forms.Form):
@@ -50,42 +63,36 @@ class ActivityFilterForm(forms.Form):
     period = forms.CharField(
         label=_("Period"), required=False, max_length=7, help_text=_("A year (2021) or a quarter (2021-Q2)")
     )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    overdue = forms.BooleanField(
+        label=_("Overdue only"),
+        required=False,
+        help_text=_("Past their last deadline, and neither completed, cancelled nor ongoing."),
+    )
 
     def __init__(self, data=None, *, workplan=None, organisations=None, **kwargs):
         super().__init__(data, **kwargs)
         self.workplan = workplan
         self.fields["kind"].choices = [("", _("All kinds")), *Priority.Kind.choices]
+        lang = active_language()
+        # Labels as `str()` of the models gives them ("3. Name"), from plain rows.
         self.fields["area"].choices = [("", _("All thematic areas"))] + [
-            (a.number, str(a)) for a in ThematicArea.objects.all()
+            (row["number"], f"{row['number']}. {pick_value(row, 'name', lang)}")
+            for row in ThematicArea.objects.values("number", "name_en", "name_fr", "name_es")
         ]
         self.fields["objective"].choices = [("", _("All objectives"))] + [
-            (o.number, str(o)) for o in Objective.objects.all()
+            (row["number"], f"{row['number']}. {pick_value(row, 'short', lang)}")
+            for row in Objective.objects.values("number", "short_en", "short_fr", "short_es")
         ]
-        orgs = organisations if organisations is not None else self._plan_organisations()
-        org_choices = [(o.slug, o.label) for o in orgs]
+        if organisations is not None:
+            org_choices = [(o.slug, o.label) for o in organisations]
+        else:
+            org_choices = plan_organisations(workplan)
         self.fields["lead"].choices = [("", _("Any lead organisation")), *org_choices]
         self.fields["participant"].choices = [("", _("Any participating organisation")), *org_choices]
         self.fields["status"].choices = [("", _("Any status")), *Status.choices]
 
-    def _plan_organisations(self):
-        qs = Organisation.objects.all()
-        if self.workplan is not None:
-            # Two IN subqueries, not two joins: joining both involvement tables multiplies rows
-            # (every priority role × every activity role of the organisation, in every plan).
-            qs = qs.filter(
-                Q(
-                    pk__in=PriorityOrganisation.objects.filter(priority__workplan=self.workplan).values(
-                        "organisation_id"
-                    )
-                )
-                | Q(
-                    pk__in=ActivityOrganisation.objects.filter(activity__priority__workplan=self.workplan).values(
-                        "organisation_id"
-                    )
-                )
-            )
-        return sorted(qs, key=lambda o: o.label.lower())
+    def clean_q(self):
+        return self.cleaned_data["q"].replace("\x00", "").strip()
 
     def clean_period(self):
         value = self.cleaned_data["period"].strip()
@@ -93,36 +100,30 @@ class ActivityFilterForm(forms.Form):
             raise forms.ValidationError(_("Write a year (2021) or a quarter (2021-Q2)."))
         return value
 
-    def filter(self, qs, today=None):
-        """Apply the valid filters to an Activity queryset (invalid ones are ignored)."""
-        if not self.is_bound:
-            return qs
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        if data.get("q"):
-            text = data["q"]
-            qs = qs.filter(Q(text_en__icontains=text) | Q(text_fr__icontains=text) | Q(text_es__icontains=text))
-        if data.get("kind"):
-            qs = qs.filter(priority__kind=data["kind"])
-        if data.get("area"):
-            qs = qs.filter(priority__thematic_area__number=data["area"])
-        if data.get("objective"):
-            qs = qs.filter(Q(priority__objectives__number=data["objective"]) | Q(priority__all_objectives=True))
-        if data.get("lead"):
-            qs = qs.leads_by(data["lead"])
-        if data.get("participant"):
-            qs = qs.involving(data["participant"], Involvement.PARTICIPANT)
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
-        if data.get("period"):
-            start, end = period_bounds(data["period"])
-            qs = qs.filter(periods__start__lte=end, periods__end__gte=start)
-        if data.get("overdue"):
-            qs = qs.overdue(today or timezone.localdate())
-        return qs.distinct()
+    def activity_filter(self) -> ActivityFilter:
+        """The valid filters as cleaned values (an invalid one is left out, and shown as an
+        error by the form), for `Activity.objects.matching()`."""
+        data = {}
+        if self.is_bound:
+            self.is_valid()
+            data = getattr(self, "cleaned_data", {})
+        return ActivityFilter(
+            workplan_id=self.workplan.pk if self.workplan is not None else None,
+            q=data.get("q") or "",
+            kind=data.get("kind") or "",
+            area=data.get("area"),
+            objective=data.get("objective"),
+            lead=data.get("lead") or "",
+            participant=data.get("participant") or "",
+            status=data.get("status") or "",
+            period=period_bounds(data["period"]) if data.get("period") else None,
+            overdue=True if data.get("overdue") else None,
+        )
 
     def active_filters(self) -> dict:
-        """The filters in use, for chips and export links."""
-        if not self.is_bound or not self.is_valid():
+        """The filters in use (valid ones), for chips and export links."""
+        if not self.is_bound:
             return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {k: v for k, v in data.items() if v not in (None, "", False)}

@@ -1,6 +1,16 @@
-"""The Network's work plans: priority blocks, activities, their deadlines and status updates."""
+"""The Network's work plans: priority blocks, activities, their deadlines and status updates.
+
+When is an activity overdue? One rule, used by every page, export, the API, the digest and the
+PDF (`Activity.is_overdue`, `ActivityQuerySet.overdue`, `overdue_q`): its last deadline (the due
+date) has passed, and it is neither finished (completed or cancelled) nor continuing work (its
+deadline says "ongoing", or its latest status is "Ongoing"). docs/workplan.md says the same to users.
+"""
+
+import dataclasses
+import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +26,10 @@ class WorkPlanQuerySet(models.QuerySet):
         """The plan marked current, else the latest one; None when there is no plan."""
         return self.filter(is_current=True).first() or self.first()
 
+    def bump_data_version(self) -> int:
+        """Mark these plans' data as changed (cached reports of them are then stale)."""
+        return self.update(data_version=models.F("data_version") + 1)
+
 
 class WorkPlan(VersionedModel):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -30,7 +44,14 @@ class WorkPlan(VersionedModel):
         _("source document"), upload_to=UnguessablePath("workplans/"), max_length=255, blank=True
     )
     source_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    is_current = models.BooleanField(_("current plan"), default=False)
+    is_current = models.BooleanField(
+        _("current plan"),
+        default=False,
+        help_text=_("The plan the site shows by default. Only one plan can be current at a time."),
+    )
+    # Bumped in the transaction of every change to the plan, its priorities, activities and status
+    # updates (see signals.py): cached downloads are keyed by it, so they never outlive a change.
+    data_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -41,9 +62,30 @@ class WorkPlan(VersionedModel):
         ordering = ["-period_start", "slug"]
         verbose_name = _("work plan")
         verbose_name_plural = _("work plans")
+        constraints = [
+            # The site shows "the current plan": there can be only one.
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=models.Q(is_current=True),
+                name="workplan_one_current",
+                violation_error_message=_(
+                    "Another work plan is already the current plan. Untick “current plan” on it first."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Signals bump `data_version` with UPDATE … + 1 while this instance may sit in memory: a
+        # full save must not write the stale number back. It bumps the version instead.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
+        WorkPlan.objects.filter(pk=self.pk).bump_data_version()
 
     def get_absolute_url(self):
         return reverse("workplan:overview", args=[self.slug])
@@ -53,6 +95,21 @@ class WorkPlan(VersionedModel):
         if not self.source_document:
             return ""
         return reverse("workplan_files:source_document", args=[self.slug, filename_of(self.source_document.name)])
+
+    def clean(self):
+        super().clean()
+        if self.is_current:
+            other = WorkPlan.objects.filter(is_current=True).exclude(pk=self.pk).first()
+            if other is not None:
+                raise ValidationError(
+                    {
+                        "is_current": _(
+                            "“%(other)s” is the current plan. Only one plan can be current: untick "
+                            "“current plan” on “%(other)s” first, then tick it here."
+                        )
+                        % {"other": other.title}
+                    }
+                )
 
 
 class Priority(VersionedModel):
@@ -65,7 +122,9 @@ class Priority(VersionedModel):
 
     workplan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="priorities")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    code = models.CharField(_("code"), max_length=20, help_text=_('Such as "2.1"; empty for working groups'))
+    code = models.CharField(
+        _("code"), max_length=20, blank=True, help_text=_('Such as "2.1"; empty for working groups')
+    )
     slug = models.SlugField(_("slug"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title_en = models.TextField(_("title (English)"), blank=True)
@@ -105,6 +164,25 @@ class Priority(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("workplan:priority", args=[self.workplan.slug, self.slug])
+
+    @staticmethod
+    def prefetch_involvements(priorities) -> None:
+        """Load the priorities' organisations (one query), in role order. The explicit order:
+        the default one follows Priority's and WorkPlan's orderings through two joins, which
+        costs more to compile than to run."""
+        models.prefetch_related_objects(
+            list(priorities),
+            models.Prefetch(
+                "involvements",
+                queryset=PriorityOrganisation.objects.select_related("organisation").order_by("role", "order", "pk"),
+            ),
+        )
+
+    def clean(self):
+        super().clean()
+        self.code = (self.code or "").strip()
+        if not self.code and self.kind != self.Kind.WORKING_GROUP:
+            raise ValidationError({"code": _("Write the code of a core or thematic priority, such as 2.1.")})
 
     @property
     def heading(self) -> str:
@@ -151,11 +229,122 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# Statuses after which an activity no longer counts as overdue.
+# Finished activities: no longer open, never overdue.
 CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED)
+# Statuses that exempt an activity from being overdue: finished, or continuing work.
+NEVER_OVERDUE_STATUSES = (*CLOSED_STATUSES, Status.ONGOING)
+
+
+def overdue_q(today: datetime.date, prefix: str = "") -> models.Q:
+    """The overdue rule (see the module docstring) as a condition on activities; `prefix` for
+    lookups through a relation ("activity__")."""
+    return models.Q(**{f"{prefix}due_date__lt": today, f"{prefix}ongoing": False}) & ~models.Q(
+        **{f"{prefix}status__in": NEVER_OVERDUE_STATUSES}
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ActivityFilter:
+    """The cleaned values of the activity filters, whichever door they came in by (the pages' form,
+    `ActivityFilterForm.activity_filter()`, or the API's query, `ActivityFilters.activity_filter()`).
+    Empty values filter nothing. `period` is a (first day, last day) pair; `overdue` None means
+    either way."""
+
+    workplan_id: int | None = None
+    q: str = ""
+    kind: str = ""
+    area: int | None = None
+    objective: int | None = None
+    lead: str = ""  # organisation slug
+    participant: str = ""  # organisation slug
+    status: str = ""
+    period: tuple[datetime.date, datetime.date] | None = None
+    overdue: bool | None = None
+
+
+CALENDAR_FIELDS = (
+    "id",
+    "priority_id",
+    "number",
+    "order",
+    "text_en",
+    "text_fr",
+    "text_es",
+    "source_language",
+    "ongoing",
+    "due_date",
+    "status",
+    "percent_complete",
+    "priority__id",
+    "priority__workplan_id",
+    "priority__kind",
+    "priority__code",
+    "priority__slug",
+    "priority__order",
+    "priority__title_en",
+    "priority__title_fr",
+    "priority__title_es",
+    "priority__source_language",
+)
 
 
 class ActivityQuerySet(models.QuerySet):
+    def matching(self, selection: ActivityFilter, today: datetime.date | None = None):
+        """The activities the filters select: the one filter of the list, calendar, exports and API.
+        Filters that go through to-many relations are written as `pk IN (subquery)`, so rows are
+        never duplicated and no `distinct()` is needed."""
+        qs = self
+        if selection.workplan_id:
+            qs = qs.filter(priority__workplan_id=selection.workplan_id)
+        if selection.q:
+            text = selection.q
+            qs = qs.filter(
+                models.Q(text_en__icontains=text)
+                | models.Q(text_fr__icontains=text)
+                | models.Q(text_es__icontains=text)
+            )
+        if selection.kind:
+            qs = qs.filter(priority__kind=selection.kind)
+        if selection.area:
+            qs = qs.filter(priority__thematic_area__number=selection.area)
+        if selection.objective:
+            with_objective = Priority.objectives.through.objects.filter(objective__number=selection.objective)
+            qs = qs.filter(
+                models.Q(priority__all_objectives=True) | models.Q(priority_id__in=with_objective.values("priority_id"))
+            )
+        if selection.lead:
+            qs = qs.involving(selection.lead, Involvement.LEAD)
+        if selection.participant:
+            qs = qs.involving(selection.participant, Involvement.PARTICIPANT)
+        if selection.status:
+            qs = qs.filter(status=selection.status)
+        if selection.period:
+            start, end = selection.period
+            # Correlated: an index lookup per activity of the plan, not a scan of every plan's periods.
+            qs = qs.filter(
+                models.Exists(
+                    ActivityPeriod.objects.filter(activity=models.OuterRef("pk"), start__lte=end, end__gte=start)
+                )
+            )
+        if selection.overdue is not None:
+            today = today or timezone.localdate()
+            qs = qs.filter(overdue_q(today)) if selection.overdue else qs.exclude(overdue_q(today))
+        return qs
+
+    def for_rows(self):
+        """What a row of the lists shows (`rows.RowBuilder`): the activity and its priority. Then
+        `attach_row_details()` adds periods and lead organisations as plain rows."""
+        return self.select_related("priority")
+
+    def for_dashboard(self):
+        """The charts read the priority and its thematic area; then `attach_row_details()`."""
+        return self.select_related("priority__thematic_area")
+
+    def for_calendar(self):
+        """The calendar reads only these fields of an activity and its priority: skipping the rest
+        (texts in other languages are kept, for the fallback) saves converting them per row."""
+        return self.select_related("priority").only(*CALENDAR_FIELDS)
+
     def for_list(self):
         """Everything a list row shows, in a fixed number of queries."""
         return self.select_related("priority", "priority__workplan", "priority__thematic_area").prefetch_related(
@@ -173,18 +362,20 @@ class ActivityQuerySet(models.QuerySet):
         return self.involving(organisation_slug, Involvement.LEAD)
 
     def involving(self, organisation_slug: str, role: str):
-        own = models.Q(involvements__organisation__slug=organisation_slug, involvements__role=role)
-        inherited = models.Q(
-            priority__involvements__organisation__slug=organisation_slug, priority__involvements__role=role
-        ) & ~models.Exists(ActivityOrganisation.objects.filter(activity=models.OuterRef("pk"), role=role))
-        return self.filter(own | inherited).distinct()
+        """Activities naming the organisation in `role`, or whose priority does when the activity
+        names no organisation in that role itself. No joins: the rows are never duplicated."""
+        own = ActivityOrganisation.objects.filter(organisation__slug=organisation_slug, role=role)
+        by_priority = PriorityOrganisation.objects.filter(organisation__slug=organisation_slug, role=role)
+        inherited = models.Q(priority_id__in=by_priority.values("priority_id")) & ~models.Exists(
+            ActivityOrganisation.objects.filter(activity=models.OuterRef("pk"), role=role)
+        )
+        return self.filter(models.Q(pk__in=own.values("activity_id")) | inherited)
 
     def open(self):
         return self.exclude(status__in=CLOSED_STATUSES)
 
     def overdue(self, today=None):
-        today = today or timezone.localdate()
-        return self.open().filter(due_date__lt=today, ongoing=False)
+        return self.filter(overdue_q(today or timezone.localdate()))
 
     def due_between(self, start, end):
         return self.open().filter(due_date__gte=start, due_date__lte=end)
@@ -263,15 +454,28 @@ class Activity(VersionedModel):
 
     @property
     def leads(self) -> list:
+        """As `organisations_in_role`, or what `attach_row_details` loaded."""
+        if hasattr(self, "lead_list"):
+            return self.lead_list
         return self.organisations_in_role(Involvement.LEAD)
 
     @property
     def participants(self) -> list:
+        if hasattr(self, "participant_list"):
+            return self.participant_list
         return self.organisations_in_role(Involvement.PARTICIPANT)
 
+    @property
+    def is_continuing(self) -> bool:
+        """Continuing work: the deadline says "ongoing", or the latest status does."""
+        return self.ongoing or self.status == Status.ONGOING
+
     def is_overdue(self, today=None) -> bool:
+        """The overdue rule of the module docstring, as `overdue_q` writes it for queries."""
         today = today or timezone.localdate()
-        return bool(self.due_date and self.due_date < today and not self.ongoing and self.status not in CLOSED_STATUSES)
+        return bool(
+            self.due_date and self.due_date < today and not self.ongoing and self.status not in NEVER_OVERDUE_STATUSES
+        )
 
 
 class ActivityOrganisation(models.Model):
@@ -372,6 +576,58 @@ class StatusUpdate(models.Model):
         if not self.evidence_file:
             return ""
         return reverse("workplan_files:evidence", args=[self.pk, self.evidence_filename])
+
+
+ORG_DISPLAY_FIELDS = ("id", "slug", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es")
+
+
+def attach_row_details(activities, *, periods: bool = True, participants: bool = False) -> list:
+    """Give each activity `period_list`, its periods as `(start, end, year_inferred, label)`
+    tuples in order (unless `periods` is False: then empty), and `lead_list`/`leads_inherited`: its own lead organisations, else its
+    priority's (and True); with `participants`, `participant_list` likewise. Three queries of plain rows whatever the number of activities:
+    `prefetch_related` would build a model instance per period and involvement and clone a
+    queryset per relation, which costs more than the queries. Organisations carry only their
+    names (`ORG_DISPLAY_FIELDS`), one instance per organisation."""
+    activities = list(activities)
+    with_periods = periods
+    periods: dict = {a.pk: [] for a in activities}
+    own: dict = {a.pk: [] for a in activities}
+    by_priority: dict = {a.priority_id: [] for a in activities}
+    if activities:
+        if with_periods:
+            for activity_id, *period in (
+                ActivityPeriod.objects.filter(activity_id__in=list(periods))
+                .order_by("order", "pk")
+                .values_list("activity_id", "start", "end", "year_inferred", "label")
+            ):
+                periods[activity_id].append(tuple(period))
+        organisations: dict = {}
+        org_columns = [f"organisation__{f}" for f in ORG_DISPLAY_FIELDS]
+        Organisation = ActivityOrganisation._meta.get_field("organisation").related_model
+        for model, key, found in (
+            (PriorityOrganisation, "priority_id", by_priority),
+            (ActivityOrganisation, "activity_id", own),
+        ):
+            roles = [Involvement.LEAD, Involvement.PARTICIPANT] if participants else [Involvement.LEAD]
+            for owner, role, *values in (
+                model.objects.filter(**{f"{key}__in": list(found)}, role__in=roles)
+                .order_by("order", "pk")
+                .values_list(key, "role", *org_columns)
+            ):
+                org = organisations.get(values[0])
+                if org is None:
+                    org = organisations[values[0]] = Organisation(**dict(zip(ORG_DISPLAY_FIELDS, values, strict=True)))
+                found[owner].append((role, org))
+    for activity in activities:
+        activity.period_list = periods[activity.pk]
+        inherited = by_priority[activity.priority_id]
+        leads = [org for role, org in own[activity.pk] if role == Involvement.LEAD]
+        activity.leads_inherited = not leads and any(role == Involvement.LEAD for role, _org in inherited)
+        activity.lead_list = leads or [org for role, org in inherited if role == Involvement.LEAD]
+        if participants:
+            names = [org for role, org in own[activity.pk] if role == Involvement.PARTICIPANT]
+            activity.participant_list = names or [org for role, org in inherited if role == Involvement.PARTICIPANT]
+    return activities
 
 
 class ImportRun(models.Model):

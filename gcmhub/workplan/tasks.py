@@ -15,17 +15,25 @@ from django_tasks import task
 from gcmhub.accounts import permissions as roles
 from gcmhub.accounts.models import Role, User
 from gcmhub.accounts.tasks import render_email
-from gcmhub.workplan.models import Activity
+from gcmhub.workplan.models import Activity, attach_row_details, overdue_q
+from gcmhub.workplan.rows import attach_priorities
 
 
 def due_activities(today: datetime.date | None = None) -> list[Activity]:
     """Open activities of current plans that are overdue or due within the digest window,
-    overdue first, then by due date. One query plus `for_list()`'s prefetches."""
+    overdue first, then by due date; with their lead organisations (`a.leads`). Three queries."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=settings.WORKPLAN_DIGEST_DAYS)
-    overdue = Q(due_date__lt=today, ongoing=False)
     soon = Q(due_date__gte=today, due_date__lte=horizon)
-    result = list(Activity.objects.filter(priority__workplan__is_current=True).open().filter(overdue | soon).for_list())
+    result = attach_row_details(
+        attach_priorities(
+            Activity.objects.filter(priority__workplan__is_current=True)
+            .open()
+            .filter(overdue_q(today) | soon)
+            .select_related("priority__workplan")
+        ),
+        periods=False,
+    )
     for a in result:
         a.digest_overdue = a.is_overdue(today)
     result.sort(key=lambda a: (not a.digest_overdue, a.due_date or today, a.priority.order, a.order))

@@ -7,7 +7,7 @@ form posts with a redirect (success) or the whole page (errors), so they work wi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +18,10 @@ from gcmhub.workplan import permissions
 from gcmhub.workplan.actions import NewerUpdates, do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.calendar import describe_periods
 from gcmhub.workplan.forms import ContributionNoteForm, StatusUpdateForm, add_action_errors
-from gcmhub.workplan.models import Activity
+from gcmhub.workplan.models import Activity, attach_row_details
+from gcmhub.workplan.rows import RowBuilder
 from gcmhub.workplan.tasks import deadline_groups_for_user
-from gcmhub.workplan.views import published_outputs
+from gcmhub.workplan.views import activity_outputs
 
 
 def get_activity(pk: int) -> Activity:
@@ -49,7 +50,9 @@ def _render_activity(
     context = {
         "activity": activity,
         "priority": activity.priority,
-        "periods": describe_periods(activity.periods.all()),
+        "periods": describe_periods(
+            activity.period_list if hasattr(activity, "period_list") else activity.periods.all()
+        ),
         "is_overdue": activity.is_overdue(),
         "history": history,
         "can_post_status": can_status,
@@ -58,7 +61,7 @@ def _render_activity(
         "note_form": note_form if can_note else None,
         "confirmation": confirmation,
         "is_htmx": partial,
-        "outputs": published_outputs(Q(output_of_activity=activity)),
+        "outputs": activity_outputs(activity),
     }
     template = "workplan/includes/update_region_response.html" if partial else "workplan/activity_detail.html"
     return render(request, template, context, status=status)
@@ -80,9 +83,19 @@ def _invalid(request, activity, **forms):
     return _render_activity(request, activity, status=409 if stale else 400, **forms)
 
 
+def get_activity_for_page(pk: int) -> Activity:
+    """The activity with what its page reads: the priority, its plan, area and objectives, and the
+    periods and organisations as plain rows (`attach_row_details`), not per-instance prefetches."""
+    activity = get_object_or_404(
+        Activity.objects.select_related("priority__workplan", "priority__thematic_area"), pk=pk
+    )
+    prefetch_related_objects([activity.priority], "objectives")
+    return attach_row_details([activity], participants=True)[0]
+
+
 @require_GET
 def activity_detail(request, pk):
-    return _render_activity(request, get_activity(pk))
+    return _render_activity(request, get_activity_for_page(pk))
 
 
 @login_required
@@ -149,6 +162,12 @@ def post_note(request, pk):
 def my_deadlines(request):
     today = timezone.localdate()
     groups = deadline_groups_for_user(request.user, today)
+    builder = RowBuilder(None, today, text_length=160)
+    rows: dict = {}
+    for group in groups:
+        group["rows"] = [
+            rows.get(a.pk) or rows.setdefault(a.pk, builder.row(a, with_periods=False)) for a in group["activities"]
+        ]
     context = {
         "groups": groups,
         "today": today,

@@ -5,7 +5,10 @@ link. Texts come in the page's language (these URLs are language-prefixed); the 
 live outside the language prefix and accept `?lang=fr|es|en`.
 """
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse
@@ -23,12 +26,18 @@ from gcmhub.workplan.models import Activity, StatusUpdate, WorkPlan
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LATEST_UPDATES_PER_PRIORITY = 3
+# A cached report is keyed by the plan's data version, so it is never stale; this only bounds
+# how long an unused one takes room in the cache.
+REPORT_CACHE_SECONDS = 24 * 3600
 
 
-def _filtered(request, plan):
-    """The filter form and the plan's activities it selects, exactly as on the list page."""
-    form = ActivityFilterForm(request.GET, workplan=plan)
-    activities = list(form.filter(Activity.objects.filter(priority__workplan=plan).for_list()))
+def _filtered(request, plan, form=None):
+    """The filter form and the plan's activities it selects, exactly as on the list page (the
+    same `Activity.objects.matching()`), in the plan's order."""
+    form = form or ActivityFilterForm(request.GET, workplan=plan)
+    activities = list(
+        Activity.objects.matching(form.activity_filter()).for_list().order_by("priority__order", "order", "pk")
+    )
     return form, activities
 
 
@@ -77,13 +86,34 @@ def latest_updates(activities, per_priority: int = LATEST_UPDATES_PER_PRIORITY) 
     return updates
 
 
+def report_cache_key(plan, form, today) -> str:
+    """The cached report's key: the plan's data version (bumped in the transaction of any change
+    to its priorities, activities or status updates), the language, the day (overdue depends on
+    it) and the filters in use."""
+    filters = sorted((name, str(value)) for name, value in form.active_filters().items())
+    digest = hashlib.sha256(repr(filters).encode()).hexdigest()[:32]
+    language = translation.get_language()
+    # The plan's creation time tells apart two plans that got the same id (a database rebuilt
+    # while a shared cache lived on).
+    plan_key = f"{plan.pk}.{plan.created_at.timestamp():.6f}"
+    return f"workplan-report:{plan_key}:{plan.data_version}:{language}:{today.isoformat()}:{digest}"
+
+
 @require_GET
 def progress_report_pdf(request, plan):
+    """The PDF report, cached until the plan's data changes (see `report_cache_key`): building
+    one takes a second or more, reading the plan's version costs nothing (it is on the plan's row)."""
     plan = get_object_or_404(WorkPlan, slug=plan)
-    form, activities = _filtered(request, plan)
-    content = exports.build_report_pdf(
-        plan, activities, latest_updates(activities), filters=exports.describe_filters(form)
-    )
+    today = timezone.localdate()
+    form = ActivityFilterForm(request.GET, workplan=plan)
+    key = report_cache_key(plan, form, today)
+    content = cache.get(key)
+    if content is None:
+        _form, activities = _filtered(request, plan, form)
+        content = exports.build_report_pdf(
+            plan, activities, latest_updates(activities), filters=exports.describe_filters(form), today=today
+        )
+        cache.set(key, content, REPORT_CACHE_SECONDS)
     return _download(content, "application/pdf", _filename(plan, "progress-report", "pdf"))
 
 

@@ -197,3 +197,35 @@ def _pdf_text(pdf: bytes, tmp_path) -> str:
     if shutil.which("pdftotext"):
         return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     return io.BytesIO(pdf).getvalue().decode("latin-1")
+
+
+def test_on_a_phone_the_work_plan_pages_fit_the_screen_and_show_results_before_filters(
+    browser, live_server, seeded_plan
+):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 812}, locale="en-GB")
+    page = context.new_page()
+    try:
+        base = f"/en/workplan/{seeded_plan.slug}"
+        for path in (f"{base}/", f"{base}/activities/", f"{base}/calendar/", f"{base}/dashboard/"):
+            page.goto(path)
+            # Nothing in the page's own content is wider than the screen.
+            assert page.evaluate("document.querySelector('main').scrollWidth <= window.innerWidth"), path
+            assert_accessible(page, f"{path} at 375 px")
+            if path.endswith(("/activities/", "/calendar/")):
+                results = page.locator("main h2").first.bounding_box()["y"]
+                filters = page.locator("details.filter-panel").bounding_box()["y"]
+                assert results < filters, path
+        page.goto(f"{base}/calendar/")
+        # The timeline scrolls with the page: it has no horizontal scrolling of its own.
+        assert page.evaluate(
+            "(() => { const t = document.querySelector('.timeline'); return t.scrollWidth <= t.clientWidth + 1; })()"
+        )
+        page.goto(f"{base}/")
+        # Overview cards use the screen's width, and a value starts on its label's line.
+        card = page.locator(".priority-card").first.bounding_box()
+        assert card["width"] > 0.85 * 375 - 40
+        label = page.locator(".priority-card__meta dt").first.bounding_box()
+        value = page.locator(".priority-card__meta dd").first.bounding_box()
+        assert abs(label["y"] - value["y"]) < 4
+    finally:
+        context.close()

@@ -213,5 +213,13 @@ class ActivityDetailTestCase(ApiTestCase):
         self.assertEqual(data["items"][0]["kind"], "note")
         self.assertEqual(self.get_json(f"/activities/{self.a2.pk}/updates").json(), {"count": 0, "items": []})
 
+    def test_it_lists_updates_in_the_same_number_of_queries_whatever_their_number(self):
+        with self.assertNumQueries(3):  # activity, count, page (with authors and organisations)
+            self.get_json(f"/activities/{self.a1.pk}/updates")
+        for n in range(5):
+            StatusUpdate.objects.create(activity=self.a1, status="on_track", narrative=f"Update {n}", author=self.ines)
+        with self.assertNumQueries(3):
+            self.assertEqual(self.get_json(f"/activities/{self.a1.pk}/updates").json()["count"], 7)
+
     def test_it_answers_404_for_the_updates_of_an_unknown_activity(self):
         self.assertEqual(self.get_json("/activities/999999/updates").status_code, 404)

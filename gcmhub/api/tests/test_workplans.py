@@ -10,6 +10,16 @@ class WorkPlanTestCase(ApiTestCase):
         self.assertEqual(plan["period_start"], "2021-01-01")
         self.assertEqual(plan["url"], "http://testserver/en/workplan/wp-2021/")
 
+    def test_it_lists_work_plans_in_two_queries_whatever_their_number(self):
+        from gcmhub.test import make_workplan
+
+        with self.assertNumQueries(2):  # count, page
+            self.get_json("/workplans")
+        for n in range(3):
+            make_workplan(slug=f"more-{n}", is_current=False)
+        with self.assertNumQueries(2):
+            self.assertEqual(self.get_json("/workplans").json()["count"], 4)
+
     def test_it_shows_one_work_plan_in_french(self):
         data = self.get_json("/workplans/wp-2021?lang=fr").json()
         self.assertEqual(data["title"], "Plan de travail 2021-2022")

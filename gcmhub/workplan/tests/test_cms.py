@@ -1,6 +1,10 @@
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.test import TransactionTestCase
 from django.urls import reverse
 
-from gcmhub.test import BaseTestCase, make_activity, make_user
+from gcmhub.accounts.groups import sync_secretariat_group
+from gcmhub.test import BaseTestCase, make_activity, make_user, make_workplan
 from gcmhub.workplan.models import Activity, Priority, StatusUpdate, WorkPlan
 
 
@@ -28,3 +32,141 @@ class WorkPlanCmsTests(BaseTestCase):
         self.client.force_login(self.alice)
         response = self.client.get(reverse("wagtailsnippets_workplan_activity:list"))
         self.assertEqual(response.status_code, 302)
+
+
+def admin_url(model, view, *args):
+    return reverse(f"wagtailsnippets_workplan_{model._meta.model_name}:{view}", args=args)
+
+
+def priority_form(plan, **overrides):
+    data = {
+        "workplan": plan.pk,
+        "kind": Priority.Kind.WORKING_GROUP,
+        "code": "",
+        "order": 5,
+        "slug": "wg-labour",
+        "title_en": "Working group on labour migration",
+        "title_fr": "",
+        "title_es": "",
+        "source_language": "en",
+        "thematic_area": "",
+        "all_objectives": "",
+        "cross_cutting": "",
+        "objectives_text": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def plan_form(**overrides):
+    data = {
+        "title_en": "Work plan 2023-2024",
+        "title_fr": "",
+        "title_es": "",
+        "slug": "wp-2023",
+        "period_start": "2023-01-01",
+        "period_end": "2024-12-31",
+        "as_of": "",
+        "source_language": "en",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+class PriorityCmsTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # sam's role comes from make_role; do_grant_role would also have put him in the CMS group.
+        cls.sam.groups.add(sync_secretariat_group())
+        cls.plan = make_workplan(slug="wp-2021")
+
+    def test_it_saves_a_working_group_without_a_code(self):
+        self.login(self.sam)
+        response = self.client.post(admin_url(Priority, "add"), priority_form(self.plan))
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        group = Priority.objects.get(slug="wg-labour")
+        self.assertEqual(
+            (group.kind, group.code, group.heading), ("working_group", "", "Working group on labour migration")
+        )
+
+    def test_it_asks_for_the_code_of_a_core_priority(self):
+        self.login(self.sam)
+        response = self.client.post(admin_url(Priority, "add"), priority_form(self.plan, kind="core", slug="core-9"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Write the code of a core or thematic priority, such as 2.1.")
+        self.assertFalse(Priority.objects.filter(slug="core-9").exists())
+        response = self.client.post(
+            admin_url(Priority, "add"), priority_form(self.plan, kind="core", slug="core-9", code=" 2.4 ")
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Priority.objects.get(slug="core-9").code, "2.4")
+
+
+class CurrentPlanTests(BaseTestCase):
+    """One plan at most is current: the CMS says why it refuses a second, the database refuses it
+    whatever the door."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.sam.groups.add(sync_secretariat_group())
+        cls.current = make_workplan(slug="wp-2021", title_en="Work plan 2021-2022", is_current=True)
+        cls.other = make_workplan(slug="wp-2019", title_en="Work plan 2019-2020", is_current=False)
+
+    def test_it_refuses_a_second_current_plan_in_the_cms_and_names_the_current_one(self):
+        self.login(self.sam)
+        response = self.client.post(admin_url(WorkPlan, "add"), plan_form(is_current="on"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "“Work plan 2021-2022” is the current plan. Only one plan can be current")
+        self.assertFalse(WorkPlan.objects.filter(slug="wp-2023").exists())
+        response = self.client.post(
+            admin_url(WorkPlan, "edit", self.other.pk),
+            plan_form(slug="wp-2019", title_en="Work plan 2019-2020", is_current="on"),
+        )
+        self.assertEqual(response.status_code, 200)
+        self.other.refresh_from_db()
+        self.assertFalse(self.other.is_current)
+
+    def test_it_moves_the_current_plan_in_two_saves(self):
+        self.login(self.sam)
+        self.client.post(
+            admin_url(WorkPlan, "edit", self.current.pk),
+            plan_form(slug="wp-2021", title_en="Work plan 2021-2022", period_start="2021-01-01", is_current=None),
+        )
+        response = self.client.post(
+            admin_url(WorkPlan, "edit", self.other.pk),
+            plan_form(slug="wp-2019", title_en="Work plan 2019-2020", is_current="on"),
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(list(WorkPlan.objects.filter(is_current=True)), [self.other])
+
+    def test_it_keeps_one_current_plan_in_the_database(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            WorkPlan.objects.filter(pk=self.other.pk).update(is_current=True)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            make_workplan(slug="wp-2025", is_current=True)
+        self.assertEqual(WorkPlan.objects.filter(is_current=True).count(), 1)
+
+
+class OneCurrentPlanMigrationTests(TransactionTestCase):
+    """Before the constraint, the migration unmarks all current plans but the one the site showed."""
+
+    migrate_from = [("workplan", "0005_unguessable_file_names")]
+    migrate_to = [("workplan", "0006_one_current_plan_data_version_optional_code")]
+
+    def test_it_keeps_the_plan_the_site_showed_as_the_only_current_one(self):
+        executor = MigrationExecutor(connection)
+        executor.migrate(self.migrate_from)
+        old = executor.loader.project_state(self.migrate_from).apps
+        OldPlan = old.get_model("workplan", "WorkPlan")
+        for slug, start in (("a-2019", "2019-01-01"), ("b-2021", "2021-01-01"), ("c-2017", "2017-01-01")):
+            OldPlan.objects.create(
+                slug=slug, source_language="en", period_start=start, period_end="2030-12-31", is_current=True
+            )
+        OldPlan.objects.create(slug="d-2023", source_language="en", period_start="2023-01-01", period_end="2030-12-31")
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(self.migrate_to)
+        self.assertEqual(list(WorkPlan.objects.filter(is_current=True).values_list("slug", flat=True)), ["b-2021"])
+        self.assertEqual(WorkPlan.objects.count(), 4)

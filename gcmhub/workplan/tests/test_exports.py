@@ -7,15 +7,17 @@ from unittest import mock
 
 import openpyxl
 import time_machine
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 from icalendar import Calendar
 
+from gcmhub.lib.changes import announce_changes
 from gcmhub.test import make_activity
 from gcmhub.workplan import exports, views_exports
 from gcmhub.workplan.actions import do_add_contribution_note, do_post_status_update
-from gcmhub.workplan.models import Status
+from gcmhub.workplan.models import Activity, Status
 from gcmhub.workplan.tests.test_activity import ActivityFixtures
 
 D = datetime.date
@@ -188,6 +190,49 @@ class IcsFeedTests(ExportFixtures):
 
 
 class ProgressReportTests(ExportFixtures):
+    def setUp(self):
+        cache.clear()  # reports are cached by plan version, and every test starts from the same one
+
+    def test_it_writes_a_tagged_accessible_pdf(self):
+        for lang in ("en", "fr"):
+            with self.subTest(lang=lang):
+                content = pdf_bytes_with_streams_inflated(self.get("report_pdf", lang=lang).content)
+                self.assertIn(b"/StructTreeRoot", content)  # tagged: a structure tree
+                self.assertIn(b"/MarkInfo", content)
+                self.assertIn(f"/Lang ({lang})".encode(), content)
+                self.assertIn(b"pdfuaid", content)  # declares PDF/UA in its metadata
+                for tag in (b"/H1", b"/H2", b"/Table", b"/TH", b"/L"):
+                    self.assertIn(tag, content)
+
+    def test_it_serves_the_cached_report_until_the_plan_changes(self):
+        with mock.patch.object(exports, "build_report_pdf", wraps=exports.build_report_pdf) as build:
+            first = self.get("report_pdf").content
+            self.assertEqual(self.get("report_pdf").content, first)
+            self.assertEqual(build.call_count, 1)
+            with self.assertNumQueries(4):  # the plan and the filter form's choices
+                self.get("report_pdf")
+            self.get("report_pdf", "?lead=iom")  # other filters, another report
+            self.get("report_pdf", lang="fr")  # another language, another report
+            self.assertEqual(build.call_count, 3)
+            # A new status update gives a new report at once.
+            do_post_status_update(activity=self.activity, author=self.ines, status=Status.DELAYED, narrative="Stuck")
+            second = self.get("report_pdf").content
+            self.assertEqual(build.call_count, 4)
+            self.assertNotEqual(second, first)
+            self.assertEqual([u.narrative for u in build.call_args.args[2]][:1], ["Stuck"])
+            # So does an edit of a priority, a plan or an activity, and a bulk write announced.
+            for change in (
+                lambda: self.priority.save(),
+                lambda: self.plan.save(),
+                lambda: self.activity.save(update_fields=["status"]),
+                lambda: announce_changes(Activity, [self.activity.pk]),
+            ):
+                change()
+                self.get("report_pdf")
+            self.assertEqual(build.call_count, 8)
+            self.get("report_pdf")
+            self.assertEqual(build.call_count, 8)
+
     def test_it_renders_a_pdf_with_the_plan_title(self):
         do_post_status_update(activity=self.activity, author=self.ines, status=Status.AT_RISK, narrative="Slow start")
         response = self.get("report_pdf")
