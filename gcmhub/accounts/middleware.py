@@ -57,8 +57,8 @@ class SessionTimeoutMiddleware:
             messages.info(
                 request,
                 ngettext(
-                    "For your security, you are signed out after %(count)d hour. Please sign in again.",
-                    "For your security, you are signed out after %(count)d hours. Please sign in again.",
+                    "For your security, you were signed out after %(count)d hour. Please sign in again.",
+                    "For your security, you were signed out after %(count)d hours. Please sign in again.",
                     hours,
                 )
                 % {"count": hours},

@@ -110,7 +110,8 @@ def _handle_form(request, form: PracticeForm, *, practice: Practice | None, requ
             messages.warning(
                 request,
                 gettext(
-                    "Your draft was saved, but it changed meanwhile and was not submitted: check it and submit it again."
+                    "Your draft was saved but not submitted: someone changed the practice in the meantime. "
+                    "Check it, then submit it again."
                 ),
             )
             return redirect("knowledge:practice_edit", slug=saved.slug)

@@ -36,7 +36,7 @@ class VersionedModel(models.Model):
         _("version"),
         default=1,
         editable=False,
-        help_text=_("Bumped by every change; an edit made from an older version is refused."),
+        help_text=_("Goes up with every change; an edit made from an older version is refused."),
     )
 
     class Meta:

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(
                 default=1,
                 editable=False,
-                help_text="Bumped by every change; an edit made from an older version is refused.",
+                help_text="Goes up with every change; an edit made from an older version is refused.",
                 verbose_name="version",
             ),
         ),

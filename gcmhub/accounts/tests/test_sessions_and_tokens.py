@@ -63,7 +63,7 @@ class SessionTimeoutTests(BaseTestCase):
         self.sign_in()
         self.age_session(signed_in_ago=settings.SESSION_MAX_AGE + 1, last_seen_ago=30)
         r = self.client.get(reverse("home"))
-        self.assertContains(r, "For your security, you are signed out after 12 hours. Please sign in again.")
+        self.assertContains(r, "For your security, you were signed out after 12 hours. Please sign in again.")
         self.assertNotIn("_auth_user_id", self.client.session)
 
     @override_settings(SESSION_IDLE_TIMEOUT=30 * 60)

@@ -110,8 +110,8 @@ def read_rows(data: bytes, filename: str) -> RowsRead:
         raise ImportFileError(_("This is not a readable Excel (.xlsx) file."))
     if suffix in (".csv", ".json") and found not in TEXT_FORMATS:
         raise ImportFileError(
-            _("The content of this file is not %(expected)s text: it looks like a %(format)s file.")
-            % {"expected": suffix[1:].upper(), "format": found.upper()}
+            _("The content of this file is not %(expected)s text: check that it was saved as %(expected)s.")
+            % {"expected": suffix[1:].upper()}
         )
     numbered = {".csv": _read_csv, ".xlsx": _read_xlsx, ".json": _read_json}[suffix](data)
     result, columns = RowsRead(rows=[]), set()

@@ -13,27 +13,27 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='callforpractices',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped by every change; an edit made from an older version is refused.', verbose_name='version'),
+            field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up with every change; an edit made from an older version is refused.', verbose_name='version'),
         ),
         migrations.AddField(
             model_name='practice',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped by every change; an edit made from an older version is refused.', verbose_name='version'),
+            field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up with every change; an edit made from an older version is refused.', verbose_name='version'),
         ),
         migrations.AddField(
             model_name='resource',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped by every change; an edit made from an older version is refused.', verbose_name='version'),
+            field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up with every change; an edit made from an older version is refused.', verbose_name='version'),
         ),
         migrations.AddField(
             model_name='review',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped by every change; an edit made from an older version is refused.', verbose_name='version'),
+            field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up with every change; an edit made from an older version is refused.', verbose_name='version'),
         ),
         migrations.AddField(
             model_name='reviewerprofile',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped by every change; an edit made from an older version is refused.', verbose_name='version'),
+            field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up with every change; an edit made from an older version is refused.', verbose_name='version'),
         ),
         migrations.AlterField(
             model_name='practiceevent',

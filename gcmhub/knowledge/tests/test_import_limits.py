@@ -115,10 +115,10 @@ class RowLimitTestCase(ImportDataMixin, BaseTestCase):
         out = io.BytesIO()
         Workbook().save(out)
         cases = [
-            (out.getvalue(), "a.csv", "it looks like a XLSX file"),
-            (b"MZ\x90\x00" + b"\x00" * 100, "a.json", "it looks like a EXE file"),
+            (out.getvalue(), "a.csv", "check that it was saved as CSV"),
+            (b"MZ\x90\x00" + b"\x00" * 100, "a.json", "check that it was saved as JSON"),
             (to_csv([self.resource_row()]), "a.xlsx", "not a readable Excel"),
-            (b"%PDF-1.7 ...", "a.csv", "it looks like a PDF file"),
+            (b"%PDF-1.7 ...", "a.csv", "check that it was saved as CSV"),
         ]
         for data, name, message in cases:
             with self.subTest(name=name, message=message), self.assertRaisesMessage(ImportFileError, message):

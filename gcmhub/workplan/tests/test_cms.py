@@ -122,7 +122,7 @@ class CurrentPlanTests(BaseTestCase):
         self.assertFalse(WorkPlan.objects.filter(slug="wp-2023").exists())
         response = self.client.post(
             admin_url(WorkPlan, "edit", self.other.pk),
-            plan_form(slug="wp-2019", title_en="Work plan 2019-2020", is_current="on"),
+            plan_form(slug="wp-2019", title_en="Work plan 2019-2020", is_current="on", version=self.other.version),
         )
         self.assertEqual(response.status_code, 200)
         self.other.refresh_from_db()
@@ -132,11 +132,17 @@ class CurrentPlanTests(BaseTestCase):
         self.login(self.sam)
         self.client.post(
             admin_url(WorkPlan, "edit", self.current.pk),
-            plan_form(slug="wp-2021", title_en="Work plan 2021-2022", period_start="2021-01-01", is_current=None),
+            plan_form(
+                slug="wp-2021",
+                title_en="Work plan 2021-2022",
+                period_start="2021-01-01",
+                is_current=None,
+                version=self.current.version,
+            ),
         )
         response = self.client.post(
             admin_url(WorkPlan, "edit", self.other.pk),
-            plan_form(slug="wp-2019", title_en="Work plan 2019-2020", is_current="on"),
+            plan_form(slug="wp-2019", title_en="Work plan 2019-2020", is_current="on", version=self.other.version),
         )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(list(WorkPlan.objects.filter(is_current=True)), [self.other])
