@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from gcmhub import pagecache
 from gcmhub.knowledge import actions
 from gcmhub.knowledge.criteria import Criterion
 from gcmhub.knowledge.forms_practices import PracticeForm, WithdrawForm
@@ -137,6 +138,7 @@ def practice_edit(request, slug):
 
 
 @require_safe
+@pagecache.cacheable(scopes=("knowledge", "taxonomy", "workplan"))
 def practice_detail(request, slug):
     practice = get_practice_for_user(request.user, slug)
     practice = (
@@ -257,6 +259,7 @@ def _published_practices():
 
 
 @require_safe
+@pagecache.cacheable(scopes=("knowledge", "taxonomy"))
 def call_list(request):
     now = timezone.now()
     calls = list(
@@ -282,6 +285,7 @@ def call_list(request):
 
 
 @require_safe
+@pagecache.cacheable(scopes=("knowledge", "taxonomy"))
 def call_detail(request, slug):
     call = get_object_or_404(
         CallForPractices.objects.prefetch_related(

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from gcmhub import pagecache
 from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.i18n import active_language
 from gcmhub.taxonomy.forms import CountryFilterForm, OrganisationFilterForm
@@ -71,11 +72,13 @@ def linked_knowledge(resources, practices, facet: str, value) -> dict:
 
 
 @require_safe
+@pagecache.cacheable()
 def objective_list(request):
     return render(request, "taxonomy/objective_list.html", {"objectives": Objective.objects.all()})
 
 
 @require_safe
+@pagecache.cacheable()
 def objective_detail(request, number):
     objective = get_object_or_404(Objective, number=number)
     priorities = linked_priorities(Priority.objects.filter(Q(objectives=objective) | Q(all_objectives=True)))
@@ -94,11 +97,13 @@ def objective_detail(request, number):
 
 
 @require_safe
+@pagecache.cacheable()
 def principle_list(request):
     return render(request, "taxonomy/principle_list.html", {"principles": GuidingPrinciple.objects.all()})
 
 
 @require_safe
+@pagecache.cacheable()
 def principle_detail(request, code):
     principle = get_object_or_404(GuidingPrinciple, code=code.lower())
     context = {
@@ -114,12 +119,14 @@ def principle_detail(request, code):
 
 
 @require_safe
+@pagecache.cacheable()
 def thematic_area_list(request):
     areas = ThematicArea.objects.prefetch_related("objectives").annotate(priority_count=Count("priorities"))
     return render(request, "taxonomy/thematic_area_list.html", {"thematic_areas": areas})
 
 
 @require_safe
+@pagecache.cacheable()
 def thematic_area_detail(request, number):
     area = get_object_or_404(ThematicArea, number=number)
     context = {
@@ -145,6 +152,7 @@ def _group_countries(countries):
 
 
 @require_safe
+@pagecache.cacheable()
 def country_list(request):
     regions = _by_name(Region.objects.filter(parent__isnull=True))
     form = CountryFilterForm(request.GET or None, regions=regions)
@@ -164,6 +172,7 @@ def country_list(request):
 
 
 @require_safe
+@pagecache.cacheable()
 def country_detail(request, iso3):
     if iso3 != iso3.lower():
         return redirect("taxonomy:country", iso3.lower(), permanent=True)
@@ -182,6 +191,7 @@ def country_detail(request, iso3):
 
 
 @require_safe
+@pagecache.cacheable()
 def organisation_list(request):
     form = OrganisationFilterForm(request.GET or None)
     organisations = Organisation.objects.by_name(active_language())
@@ -203,6 +213,7 @@ def _by_role(involvements):
 
 
 @require_safe
+@pagecache.cacheable()
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.prefetch_related("aliases"), slug=slug)
     priority_involvements = (
