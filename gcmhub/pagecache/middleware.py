@@ -163,7 +163,7 @@ class PageCacheMiddleware:
             counters = generations.read_all()
         except DisallowedHost:
             return None
-        except Exception:  # (no counters table yet, database away: compute the page)
+        except Exception:  # no counters table yet, database away: compute the page
             logger.exception("Page cache: cannot read the generations")
             return None
         scopes = found.policy.scopes
@@ -178,7 +178,7 @@ class PageCacheMiddleware:
     def lookup(self, key: str):
         try:
             entry = caches[_setting("PAGE_CACHE_ALIAS", "pages")].get(key)
-        except Exception:  # (a cache outage must not take pages down)
+        except Exception:  # a cache outage must not take pages down
             logger.exception("Page cache: lookup failed")
             return None
         if entry is None or entry[0] != ENTRY_FORMAT or entry[6] <= time.time():
@@ -247,7 +247,7 @@ class PageCacheMiddleware:
             headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS]
             entry = (ENTRY_FORMAT, response.status_code, headers, content, etag, started, expires)
             cache.set(plan.key, entry, timeout)
-        except Exception:  # (a cache outage must not take pages down)
+        except Exception:  # a cache outage must not take pages down
             logger.exception("Page cache: store failed")
             return False
         generations.forget_bumps()

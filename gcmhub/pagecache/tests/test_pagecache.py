@@ -13,6 +13,8 @@ from gcmhub.knowledge.models import Resource, ToolFeedback
 from gcmhub.lib.changes import announce_changes
 from gcmhub.pagecache import generations, policy
 from gcmhub.pagecache.models import Generation
+from gcmhub.search.indexing import rebuild
+from gcmhub.search.tests.helpers import HubTestCase
 from gcmhub.taxonomy.models import Objective
 from gcmhub.test import BaseTestCase, make_call, make_objective, make_resource, make_user
 
@@ -369,3 +371,27 @@ class CommittedChangeTests(CacheTestMixin, TransactionTestCase):
             announce_changes(Objective, [3])
             raise RuntimeError
         self.assertHit(self.client.get(url("taxonomy:objectives")))
+
+
+@override_settings(PAGE_CACHE_ENABLED=True)
+class SearchPageCacheTests(CacheTestMixin, HubTestCase):
+    def test_it_follows_the_search_index_not_only_the_database(self):
+        page = url("search:search") + "?q=resettlement"
+        self.assertContains(self.client.get(page), "0")
+        self.assertHit(self.client.get(page))
+        # Written without signals: the database generations do not move, the index does.
+        Resource.objects.bulk_create(
+            [Resource(title_en="Resettlement pathways", slug="resettlement", source_language="en", status="published")]
+        )
+        self.assertHit(self.client.get(page))
+        rebuild()
+        response = self.client.get(page)
+        self.assertComputed(response)
+        self.assertContains(response, "/hub/resources/resettlement/")
+
+    def test_it_shows_a_change_once_the_index_task_applied_it(self):
+        page = url("search:search") + "?q=resettlement"
+        self.client.get(page)
+        with self.captureOnCommitCallbacks(execute=True):
+            make_resource(title_en="Resettlement in cities")
+        self.assertContains(self.client.get(page), "/hub/resources/resettlement-in-cities/")
