@@ -33,6 +33,11 @@ urlpatterns += i18n_patterns(
     path("search/", include("gcmhub.search.urls")),
 )
 
+if settings.BENCH_PAGES:  # bench/http.py's reference pages, never in production
+    from gcmhub import benchpages
+
+    urlpatterns += [path("bench/bare/", benchpages.bare), path("bench/template/", benchpages.template_page)]
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

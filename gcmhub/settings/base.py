@@ -183,6 +183,9 @@ else:
         },
     }
 
+# bench/http.py's reference pages (/bench/bare/, /bench/template/): only for benchmarks.
+BENCH_PAGES = env_bool("GCMHUB_BENCH_PAGES", False)
+
 # The page cache (gcmhub/pagecache, docs/performance.md "Page cache").
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_ALIAS = "pages"
