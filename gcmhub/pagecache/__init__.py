@@ -24,7 +24,7 @@ import datetime
 
 from gcmhub.pagecache.policy import ALL, cacheable
 
-__all__ = ["ALL", "cacheable", "exempt", "valid_until"]
+__all__ = ["ALL", "cacheable", "exempt", "remember", "valid_until"]
 
 
 def valid_until(request, when: datetime.datetime | None) -> None:
@@ -40,3 +40,17 @@ def valid_until(request, when: datetime.datetime | None) -> None:
 def exempt(request) -> None:
     """Never store the page being rendered (it shows something the key does not hold)."""
     request._page_cache_exempt = True
+
+
+def remember(name: str, scopes: tuple[str, ...], compute):
+    """`compute()`, shared by every process and user until a change of `scopes` (or midnight):
+    data that is the same for everyone, e.g. the Hub's figures, also for signed-in pages. Keyed
+    by `name`, the active language and the scopes' generations (one query to read them);
+    computed each time when the page cache is off."""
+    from django.conf import settings
+
+    if not getattr(settings, "PAGE_CACHE_ENABLED", True):
+        return compute()
+    from gcmhub.pagecache.middleware import remember as _remember
+
+    return _remember(name, scopes, compute)

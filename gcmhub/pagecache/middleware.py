@@ -310,3 +310,24 @@ def _http_date(epoch: float) -> str:
     from django.utils.http import http_date
 
     return http_date(epoch)
+
+
+def remember(name: str, scopes: tuple[str, ...], compute):
+    """See gcmhub.pagecache.remember."""
+    cache = caches[_setting("PAGE_CACHE_ALIAS", "pages")]
+    try:
+        counters = generations.read_all()
+    except Exception:  # no counters table yet, database away: compute
+        logger.exception("Page cache: cannot read the generations")
+        return compute()
+    scopes = (*scopes, *_setting("PAGE_CACHE_GLOBAL_SCOPES", ()))
+    token = tuple(counters.get(scope, 0) for scope in scopes)
+    key = "m:" + _digest(release(), name, translation.get_language(), token)
+    value = cache.get(key)
+    if value is None:
+        now = time.time()
+        value = compute()
+        timeout = int(min(now + _setting("PAGE_CACHE_TIMEOUT", 86400), _next_midnight(now)) - time.time())
+        if timeout > 0:
+            cache.set(key, value, timeout)
+    return value

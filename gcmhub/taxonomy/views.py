@@ -11,7 +11,8 @@ from django.views.decorators.http import require_safe
 
 from gcmhub import pagecache
 from gcmhub.knowledge.models import Practice, Resource
-from gcmhub.lib.i18n import active_language
+from gcmhub.lib.i18n import active_language, language_of
+from gcmhub.lib.urls import url_maker
 from gcmhub.taxonomy.forms import CountryFilterForm, OrganisationFilterForm
 from gcmhub.taxonomy.models import (
     Country,
@@ -22,7 +23,14 @@ from gcmhub.taxonomy.models import (
     ThematicArea,
     normalize_name,
 )
-from gcmhub.workplan.models import Activity, ActivityOrganisation, Involvement, Priority, PriorityOrganisation
+from gcmhub.workplan.models import (
+    Activity,
+    ActivityOrganisation,
+    Involvement,
+    Priority,
+    PriorityOrganisation,
+    Status,
+)
 
 ORGANISATIONS_PER_PAGE = 50
 LINKED_LIMIT = 10  # resources and practices listed on a reference page; the search page has the rest
@@ -33,15 +41,38 @@ def _by_name(items):
     return sorted(items, key=lambda item: normalize_name(item.name))
 
 
-def linked_priorities(priorities):
+def linked_priorities(priorities) -> list[Priority]:
     """Priorities with their work plan and activities, current plans first, for
-    `taxonomy/includes/priorities.html` (3 queries whatever the number of rows)."""
-    return (
+    `taxonomy/includes/priorities.html` (3 queries whatever the number of rows). What each row
+    shows is worked out here once per request (URLs from one reverse() each, status labels and
+    languages), not per row in the template."""
+    priorities = list(
         priorities.distinct()
         .select_related("workplan")
-        .prefetch_related(Prefetch("activities", queryset=Activity.objects.order_by("order", "pk")))
+        .prefetch_related(
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.only(
+                    "priority_id", "number", "order", "status", "source_language", "text_en", "text_fr", "text_es"
+                ).order_by("order", "pk"),
+                to_attr="activity_list",
+            )
+        )
         .order_by("-workplan__is_current", "-workplan__period_start", "workplan__slug", "order", "pk")
     )
+    plan_url = url_maker("workplan:overview", str)
+    priority_url = url_maker("workplan:priority", str, str)
+    activity_url = url_maker("workplan:activity", int)
+    status_labels = {value: str(label) for value, label in Status.choices}
+    for priority in priorities:
+        plan = priority.workplan
+        plan.url = plan_url(plan.slug)
+        priority.url = priority_url(plan.slug, priority.slug)
+        for activity in priority.activity_list:
+            activity.url = activity_url(activity.pk)
+            activity.status_label = status_labels.get(activity.status, activity.status)
+            activity.text_language = language_of(activity, "text")
+    return priorities
 
 
 def linked_knowledge(resources, practices, facet: str, value) -> dict:
@@ -201,6 +232,14 @@ def organisation_list(request):
         if form.cleaned_data["kind"]:
             organisations = organisations.filter(kind=form.cleaned_data["kind"])
     page = Paginator(organisations, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    organisation_url = url_maker("taxonomy:organisation", str)
+    kind_labels = {value: str(label) for value, label in Organisation.Kind.choices}
+    for organisation in page.object_list:
+        organisation.url = organisation_url(organisation.slug)
+        organisation.kind_label = kind_labels.get(organisation.kind, organisation.kind)
+        organisation.name_language = language_of(organisation, "name")
+        organisation.acronym_language = language_of(organisation, "acronym")
     return render(request, "taxonomy/organisation_list.html", {"form": form, "page": page})
 
 
@@ -235,6 +274,16 @@ def organisation_detail(request, slug):
     )
     priority_involvements = list(priority_involvements)
     activity_involvements = list(activity_involvements)
+    priority_url = url_maker("workplan:priority", str, str)
+    activity_url = url_maker("workplan:activity", int)
+    status_labels = {value: str(label) for value, label in Status.choices}
+    for involvement in priority_involvements:
+        involvement.priority.url = priority_url(involvement.priority.workplan.slug, involvement.priority.slug)
+    for involvement in activity_involvements:
+        activity = involvement.activity
+        activity.url = activity_url(activity.pk)
+        activity.status_label = status_labels.get(activity.status, activity.status)
+        activity.text_language = language_of(activity, "text")
     context = {
         "organisation": organisation,
         "priority_roles": _by_role(priority_involvements),
