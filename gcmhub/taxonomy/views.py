@@ -91,6 +91,15 @@ def linked_knowledge(resources, practices, facet: str, value) -> dict:
         .only("slug", "title", "language", "published_at")
         .order_by("-published_at", "-id")[: LINKED_LIMIT + 1]
     )
+    resource_url = url_maker("knowledge:resource", str)
+    practice_url = url_maker("knowledge:practice", str)
+    kind_labels = {value: str(label) for value, label in Resource.Kind.choices}
+    for resource in resources:
+        resource.url = resource_url(resource.slug)
+        resource.title_language = language_of(resource, "title")
+        resource.kind_label = kind_labels.get(resource.kind, resource.kind)
+    for practice in practices:
+        practice.url = practice_url(practice.slug)
     search = reverse("search:search")
     return {
         "linked_resources": resources[:LINKED_LIMIT],

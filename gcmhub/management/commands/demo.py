@@ -61,6 +61,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
         call_command("migrate", interactive=False, verbosity=0)
+        # The shared caches' tables (the migration creates them too; this covers a cache
+        # configured after that migration ran). Idempotent.
+        call_command("createcachetable", verbosity=0)
         self.stdout.write("Database migrated.")
 
         from gcmhub.taxonomy.reference import load_reference_data

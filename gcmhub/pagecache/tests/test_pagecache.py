@@ -4,8 +4,9 @@ import tempfile
 
 import time_machine
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import TransactionTestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -395,3 +396,26 @@ class SearchPageCacheTests(CacheTestMixin, HubTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             make_resource(title_en="Resettlement in cities")
         self.assertContains(self.client.get(page), "/hub/resources/resettlement-in-cities/")
+
+
+@override_settings(PAGE_CACHE_ENABLED=True)
+class RememberTests(CacheTestMixin, BaseTestCase):
+    def test_it_computes_the_figures_once_per_change_of_the_hub(self):
+        self.login(self.sam)
+        first = self.client.get(url("knowledge:figures"))
+        self.assertEqual(first.status_code, 200)
+        with CaptureQueriesContext(connection) as computed:
+            self.client.get(url("knowledge:figures"))
+        make_resource(title_en="Counted")
+        with CaptureQueriesContext(connection) as recomputed:
+            response = self.client.get(url("knowledge:figures"))
+        self.assertGreater(len(recomputed), len(computed))  # the aggregates ran again
+        self.assertEqual(response.context["figures"].total_resources, 1)
+
+
+class CacheTableTests(BaseTestCase):
+    def test_it_creates_the_database_cache_tables_with_the_migrations(self):
+        from django.core.management import call_command
+
+        self.assertIn("gcmhub_page_cache", connection.introspection.table_names())
+        call_command("createcachetable", verbosity=0)  # the demo's call: nothing to do, no error
