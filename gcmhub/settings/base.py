@@ -177,9 +177,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         },
         "pages": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "gcmhub.pagecache.backends.PageFileCache",
             "LOCATION": str(PAGE_CACHE_DIR),
-            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000)},
+            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000), "CULL_EVERY": 100},
         },
     }
 
