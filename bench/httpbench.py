@@ -273,7 +273,7 @@ def run_python(url: str, duration: float, connections: int, headers: dict, uniqu
 
 
 def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     connection.request("GET", path, headers=headers or {})
     response = connection.getresponse()
     body = response.read()
@@ -397,15 +397,25 @@ def main(argv=None) -> int:
         token = {"Authorization": f"Bearer {ids['token']}"}
         modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
 
+        def drain():
+            # wrk leaves requests queued in the listen backlog when it stops; the workers answer
+            # them first. One request at the back of the queue waits them out, so every run
+            # starts on idle workers.
+            try:
+                fetch(port, "/bench/bare/")
+            except OSError:
+                pass
+
         def load(path, headers=None, unique=False, warmup=True):
             url = base + path
-            if use_wrk:
-                if warmup:
-                    run_wrk(url, 1, args.connections, headers or {}, str(lua) if unique else None)
-                return run_wrk(url, args.duration, args.connections, headers or {}, str(lua) if unique else None)
+            run = run_wrk if use_wrk else run_python
+            extra = (str(lua) if unique else None) if use_wrk else unique
             if warmup:
-                run_python(url, 1, args.connections, headers or {}, unique)
-            return run_python(url, args.duration, args.connections, headers or {}, unique)
+                run(url, 1, args.connections, headers or {}, extra)
+                drain()
+            result = run(url, args.duration, args.connections, headers or {}, extra)
+            drain()
+            return result
 
         def clear_page_cache():
             shutil.rmtree(folder / "page-cache", ignore_errors=True)

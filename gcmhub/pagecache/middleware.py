@@ -117,6 +117,8 @@ class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.languages = frozenset(code for code, _name in settings.LANGUAGES)
+        if _setting("PAGE_CACHE_ENABLED", True):
+            release()  # at the worker's start, not during its first request
 
     # --- request ------------------------------------------------------------------------------
 
