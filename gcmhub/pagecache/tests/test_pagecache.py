@@ -5,7 +5,8 @@ import tempfile
 import time_machine
 from django.core.cache import caches
 from django.db import connection, transaction
-from django.test import TransactionTestCase, override_settings
+from django.http import HttpResponse
+from django.test import RequestFactory, SimpleTestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -13,6 +14,7 @@ from django.utils import timezone, translation
 from gcmhub.knowledge.models import Resource, ToolFeedback
 from gcmhub.lib.changes import announce_changes
 from gcmhub.pagecache import generations, policy
+from gcmhub.pagecache.middleware import PageCacheMiddleware
 from gcmhub.pagecache.models import Generation
 from gcmhub.search.indexing import rebuild
 from gcmhub.search.tests.helpers import HubTestCase
@@ -419,3 +421,62 @@ class CacheTableTests(BaseTestCase):
 
         self.assertIn("gcmhub_page_cache", connection.introspection.table_names())
         call_command("createcachetable", verbosity=0)  # the demo's call: nothing to do, no error
+
+
+@override_settings(PAGE_CACHE_ENABLED=True)
+class OtherAppsPageCacheTests(CacheTestMixin, BaseTestCase):
+    """Views cached by name through settings.PAGE_CACHE_VIEWS (their code does not know the cache)."""
+
+    def test_it_serves_work_plan_pages_and_shows_a_status_change(self):
+        from gcmhub.test import make_activity, make_priority, make_workplan
+
+        plan = make_workplan(is_current=True)
+        activity = make_activity(priority=make_priority(workplan=plan))
+        page = url("workplan:overview", plan.slug)
+        self.assertEqual(self.client.get(page)["X-Page-Cache"], "miss")
+        self.assertHit(self.client.get(page))
+        activity.status = "completed"
+        activity.save(update_fields=["status"])
+        self.assertComputed(self.client.get(page))
+
+    def test_it_serves_api_lists_to_anonymous_clients_only(self):
+        make_objective(4, short_en="Ensure documentation")
+        first = self.client.get("/api/v1/objectives")
+        self.assertEqual(first["X-Page-Cache"], "miss")
+        hit = self.client.get("/api/v1/objectives")
+        self.assertEqual(hit["X-Page-Cache"], "hit")
+        self.assertEqual(hit.content, first.content)
+        self.assertEqual(hit["Content-Type"], first["Content-Type"])
+        french = self.client.get("/api/v1/objectives?lang=fr")
+        self.assertEqual(french["X-Page-Cache"], "miss")
+        with_token = self.client.get("/api/v1/objectives", headers={"Authorization": "Bearer nothing"})
+        self.assertNotIn("X-Page-Cache", with_token)
+
+
+class HeaderTests(SimpleTestCase):
+    """Cache-Control of answers that are not stored, whatever the view."""
+
+    def answer(self, response, cookies=None):
+        request = RequestFactory().get("/en/somewhere/")
+        request.COOKIES.update(cookies or {})
+        return PageCacheMiddleware(lambda request: response)(request)
+
+    def test_it_forbids_storing_an_answer_that_sets_a_cookie(self):
+        response = HttpResponse("hello")
+        response.set_cookie("sessionid", "new")
+        self.assertEqual(self.answer(response)["Cache-Control"], "private, no-store")
+
+    def test_it_lets_a_signed_in_browser_revalidate(self):
+        response = self.answer(HttpResponse("hello"), cookies={"sessionid": "x"})
+        self.assertEqual(response["Cache-Control"], "private, no-cache")
+        self.assertTrue(response["ETag"].startswith('"'))
+
+    def test_it_keeps_what_the_view_said(self):
+        response = HttpResponse("hello")
+        response["Cache-Control"] = "max-age=60"
+        self.assertEqual(self.answer(response, cookies={"sessionid": "x"})["Cache-Control"], "max-age=60")
+
+    def test_it_leaves_the_csrf_token_out_of_the_etag(self):
+        one = self.answer(HttpResponse('<input name="csrfmiddlewaretoken" value="aaa">'), cookies={"sessionid": "x"})
+        two = self.answer(HttpResponse('<input name="csrfmiddlewaretoken" value="bbb">'), cookies={"sessionid": "x"})
+        self.assertEqual(one["ETag"], two["ETag"])
