@@ -480,3 +480,12 @@ class HeaderTests(SimpleTestCase):
         one = self.answer(HttpResponse('<input name="csrfmiddlewaretoken" value="aaa">'), cookies={"sessionid": "x"})
         two = self.answer(HttpResponse('<input name="csrfmiddlewaretoken" value="bbb">'), cookies={"sessionid": "x"})
         self.assertEqual(one["ETag"], two["ETag"])
+
+
+class BenchPagesTests(BaseTestCase):
+    def test_it_serves_no_bench_page_unless_the_setting_asks(self):
+        from django.conf import settings
+
+        self.assertFalse(settings.BENCH_PAGES)
+        self.assertEqual(self.client.get("/bench/bare/").status_code, 404)
+        self.assertEqual(self.client.get("/bench/template/").status_code, 404)
