@@ -114,7 +114,13 @@ def linked_knowledge(resources, practices, facet: str, value) -> dict:
 @require_safe
 @pagecache.cacheable()
 def objective_list(request):
-    return render(request, "taxonomy/objective_list.html", {"objectives": Objective.objects.all()})
+    objectives = list(Objective.objects.all())
+    objective_url = url_maker("taxonomy:objective", int)
+    for objective in objectives:
+        objective.url = objective_url(objective.number)
+        objective.short_language = language_of(objective, "short")
+        objective.title_language = language_of(objective, "title")
+    return render(request, "taxonomy/objective_list.html", {"objectives": objectives})
 
 
 @require_safe
@@ -202,6 +208,10 @@ def country_list(request):
         selected = next(r for r in regions if r.m49 == form.cleaned_data["region"])
         countries = countries.filter(region=selected)
     countries = list(countries)
+    country_url = url_maker("taxonomy:country", str)
+    for country in countries:
+        country.url = country_url(country.iso3.lower())
+        country.name_language = language_of(country, "name")
     context = {
         "form": form,
         "selected_region": selected,
