@@ -41,3 +41,8 @@ urlpatterns += i18n_patterns(
     path("hub/", include("gcmhub.knowledge.urls")),
     path("search/", include("gcmhub.search.urls")),
 )
+
+if settings.BENCH_PAGES:  # bench/http.py's reference pages, never in production
+    from gcmhub import benchpages
+
+    urlpatterns += [path("bench/bare/", benchpages.bare), path("bench/template/", benchpages.template_page)]

@@ -2,6 +2,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from gcmhub import pagecache
 from gcmhub.workplan.models import WorkPlan
 
 
@@ -13,6 +14,7 @@ def root_redirect(request):
 
 
 @require_GET
+@pagecache.cacheable()
 def home(request):
     current = WorkPlan.objects.current()
     return render(request, "home.html", {"workplan": current})

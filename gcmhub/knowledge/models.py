@@ -254,6 +254,21 @@ class CallQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(opens_at__lte=now, deadline__gt=now)
 
+    def next_change(self, now=None) -> datetime.datetime | None:
+        """The next moment a call opens or closes (pages that say which calls are open change
+        then): one query."""
+        now = now or timezone.now()
+        moments = self.aggregate(
+            opens=models.Min("opens_at", filter=models.Q(opens_at__gt=now)),
+            closes=models.Min("deadline", filter=models.Q(deadline__gt=now)),
+        )
+        return min((moment for moment in moments.values() if moment is not None), default=None)
+
+
+def next_call_change(now=None) -> datetime.datetime | None:
+    """For settings.PAGE_CACHE_CLOCKS: cached pages expire when a call opens or closes."""
+    return CallForPractices.objects.next_change(now)
+
 
 class CallForPractices(VersionedModel):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)

@@ -13,7 +13,8 @@ Who may do what (the review side lives in views_review):
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from gcmhub import pagecache
 from gcmhub.knowledge.actions import submissions as actions
 from gcmhub.knowledge.criteria import Criterion
 from gcmhub.knowledge.forms_practices import PracticeForm, WithdrawForm
@@ -29,6 +31,7 @@ from gcmhub.knowledge.permissions import (
     can_edit_practice,
     can_submit_practice,
     can_update_published_practice,
+    can_view_practice,
     can_withdraw_practice,
     get_practice_for_user,
     is_hub_team,
@@ -193,13 +196,19 @@ def _refuse_no_longer_editable(request, practice: Practice):
 
 
 @require_safe
+@pagecache.cacheable(scopes=("knowledge", "taxonomy", "workplan"))
 def practice_detail(request, slug):
-    practice = get_practice_for_user(request.user, slug)
-    practice = (
-        Practice.objects.select_related("call", "implementing_organisation", "thematic_area", "update_of", "submitter")
-        .prefetch_related("countries", "regions", "partner_organisations", "objectives", "principles", "attachments")
-        .with_review_route()
-        .get(pk=practice.pk)
+    # One query for the practice and what it links to, checked as get_practice_for_user does.
+    practice = get_object_or_404(
+        Practice.objects.select_related(
+            "call", "implementing_organisation", "thematic_area", "update_of", "submitter"
+        ).with_review_route(),
+        slug=slug,
+    )
+    if not can_view_practice(request.user, practice):
+        raise Http404
+    prefetch_related_objects(
+        [practice], "countries", "regions", "partner_organisations", "objectives", "principles", "attachments"
     )
     user = request.user
     is_submitter = user.is_authenticated and practice.submitter_id == user.pk
@@ -314,6 +323,7 @@ def _published_practices():
 
 
 @require_safe
+@pagecache.cacheable(scopes=("knowledge", "taxonomy"))
 def call_list(request):
     now = timezone.now()
     calls = list(
@@ -339,6 +349,7 @@ def call_list(request):
 
 
 @require_safe
+@pagecache.cacheable(scopes=("knowledge", "taxonomy"))
 def call_detail(request, slug):
     call = get_object_or_404(
         CallForPractices.objects.prefetch_related(

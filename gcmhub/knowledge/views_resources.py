@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from gcmhub import pagecache
 from gcmhub.knowledge import permissions
 from gcmhub.knowledge.actions.feedback import FeedbackValues, do_record_feedback
 from gcmhub.knowledge.actions.resources import (
@@ -29,6 +30,8 @@ from gcmhub.lib.concurrency import StaleObject, refuse_stale
 from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language
 
 LATEST_ON_HOME = 6
+# What the public pages show (gcmhub.pagecache): no account data.
+KNOWLEDGE_PAGES = pagecache.cacheable(scopes=("knowledge", "taxonomy", "workplan"))
 RATINGS = range(1, 6)
 
 
@@ -36,6 +39,7 @@ RATINGS = range(1, 6)
 
 
 @require_safe
+@KNOWLEDGE_PAGES
 def hub_home(request):
     resources = (
         Resource.objects.published()
@@ -202,6 +206,7 @@ def _render_detail(request, resource, feedback_form=None, status=200):
 
 
 @require_safe
+@KNOWLEDGE_PAGES
 def resource_detail(request, slug):
     return _render_detail(request, _resource_for_page(request.user, slug))
 

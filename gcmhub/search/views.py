@@ -11,10 +11,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from gcmhub import pagecache
 from gcmhub.lib import params, tabular
 from gcmhub.lib.i18n import active_language
 from gcmhub.search import get_backend, results
 from gcmhub.search.engine import MAX_DEPTH, SearchQuery
+from gcmhub.search.models import IndexChange
 
 PAGE_SIZE = 20
 # The page reaches the first MAX_DEPTH hits (500 pages); a deeper page number shows the last of them.
@@ -45,7 +47,18 @@ def parse_query(params, *, limit: int, page: int = 1) -> SearchQuery:
     )
 
 
+def index_generation(request):
+    """What the search page shows besides the database (gcmhub.pagecache): the index, which a
+    task updates after the change's commit. tantivy: its commit fingerprint; otherwise the
+    change log's newest row (the task deletes the rows it applied, so this changes then)."""
+    backend = get_backend()
+    if hasattr(backend, "generation"):
+        return backend.generation()
+    return IndexChange.objects.order_by("-id").values_list("id", flat=True).first()
+
+
 @require_GET
+@pagecache.cacheable(scopes=("knowledge", "workplan", "taxonomy"), vary=(index_generation,))
 def search(request):
     number = params.page_number(request.GET.get("page"), last=MAX_PAGE)
     query = parse_query(request.GET, limit=PAGE_SIZE, page=number)

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "gcmhub.knowledge",
     "gcmhub.search",
     "gcmhub.api",
+    "gcmhub.pagecache",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "gcmhub.lib.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy (also on static files)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gcmhub.lib.security.RequestSizeMiddleware",  # 413 before anything reads the body
+    # Anonymous pages from the shared cache, before sessions, users and CSRF (gcmhub/pagecache).
+    "gcmhub.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -213,7 +216,75 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Caches shared by every worker process (docs/deploy.md, "Caches"). "default": login throttles and
+# other small shared counters, a table in the database. "pages": whole pages for anonymous readers
+# (gcmhub/pagecache), files beside the database (measured faster than the database cache on a
+# machine, docs/performance.md). With REDIS_URL both live in Redis, shared by every machine.
+REDIS_URL = env_str("REDIS_URL")
+PAGE_CACHE_DIR = Path(env_str("PAGE_CACHE_DIR") or VAR_DIR / "page-cache")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "gcmhub_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        },
+        "pages": {
+            "BACKEND": "gcmhub.pagecache.backends.PageFileCache",
+            "LOCATION": str(PAGE_CACHE_DIR),
+            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000), "CULL_EVERY": 100},
+        },
+    }
+
+# bench/http.py's reference pages (/bench/bare/, /bench/template/): only for benchmarks.
+BENCH_PAGES = env_bool("GCMHUB_BENCH_PAGES", False)
+
+# The page cache (gcmhub/pagecache, docs/performance.md "Page cache").
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_ALIAS = "pages"
+# Seconds a CDN may keep a page without asking again (Cache-Control s-maxage). 0 keeps the promise
+# that no reader gets a page older than the last committed change: the CDN revalidates (a 304).
+PAGE_CACHE_CDN_MAX_AGE = env_int("PAGE_CACHE_CDN_MAX_AGE", 0)
+# Identifies the release in the keys; empty: a digest of the code, templates and translations.
+PAGE_CACHE_VERSION = env_str("PAGE_CACHE_VERSION", "")
+PAGE_CACHE_TIMEOUT = 24 * 3600
+PAGE_CACHE_MAX_BYTES = 2_000_000
+# Bounds on what visitors can make the cache hold, per generation of the content: stored
+# query-string variants per path, and 404 pages per view.
+PAGE_CACHE_QUERY_VARIANTS = env_int("PAGE_CACHE_QUERY_VARIANTS", 200)
+PAGE_CACHE_NOT_FOUND_VARIANTS = 100
+PAGE_CACHE_MAX_QUERY_LENGTH = 512
+PAGE_CACHE_MAX_QUERY_PARAMS = 20
+# Content apps: a save, delete or many-to-many change of any of their models (or an announced
+# bulk write) bumps the app's generation and so refreshes every cached page that shows the app.
+PAGE_CACHE_APPS = ["taxonomy", "accounts", "workplan", "knowledge", "wagtailredirects"]
+# Always in the key: a redirect added in the CMS turns a cached 404 into a redirect.
+PAGE_CACHE_GLOBAL_SCOPES = ["wagtailredirects"]
+# Models whose changes no cacheable page shows: tool feedback (the Secretariat's results only,
+# and anonymous visitors write it: counting it would let anyone empty the cache).
+PAGE_CACHE_IGNORED_MODELS = ["knowledge.ToolFeedback"]
+# Saves that change no page: a sign-in's last_login; a new account shows nowhere until it acts.
+PAGE_CACHE_IGNORED_FIELDS = {"accounts.User": ["last_login", "__created__"]}
+# Views of other apps served from the cache ({"namespace:name" or "namespace:*": scopes or None
+# for all}); views of their own opt in with @pagecache.cacheable.
+PAGE_CACHE_VIEWS = {
+    "workplan:*": None,
+    "api-v1:*": None,
+    "feeds:*": None,
+    "knowledge_feeds:*": None,
+}
+# Moments at which pages change by the passage of time alone (besides midnight): a cached page
+# expires at the earliest.
+PAGE_CACHE_CLOCKS = ["gcmhub.knowledge.models.next_call_change"]
 
 LOGGING = {
     "version": 1,

@@ -18,3 +18,12 @@ WHITENOISE_AUTOREFRESH = True
 LANGUAGE_CODE = "en"
 SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="gcmhub-test-search-"))
 UPLOAD_STASH_ROOT = Path(tempfile.mkdtemp(prefix="gcmhub-test-stash-"))
+# The shared "default" cache in memory (tests); the page cache in the test database, created by
+# gcmhub/pagecache's migration, and off except in the tests that turn it on (every other test
+# counts the queries of the views themselves).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gcmhub_page_cache"},
+}
+PAGE_CACHE_ENABLED = False
+PAGE_CACHE_VERSION = "test"

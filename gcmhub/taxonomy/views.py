@@ -8,9 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from gcmhub import pagecache
 from gcmhub.knowledge.models import Practice, Resource
-from gcmhub.lib.i18n import active_language
+from gcmhub.lib.i18n import active_language, language_of
 from gcmhub.lib.params import paginate
+from gcmhub.lib.urls import url_maker
 from gcmhub.taxonomy.forms import CountryFilterForm, OrganisationFilterForm
 from gcmhub.taxonomy.models import (
     Country,
@@ -21,7 +23,14 @@ from gcmhub.taxonomy.models import (
     ThematicArea,
     normalize_name,
 )
-from gcmhub.workplan.models import Activity, ActivityOrganisation, Involvement, Priority, PriorityOrganisation
+from gcmhub.workplan.models import (
+    Activity,
+    ActivityOrganisation,
+    Involvement,
+    Priority,
+    PriorityOrganisation,
+    Status,
+)
 
 ORGANISATIONS_PER_PAGE = 50
 LINKED_LIMIT = 10  # resources and practices listed on a reference page; the search page has the rest
@@ -32,15 +41,38 @@ def _by_name(items):
     return sorted(items, key=lambda item: normalize_name(item.name))
 
 
-def linked_priorities(priorities):
+def linked_priorities(priorities) -> list[Priority]:
     """Priorities with their work plan and activities, current plans first, for
-    `taxonomy/includes/priorities.html` (3 queries whatever the number of rows)."""
-    return (
+    `taxonomy/includes/priorities.html` (3 queries whatever the number of rows). What each row
+    shows is worked out here once per request (URLs from one reverse() each, status labels and
+    languages), not per row in the template."""
+    priorities = list(
         priorities.distinct()
         .select_related("workplan")
-        .prefetch_related(Prefetch("activities", queryset=Activity.objects.order_by("order", "pk")))
+        .prefetch_related(
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.only(
+                    "priority_id", "number", "order", "status", "source_language", "text_en", "text_fr", "text_es"
+                ).order_by("order", "pk"),
+                to_attr="activity_list",
+            )
+        )
         .order_by("-workplan__is_current", "-workplan__period_start", "workplan__slug", "order", "pk")
     )
+    plan_url = url_maker("workplan:overview", str)
+    priority_url = url_maker("workplan:priority", str, str)
+    activity_url = url_maker("workplan:activity", int)
+    status_labels = {value: str(label) for value, label in Status.choices}
+    for priority in priorities:
+        plan = priority.workplan
+        plan.url = plan_url(plan.slug)
+        priority.url = priority_url(plan.slug, priority.slug)
+        for activity in priority.activity_list:
+            activity.url = activity_url(activity.pk)
+            activity.status_label = status_labels.get(activity.status, activity.status)
+            activity.text_language = language_of(activity, "text")
+    return priorities
 
 
 def linked_knowledge(resources, practices, facet: str, value) -> dict:
@@ -59,6 +91,15 @@ def linked_knowledge(resources, practices, facet: str, value) -> dict:
         .only("slug", "title", "language", "published_at")
         .order_by("-published_at", "-id")[: LINKED_LIMIT + 1]
     )
+    resource_url = url_maker("knowledge:resource", str)
+    practice_url = url_maker("knowledge:practice", str)
+    kind_labels = {value: str(label) for value, label in Resource.Kind.choices}
+    for resource in resources:
+        resource.url = resource_url(resource.slug)
+        resource.title_language = language_of(resource, "title")
+        resource.kind_label = kind_labels.get(resource.kind, resource.kind)
+    for practice in practices:
+        practice.url = practice_url(practice.slug)
     search = reverse("search:search")
     return {
         "linked_resources": resources[:LINKED_LIMIT],
@@ -71,11 +112,19 @@ def linked_knowledge(resources, practices, facet: str, value) -> dict:
 
 
 @require_safe
+@pagecache.cacheable()
 def objective_list(request):
-    return render(request, "taxonomy/objective_list.html", {"objectives": Objective.objects.all()})
+    objectives = list(Objective.objects.all())
+    objective_url = url_maker("taxonomy:objective", int)
+    for objective in objectives:
+        objective.url = objective_url(objective.number)
+        objective.short_language = language_of(objective, "short")
+        objective.title_language = language_of(objective, "title")
+    return render(request, "taxonomy/objective_list.html", {"objectives": objectives})
 
 
 @require_safe
+@pagecache.cacheable()
 def objective_detail(request, number):
     objective = get_object_or_404(Objective, number=number)
     priorities = linked_priorities(Priority.objects.filter(Q(objectives=objective) | Q(all_objectives=True)))
@@ -94,11 +143,13 @@ def objective_detail(request, number):
 
 
 @require_safe
+@pagecache.cacheable()
 def principle_list(request):
     return render(request, "taxonomy/principle_list.html", {"principles": GuidingPrinciple.objects.all()})
 
 
 @require_safe
+@pagecache.cacheable()
 def principle_detail(request, code):
     principle = get_object_or_404(GuidingPrinciple, code=code.lower())
     context = {
@@ -114,12 +165,14 @@ def principle_detail(request, code):
 
 
 @require_safe
+@pagecache.cacheable()
 def thematic_area_list(request):
     areas = ThematicArea.objects.prefetch_related("objectives").annotate(priority_count=Count("priorities"))
     return render(request, "taxonomy/thematic_area_list.html", {"thematic_areas": areas})
 
 
 @require_safe
+@pagecache.cacheable()
 def thematic_area_detail(request, number):
     area = get_object_or_404(ThematicArea, number=number)
     context = {
@@ -145,6 +198,7 @@ def _group_countries(countries):
 
 
 @require_safe
+@pagecache.cacheable()
 def country_list(request):
     regions = _by_name(Region.objects.filter(parent__isnull=True))
     form = CountryFilterForm(request.GET or None, regions=regions)
@@ -154,6 +208,10 @@ def country_list(request):
         selected = next(r for r in regions if r.m49 == form.cleaned_data["region"])
         countries = countries.filter(region=selected)
     countries = list(countries)
+    country_url = url_maker("taxonomy:country", str)
+    for country in countries:
+        country.url = country_url(country.iso3.lower())
+        country.name_language = language_of(country, "name")
     context = {
         "form": form,
         "selected_region": selected,
@@ -164,6 +222,7 @@ def country_list(request):
 
 
 @require_safe
+@pagecache.cacheable()
 def country_detail(request, iso3):
     if iso3 != iso3.lower():
         return redirect("taxonomy:country", iso3.lower(), permanent=True)
@@ -182,6 +241,7 @@ def country_detail(request, iso3):
 
 
 @require_safe
+@pagecache.cacheable()
 def organisation_list(request):
     form = OrganisationFilterForm(request.GET or None)
     organisations = Organisation.objects.by_name(active_language())
@@ -191,6 +251,14 @@ def organisation_list(request):
         if form.cleaned_data["kind"]:
             organisations = organisations.filter(kind=form.cleaned_data["kind"])
     page = paginate(organisations, ORGANISATIONS_PER_PAGE, request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    organisation_url = url_maker("taxonomy:organisation", str)
+    kind_labels = {value: str(label) for value, label in Organisation.Kind.choices}
+    for organisation in page.object_list:
+        organisation.url = organisation_url(organisation.slug)
+        organisation.kind_label = kind_labels.get(organisation.kind, organisation.kind)
+        organisation.name_language = language_of(organisation, "name")
+        organisation.acronym_language = language_of(organisation, "acronym")
     return render(request, "taxonomy/organisation_list.html", {"form": form, "page": page})
 
 
@@ -203,6 +271,7 @@ def _by_role(involvements):
 
 
 @require_safe
+@pagecache.cacheable()
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.prefetch_related("aliases"), slug=slug)
     priority_involvements = (
@@ -224,6 +293,16 @@ def organisation_detail(request, slug):
     )
     priority_involvements = list(priority_involvements)
     activity_involvements = list(activity_involvements)
+    priority_url = url_maker("workplan:priority", str, str)
+    activity_url = url_maker("workplan:activity", int)
+    status_labels = {value: str(label) for value, label in Status.choices}
+    for involvement in priority_involvements:
+        involvement.priority.url = priority_url(involvement.priority.workplan.slug, involvement.priority.slug)
+    for involvement in activity_involvements:
+        activity = involvement.activity
+        activity.url = activity_url(activity.pk)
+        activity.status_label = status_labels.get(activity.status, activity.status)
+        activity.text_language = language_of(activity, "text")
     context = {
         "organisation": organisation,
         "priority_roles": _by_role(priority_involvements),

@@ -17,7 +17,11 @@ def translate_url(context, lang_code):
         params = request.GET.copy()
         params["lang"] = lang_code
         return f"{request.path}?{params.urlencode()}"
-    return django_translate_url(request.get_full_path(), lang_code)
+    # base.html asks twice per language (head links, language switcher): resolve once per request.
+    memo = request.__dict__.setdefault("_translated_urls", {})
+    if lang_code not in memo:
+        memo[lang_code] = django_translate_url(request.get_full_path(), lang_code)
+    return memo[lang_code]
 
 
 @register.simple_tag

@@ -87,6 +87,9 @@ class Command(BaseCommand):
         addrport, served_url = served_address(options["addrport"], options["port"])
         self.follow_served_address(served_url)
         call_command("migrate", interactive=False, verbosity=0)
+        # The shared caches' tables (the migration creates them too; this covers a cache
+        # configured after that migration ran). Idempotent.
+        call_command("createcachetable", verbosity=0)
         self.stdout.write("Database migrated.")
 
         from gcmhub.taxonomy.reference import load_reference_data

@@ -77,6 +77,11 @@ class TantivyBackend:
             return 0
         return zlib.crc32(data) | (len(data) << 32)
 
+    def generation(self) -> int:
+        """Changes at every commit of the index, by any process (the page cache keys the search
+        page by it)."""
+        return self._read_generation()
+
     def _current_generation(self) -> int:
         """Reload the readers when another process (or this one) committed since the last look."""
         generation = self._read_generation()

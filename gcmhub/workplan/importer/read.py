@@ -57,7 +57,9 @@ def read_lines(data: bytes, filename: str) -> list[str]:
         return [clean_line(line) for line in _docx_lines(data)]
     if found == "docx":
         raise WorkPlanImportError(
-            _("This file is a Word document (DOCX) but its name ends in “%(suffix)s”: rename it so that its name ends in “.docx”.")
+            _(
+                "This file is a Word document (DOCX) but its name ends in “%(suffix)s”: rename it so that its name ends in “.docx”."
+            )
             % {"suffix": suffix}
         )
     if found == "html":
