@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gcmhub.accounts.context_processors.roles",
+                "gcmhub.context_processors.chrome",
             ],
         },
     },
@@ -353,6 +354,8 @@ THROTTLED_VIEWS = {
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 2 * 3600)
 SESSION_MAX_AGE = env_int("SESSION_MAX_AGE", 12 * 3600)
 SESSION_COOKIE_AGE = SESSION_MAX_AGE
+# Django's database sessions, the per-request read compiled once (gcmhub/accounts/sessions.py).
+SESSION_ENGINE = "gcmhub.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
