@@ -21,6 +21,10 @@ What it does:
    in and anonymous.
 4. With `--against DIR` (another source tree, e.g. `git archive <commit> | tar -x -C DIR`), the two
    trees are measured alternately, `--rounds` times each, on the same data: a before/after table.
+5. `--modes warm,cold`: "warm" runs with the page cache's storage on, as in production, so parts of
+   pages kept by `{% fragment %}` (the same for every visitor, keyed by the data's generations)
+   are read, not computed, after the first request; "cold" runs with `PAGE_CACHE_ENABLED=False`:
+   every request computes everything, as the first one after a change of the data does.
 
 Ratios: "× tpl" is the template page's CPU time (anonymous: the baselines' page) divided by the
 page's, in the same child process; ≥ 1.0 means at least as fast as the template page.
@@ -221,8 +225,8 @@ def worker(folder: Path, source: Path, requests: int, only: list[str] | None, pr
 # --- The parent ----------------------------------------------------------------------------------
 
 
-def run_child(folder: Path, argv: list[str], timeout: float = 3600) -> str:
-    env = {**os.environ, **environment(folder), "PYTHONPATH": ""}
+def run_child(folder: Path, argv: list[str], timeout: float = 3600, extra_env: dict | None = None) -> str:
+    env = {**os.environ, **environment(folder), "PYTHONPATH": "", **(extra_env or {})}
     done = subprocess.run(  # noqa: S603
         [sys.executable, str(Path(__file__).resolve()), *argv],
         env=env,
@@ -248,6 +252,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=1, help="rounds per source tree")
     parser.add_argument("--only", action="append", help="pages whose name contains this (references always)")
     parser.add_argument("--against", help="another source tree, measured alternately (before/after)")
+    parser.add_argument("--modes", default="warm", help="warm, cold or warm,cold (see above)")
     parser.add_argument("--profile", help="a cProfile of this page (name as in the table), to stderr")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort order")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -269,17 +274,22 @@ def main(argv=None) -> int:
         if not (folder / "ids.json").exists():
             print(f"Preparing the data in {folder}...", file=sys.stderr)
             run_child(folder, ["--prepare", f"--folder={folder}"])
-        sources = [("after", Path(args.source))]
+        trees = [("after", Path(args.source))]
         if args.against:
-            sources.insert(0, ("before", Path(args.against)))
-        runs: dict[str, list[dict]] = {label: [] for label, _ in sources}
+            trees.insert(0, ("before", Path(args.against)))
+        modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
+        variants = [
+            (f"{label} {mode}" if len(modes) > 1 else label, source, mode) for label, source in trees for mode in modes
+        ]
+        runs: dict[str, list[dict]] = {label: [] for label, _source, _mode in variants}
         for round_ in range(args.rounds):
-            for label, source in sources:
+            for label, source, mode in variants:
                 child = ["--worker", f"--folder={folder}", f"--source={source}", f"--requests={args.requests}"]
                 child += [f"--only={word}" for word in args.only or []]
-                if args.profile and label == "after" and round_ == 0:
+                if args.profile and label.startswith("after") and round_ == 0:
                     child += [f"--profile={args.profile}", f"--sort={args.sort}"]
-                runs[label].append(json.loads(run_child(folder, child)))
+                extra = {"PAGE_CACHE_ENABLED": "False"} if mode == "cold" else {}
+                runs[label].append(json.loads(run_child(folder, child, extra_env=extra)))
                 print(f"round {round_ + 1}, {label}: done", file=sys.stderr)
         print(report(runs, args))
     finally:

@@ -23,6 +23,7 @@ says, a CSRF token (an output holding one is never kept, and a warning is logged
 import logging
 import time
 import weakref
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -85,8 +86,27 @@ def forget_memos(**kwargs) -> None:
         store.entries.clear()
 
 
-def cached(name: str, vary: tuple, scopes: tuple[str, ...] | None, compute) -> SafeString:
-    if not getattr(settings, "PAGE_CACHE_ENABLED", True):
+def query_variant(request) -> str | None:
+    """The request's query string in a canonical order, "" when it has none, or None when it is
+    too long or has too many parameters to be kept (`PAGE_CACHE_MAX_QUERY_LENGTH`,
+    `PAGE_CACHE_MAX_QUERY_PARAMS`, as for whole pages)."""
+    raw = request.META.get("QUERY_STRING", "")
+    if not raw:
+        return ""
+    if len(raw) > getattr(settings, "PAGE_CACHE_MAX_QUERY_LENGTH", 512):
+        return None
+    pairs = sorted(request.GET.lists())
+    if sum(len(values) for _name, values in pairs) > getattr(settings, "PAGE_CACHE_MAX_QUERY_PARAMS", 20):
+        return None
+    return urlencode(pairs, doseq=True)
+
+
+def cached(name: str, vary: tuple, scopes: tuple[str, ...] | None, compute, query: str | None = "") -> SafeString:
+    """`compute()` (a template part's output), kept per `name`, `vary`, language and generations
+    of `scopes` (every content app when None). `query`: the canonical query string the part
+    depends on (`query_variant`): at most `PAGE_CACHE_QUERY_VARIANTS` of them are kept per name
+    and generation, so made-up query strings cannot flood the cache; None: never kept."""
+    if not getattr(settings, "PAGE_CACHE_ENABLED", True) or query is None:
         return mark_safe(compute())
     from gcmhub.pagecache import generations
     from gcmhub.pagecache.middleware import _clocks, _digest, _next_midnight, release
@@ -101,7 +121,8 @@ def cached(name: str, vary: tuple, scopes: tuple[str, ...] | None, compute) -> S
     scopes = (*scopes, *getattr(settings, "PAGE_CACHE_GLOBAL_SCOPES", ()))
     token = tuple(counters.get(scope, 0) for scope in scopes)
     vary = tuple(plain(value) for value in vary)
-    key = "f:" + _digest(release(), name, vary, translation.get_language(), get_script_prefix(), token)
+    language = translation.get_language()
+    key = "f:" + _digest(release(), name, vary, query, language, get_script_prefix(), token)
     cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "pages")]
     try:
         found = cache.get(key)
@@ -122,7 +143,20 @@ def cached(name: str, vary: tuple, scopes: tuple[str, ...] | None, compute) -> S
     timeout = int(min(limits) - time.time())
     if timeout > 0:
         try:
-            cache.set(key, str(output), timeout)
+            if not query or _within_variants(cache, name, language, token, timeout):
+                cache.set(key, str(output), timeout)
         except Exception:
             logger.exception("Fragment cache: store failed")
     return mark_safe(output)
+
+
+def _within_variants(cache, name: str, language: str, token: tuple, timeout: int) -> bool:
+    from gcmhub.pagecache.middleware import _digest, release
+
+    key = "fq:" + _digest(release(), name, language, token)
+    cache.add(key, 0, timeout)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        return False
+    return count <= getattr(settings, "PAGE_CACHE_QUERY_VARIANTS", 200)

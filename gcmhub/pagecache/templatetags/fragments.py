@@ -4,14 +4,16 @@
     {% load fragments %}
     {% memo is_secretariat %}<nav>… {% url 'home' %} … {% translate "Home" %} …</nav>{% endmemo %}
 
-    {% fragment "activity-details" activity.pk scopes="workplan knowledge" %}
-        … what every visitor sees of the activity, from lazy values the view passed …
+    {% fragment "workplan:activities" plan.pk query using content scopes="workplan taxonomy" %}
+        … what every visitor sees, from the values `content()` returns …
     {% endfragment %}
 
-`memo` keeps its output in the process per language and values after the tag; `fragment` keeps
-it in the page cache's storage per name, values, language and generations of the scopes (all
-content scopes when `scopes` is left out). Inside either, lazy values (querysets, functions) are
-only evaluated when the part is rendered, so a kept part also saves its queries.
+`memo` keeps its output in the process per language and the values after the tag. `fragment`
+keeps it in the page cache's storage per name, values, language and generations of the scopes
+(all content scopes when `scopes` is left out); `query`: the part also depends on the request's
+query string (bounded: see `fragments.query_variant`); `using content`: `content` is a function
+in the context (the view's), called only when the part must be rendered, whose dict of values
+the part is rendered with — so a kept part also saves the queries that compute them.
 """
 
 from django import template
@@ -33,16 +35,27 @@ class MemoNode(template.Node):
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, vary, scopes):
+    def __init__(self, nodelist, name, vary, scopes, query, using):
         self.nodelist = nodelist
         self.name = name
         self.vary = vary
         self.scopes = scopes
+        self.query = query
+        self.using = using
 
     def render(self, context):
         name = self.name.resolve(context)
         vary = tuple(value.resolve(context) for value in self.vary)
-        return fragments.cached(str(name), vary, self.scopes, lambda: self.nodelist.render(context))
+        query = fragments.query_variant(context["request"]) if self.query else ""
+        return fragments.cached(str(name), vary, self.scopes, lambda: self.render_part(context), query)
+
+    def render_part(self, context) -> str:
+        if self.using is None:
+            return self.nodelist.render(context)
+        content = context.get(self.using)  # not resolved as a variable: that would call it now
+        values = content() if callable(content) else content
+        with context.push(values or {}):
+            return self.nodelist.render(context)
 
 
 @register.tag("memo")
@@ -64,6 +77,15 @@ def do_fragment(parser, token):
         if len(literal) < 2 or literal[0] != literal[-1] or literal[0] not in "\"'":
             raise template.TemplateSyntaxError('{% fragment %}: scopes="app app…" is a quoted string')
         scopes = tuple(literal[1:-1].split())
+    using = None
+    if len(bits) >= 2 and bits[-2] == "using":
+        using = bits.pop()
+        bits.pop()
+    query = False
+    if len(bits) >= 2 and bits[-1] == "query":
+        query = True
+        bits.pop()
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(nodelist, parser.compile_filter(bits[0]), [parser.compile_filter(b) for b in bits[1:]], scopes)
+    name, vary = parser.compile_filter(bits[0]), [parser.compile_filter(bit) for bit in bits[1:]]
+    return FragmentNode(nodelist, name, vary, scopes, query, using)
