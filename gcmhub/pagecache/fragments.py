@@ -101,21 +101,30 @@ def query_variant(request) -> str | None:
     return urlencode(pairs, doseq=True)
 
 
-def cached(name: str, vary: tuple, scopes: tuple[str, ...] | None, compute, query: str | None = "") -> SafeString:
+def cached(
+    name: str, vary: tuple, scopes: tuple[str, ...] | None, compute, query: str | None = "", request=None
+) -> SafeString:
     """`compute()` (a template part's output), kept per `name`, `vary`, language and generations
     of `scopes` (every content app when None). `query`: the canonical query string the part
     depends on (`query_variant`): at most `PAGE_CACHE_QUERY_VARIANTS` of them are kept per name
-    and generation, so made-up query strings cannot flood the cache; None: never kept."""
+    and generation, so made-up query strings cannot flood the cache; None: never kept. With the
+    `request`, the generations are read once per request, at its first part (reading them before
+    the data, as the page cache does: a part is never kept under generations newer than what it
+    shows)."""
     if not getattr(settings, "PAGE_CACHE_ENABLED", True) or query is None:
         return mark_safe(compute())
     from gcmhub.pagecache import generations
     from gcmhub.pagecache.middleware import _clocks, _digest, _next_midnight, release
 
-    try:
-        counters = generations.read_all()
-    except Exception:  # no counters table yet, database away: compute
-        logger.exception("Fragment cache: cannot read the generations")
-        return mark_safe(compute())
+    counters = getattr(request, "_fragment_generations", None)
+    if counters is None:
+        try:
+            counters = generations.read_all()
+        except Exception:  # no counters table yet, database away: compute
+            logger.exception("Fragment cache: cannot read the generations")
+            return mark_safe(compute())
+        if request is not None:
+            request._fragment_generations = counters
     if scopes is None:
         scopes = generations.watched_apps()
     scopes = (*scopes, *getattr(settings, "PAGE_CACHE_GLOBAL_SCOPES", ()))

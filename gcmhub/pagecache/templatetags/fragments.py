@@ -46,8 +46,9 @@ class FragmentNode(template.Node):
     def render(self, context):
         name = self.name.resolve(context)
         vary = tuple(value.resolve(context) for value in self.vary)
-        query = fragments.query_variant(context["request"]) if self.query else ""
-        return fragments.cached(str(name), vary, self.scopes, lambda: self.render_part(context), query)
+        request = context.get("request")
+        query = fragments.query_variant(request) if self.query else ""
+        return fragments.cached(str(name), vary, self.scopes, lambda: self.render_part(context), query, request)
 
     def render_part(self, context) -> str:
         if self.using is None:
