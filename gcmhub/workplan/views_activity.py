@@ -207,19 +207,32 @@ def post_note(request, pk):
 @login_required
 @require_GET
 def my_deadlines(request):
+    """The activities of the visitor's organisations (all of them for the Secretariat) that are
+    overdue or due soon. The list depends only on those organisations: the template keeps it per
+    set of organisations with `{% fragment %}`."""
+    user = request.user
+    all_organisations = roles.is_secretariat(user)
+    org_ids = sorted(roles.focal_point_organisation_ids(user))
+    context = {
+        "all_organisations": all_organisations,
+        "is_focal_point": bool(org_ids),
+        "organisations_key": "all" if all_organisations else ",".join(str(pk) for pk in org_ids),
+        "content": functools.partial(my_deadlines_content, user),
+    }
+    return render(request, "workplan/my_deadlines.html", context)
+
+
+def my_deadlines_content(user) -> dict:
     today = timezone.localdate()
-    groups = deadline_groups_for_user(request.user, today)
+    groups = deadline_groups_for_user(user, today)
     builder = RowBuilder(None, today, text_length=160)
     rows: dict = {}
     for group in groups:
         group["rows"] = [
             rows.get(a.pk) or rows.setdefault(a.pk, builder.row(a, with_periods=False)) for a in group["activities"]
         ]
-    context = {
+    return {
         "groups": groups,
         "today": today,
-        "all_organisations": roles.is_secretariat(request.user),
-        "is_focal_point": bool(roles.focal_point_organisation_ids(request.user)),
         "count": len({a.pk for g in groups for a in g["activities"]}),
     }
-    return render(request, "workplan/my_deadlines.html", context)

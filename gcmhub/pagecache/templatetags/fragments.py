@@ -13,7 +13,9 @@ keeps it in the page cache's storage per name, values, language and generations 
 (all content scopes when `scopes` is left out); `query`: the part also depends on the request's
 query string (bounded: see `fragments.query_variant`); `using content`: `content` is a function
 in the context (the view's), called only when the part must be rendered, whose dict of values
-the part is rendered with — so a kept part also saves the queries that compute them.
+the part is rendered with — so a kept part also saves the queries that compute them. A name
+that is empty (a variable the view sets to "") renders the part without keeping it: for visitors
+who see something of their own there.
 """
 
 from django import template
@@ -45,6 +47,8 @@ class FragmentNode(template.Node):
 
     def render(self, context):
         name = self.name.resolve(context)
+        if not name:  # the view says this visitor's part is their own: rendered, not kept
+            return self.render_part(context)
         vary = tuple(value.resolve(context) for value in self.vary)
         request = context.get("request")
         query = fragments.query_variant(request) if self.query else ""
