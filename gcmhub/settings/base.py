@@ -246,6 +246,10 @@ else:
         },
     }
 
+# Validate every fast-path API answer against its response schema too (gcmhub/api/responses.py):
+# on in the tests and in development with DEBUG; a cost production does not pay.
+API_CHECK_RESPONSES = env_bool("API_CHECK_RESPONSES", False)
+
 # bench/http.py's reference pages (/bench/bare/, /bench/template/): only for benchmarks.
 BENCH_PAGES = env_bool("GCMHUB_BENCH_PAGES", False)
 
