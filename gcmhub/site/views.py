@@ -17,7 +17,7 @@ def root_redirect(request):
 @pagecache.cacheable()
 def home(request):
     current = WorkPlan.objects.current()
-    return render(request, "home.html", {"workplan": current})
+    return render(request, "site/home.html", {"workplan": current})
 
 
 def bad_request(request, exception=None):
