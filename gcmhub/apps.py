@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class GcmhubConfig(AppConfig):
-    """The site chrome: base templates, static files and shared template tags."""
+    """The site chrome: base templates (base.html, includes/, the error pages) and static files."""
 
     name = "gcmhub"
     verbose_name = "gcmhub"

@@ -6,12 +6,13 @@ from django.views.generic import RedirectView
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from gcmhub import documents, media, views
+from gcmhub import documents, media
 from gcmhub.api.urls import urlpatterns as api_urlpatterns
+from gcmhub.site import views
 
-handler400 = "gcmhub.views.bad_request"
-handler403 = "gcmhub.views.permission_denied"
-handler404 = "gcmhub.views.page_not_found"
+handler400 = "gcmhub.site.views.bad_request"
+handler403 = "gcmhub.site.views.permission_denied"
+handler404 = "gcmhub.site.views.page_not_found"
 
 urlpatterns = [
     path("", views.root_redirect),
@@ -36,7 +37,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("gcmhub.accounts.urls")),
-    path("gcm/", include("gcmhub.taxonomy.urls")),
+    path("gcm/", include("gcmhub.site.reference_urls")),
     path("workplan/", include("gcmhub.workplan.urls")),
     path("hub/", include("gcmhub.knowledge.urls")),
     path("search/", include("gcmhub.search.urls")),

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "gcmhub.taxonomy",
     "gcmhub.workplan",
     "gcmhub.knowledge",
+    "gcmhub.site",
     "gcmhub.search",
     "gcmhub.api",
     "gcmhub.pagecache",

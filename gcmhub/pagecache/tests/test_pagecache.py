@@ -182,7 +182,7 @@ class PageCacheTests(CacheTestMixin, BaseTestCase):
         from django.contrib import messages
         from django.shortcuts import render
 
-        from gcmhub.taxonomy import views
+        from gcmhub.site import views_reference as views
 
         original = views.render
 

@@ -26,9 +26,12 @@ D = datetime.date
 def pdf_bytes_with_streams_inflated(data: bytes) -> bytes:
     """The PDF with its compressed streams appended inflated, to find metadata in object streams."""
     chunks = [data]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    view = memoryview(data)
+    for match in re.finditer(rb"stream\r?\n", data):
+        # A decompressor stops at the end of its own stream, whatever bytes follow (the compressed
+        # bytes may hold anything, "endstream" and line breaks included).
         try:
-            chunks.append(zlib.decompress(match.group(1)))
+            chunks.append(zlib.decompressobj().decompress(view[match.end() :]))
         except zlib.error:
             pass
     return b"".join(chunks)

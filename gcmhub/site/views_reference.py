@@ -13,7 +13,7 @@ from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.i18n import active_language, language_of
 from gcmhub.lib.params import paginate
 from gcmhub.lib.urls import url_maker
-from gcmhub.taxonomy.forms import CountryFilterForm, OrganisationFilterForm
+from gcmhub.site.forms import CountryFilterForm, OrganisationFilterForm
 from gcmhub.taxonomy.models import (
     Country,
     GuidingPrinciple,
@@ -43,7 +43,7 @@ def _by_name(items):
 
 def linked_priorities(priorities) -> list[Priority]:
     """Priorities with their work plan and activities, current plans first, for
-    `taxonomy/includes/priorities.html` (3 queries whatever the number of rows). What each row
+    `site/includes/priorities.html` (3 queries whatever the number of rows). What each row
     shows is worked out here once per request (URLs from one reverse() each, status labels and
     languages), not per row in the template."""
     priorities = list(
@@ -77,7 +77,7 @@ def linked_priorities(priorities) -> list[Priority]:
 
 def linked_knowledge(resources, practices, facet: str, value) -> dict:
     """The latest published resources and practices among `resources` and `practices`, for
-    `taxonomy/includes/knowledge_links.html` (one query each), with links to the search page
+    `site/includes/knowledge_links.html` (one query each), with links to the search page
     filtered by `facet=value` (the search facets' keys and values)."""
     resources = list(
         resources.published()
@@ -120,7 +120,7 @@ def objective_list(request):
         objective.url = objective_url(objective.number)
         objective.short_language = language_of(objective, "short")
         objective.title_language = language_of(objective, "title")
-    return render(request, "taxonomy/objective_list.html", {"objectives": objectives})
+    return render(request, "site/objective_list.html", {"objectives": objectives})
 
 
 @require_safe
@@ -139,13 +139,13 @@ def objective_detail(request, number):
             objective.number,
         ),
     }
-    return render(request, "taxonomy/objective_detail.html", context)
+    return render(request, "site/objective_detail.html", context)
 
 
 @require_safe
 @pagecache.cacheable()
 def principle_list(request):
-    return render(request, "taxonomy/principle_list.html", {"principles": GuidingPrinciple.objects.all()})
+    return render(request, "site/principle_list.html", {"principles": GuidingPrinciple.objects.all()})
 
 
 @require_safe
@@ -161,14 +161,14 @@ def principle_detail(request, code):
             principle.code,
         ),
     }
-    return render(request, "taxonomy/principle_detail.html", context)
+    return render(request, "site/principle_detail.html", context)
 
 
 @require_safe
 @pagecache.cacheable()
 def thematic_area_list(request):
     areas = ThematicArea.objects.prefetch_related("objectives").annotate(priority_count=Count("priorities"))
-    return render(request, "taxonomy/thematic_area_list.html", {"thematic_areas": areas})
+    return render(request, "site/thematic_area_list.html", {"thematic_areas": areas})
 
 
 @require_safe
@@ -180,7 +180,7 @@ def thematic_area_detail(request, number):
         "objectives": area.objectives.all(),
         "priorities": linked_priorities(Priority.objects.filter(thematic_area=area)),
     }
-    return render(request, "taxonomy/thematic_area_detail.html", context)
+    return render(request, "site/thematic_area_detail.html", context)
 
 
 def _group_countries(countries):
@@ -218,7 +218,7 @@ def country_list(request):
         "groups": _group_countries(countries),
         "count": len(countries),
     }
-    return render(request, "taxonomy/country_list.html", context)
+    return render(request, "site/country_list.html", context)
 
 
 @require_safe
@@ -237,7 +237,7 @@ def country_detail(request, iso3):
             country.iso2,
         ),
     }
-    return render(request, "taxonomy/country_detail.html", context)
+    return render(request, "site/country_detail.html", context)
 
 
 @require_safe
@@ -259,7 +259,7 @@ def organisation_list(request):
         organisation.kind_label = kind_labels.get(organisation.kind, organisation.kind)
         organisation.name_language = language_of(organisation, "name")
         organisation.acronym_language = language_of(organisation, "acronym")
-    return render(request, "taxonomy/organisation_list.html", {"form": form, "page": page})
+    return render(request, "site/organisation_list.html", {"form": form, "page": page})
 
 
 def _by_role(involvements):
@@ -316,4 +316,4 @@ def organisation_detail(request, slug):
             organisation.slug,
         ),
     }
-    return render(request, "taxonomy/organisation_detail.html", context)
+    return render(request, "site/organisation_detail.html", context)

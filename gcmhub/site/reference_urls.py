@@ -1,7 +1,9 @@
 from django.urls import path
 
-from gcmhub.taxonomy import views
+from gcmhub.site import views_reference as views
 
+# The reference pages keep the `taxonomy:` URL names: a name says which entry a page shows
+# (Objective.get_absolute_url, links from every app), not which app serves it.
 app_name = "taxonomy"
 
 urlpatterns = [

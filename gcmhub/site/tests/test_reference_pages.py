@@ -73,7 +73,7 @@ class ObjectivePagesTestCase(BaseTestCase):
         response = self.client.get(url("objective", 13, lang="fr"))
         self.assertContains(response, "Alternatives à la rétention")
         self.assertContains(response, "Groupe de travail sur les alternatives à la détention")
-        self.assertTemplateUsed(response, "taxonomy/includes/objective_workplan.html")
+        self.assertTemplateUsed(response, "site/includes/objective_workplan.html")
 
     def test_it_uses_the_title_of_the_language_when_there_is_one(self):
         response = self.client.get(url("objective", 1, lang="fr"))

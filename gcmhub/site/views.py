@@ -1,3 +1,6 @@
+"""The home page, the root redirect to the visitor's language, and the 400/403/404 handlers (their
+templates stay with the chrome in `gcmhub/templates/`: `lib` and Django render them by name)."""
+
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_GET
@@ -17,7 +20,7 @@ def root_redirect(request):
 @pagecache.cacheable()
 def home(request):
     current = WorkPlan.objects.current()
-    return render(request, "home.html", {"workplan": current})
+    return render(request, "site/home.html", {"workplan": current})
 
 
 def bad_request(request, exception=None):

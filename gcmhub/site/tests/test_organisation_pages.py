@@ -1,8 +1,8 @@
 from django.urls import reverse
 from django.utils import translation
 
+from gcmhub.site.views_reference import ORGANISATIONS_PER_PAGE
 from gcmhub.taxonomy.models import Organisation, OrganisationAlias
-from gcmhub.taxonomy.views import ORGANISATIONS_PER_PAGE
 from gcmhub.test import BaseTestCase, make_activity, make_organisation, make_priority, make_workplan
 from gcmhub.workplan.models import Involvement, PriorityOrganisation
 
