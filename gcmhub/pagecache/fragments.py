@@ -16,7 +16,8 @@ Two kinds, both used from templates through the `fragments` tag library:
   `PAGE_CACHE_CLOCKS` (a call for practices opens or closes). With the page cache off
   (`PAGE_CACHE_ENABLED = False`, the tests' settings) they are computed every time.
 
-Neither may hold anything of the visitor's own: their name, their roles beyond what `vary`
+A part rendered inside a transaction that has changed content and not committed yet is shown
+but not kept (it may roll back). Neither may hold anything of the visitor's own: their name, their roles beyond what `vary`
 says, a CSRF token (an output holding one is never kept, and a warning is logged).
 """
 
@@ -150,13 +151,25 @@ def cached(
     if clock is not None:
         limits.append(clock)
     timeout = int(min(limits) - time.time())
-    if timeout > 0:
+    if timeout > 0 and not _uncommitted_changes():
         try:
             if not query or _within_variants(cache, name, language, token, timeout):
                 cache.set(key, str(output), timeout)
         except Exception:
             logger.exception("Fragment cache: store failed")
     return mark_safe(output)
+
+
+def _uncommitted_changes() -> bool:
+    """Whether this request's transaction has changed content it has not committed yet: what it
+    renders then must not be kept (the transaction may still roll back, and its bump would then
+    be undone and reused by the next change)."""
+    from django.db import connections
+
+    from gcmhub.pagecache import generations
+
+    connection = connections[generations._alias()]
+    return connection.in_atomic_block and bool(generations._already_bumped(connection))
 
 
 def _within_variants(cache, name: str, language: str, token: tuple, timeout: int) -> bool:
