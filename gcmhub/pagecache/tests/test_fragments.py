@@ -295,3 +295,22 @@ class ApiKeptAnswerTests(FragmentCacheMixin, ActivityFixtures):
         with_token = session().get(self.URL, HTTP_AUTHORIZATION=f"Bearer {plaintext}")
         self.assertEqual(with_token.status_code, 200)
         self.assertEqual(session().get(self.URL).content, with_token.content)
+
+
+@override_settings(PAGE_CACHE_ENABLED=True)
+class ReferenceFragmentTests(FragmentCacheMixin, ActivityFixtures):
+    def test_it_shows_a_change_of_an_organisations_work_at_once(self):
+        page = reverse("taxonomy:organisation", args=[self.iom.slug])
+        secretariat = session(self.sam)
+        self.assertContains(secretariat.get(page), "2.1")
+        with CaptureQueriesContext(transaction.get_connection()) as kept:
+            secretariat.get(page)
+        self.priority.code = "9.9"
+        self.priority.save(update_fields=["code"])
+        self.commit()
+        for client in (secretariat, session(self.alice)):
+            response = client.get(page)
+            self.assertContains(response, "9.9")
+        with CaptureQueriesContext(transaction.get_connection()) as computed_again:
+            session(self.fatima).get(reverse("taxonomy:organisation", args=[self.ohchr.slug]))
+        self.assertLess(len(kept), len(computed_again))
