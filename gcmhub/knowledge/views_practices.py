@@ -36,7 +36,7 @@ from gcmhub.knowledge.permissions import (
     get_practice_for_user,
     is_hub_team,
 )
-from gcmhub.lib.concurrency import StaleObject, refuse_stale
+from gcmhub.lib.concurrency import StaleObject, refuse_stale, set_bound_value
 from gcmhub.lib.i18n import active_language, language_of
 
 # What the submitter can expect next, by status (shown in "My submissions" and on the practice).
@@ -106,9 +106,7 @@ def _handle_form(request, form: PracticeForm, *, practice: Practice | None, requ
             )
             practice = saved
             # The draft is saved: the form now carries its new version, so saving again is no conflict.
-            data = form.data.copy()
-            data[form.add_prefix("version")] = str(saved.version)
-            form.data = data
+            set_bound_value(form, "version", str(saved.version))
         except (StaleObject, actions.PracticeStateError):
             messages.warning(
                 request,

@@ -181,6 +181,7 @@ def _stream(request: HttpRequest, file, headers: dict[str, str], local_path: str
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise Http404 from exc
     byte_range = None
+    response: HttpResponseBase
     range_header = request.headers.get("Range", "")
     if range_header and request.headers.get("If-Range", headers["ETag"]) == headers["ETag"]:
         try:

@@ -1,6 +1,7 @@
 """Settings shared by every environment. The environment is read only in this package."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -158,7 +159,7 @@ STATICFILES_DIRS = [BASE_DIR / "gcmhub" / "static"]
 # itself: /media/<name> is kept for old links and maps a stored name to the object it belongs to.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -223,6 +224,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # machine, docs/performance.md). With REDIS_URL both live in Redis, shared by every machine.
 REDIS_URL = env_str("REDIS_URL")
 PAGE_CACHE_DIR = Path(env_str("PAGE_CACHE_DIR") or VAR_DIR / "page-cache")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
