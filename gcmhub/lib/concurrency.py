@@ -17,7 +17,7 @@ edit begun before them is refused afterwards.
 import datetime
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
@@ -88,7 +88,9 @@ def claim(model: type[_Versioned], pk, expected: int | None) -> _Versioned:
 
 def claim_instance(instance: VersionedModel, expected: int | None) -> None:
     """`claim` for an instance the caller goes on saving: only its `version` is refreshed."""
-    fresh = claim(type(instance), instance.pk, expected)
+    # _meta.model, not type(): the instance may be a lazy object (request.user).
+    model = cast("type[VersionedModel]", instance._meta.model)
+    fresh = claim(model, instance.pk, expected)
     instance.version = fresh.version
 
 
@@ -237,7 +239,8 @@ class VersionedFormMixin(_FormBase):
         return self.cleaned_data.get(VERSION_FIELD)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if VERSION_FIELD in self.errors and self.versioned is not None:
             # Missing or garbled: the page predates versions, or was tampered with. Treat it as stale.
             del self.errors[VERSION_FIELD]
