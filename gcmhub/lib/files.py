@@ -79,7 +79,7 @@ class UnguessablePath:
         return hash(self.prefix)
 
 
-def filename_of(name: str) -> str:
+def filename_of(name: str | None) -> str:
     """The original filename kept as the last part of a stored name."""
     return posixpath.basename(name or "")
 

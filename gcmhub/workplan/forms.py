@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.lib.concurrency import set_bound_value
+from gcmhub.lib.forms import field_of
 from gcmhub.workplan import actions
 from gcmhub.workplan.models import Status, StatusUpdate
 
@@ -87,7 +88,8 @@ class StatusUpdateForm(LatestUpdateMixin, EvidenceMixin, forms.Form):
         self.add_latest_update_field(latest_update)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("status") == Status.COMPLETED and cleaned.get("percent_complete") not in (None, 100):
             self.add_error("percent_complete", _("A completed activity is 100% complete."))
         return cleaned
@@ -108,7 +110,7 @@ class ContributionNoteForm(LatestUpdateMixin, EvidenceMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.add_latest_update_field(latest_update)
         self.organisations = {org.pk: org for org in organisations}
-        field = self.fields["organisation"]
+        field = field_of(self, "organisation", forms.TypedChoiceField)
         field.choices = [(org.pk, org.label) for org in organisations]
         field.required = bool(organisations)
         if len(organisations) == 1:
