@@ -61,7 +61,7 @@ class User(VersionedModel, AbstractUser):
         return self.full_name or self.email.split("@")[0]
 
 
-class RoleQuerySet(models.QuerySet):
+class RoleQuerySet(models.QuerySet["Role"]):
     def active(self):
         return self.filter(revoked_at__isnull=True)
 

@@ -49,7 +49,7 @@ class GeographicScope(models.TextChoices):
 # --------------------------------------------------------------------------------------------
 
 
-class ResourceQuerySet(models.QuerySet):
+class ResourceQuerySet(models.QuerySet["Resource"]):
     def published(self):
         return self.filter(status=Resource.Status.PUBLISHED)
 
@@ -249,7 +249,7 @@ class ResourceEvent(models.Model):
 # --------------------------------------------------------------------------------------------
 
 
-class CallQuerySet(models.QuerySet):
+class CallQuerySet(models.QuerySet["Call"]):
     def open(self, now=None):
         now = now or timezone.now()
         return self.filter(opens_at__lte=now, deadline__gt=now)
@@ -322,7 +322,7 @@ class CallForPractices(VersionedModel):
 # --------------------------------------------------------------------------------------------
 
 
-class PracticeQuerySet(models.QuerySet):
+class PracticeQuerySet(models.QuerySet["Practice"]):
     def published(self):
         return self.filter(status=Practice.Status.PUBLISHED, update_of__isnull=True)
 
