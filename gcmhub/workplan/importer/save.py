@@ -10,8 +10,8 @@ queries per plan), so no per-row save signals run: the activities written are an
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 from pathlib import PurePath
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
