@@ -36,6 +36,12 @@ ORGANISATIONS_PER_PAGE = 50
 LINKED_LIMIT = 10  # resources and practices listed on a reference page; the search page has the rest
 
 
+def _show(obj: object, **values: object) -> None:
+    """Give a model instance what its template shows beside its fields (URLs, labels, languages),
+    worked out once per request. The model declares none of these: only the template reads them."""
+    vars(obj).update(values)
+
+
 def _by_name(items):
     """Sort by the name shown in the active language, ignoring case and accents."""
     return sorted(items, key=lambda item: normalize_name(item.name))
@@ -117,9 +123,12 @@ def objective_list(request):
     objectives = list(Objective.objects.all())
     objective_url = url_maker("taxonomy:objective", int)
     for objective in objectives:
-        objective.url = objective_url(objective.number)
-        objective.short_language = language_of(objective, "short")
-        objective.title_language = language_of(objective, "title")
+        _show(
+            objective,
+            url=objective_url(objective.number),
+            short_language=language_of(objective, "short"),
+            title_language=language_of(objective, "title"),
+        )
     return render(request, "site/objective_list.html", {"objectives": objectives})
 
 
@@ -202,16 +211,15 @@ def _group_countries(countries):
 def country_list(request):
     regions = _by_name(Region.objects.filter(parent__isnull=True))
     form = CountryFilterForm(request.GET or None, regions=regions)
-    countries = Country.objects.select_related("region", "subregion")
+    queryset = Country.objects.select_related("region", "subregion")
     selected = None
     if form.is_valid() and form.cleaned_data["region"]:
         selected = next(r for r in regions if r.m49 == form.cleaned_data["region"])
-        countries = countries.filter(region=selected)
-    countries = list(countries)
+        queryset = queryset.filter(region=selected)
+    countries = list(queryset)
     country_url = url_maker("taxonomy:country", str)
     for country in countries:
-        country.url = country_url(country.iso3.lower())
-        country.name_language = language_of(country, "name")
+        _show(country, url=country_url(country.iso3.lower()), name_language=language_of(country, "name"))
     context = {
         "form": form,
         "selected_region": selected,
@@ -264,7 +272,7 @@ def organisation_list(request):
 
 def _by_role(involvements):
     """[(role value, role label, [involvement, ...]), ...] in the order lead, participant, observer."""
-    grouped = {role: [] for role in Involvement.values}
+    grouped: dict[str, list] = {role: [] for role in Involvement.values}
     for involvement in involvements:
         grouped[involvement.role].append(involvement)
     return [(role, label, grouped[role]) for role, label in Involvement.choices if grouped[role]]
@@ -274,13 +282,13 @@ def _by_role(involvements):
 @pagecache.cacheable()
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.prefetch_related("aliases"), slug=slug)
-    priority_involvements = (
+    priority_involvements = list(
         PriorityOrganisation.objects.filter(organisation=organisation)
         .select_related("priority__workplan")
         .annotate(activity_count=Count("priority__activities"))
         .order_by("-priority__workplan__is_current", "-priority__workplan__period_start", "priority__order", "pk")
     )
-    activity_involvements = (
+    activity_involvements = list(
         ActivityOrganisation.objects.filter(organisation=organisation)
         .select_related("activity__priority__workplan")
         .order_by(
@@ -291,18 +299,20 @@ def organisation_detail(request, slug):
             "pk",
         )
     )
-    priority_involvements = list(priority_involvements)
-    activity_involvements = list(activity_involvements)
     priority_url = url_maker("workplan:priority", str, str)
     activity_url = url_maker("workplan:activity", int)
     status_labels = {value: str(label) for value, label in Status.choices}
-    for involvement in priority_involvements:
-        involvement.priority.url = priority_url(involvement.priority.workplan.slug, involvement.priority.slug)
-    for involvement in activity_involvements:
-        activity = involvement.activity
-        activity.url = activity_url(activity.pk)
-        activity.status_label = status_labels.get(activity.status, activity.status)
-        activity.text_language = language_of(activity, "text")
+    for priority_involvement in priority_involvements:
+        priority = priority_involvement.priority
+        _show(priority, url=priority_url(priority.workplan.slug, priority.slug))
+    for activity_involvement in activity_involvements:
+        activity = activity_involvement.activity
+        _show(
+            activity,
+            url=activity_url(activity.pk),
+            status_label=status_labels.get(activity.status, activity.status),
+            text_language=language_of(activity, "text"),
+        )
     context = {
         "organisation": organisation,
         "priority_roles": _by_role(priority_involvements),
