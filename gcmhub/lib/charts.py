@@ -56,6 +56,7 @@ class Row:
     bar_end: float = 0
     segments: list = field(default_factory=list)
     cells: list = field(default_factory=list)
+    thin: bool = False  # a coverage chart's row with too few items (knowledge.charts.by_objective)
 
 
 @dataclass

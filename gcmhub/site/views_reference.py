@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from gcmhub import pagecache
 from gcmhub.knowledge.models import Practice, Resource
+from gcmhub.lib.display import show
 from gcmhub.lib.i18n import active_language, language_of
 from gcmhub.lib.params import paginate
 from gcmhub.lib.urls import url_maker
@@ -34,12 +35,6 @@ from gcmhub.workplan.models import (
 
 ORGANISATIONS_PER_PAGE = 50
 LINKED_LIMIT = 10  # resources and practices listed on a reference page; the search page has the rest
-
-
-def _show(obj: object, **values: object) -> None:
-    """Give a model instance what its template shows beside its fields (URLs, labels, languages),
-    worked out once per request. The model declares none of these: only the template reads them."""
-    vars(obj).update(values)
 
 
 def _by_name(items):
@@ -123,7 +118,7 @@ def objective_list(request):
     objectives = list(Objective.objects.all())
     objective_url = url_maker("taxonomy:objective", int)
     for objective in objectives:
-        _show(
+        show(
             objective,
             url=objective_url(objective.number),
             short_language=language_of(objective, "short"),
@@ -219,7 +214,7 @@ def country_list(request):
     countries = list(queryset)
     country_url = url_maker("taxonomy:country", str)
     for country in countries:
-        _show(country, url=country_url(country.iso3.lower()), name_language=language_of(country, "name"))
+        show(country, url=country_url(country.iso3.lower()), name_language=language_of(country, "name"))
     context = {
         "form": form,
         "selected_region": selected,
@@ -304,10 +299,10 @@ def organisation_detail(request, slug):
     status_labels = {value: str(label) for value, label in Status.choices}
     for priority_involvement in priority_involvements:
         priority = priority_involvement.priority
-        _show(priority, url=priority_url(priority.workplan.slug, priority.slug))
+        show(priority, url=priority_url(priority.workplan.slug, priority.slug))
     for activity_involvement in activity_involvements:
         activity = activity_involvement.activity
-        _show(
+        show(
             activity,
             url=activity_url(activity.pk),
             status_label=status_labels.get(activity.status, activity.status),
