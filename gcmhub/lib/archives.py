@@ -57,7 +57,7 @@ def check_zip(data: bytes, limits: ZipLimits | None = None) -> zipfile.ZipFile:
         raise UnsafeArchive(_("The file is damaged: it is not a readable ZIP container.")) from exc
     if len(members) > limits.max_members:
         raise UnsafeArchive(
-            _("The file packs %(count)s files inside it; at most %(max)s are accepted.")
+            _("The file contains %(count)s files; at most %(max)s are accepted.")
             % {"count": len(members), "max": limits.max_members}
         )
     total = 0
@@ -71,7 +71,7 @@ def check_zip(data: bytes, limits: ZipLimits | None = None) -> zipfile.ZipFile:
         if member.file_size >= RATIO_FLOOR_BYTES and member.file_size > limits.max_ratio * max(member.compress_size, 1):
             raise UnsafeArchive(
                 _(
-                    "A file packed inside it has a compression ratio of %(ratio)s to 1, far more than a real "
+                    "The file contains a file with a compression ratio of %(ratio)s to 1, far more than a real "
                     "document has: it was refused as a possible “zip bomb”."
                 )
                 % {"ratio": member.file_size // max(member.compress_size, 1)}

@@ -31,6 +31,7 @@ from gcmhub.workplan.models import (
     Priority,
     PriorityOrganisation,
     Status,
+    WorkPlan,
 )
 
 ORGANISATIONS_PER_PAGE = 50
@@ -42,14 +43,13 @@ def _by_name(items):
     return sorted(items, key=lambda item: normalize_name(item.name))
 
 
-def linked_priorities(priorities) -> list[Priority]:
-    """Priorities with their work plan and activities, current plans first, for
-    `site/includes/priorities.html` (3 queries whatever the number of rows). What each row
+def linked_priorities(priorities, plan: WorkPlan) -> list[Priority]:
+    """`plan`'s priorities among `priorities` with their activities, for
+    `site/includes/priorities.html` (2 queries whatever the number of rows). What each row
     shows is worked out here once per request (URLs from one reverse() each, status labels and
     languages), not per row in the template."""
     priorities = list(
-        priorities.distinct()
-        .select_related("workplan")
+        priorities.filter(workplan=plan)
         .prefetch_related(
             Prefetch(
                 "activities",
@@ -59,21 +59,49 @@ def linked_priorities(priorities) -> list[Priority]:
                 to_attr="activity_list",
             )
         )
-        .order_by("-workplan__is_current", "-workplan__period_start", "workplan__slug", "order", "pk")
+        .order_by("order", "pk")
     )
-    plan_url = url_maker("workplan:overview", str)
     priority_url = url_maker("workplan:priority", str, str)
     activity_url = url_maker("workplan:activity", int)
     status_labels = {value: str(label) for value, label in Status.choices}
     for priority in priorities:
-        plan = priority.workplan
-        plan.url = plan_url(plan.slug)
+        priority.workplan = plan
         priority.url = priority_url(plan.slug, priority.slug)
         for activity in priority.activity_list:
             activity.url = activity_url(activity.pk)
             activity.status_label = status_labels.get(activity.status, activity.status)
             activity.text_language = language_of(activity, "text")
     return priorities
+
+
+def linked_workplans(priorities, facet: str, value) -> dict:
+    """For the objective and thematic-area pages: one work plan in full (the current plan, or
+    the latest with a matching priority), its priorities and their activities, and every other
+    plan as one line (its counts and a link to its activity list filtered by `facet=value`, the
+    list's filter keys). The page stays the size of one plan whatever the number of plans:
+    4 queries."""
+    selected = Priority.objects.filter(pk__in=priorities.values("pk"))
+    in_selection = Q(priorities__in=selected.values("pk"))
+    plans = list(
+        WorkPlan.objects.annotate(
+            priority_count=Count("priorities", filter=in_selection, distinct=True),
+            activity_count=Count("priorities__activities", filter=in_selection),
+        )
+        .filter(priority_count__gt=0)
+        .only("slug", "is_current", "period_start", "source_language", "title_en", "title_fr", "title_es")
+        .order_by("-is_current", "-period_start", "slug")
+    )
+    plan_url = url_maker("workplan:overview", str)
+    list_url = url_maker("workplan:activities", str)
+    query = urlencode({facet: value})
+    for plan in plans:
+        show(plan, url=plan_url(plan.slug), activities_url=f"{list_url(plan.slug)}?{query}")
+    shown = plans[0] if plans else None
+    return {
+        "priorities": linked_priorities(selected, shown) if shown else [],
+        "shown_plan": shown,
+        "other_plans": plans[1:],
+    }
 
 
 def linked_knowledge(resources, practices, facet: str, value) -> dict:
@@ -131,11 +159,12 @@ def objective_list(request):
 @pagecache.cacheable()
 def objective_detail(request, number):
     objective = get_object_or_404(Objective, number=number)
-    priorities = linked_priorities(Priority.objects.filter(Q(objectives=objective) | Q(all_objectives=True)))
     context = {
         "objective": objective,
         "thematic_areas": objective.thematic_areas.all(),
-        "priorities": priorities,
+        **linked_workplans(
+            Priority.objects.filter(Q(objectives=objective) | Q(all_objectives=True)), "objective", objective.number
+        ),
         **linked_knowledge(
             Resource.objects.filter(objectives=objective),
             Practice.objects.filter(objectives=objective),
@@ -182,7 +211,7 @@ def thematic_area_detail(request, number):
     context = {
         "thematic_area": area,
         "objectives": area.objectives.all(),
-        "priorities": linked_priorities(Priority.objects.filter(thematic_area=area)),
+        **linked_workplans(Priority.objects.filter(thematic_area=area), "area", area.number),
     }
     return render(request, "site/thematic_area_detail.html", context)
 
@@ -276,44 +305,78 @@ def _by_role(involvements):
 @require_safe
 @pagecache.cacheable()
 def organisation_detail(request, slug):
+    """The organisation, its names, and what the work plans name it on: one plan in full (the
+    current plan, or the latest that names it) and every other plan as one line with links to
+    its activity list filtered by this organisation, so the page stays the size of one plan."""
     organisation = get_object_or_404(Organisation.objects.prefetch_related("aliases"), slug=slug)
-    priority_involvements = list(
-        PriorityOrganisation.objects.filter(organisation=organisation)
-        .select_related("priority__workplan")
-        .annotate(activity_count=Count("priority__activities"))
-        .order_by("-priority__workplan__is_current", "-priority__workplan__period_start", "priority__order", "pk")
+    names_it = Q(priorities__involvements__organisation=organisation) | Q(
+        priorities__activities__involvements__organisation=organisation
     )
-    activity_involvements = list(
-        ActivityOrganisation.objects.filter(organisation=organisation)
-        .select_related("activity__priority__workplan")
-        .order_by(
-            "-activity__priority__workplan__is_current",
-            "-activity__priority__workplan__period_start",
-            "activity__priority__order",
-            "activity__order",
-            "pk",
+    plans = list(
+        WorkPlan.objects.filter(pk__in=WorkPlan.objects.filter(names_it).values("pk"))
+        .annotate(
+            priority_count=Count(
+                "priorities", filter=Q(priorities__involvements__organisation=organisation), distinct=True
+            ),
         )
+        .only("slug", "is_current", "period_start", "source_language", "title_en", "title_fr", "title_es")
+        .order_by("-is_current", "-period_start", "slug")
     )
+    activity_counts = dict(
+        ActivityOrganisation.objects.filter(organisation=organisation)
+        .order_by()
+        .values_list("activity__priority__workplan_id")
+        .annotate(count=Count("activity_id", distinct=True))
+    )
+    shown = plans[0] if plans else None
+    plan_url = url_maker("workplan:overview", str)
+    list_url = url_maker("workplan:activities", str)
     priority_url = url_maker("workplan:priority", str, str)
     activity_url = url_maker("workplan:activity", int)
     status_labels = {value: str(label) for value, label in Status.choices}
-    for priority_involvement in priority_involvements:
-        priority = priority_involvement.priority
-        show(priority, url=priority_url(priority.workplan.slug, priority.slug))
-    for activity_involvement in activity_involvements:
-        activity = activity_involvement.activity
+    for plan in plans:
         show(
-            activity,
-            url=activity_url(activity.pk),
-            status_label=status_labels.get(activity.status, activity.status),
-            text_language=language_of(activity, "text"),
+            plan,
+            url=plan_url(plan.slug),
+            activity_count=activity_counts.get(plan.pk, 0),
+            lead_url=f"{list_url(plan.slug)}?{urlencode({'lead': organisation.slug})}",
+            participant_url=f"{list_url(plan.slug)}?{urlencode({'participant': organisation.slug})}",
         )
+    priority_involvements: list[PriorityOrganisation] = []
+    activity_involvements: list[ActivityOrganisation] = []
+    if shown is not None:
+        priority_involvements = list(
+            PriorityOrganisation.objects.filter(organisation=organisation, priority__workplan=shown)
+            .select_related("priority")
+            .annotate(activity_count=Count("priority__activities"))
+            .order_by("priority__order", "pk")
+        )
+        activity_involvements = list(
+            ActivityOrganisation.objects.filter(organisation=organisation, activity__priority__workplan=shown)
+            .select_related("activity__priority")
+            .order_by("activity__priority__order", "activity__order", "pk")
+        )
+        for priority_involvement in priority_involvements:
+            priority = priority_involvement.priority
+            priority.workplan = shown
+            show(priority, url=priority_url(shown.slug, priority.slug))
+        for activity_involvement in activity_involvements:
+            activity = activity_involvement.activity
+            activity.priority.workplan = shown
+            show(
+                activity,
+                url=activity_url(activity.pk),
+                status_label=status_labels.get(activity.status, activity.status),
+                text_language=language_of(activity, "text"),
+            )
     context = {
         "organisation": organisation,
         "priority_roles": _by_role(priority_involvements),
         "activity_roles": _by_role(activity_involvements),
-        "priority_count": len({i.priority_id for i in priority_involvements}),
-        "activity_count": len({i.activity_id for i in activity_involvements}),
+        "shown_plan": shown,
+        "other_plans": plans[1:],
+        "priority_count": sum(plan.priority_count for plan in plans),
+        "activity_count": sum(activity_counts.values()),
         **linked_knowledge(
             Resource.objects.filter(publishers=organisation),
             Practice.objects.filter(Q(implementing_organisation=organisation) | Q(partner_organisations=organisation)),

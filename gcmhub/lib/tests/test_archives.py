@@ -25,7 +25,7 @@ def test_it_accepts_an_ordinary_container():
 @pytest.mark.parametrize(
     ("members", "message"),
     [
-        ({f"{n}.xml": b"<a/>" for n in range(4)}, "packs 4 files"),
+        ({f"{n}.xml": b"<a/>" for n in range(4)}, "contains 4 files"),
         ({"a.bin": bytes(range(256)) * 25_000}, "more than 5 MB once decompressed"),  # 6.4 MB, barely compressible
         ({"a.xml": b"\0" * 2_000_000}, "zip bomb"),  # 2 MB of zeros: ~1000:1
     ],

@@ -25,8 +25,8 @@ def ui_strings():
             "Type to filter the list, use the up and down arrow keys to move through it and Enter to choose."
         ),
         "pickerHelpMultiple": gettext(
-            "Type to filter the list, use the up and down arrow keys to move through it and Enter to choose "
-            "or unchoose. Your choices are listed before the box as buttons: press one to remove it."
+            "Type to filter the list, use the up and down arrow keys to move through it and Enter to select "
+            "or deselect. Your choices are listed before the box as buttons: press one to remove it."
         ),
         "pickerChosen": gettext("Chosen: %(field)s"),
         "pickerRemove": gettext("Remove %(label)s"),
