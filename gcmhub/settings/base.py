@@ -1,5 +1,6 @@
 """Settings shared by every environment. The environment is read only in this package."""
 
+import importlib.util
 from pathlib import Path
 from typing import Any, Literal
 
@@ -226,6 +227,10 @@ REDIS_URL = env_str("REDIS_URL")
 PAGE_CACHE_DIR = Path(env_str("PAGE_CACHE_DIR") or VAR_DIR / "page-cache")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured(
+            'REDIS_URL is set but the redis package is not installed: pip install "gcmhub[redis]".'
+        )
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
         "pages": {
