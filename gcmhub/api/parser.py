@@ -13,6 +13,7 @@ Errors are raised as `ApiValidationError` or `UnsupportedMediaType`; ninja wraps
 """
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest
@@ -37,6 +38,7 @@ def check_depth(data: Any, max_depth: int = MAX_DEPTH) -> None:
     stack = [(data, 1)]
     while stack:
         node, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from gcmhub import pagecache
 from gcmhub.knowledge.models import Practice, Resource
+from gcmhub.lib.display import show
 from gcmhub.lib.i18n import active_language, language_of
 from gcmhub.lib.params import paginate
 from gcmhub.lib.urls import url_maker
@@ -94,8 +95,7 @@ def linked_workplans(priorities, facet: str, value) -> dict:
     list_url = url_maker("workplan:activities", str)
     query = urlencode({facet: value})
     for plan in plans:
-        plan.url = plan_url(plan.slug)
-        plan.activities_url = f"{list_url(plan.slug)}?{query}"
+        show(plan, url=plan_url(plan.slug), activities_url=f"{list_url(plan.slug)}?{query}")
     shown = plans[0] if plans else None
     return {
         "priorities": linked_priorities(selected, shown) if shown else [],
@@ -146,9 +146,12 @@ def objective_list(request):
     objectives = list(Objective.objects.all())
     objective_url = url_maker("taxonomy:objective", int)
     for objective in objectives:
-        objective.url = objective_url(objective.number)
-        objective.short_language = language_of(objective, "short")
-        objective.title_language = language_of(objective, "title")
+        show(
+            objective,
+            url=objective_url(objective.number),
+            short_language=language_of(objective, "short"),
+            title_language=language_of(objective, "title"),
+        )
     return render(request, "site/objective_list.html", {"objectives": objectives})
 
 
@@ -232,16 +235,15 @@ def _group_countries(countries):
 def country_list(request):
     regions = _by_name(Region.objects.filter(parent__isnull=True))
     form = CountryFilterForm(request.GET or None, regions=regions)
-    countries = Country.objects.select_related("region", "subregion")
+    queryset = Country.objects.select_related("region", "subregion")
     selected = None
     if form.is_valid() and form.cleaned_data["region"]:
         selected = next(r for r in regions if r.m49 == form.cleaned_data["region"])
-        countries = countries.filter(region=selected)
-    countries = list(countries)
+        queryset = queryset.filter(region=selected)
+    countries = list(queryset)
     country_url = url_maker("taxonomy:country", str)
     for country in countries:
-        country.url = country_url(country.iso3.lower())
-        country.name_language = language_of(country, "name")
+        show(country, url=country_url(country.iso3.lower()), name_language=language_of(country, "name"))
     context = {
         "form": form,
         "selected_region": selected,
@@ -294,7 +296,7 @@ def organisation_list(request):
 
 def _by_role(involvements):
     """[(role value, role label, [involvement, ...]), ...] in the order lead, participant, observer."""
-    grouped = {role: [] for role in Involvement.values}
+    grouped: dict[str, list] = {role: [] for role in Involvement.values}
     for involvement in involvements:
         grouped[involvement.role].append(involvement)
     return [(role, label, grouped[role]) for role, label in Involvement.choices if grouped[role]]
@@ -327,38 +329,46 @@ def organisation_detail(request, slug):
         .annotate(count=Count("activity_id", distinct=True))
     )
     shown = plans[0] if plans else None
-    priority_involvements = (
-        PriorityOrganisation.objects.filter(organisation=organisation, priority__workplan=shown)
-        .select_related("priority")
-        .annotate(activity_count=Count("priority__activities"))
-        .order_by("priority__order", "pk")
-    )
-    activity_involvements = (
-        ActivityOrganisation.objects.filter(organisation=organisation, activity__priority__workplan=shown)
-        .select_related("activity__priority")
-        .order_by("activity__priority__order", "activity__order", "pk")
-    )
-    priority_involvements = list(priority_involvements) if shown else []
-    activity_involvements = list(activity_involvements) if shown else []
     plan_url = url_maker("workplan:overview", str)
     list_url = url_maker("workplan:activities", str)
     priority_url = url_maker("workplan:priority", str, str)
     activity_url = url_maker("workplan:activity", int)
     status_labels = {value: str(label) for value, label in Status.choices}
     for plan in plans:
-        plan.url = plan_url(plan.slug)
-        plan.activity_count = activity_counts.get(plan.pk, 0)
-        plan.lead_url = f"{list_url(plan.slug)}?{urlencode({'lead': organisation.slug})}"
-        plan.participant_url = f"{list_url(plan.slug)}?{urlencode({'participant': organisation.slug})}"
-    for involvement in priority_involvements:
-        involvement.priority.workplan = shown
-        involvement.priority.url = priority_url(shown.slug, involvement.priority.slug)
-    for involvement in activity_involvements:
-        activity = involvement.activity
-        activity.priority.workplan = shown
-        activity.url = activity_url(activity.pk)
-        activity.status_label = status_labels.get(activity.status, activity.status)
-        activity.text_language = language_of(activity, "text")
+        show(
+            plan,
+            url=plan_url(plan.slug),
+            activity_count=activity_counts.get(plan.pk, 0),
+            lead_url=f"{list_url(plan.slug)}?{urlencode({'lead': organisation.slug})}",
+            participant_url=f"{list_url(plan.slug)}?{urlencode({'participant': organisation.slug})}",
+        )
+    priority_involvements: list[PriorityOrganisation] = []
+    activity_involvements: list[ActivityOrganisation] = []
+    if shown is not None:
+        priority_involvements = list(
+            PriorityOrganisation.objects.filter(organisation=organisation, priority__workplan=shown)
+            .select_related("priority")
+            .annotate(activity_count=Count("priority__activities"))
+            .order_by("priority__order", "pk")
+        )
+        activity_involvements = list(
+            ActivityOrganisation.objects.filter(organisation=organisation, activity__priority__workplan=shown)
+            .select_related("activity__priority")
+            .order_by("activity__priority__order", "activity__order", "pk")
+        )
+        for priority_involvement in priority_involvements:
+            priority = priority_involvement.priority
+            priority.workplan = shown
+            show(priority, url=priority_url(shown.slug, priority.slug))
+        for activity_involvement in activity_involvements:
+            activity = activity_involvement.activity
+            activity.priority.workplan = shown
+            show(
+                activity,
+                url=activity_url(activity.pk),
+                status_label=status_labels.get(activity.status, activity.status),
+                text_language=language_of(activity, "text"),
+            )
     context = {
         "organisation": organisation,
         "priority_roles": _by_role(priority_involvements),

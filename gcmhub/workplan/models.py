@@ -21,7 +21,7 @@ from gcmhub.lib.files import UnguessablePath, filename_of
 from gcmhub.lib.i18n import Language, TranslatedField
 
 
-class WorkPlanQuerySet(models.QuerySet):
+class WorkPlanQuerySet(models.QuerySet["WorkPlan"]):
     def current(self) -> "WorkPlan | None":
         """The plan marked current, else the latest one; None when there is no plan."""
         return self.filter(is_current=True).first() or self.first()
@@ -288,7 +288,7 @@ CALENDAR_FIELDS = (
 )
 
 
-class ActivityQuerySet(models.QuerySet):
+class ActivityQuerySet(models.QuerySet["Activity"]):
     def matching(self, selection: ActivityFilter, today: datetime.date | None = None):
         """The activities the filters select: the one filter of the list, calendar, exports and API.
         Filters that go through to-many relations are written as `pk IN (subquery)`, so rows are
@@ -590,17 +590,17 @@ def attach_row_details(activities, *, periods: bool = True, participants: bool =
     names (`ORG_DISPLAY_FIELDS`), one instance per organisation."""
     activities = list(activities)
     with_periods = periods
-    periods: dict = {a.pk: [] for a in activities}
+    period_rows: dict = {a.pk: [] for a in activities}
     own: dict = {a.pk: [] for a in activities}
     by_priority: dict = {a.priority_id: [] for a in activities}
     if activities:
         if with_periods:
             for activity_id, *period in (
-                ActivityPeriod.objects.filter(activity_id__in=list(periods))
+                ActivityPeriod.objects.filter(activity_id__in=list(period_rows))
                 .order_by("order", "pk")
                 .values_list("activity_id", "start", "end", "year_inferred", "label")
             ):
-                periods[activity_id].append(tuple(period))
+                period_rows[activity_id].append(tuple(period))
         organisations: dict = {}
         org_columns = [f"organisation__{f}" for f in ORG_DISPLAY_FIELDS]
         Organisation = ActivityOrganisation._meta.get_field("organisation").related_model
@@ -619,7 +619,7 @@ def attach_row_details(activities, *, periods: bool = True, participants: bool =
                     org = organisations[values[0]] = Organisation(**dict(zip(ORG_DISPLAY_FIELDS, values, strict=True)))
                 found[owner].append((role, org))
     for activity in activities:
-        activity.period_list = periods[activity.pk]
+        activity.period_list = period_rows[activity.pk]
         inherited = by_priority[activity.priority_id]
         leads = [org for role, org in own[activity.pk] if role == Involvement.LEAD]
         activity.leads_inherited = not leads and any(role == Involvement.LEAD for role, _org in inherited)
