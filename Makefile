@@ -35,6 +35,7 @@ test: install system-deps test-only  ## Install everything the tests need and ru
 test-only:  ## Run checks and the whole suite (no installs)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=gcmhub.settings.test $(BIN)/gcmhub makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=gcmhub.settings.test $(BIN)/gcmhub compilemessages --ignore=.venv -v0
 	$(BIN)/pytest -q
@@ -43,9 +44,10 @@ test-postgres: install  ## Run the suite against a throw-away PostgreSQL on 127.
 	WITH_POSTGRES=1 bash scripts/install-system-deps.sh
 	DATABASE_URL=$$(bash scripts/postgres.sh start) $(MAKE) test-only
 
-lint:  ## ruff
+lint:  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format:  ## ruff format and fixes
 	$(BIN)/ruff check --fix .

@@ -228,6 +228,16 @@ class BaseTestCase(TestCase):
     - sam: Secretariat
     """
 
+    iom: Organisation
+    ohchr: Organisation
+    morocco: Country
+    alice: User
+    fatima: User
+    ines: User
+    oscar: User
+    rita: User
+    sam: User
+
     @classmethod
     def setUpTestData(cls):
         cls.iom = make_organisation(

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -10,6 +12,7 @@ from gcmhub.accounts import tasks
 from gcmhub.accounts.actions import check_grant_role
 from gcmhub.accounts.models import Role, User
 from gcmhub.lib.concurrency import VersionedFormMixin
+from gcmhub.lib.forms import field_of
 from gcmhub.lib.i18n import Language, active_language
 from gcmhub.lib.widgets import PickerSelect
 from gcmhub.taxonomy.models import Country, Organisation
@@ -54,7 +57,8 @@ class SignupForm(forms.Form):
         return User.objects.normalize_email(self.cleaned_data["email"].strip())
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords do not match."))
@@ -109,8 +113,7 @@ class PasswordResetForm(DjangoPasswordResetForm):
 
     def save(self, *args, **kwargs):
         for user in self.get_users(self.cleaned_data["email"]):
-            user_id = user.pk
-            transaction.on_commit(lambda user_id=user_id: tasks.send_password_reset_email.enqueue(user_id))
+            transaction.on_commit(partial(tasks.send_password_reset_email.enqueue, user.pk))
 
 
 class ProfileForm(VersionedFormMixin, forms.Form):
@@ -166,11 +169,14 @@ class GrantRoleForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["organisation"].queryset = Organisation.objects.order_by("-is_network_member", "name_en")
-        self.fields["country"].queryset = Country.objects.order_by("name_en")
+        field_of(self, "organisation", forms.ModelChoiceField).queryset = Organisation.objects.order_by(
+            "-is_network_member", "name_en"
+        )
+        field_of(self, "country", forms.ModelChoiceField).queryset = Country.objects.order_by("name_en")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if "kind" in cleaned:
             try:
                 check_grant_role(
@@ -190,10 +196,11 @@ class RevokeRoleForm(forms.Form):
     def __init__(self, *args, user: User, revoked_by: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.revoked_by = revoked_by
-        self.fields["role"].queryset = Role.objects.active().filter(user=user)
+        field_of(self, "role", forms.ModelChoiceField).queryset = Role.objects.active().filter(user=user)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         role = cleaned.get("role")
         # Nobody locks themselves out of the role administration by mistake.
         if role and role.kind == Role.Kind.SECRETARIAT and role.user_id == self.revoked_by.pk:

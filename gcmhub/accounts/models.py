@@ -1,5 +1,7 @@
 """Users, their roles and affiliations. Personal API tokens are Wagtail's `APIToken`."""
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
@@ -10,12 +12,13 @@ from gcmhub.lib.concurrency import VersionedModel
 from gcmhub.lib.i18n import Language
 
 
-class GcmUserManager(UserManager):
-    def create_user(self, email, password=None, **extra):
+class GcmUserManager(UserManager["User"]):
+    # Sign-in is by e-mail (USERNAME_FIELD), so the e-mail comes first, where Django has the username.
+    def create_user(self, email, password=None, **extra):  # type: ignore[override]
         extra.setdefault("username", email)
         return super().create_user(extra.pop("username"), email=email, password=password, **extra)
 
-    def create_superuser(self, email, password=None, **extra):
+    def create_superuser(self, email, password=None, **extra):  # type: ignore[override]
         extra.setdefault("username", email)
         return super().create_superuser(extra.pop("username"), email=email, password=password, **extra)
 
@@ -30,7 +33,8 @@ class User(VersionedModel, AbstractUser):
     )
     email_verified = models.BooleanField(_("e-mail verified"), default=False)
 
-    objects = GcmUserManager()
+    objects: ClassVar[GcmUserManager] = GcmUserManager()
+    _password: str | None  # AbstractBaseUser: the raw password set_password() keeps until the next save
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["username"]
@@ -57,7 +61,7 @@ class User(VersionedModel, AbstractUser):
         return self.full_name or self.email.split("@")[0]
 
 
-class RoleQuerySet(models.QuerySet):
+class RoleQuerySet(models.QuerySet["Role"]):
     def active(self):
         return self.filter(revoked_at__isnull=True)
 

@@ -34,12 +34,20 @@ def is_reviewer(user) -> bool:
 
 def focal_point_organisation_ids(user) -> set[int]:
     """Organisations for which the user is a Network member focal point."""
-    return {r.organisation_id for r in _active_roles(user) if r.kind == Role.Kind.NETWORK_FOCAL_POINT}
+    return {
+        r.organisation_id
+        for r in _active_roles(user)
+        if r.kind == Role.Kind.NETWORK_FOCAL_POINT and r.organisation_id is not None
+    }
 
 
 def focal_point_country_ids(user) -> set[int]:
     """Countries for which the user is a Member State focal point."""
-    return {r.country_id for r in _active_roles(user) if r.kind == Role.Kind.MEMBER_STATE_FOCAL_POINT}
+    return {
+        r.country_id
+        for r in _active_roles(user)
+        if r.kind == Role.Kind.MEMBER_STATE_FOCAL_POINT and r.country_id is not None
+    }
 
 
 def is_stakeholder(user) -> bool:

@@ -22,7 +22,7 @@ def session_by_key(session_key: str):
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self):
         if type(self).get_model_class() is not Session:  # a subclass with its own model: Django's way
-            return super()._get_session_from_db()
+            return super()._get_session_from_db()  # type: ignore[misc]  # private in Django, absent from the stubs
         found = session_by_key(str(self.session_key))
         if found and found[0].expire_date > timezone.now():
             return found[0]

@@ -4,6 +4,8 @@ Tasks take primary keys and strings only (their arguments are stored as JSON). E
 rendered in the recipient's preferred language.
 """
 
+from typing import TypedDict
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
@@ -21,12 +23,18 @@ from gcmhub.accounts.models import User
 VERIFY_SALT = "gcmhub.accounts.verify-email"
 
 
+class VerificationPayload(TypedDict):
+    u: int  # the user's pk
+    e: str  # the address it verifies
+
+
 def make_verification_token(user: User) -> str:
     """A signed, timestamped token naming the user and the address it verifies."""
-    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
+    payload: VerificationPayload = {"u": user.pk, "e": user.email}
+    return signing.dumps(payload, salt=VERIFY_SALT)
 
 
-def read_verification_token(token: str) -> dict:
+def read_verification_token(token: str) -> VerificationPayload:
     """The token's payload; raises `signing.SignatureExpired` or `signing.BadSignature`."""
     return signing.loads(token, salt=VERIFY_SALT, max_age=settings.ACCOUNT_VERIFICATION_MAX_AGE)
 

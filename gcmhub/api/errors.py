@@ -8,6 +8,7 @@ import ninja.errors
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
@@ -15,6 +16,16 @@ from ninja import NinjaAPI
 logger = logging.getLogger(__name__)
 
 NON_FIELD_ERRORS = "__all__"
+
+
+class UnsupportedMediaType(Exception):
+    """The request body is not sent as JSON (raised by `gcmhub.api.parser`): a 415."""
+
+
+def is_json(content_type: str) -> bool:
+    """Whether a `Content-Type` header names JSON: `application/json` or an `application/*+json`."""
+    main = content_type.split(";", 1)[0].strip().lower()
+    return main == "application/json" or (main.startswith("application/") and main.endswith("+json"))
 
 
 class ApiValidationError(Exception):
@@ -49,7 +60,7 @@ def status_detail(status: int) -> str:
         409: gettext("The request conflicts with the current state of this item."),
         412: gettext("This item has changed since you read it."),
         413: gettext("The request body is too large."),
-        415: gettext("Send the request body as JSON."),
+        415: gettext("Send the request body as JSON, with the header Content-Type: application/json."),
         428: gettext("Send the If-Match header with the ETag of the version you read."),
         429: gettext("Too many requests. Try again later."),
     }
@@ -159,9 +170,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return validation_error_response(exc.__cause__.errors)
         if isinstance(exc.__cause__, RequestDataTooBig):
             return error_response(413, status_detail(413))
+        if isinstance(exc.__cause__, UnsupportedMediaType):
+            return error_response(415, status_detail(415))
         if exc.status_code == 400:
             return validation_error_response({NON_FIELD_ERRORS: [gettext("Send a JSON object.")]})
         return error_response(exc.status_code, str(exc))
+
+    @api.exception_handler(RawPostDataException)
+    def body_already_read(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A form or multipart body was read as form data before the endpoint asked for it.
+        if not is_json(request.META.get("CONTENT_TYPE", "")):
+            return error_response(415, status_detail(415))
+        return validation_error_response({NON_FIELD_ERRORS: [gettext("Send a JSON object.")]})
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router
 from ninja import Status as HttpStatus
 from ninja.errors import AuthenticationError
 
-from gcmhub.api.auth import token_auth
+from gcmhub.api.auth import token_auth, token_user
 from gcmhub.api.errors import ApiValidationError
 from gcmhub.api.preconditions import (
     IF_MATCH_DOC,
@@ -406,7 +406,10 @@ class _References:
         return found
 
     def organisation(self, field: str, value: str | None) -> Organisation | None:
-        return (self.organisations(field, [value]) or [None])[0] if value else None
+        if not value:
+            return None
+        found = self.organisations(field, [value])
+        return found[0] if found else None
 
     def thematic_area(self, field: str, number: int | None) -> ThematicArea | None:
         if number is None:
@@ -452,7 +455,7 @@ def _action_errors(error: ValidationError) -> ApiValidationError:
     summary="Propose a resource (Network members' focal points and the Hub team)",
 )
 def propose_resource(request: HttpRequest, payload: ResourceIn):
-    user = request.auth.user
+    user = token_user(request)
     if not can_propose_resource(user):
         raise PermissionDenied
     refs = _References()
@@ -568,10 +571,10 @@ def _practice_conflict(request: HttpRequest, current: Practice | None):
     description="The `ETag` header names the new draft's version.",
 )
 def create_practice(request: HttpRequest, payload: PracticeIn, response: HttpResponse):
-    if not can_submit_practice(request.auth.user):
+    if not can_submit_practice(token_user(request)):
         raise PermissionDenied
     try:
-        practice = do_save_practice(request.auth.user, None, _practice_values(payload, None))
+        practice = do_save_practice(token_user(request), None, _practice_values(payload, None))
     except ValidationError as error:
         raise _action_errors(error) from error
     return HttpStatus(201, _practice_response(request, response, practice))
@@ -585,7 +588,7 @@ def create_practice(request: HttpRequest, payload: PracticeIn, response: HttpRes
     description=f"Send only the fields to change. {IF_MATCH_DOC}",
 )
 def edit_practice(request: HttpRequest, slug: str, payload: PracticeIn, response: HttpResponse):
-    user = request.auth.user
+    user = token_user(request)
     practice = _get_rw_practice(user, slug)
     try:
         expected = expected_version(request, required=True)
@@ -615,7 +618,7 @@ def edit_practice(request: HttpRequest, slug: str, payload: PracticeIn, response
     ),
 )
 def submit_practice(request: HttpRequest, slug: str, response: HttpResponse):
-    user = request.auth.user
+    user = token_user(request)
     practice = _get_rw_practice(user, slug)
     expected = expected_version(request, required=False)
     try:

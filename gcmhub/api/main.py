@@ -55,7 +55,8 @@ def error_responses(path: str, operation: dict) -> dict[str, dict]:
     - 400 everywhere: an unknown `lang`, a NUL character or a malformed value in any parameter;
     - 404 where the path names an object;
     - 401 and 403 where a token is required (reads accept a token but never need one);
-    - 413 where a body is sent: over `DATA_UPLOAD_MAX_MEMORY_SIZE`.
+    - 413 where a body is sent: over `DATA_UPLOAD_MAX_MEMORY_SIZE`;
+    - 415 where a body is sent with a `Content-Type` other than JSON.
     """
     responses = {
         "400": _error_response("Invalid input: `errors` maps each field to its messages.", "ValidationErrorOut")
@@ -68,6 +69,7 @@ def error_responses(path: str, operation: dict) -> dict[str, dict]:
         responses["403"] = _error_response("The token's account is not allowed to do this.", "Error")
     if "requestBody" in operation:
         responses["413"] = _error_response("The request body is too large.", "Error")
+        responses["415"] = _error_response("The body is not sent as JSON (`Content-Type: application/json`).", "Error")
     return responses
 
 

@@ -5,18 +5,22 @@
 - A NUL character in any string is refused with a 400 naming the field (PostgreSQL cannot store
   it); other control characters are removed, as on the site's forms (`gcmhub.lib.textinput`).
 
-Errors are raised as `ApiValidationError`; ninja wraps them (its "Cannot parse request body") and
+- A body whose `Content-Type` is not JSON (`application/json` or a `+json` type) is refused
+  with a 415 before it is read (ASVS 4.0 V13.1.5).
+
+Errors are raised as `ApiValidationError` or `UnsupportedMediaType`; ninja wraps them (its "Cannot parse request body") and
 `gcmhub.api.errors` unwraps them into the usual `{detail, errors}` object.
 """
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja.parser import Parser
 
-from gcmhub.api.errors import NON_FIELD_ERRORS, ApiValidationError
+from gcmhub.api.errors import NON_FIELD_ERRORS, ApiValidationError, UnsupportedMediaType, is_json
 from gcmhub.lib.cleantext import strip_controls
 from gcmhub.lib.textinput import NUL, nul_message
 
@@ -34,6 +38,7 @@ def check_depth(data: Any, max_depth: int = MAX_DEPTH) -> None:
     stack = [(data, 1)]
     while stack:
         node, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):
@@ -69,6 +74,8 @@ def clean_strings(data: Any, path: tuple = ()) -> Any:
 
 class JsonParser(Parser):
     def parse_body(self, request: HttpRequest) -> Any:
+        if not is_json(request.META.get("CONTENT_TYPE", "")):
+            raise UnsupportedMediaType()
         try:
             data = json.loads(request.body)
         except RecursionError:

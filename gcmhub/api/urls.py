@@ -4,7 +4,7 @@ selects the language and a wrong method answers JSON; anything unmatched answers
 import functools
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -31,14 +31,16 @@ def with_language(view):
     return wrapper
 
 
-def _wrap(pattern: URLPattern) -> URLPattern:
+def _wrap(pattern: URLPattern | URLResolver) -> URLPattern:
+    if not isinstance(pattern, URLPattern):
+        raise TypeError(f"ninja's URLs are expected to be flat, not {pattern!r}")
     callback = with_language(json_method_not_allowed(pattern.callback))
     return URLPattern(pattern.pattern, callback, pattern.default_args, pattern.name)
 
 
 api_patterns, app_name, namespace = api.urls
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     # Namespace "api-v1", as ninja's own reverse() calls (docs -> openapi.json) expect.
     path("", include(([_wrap(p) for p in api_patterns], app_name), namespace=namespace)),
     re_path(r"^(?P<path>.*)$", api_not_found),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from ninja import Field, Query, Router
 from ninja import Status as HttpStatus
 
-from gcmhub.api.auth import token_auth
+from gcmhub.api.auth import token_auth, token_user
 from gcmhub.api.errors import ApiValidationError
 from gcmhub.api.responses import kept_json_answer
 from gcmhub.api.schemas.common import (
@@ -198,13 +198,12 @@ def activity_out(
             {"start": start, "end": end, "label": label, "year_inferred": inferred}
             for start, end, inferred, label in activity.period_list
         ]
-        leads, participants = activity.lead_list, activity.participant_list
     else:
         periods = [
             {"start": p.start, "end": p.end, "label": p.label, "year_inferred": p.year_inferred}
             for p in activity.periods.all()
         ]
-        leads, participants = activity.leads, activity.participants
+    leads, participants = activity.leads, activity.participants  # what attach_row_details loaded, if it ran
     number = activity.number
     return {
         "id": activity.pk,
@@ -429,8 +428,9 @@ class _Precondition:
         self.latest_seen = 0
 
 
-def _update_conflict(request: HttpRequest, activity: Activity, latest_seen: int):
-    updates = list(_updates(activity).filter(pk__gt=latest_seen).order_by("pk"))
+def _update_conflict(request: HttpRequest, activity: Activity, latest_seen: int | None):
+    """The 412 answer, with the updates newer than `latest_seen` (every update when None)."""
+    updates = list(_updates(activity).filter(pk__gt=latest_seen or 0).order_by("pk"))
     latest = StatusUpdate.objects.filter(activity=activity).order_by("-pk").values_list("pk", flat=True).first()
     return HttpStatus(
         412,
@@ -481,7 +481,7 @@ def _links_text(links: list[str]) -> str:
     description=IF_MATCH_UPDATES,
 )
 def post_status_update(request: HttpRequest, id: int, payload: StatusUpdateIn):
-    user = request.auth.user
+    user = token_user(request)
     activity = get_activity(id)
     if not can_post_status(user, activity):
         raise PermissionDenied
@@ -513,7 +513,7 @@ def post_status_update(request: HttpRequest, id: int, payload: StatusUpdateIn):
     description=IF_MATCH_UPDATES,
 )
 def post_note(request: HttpRequest, id: int, payload: ContributionNoteIn):
-    user = request.auth.user
+    user = token_user(request)
     activity = get_activity(id)
     if not can_add_note(user, activity):
         raise PermissionDenied

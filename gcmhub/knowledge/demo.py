@@ -547,7 +547,8 @@ def load_practices(lookups: Lookups, users: dict, calls: dict, now) -> list:
         "innovation",
         "sustainability",
     )
-    practices, by_slug = [], {}
+    practices: list[Practice] = []
+    by_slug: dict[str, Practice] = {}
     for index, row in enumerate(read("practices.json")):
         values = {name: row[name] for name in text_fields}
         values.update(
@@ -565,7 +566,7 @@ def load_practices(lookups: Lookups, users: dict, calls: dict, now) -> list:
         )
         practice = Practice.objects.filter(slug=row["slug"]).first()
         created = practice is None
-        if created:
+        if practice is None:
             published = row["state"] == "published"
             submitter = contributors[index % len(contributors)] if published else users[SUBMITTER]
             if values["update_of"] is not None:

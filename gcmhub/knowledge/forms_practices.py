@@ -13,10 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from gcmhub.knowledge.actions.submissions import clean_links
 from gcmhub.knowledge.criteria import Criterion
-from gcmhub.knowledge.models import GCM_ADOPTION, PRACTICE_ATTACHMENT_EXTENSIONS, CallForPractices, Practice
+from gcmhub.knowledge.models import (
+    GCM_ADOPTION,
+    PRACTICE_ATTACHMENT_EXTENSIONS,
+    CallForPractices,
+    GeographicScope,
+    Practice,
+)
 from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.lib.filetypes import check_upload
-from gcmhub.lib.i18n import active_language
+from gcmhub.lib.forms import field_of
+from gcmhub.lib.i18n import Language, active_language
 from gcmhub.lib.widgets import PickerSelect, PickerSelectMultiple
 from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
 
@@ -164,31 +171,37 @@ class PracticeForm(VersionedFormMixin, forms.ModelForm):
         for name in SUBMIT_REQUIRED | {"countries", "regions", "focal_point_name", "focal_point_email"}:
             self.fields[name].required = False
         lang = active_language()
-        language = self.fields["language"]
-        language.choices = [c for c in language.choices if c[0]]  # no blank choice: there is a default
+        # No blank choice: there is a default (language) or the blank is not a choice to offer.
+        field_of(self, "language", forms.ChoiceField).choices = Language.choices
         if not self.instance.language:
             self.initial.setdefault("language", lang)
-        scope = self.fields["geographic_scope"]
-        scope.choices = [c for c in scope.choices if c[0]]
-        self.fields["completion"].choices = [c for c in self.fields["completion"].choices if c[0]]
+        field_of(self, "geographic_scope", forms.ChoiceField).choices = GeographicScope.choices
+        field_of(self, "completion", forms.ChoiceField).choices = Practice.Completion.choices
 
         calls = CallForPractices.objects.open()
         if self.instance.call_id:
             calls = calls | CallForPractices.objects.filter(pk=self.instance.call_id)
-        self.fields["call"].queryset = calls.order_by("deadline")
-        self.fields["call"].empty_label = gettext("Not in answer to a call")
+        call = field_of(self, "call", forms.ModelChoiceField)
+        call.queryset = calls.order_by("deadline")
+        call.empty_label = gettext("Not in answer to a call")
 
         organisations = Organisation.objects.by_name(lang)
-        self.fields["implementing_organisation"].queryset = organisations
-        self.fields["implementing_organisation"].empty_label = gettext("Not in the list")
-        self.fields["partner_organisations"].queryset = organisations
+        implementing = field_of(self, "implementing_organisation", forms.ModelChoiceField)
+        implementing.queryset = organisations
+        implementing.empty_label = gettext("Not in the list")
+        field_of(self, "partner_organisations", forms.ModelChoiceField).queryset = organisations
         for name in ("implementing_organisation", "partner_organisations"):
-            self.fields[name].label_from_instance = _organisation_label
-        self.fields["countries"].queryset = Country.objects.order_by(f"name_{lang}", "name_en")
-        self.fields["regions"].queryset = Region.objects.order_by(f"name_{lang}", "name_en")
-        self.fields["objectives"].queryset = Objective.objects.order_by("number")
-        self.fields["principles"].queryset = GuidingPrinciple.objects.all()
-        self.fields["thematic_area"].queryset = ThematicArea.objects.order_by("number")
+            # A label per field instance; django-stubs only knows the method.
+            field_of(self, name, forms.ModelChoiceField).label_from_instance = _organisation_label  # type: ignore[method-assign,assignment]
+        querysets = {
+            "countries": Country.objects.order_by(f"name_{lang}", "name_en"),
+            "regions": Region.objects.order_by(f"name_{lang}", "name_en"),
+            "objectives": Objective.objects.order_by("number"),
+            "principles": GuidingPrinciple.objects.all(),
+            "thematic_area": ThematicArea.objects.order_by("number"),
+        }
+        for name, queryset in querysets.items():
+            field_of(self, name, forms.ModelChoiceField).queryset = queryset
 
     @property
     def submit_required(self) -> frozenset[str]:
@@ -223,7 +236,8 @@ class PracticeForm(VersionedFormMixin, forms.ModelForm):
         return files
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # Files cannot be put back into a re-displayed form: say so instead of losing them silently.
         if self.errors and self.files.get(self.add_prefix("new_attachments")) and "new_attachments" not in self.errors:
             self.add_error(

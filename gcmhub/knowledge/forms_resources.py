@@ -9,6 +9,7 @@ from gcmhub.knowledge.criteria import Audience, ResourceLanguage
 from gcmhub.knowledge.models import RESOURCE_FILE_EXTENSIONS, Resource, ToolFeedback
 from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.lib.filetypes import check_upload
+from gcmhub.lib.forms import field_of
 from gcmhub.lib.i18n import LANGUAGE_CODES, Language
 from gcmhub.lib.widgets import PickerSelect, PickerSelectMultiple
 from gcmhub.taxonomy.models import Country, Organisation, Region
@@ -92,16 +93,22 @@ class ResourceProposalForm(forms.ModelForm):
         self.fields["source_language"].help_text = _(
             "The language the title and summary are written in; the other two are optional."
         )
-        self.fields["publishers"].queryset = Organisation.objects.order_by("name_en")
-        self.fields["countries"].queryset = Country.objects.order_by("name_en")
-        self.fields["regions"].queryset = Region.objects.order_by("name_en")
-        self.fields["output_of_priority"].queryset = Priority.objects.select_related("workplan").order_by(
-            "-workplan__is_current", "workplan__slug", "order"
-        )
-        self.fields["output_of_activity"].queryset = Activity.objects.select_related("priority").order_by(
-            "-priority__workplan__is_current", "priority__order", "order"
-        )
-        self.fields["output_of_activity"].label_from_instance = lambda a: f"{a.priority.heading} – {a.label}"
+        querysets = {
+            "publishers": Organisation.objects.order_by("name_en"),
+            "countries": Country.objects.order_by("name_en"),
+            "regions": Region.objects.order_by("name_en"),
+            "output_of_priority": Priority.objects.select_related("workplan").order_by(
+                "-workplan__is_current", "workplan__slug", "order"
+            ),
+            "output_of_activity": Activity.objects.select_related("priority").order_by(
+                "-priority__workplan__is_current", "priority__order", "order"
+            ),
+        }
+        for name, queryset in querysets.items():
+            field_of(self, name, forms.ModelChoiceField).queryset = queryset
+        output_of_activity = field_of(self, "output_of_activity", forms.ModelChoiceField)
+        # A label per field instance; django-stubs only knows the method.
+        output_of_activity.label_from_instance = lambda a: f"{a.priority.heading} – {a.label}"  # type: ignore[method-assign,assignment]
         accept = ",".join(f".{extension}" for extension in RESOURCE_FILE_EXTENSIONS)
         for code in LANGUAGE_CODES:
             field = self.fields[f"file_{code}"]
@@ -131,7 +138,8 @@ class ResourceProposalForm(forms.ModelForm):
         return self._clean_file("es")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         source = cleaned.get("source_language")
         if source:
             language = LANGUAGE_NAMES[source]
@@ -175,7 +183,8 @@ class ResourceDecisionForm(VersionedFormMixin, forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == self.DECLINE and not (cleaned.get("note") or "").strip():
             self.add_error("note", gettext("Say why the resource is declined."))
         return cleaned
@@ -213,12 +222,13 @@ class ToolFeedbackForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].queryset = Country.objects.order_by("name_en")
+        field_of(self, "country", forms.ModelChoiceField).queryset = Country.objects.order_by("name_en")
         if user is not None and user.is_authenticated and not self.is_bound:
             self.initial.setdefault("contact_email", user.email)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("may_contact") and not cleaned.get("contact_email") and "contact_email" not in self.errors:
             self.add_error("contact_email", gettext("Give an e-mail address so the Network can contact you."))
         if not cleaned.get("may_contact"):

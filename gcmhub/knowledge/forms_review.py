@@ -12,6 +12,7 @@ from gcmhub.knowledge.criteria import SCORE_MAX, SCORE_MIN, Criterion, CrossCutt
 from gcmhub.knowledge.models import Review, ReviewerProfile
 from gcmhub.knowledge.review import DEFAULT_DUE_DAYS
 from gcmhub.lib.concurrency import VersionedFormMixin
+from gcmhub.lib.forms import field_of
 from gcmhub.lib.widgets import PickerSelect, PickerSelectMultiple
 from gcmhub.taxonomy.models import Objective, Organisation
 
@@ -34,7 +35,8 @@ class ScreeningForm(VersionedFormMixin, forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") in ("return", "decline") and not data.get("note", "").strip():
             self.add_error("note", _("Give the submitter a reason."))
         return data
@@ -69,11 +71,10 @@ class AssignForm(forms.Form):
         kwargs["initial"].setdefault("due_date", timezone.localdate() + datetime.timedelta(days=DEFAULT_DUE_DAYS))
         super().__init__(*args, **kwargs)
         candidates = list(candidates)
-        self.fields["reviewer"].queryset = ReviewerProfile.objects.filter(pk__in=[c.pk for c in candidates])
+        reviewer = field_of(self, "reviewer", forms.ModelChoiceField)
+        reviewer.queryset = ReviewerProfile.objects.filter(pk__in=[c.pk for c in candidates])
         # The choices are the candidates already loaded and sorted, not a new query.
-        self.fields["reviewer"].choices = [("", "---------")] + [
-            (c.pk, self.fields["reviewer"].label_from_instance(c)) for c in candidates
-        ]
+        reviewer.choices = [("", "---------")] + [(c.pk, reviewer.label_from_instance(c)) for c in candidates]
 
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]
@@ -103,7 +104,8 @@ class DecisionForm(VersionedFormMixin, forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") in ("revise", "decline") and not data.get("feedback", "").strip():
             self.add_error("feedback", _("Give the submitter feedback."))
         return data
@@ -127,7 +129,8 @@ class ConflictForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("has_conflict") and not data.get("note", "").strip():
             self.add_error("note", _("Describe the conflict of interest."))
         return data
@@ -243,7 +246,7 @@ class ReviewerProfileForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["affiliation"].queryset = Organisation.objects.order_by("name_en")
+        field_of(self, "affiliation", forms.ModelChoiceField).queryset = Organisation.objects.order_by("name_en")
         self.fields["regions"].required = False
 
 

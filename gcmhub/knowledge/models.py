@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Subquery
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -49,7 +50,7 @@ class GeographicScope(models.TextChoices):
 # --------------------------------------------------------------------------------------------
 
 
-class ResourceQuerySet(models.QuerySet):
+class ResourceQuerySet(models.QuerySet["Resource"]):
     def published(self):
         return self.filter(status=Resource.Status.PUBLISHED)
 
@@ -181,6 +182,7 @@ class StoredFile(models.Model):
 
     title = models.CharField(_("title"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
+    file: FieldFile  # each subclass declares its FileField, with its own upload path
 
     class Meta:
         abstract = True
@@ -249,7 +251,7 @@ class ResourceEvent(models.Model):
 # --------------------------------------------------------------------------------------------
 
 
-class CallQuerySet(models.QuerySet):
+class CallQuerySet(models.QuerySet["CallForPractices"]):
     def open(self, now=None):
         now = now or timezone.now()
         return self.filter(opens_at__lte=now, deadline__gt=now)
@@ -322,7 +324,7 @@ class CallForPractices(VersionedModel):
 # --------------------------------------------------------------------------------------------
 
 
-class PracticeQuerySet(models.QuerySet):
+class PracticeQuerySet(models.QuerySet["Practice"]):
     def published(self):
         return self.filter(status=Practice.Status.PUBLISHED, update_of__isnull=True)
 
@@ -489,7 +491,7 @@ class Practice(VersionedModel):
         if not self.is_published:
             return ""
         if "publication_action" in self.__dict__:
-            action = self.publication_action
+            action = self.__dict__["publication_action"]
         else:
             action = (
                 self.events.filter(action__in=[PracticeEvent.Action.PUBLISHED, PracticeEvent.Action.IMPORTED])

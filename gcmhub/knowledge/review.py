@@ -22,6 +22,8 @@ Rules of a round (documented for the Hub team in the review pages):
 """
 
 import datetime
+from functools import partial
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -36,6 +38,9 @@ from gcmhub.knowledge.criteria import SCORE_MAX, SCORE_MIN, Criterion
 from gcmhub.knowledge.models import Practice, PracticeEvent, Review, ReviewAssignment, ReviewerProfile
 from gcmhub.knowledge.permissions import can_assign_reviewers, can_decide, can_manage_roster, can_screen
 from gcmhub.lib.concurrency import claim, claim_instance
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Status = Practice.Status
 State = ReviewAssignment.State
@@ -86,7 +91,7 @@ def reviews_disagree(reviews: list[Review]) -> bool:
     return bool(averages) and max(averages) - min(averages) >= DISAGREEMENT_SPREAD
 
 
-def score_rows(review: Review) -> list[tuple[str, int | None]]:
+def score_rows(review: Review) -> list[tuple["StrOrPromise", int | None]]:
     """(criterion label, score) for every criterion, in the criteria's order."""
     return [(label, review.scores.get(value)) for value, label in Criterion.choices]
 
@@ -413,9 +418,9 @@ def check_scores(scores: dict) -> dict:
     """The scores as {criterion: int} for every criterion, or `ValidationError`."""
     clean = {}
     for criterion in Criterion.values:
-        value = scores.get(criterion)
+        raw = scores.get(criterion)
         try:
-            value = int(value)
+            value = None if raw is None else int(raw)
         except (TypeError, ValueError):
             value = None
         if value is None or not SCORE_MIN <= value <= SCORE_MAX:
@@ -584,7 +589,7 @@ def send_review_reminders(today: datetime.date | None = None) -> int:
             assignment.save(update_fields=["last_reminder_at"])
             practice = assignment.practice
             _record(practice, Action.REMINDER_SENT, None, practice.status, str(assignment.reviewer))
-            transaction.on_commit(lambda pk=assignment.pk: tasks.send_review_reminder.enqueue(pk))
+            transaction.on_commit(partial(tasks.send_review_reminder.enqueue, assignment.pk))
         count += 1
     return count
 

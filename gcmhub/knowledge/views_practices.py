@@ -11,6 +11,7 @@ Who may do what (the review side lives in views_review):
 """
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,12 +39,15 @@ from gcmhub.knowledge.permissions import (
     get_practice_for_user,
     is_hub_team,
 )
-from gcmhub.lib.concurrency import StaleObject, refuse_stale
+from gcmhub.lib.concurrency import StaleObject, refuse_stale, set_bound_value
 from gcmhub.lib.i18n import active_language, language_of
 from gcmhub.lib.prepared import prepared
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # What the submitter can expect next, by status (shown in "My submissions" and on the practice).
-NEXT_STEPS = {
+NEXT_STEPS: dict[str, "StrOrPromise"] = {
     Practice.Status.DRAFT: _("Complete it and submit it for review."),
     Practice.Status.SUBMITTED: _("The Hub team screens it."),
     Practice.Status.RETURNED: _("Give the information the Hub team asked for, then submit it again."),
@@ -87,7 +91,9 @@ def _handle_form(request, form: PracticeForm, *, practice: Practice | None, requ
             refuse_stale(form, stale)
             return _render_form(request, form, practice, requested_call, status=409)
         except actions.PracticeStateError:
-            refuse_stale(form, StaleObject(Practice.objects.filter(pk=practice.pk).first()))
+            # Only a saved practice stops being editable: a new draft always is.
+            current = Practice.objects.filter(pk=practice.pk).first() if practice is not None else None
+            refuse_stale(form, StaleObject(current))
             return _render_form(request, form, practice, requested_call, status=409)
         except ValidationError as error:
             form.add_submission_errors(error.message_dict)
@@ -109,9 +115,7 @@ def _handle_form(request, form: PracticeForm, *, practice: Practice | None, requ
             )
             practice = saved
             # The draft is saved: the form now carries its new version, so saving again is no conflict.
-            data = form.data.copy()
-            data[form.add_prefix("version")] = str(saved.version)
-            form.data = data
+            set_bound_value(form, "version", str(saved.version))
         except (StaleObject, actions.PracticeStateError):
             messages.warning(
                 request,

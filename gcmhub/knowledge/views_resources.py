@@ -261,7 +261,7 @@ def feedback_results(request):
         .annotate(feedback_count=Count("feedback"), average=Avg("feedback__rating"))
         .order_by("-feedback_count", "title_en", "id")
     )
-    distribution = defaultdict(dict)
+    distribution: defaultdict[int, dict[int, int]] = defaultdict(dict)  # {resource pk: {rating: count}}
     for row in (
         ToolFeedback.objects.filter(resource__is_network_tool=True)
         .values("resource_id", "rating")

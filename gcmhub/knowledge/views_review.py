@@ -26,6 +26,7 @@ from gcmhub.knowledge.forms_review import (
 from gcmhub.knowledge.models import Practice, PracticeEvent, ReviewAssignment, ReviewerProfile
 from gcmhub.knowledge.permissions import can_manage_roster, can_read_for_review, is_hub_team
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
+from gcmhub.lib.display import show
 
 Status = Practice.Status
 State = ReviewAssignment.State
@@ -66,7 +67,7 @@ def _refuse_stale_step(form, stale: StaleObject, practice: Practice) -> None:
 @require_GET
 def review_queue(request):
     _check_hub_team(request.user)
-    sections = {"screen": [], "in_review": [], "decision": [], "returned": []}
+    sections: dict[str, list[Practice]] = {"screen": [], "in_review": [], "decision": [], "returned": []}
     for practice in review.practices_for_queue():
         practice.coverage = review.review_coverage(practice)
         if practice.status == Status.SUBMITTED:
@@ -110,16 +111,19 @@ def _render_review_practice(request, practice: Practice, status: int = 200, **fo
         forms.setdefault("screen_form", ScreeningForm(auto_id="screen_%s", current=practice))
     if show_decide:
         forms.setdefault("decision_form", DecisionForm(auto_id="decide_%s", current=practice))
-    rounds = {}
+    rounds: dict[int, list[ReviewAssignment]] = {}
     for assignment in practice.assignments.all():
         if assignment.state == State.SUBMITTED:
-            assignment.rows = review.score_rows(assignment.review)
+            show(assignment, rows=review.score_rows(assignment.review))
         rounds.setdefault(assignment.round, []).append(assignment)
     status_labels = dict(Status.choices)
     events = list(PracticeEvent.objects.filter(practice=practice).select_related("actor"))
     for event in events:
-        event.from_label = status_labels.get(event.from_status, event.from_status)
-        event.to_label = status_labels.get(event.to_status, event.to_status)
+        show(
+            event,
+            from_label=status_labels.get(event.from_status, event.from_status),
+            to_label=status_labels.get(event.to_status, event.to_status),
+        )
     context = {
         "practice": practice,
         "coverage": coverage,
@@ -320,7 +324,7 @@ def review_assignment(request, pk):
         else:
             messages.success(request, _("Thank you: your review is submitted."))
             return redirect("knowledge:review_assignment", pk=assignment.pk)
-    elif change_form is not None and change_form.is_valid():
+    elif change_form is not None and submitted is not None and change_form.is_valid():
         sheet = change_form.cleaned_data
         try:
             review.do_edit_review(
@@ -393,6 +397,7 @@ def roster(request):
 def roster_edit(request, user_id=None):
     _check_can_manage_roster(request.user)
     data = request.POST if request.method == "POST" else None
+    form: ReviewerProfileForm
     if user_id is None:
         person = None
         form = RosterAddForm(data, initial={"is_active": True})
@@ -402,7 +407,7 @@ def roster_edit(request, user_id=None):
         form = ReviewerProfileForm(data, instance=profile)
     if form.is_valid():
         profile = form.save(commit=False)
-        if person is None:
+        if isinstance(form, RosterAddForm):  # a new entry: the person the e-mail address named
             profile.user = person = form.person
         try:
             review.do_save_reviewer_profile(

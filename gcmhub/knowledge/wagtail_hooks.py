@@ -38,7 +38,8 @@ class ResourceAdminForm(VersionedAdminForm):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         source = cleaned.get("source_language")
         if source and not (cleaned.get(f"title_{source}") or "").strip():
             self.add_error(f"title_{source}", gettext("Give the title in the source language."))

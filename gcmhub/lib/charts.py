@@ -6,10 +6,14 @@ a data table, so colour never carries information alone.
 """
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 WIDTH = 720
 LABEL_WIDTH = 210
@@ -23,7 +27,7 @@ MIN_TEXT_WIDTH = 22
 @dataclass
 class Series:
     key: str
-    label: str
+    label: "StrOrPromise"
     color: str
     pattern: str
     pattern_id: str = ""
@@ -52,6 +56,7 @@ class Row:
     bar_end: float = 0
     segments: list = field(default_factory=list)
     cells: list = field(default_factory=list)
+    thin: bool = False  # a coverage chart's row with too few items (knowledge.charts.by_objective)
 
 
 @dataclass

@@ -18,7 +18,8 @@ class VersionedAdminForm(VersionedFormMixin, WagtailAdminModelForm):
     is checked in `clean()` for an early message and claimed in `save()`, atomically with it."""
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         expected = self.cleaned_data.get("version")
         if self.conflict is None and self.instance.pk and expected is not None and expected != self.instance.version:
             # `instance` is still the row as saved: construct_instance runs after clean().

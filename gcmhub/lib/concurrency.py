@@ -17,16 +17,23 @@ edit begun before them is refused afterwards.
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import formats
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 VERSION_FIELD = "version"
+
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
 
 class VersionedModel(models.Model):
@@ -60,7 +67,10 @@ class StaleObject(Exception):
         self.expected = expected
 
 
-def claim(model: type[models.Model], pk, expected: int | None) -> models.Model:
+_Versioned = TypeVar("_Versioned", bound=VersionedModel)
+
+
+def claim(model: type[_Versioned], pk, expected: int | None) -> _Versioned:
     """Bump the row's version if it still is `expected` (any version when None), and return the
     row as it is now, write-locked until the transaction ends. Raise `StaleObject` otherwise.
 
@@ -78,7 +88,9 @@ def claim(model: type[models.Model], pk, expected: int | None) -> models.Model:
 
 def claim_instance(instance: VersionedModel, expected: int | None) -> None:
     """`claim` for an instance the caller goes on saving: only its `version` is refreshed."""
-    fresh = claim(instance._meta.model, instance.pk, expected)
+    # _meta.model, not type(): the instance may be a lazy object (request.user).
+    model = cast("type[VersionedModel]", instance._meta.model)
+    fresh = claim(model, instance.pk, expected)
     instance.version = fresh.version
 
 
@@ -194,7 +206,7 @@ def conflict_rows(form: forms.BaseForm, current) -> list[ConflictRow]:
     return rows
 
 
-class VersionedFormMixin:
+class VersionedFormMixin(_FormBase):
     """A hidden `version` field: the version of the object the page showed.
 
     A ModelForm takes the version from its saved instance; other forms get `current=`, the object
@@ -227,7 +239,8 @@ class VersionedFormMixin:
         return self.cleaned_data.get(VERSION_FIELD)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if VERSION_FIELD in self.errors and self.versioned is not None:
             # Missing or garbled: the page predates versions, or was tampered with. Treat it as stale.
             del self.errors[VERSION_FIELD]
@@ -244,15 +257,20 @@ class VersionedFormMixin:
             message=message or stale_message(current),
         )
         if self.is_bound and current is not None and hasattr(current, VERSION_FIELD):
-            data = self.data.copy()
-            data[self.add_prefix(VERSION_FIELD)] = str(current.version)
-            self.data = data
+            set_bound_value(self, VERSION_FIELD, str(current.version))
         if hasattr(self, "cleaned_data"):
             self.add_error(
                 None,
                 forms.ValidationError(gettext("Nothing was saved: someone else changed this first."), code="stale"),
             )
         return self.conflict
+
+
+def set_bound_value(form: forms.BaseForm, name: str, value: str) -> None:
+    """Replace one field's value in a bound form's data (a copy: the request's data stays as it was)."""
+    data = form.data.copy() if isinstance(form.data, MultiValueDict) else dict(form.data)
+    data[form.add_prefix(name)] = value
+    form.data = data
 
 
 def stale_message(current) -> str:

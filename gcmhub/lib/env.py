@@ -2,10 +2,15 @@
 
 import os
 from pathlib import Path
+from typing import overload
 
 from django.core.exceptions import ImproperlyConfigured
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
@@ -36,6 +41,10 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+@overload
+def env_secret(name: str, default: str) -> str: ...
+@overload
+def env_secret(name: str, default: None = None) -> str | None: ...
 def env_secret(name: str, default: str | None = None) -> str | None:
     """Read NAME, or the file named by NAME_FILE (Docker and Kubernetes secrets)."""
     path = os.environ.get(f"{name}_FILE")

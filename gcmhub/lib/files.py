@@ -79,7 +79,7 @@ class UnguessablePath:
         return hash(self.prefix)
 
 
-def filename_of(name: str) -> str:
+def filename_of(name: str | None) -> str:
     """The original filename kept as the last part of a stored name."""
     return posixpath.basename(name or "")
 
@@ -181,6 +181,7 @@ def _stream(request: HttpRequest, file, headers: dict[str, str], local_path: str
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise Http404 from exc
     byte_range = None
+    response: HttpResponseBase
     range_header = request.headers.get("Range", "")
     if range_header and request.headers.get("If-Range", headers["ETag"]) == headers["ETag"]:
         try:

@@ -25,6 +25,7 @@ Queries run through Django's cursor wrapper: they are counted by `assertNumQueri
 like any other.
 """
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import Any
@@ -64,10 +65,10 @@ class _Plan:
     init_list: list | None = None
     fields_start: int = 0
     fields_end: int = 0
-    related_populators: list | None = None
+    related_populators: list = dataclasses.field(default_factory=list)
     annotation_col_map: dict | None = None
     # dict rows
-    names: list | None = None
+    names: list = dataclasses.field(default_factory=list)
     alias: str = "default"
 
 
@@ -117,7 +118,8 @@ def _compile(queryset, args: tuple) -> _Plan:
         plan.model = klass_info["model"]
         plan.fields_start, plan.fields_end = select_fields[0], select_fields[-1] + 1
         plan.init_list = [field[0].target.attname for field in select[plan.fields_start : plan.fields_end]]
-        plan.related_populators = get_related_populators(klass_info, select, queryset.db)
+        # Django 5.2's signature; the stubs describe Django 6's (a fetch_mode argument).
+        plan.related_populators = get_related_populators(klass_info, select, queryset.db)  # type: ignore[call-arg]
         plan.annotation_col_map = compiler.annotation_col_map
     elif plan.shape == "values":
         query = queryset.query

@@ -40,8 +40,8 @@ SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY_MIN_DISTINCT = 10  # a 50-character hex key has 16; "aaaa...bbbb" does not pass
 
 
-def check_secret_key(key: str | None) -> None:
-    """Raise ImproperlyConfigured unless `key` looks like a random secret."""
+def check_secret_key(key: str | None) -> str:
+    """Return `key` if it looks like a random secret; raise ImproperlyConfigured otherwise."""
     advice = 'Generate one with: python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
     if not key:
         raise ImproperlyConfigured(f"SECRET_KEY must be set in production. {advice}")
@@ -56,6 +56,7 @@ def check_secret_key(key: str | None) -> None:
             f"SECRET_KEY has too few distinct characters ({len(set(key))}; at least "
             f"{SECRET_KEY_MIN_DISTINCT}): it is not random. {advice}"
         )
+    return key
 
 
 # Headers -------------------------------------------------------------------------------------
@@ -200,7 +201,8 @@ class RequestSizeMiddleware:
             spool.write(chunk)
         spool.seek(0)
         request.META["CONTENT_LENGTH"] = str(total)
-        request._stream = LimitedStream(spool, total)  # type: ignore[attr-defined]
+        # django-stubs: LimitedStream wraps any binary file, and _stream is read as one.
+        request._stream = LimitedStream(spool, total)  # type: ignore[arg-type, assignment]
         return True
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):

@@ -14,6 +14,8 @@
 writer and the feeds apply to what they write out.
 """
 
+from typing import TYPE_CHECKING, cast
+
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -21,6 +23,9 @@ from django.utils.translation import gettext
 
 from gcmhub.lib.cleantext import has_controls, strip_controls
 from gcmhub.lib.security import BODY_ERRORS, body_error_response
+
+if TYPE_CHECKING:
+    from django.http.request import _ImmutableQueryDict
 
 NUL = "\x00"
 
@@ -34,7 +39,7 @@ def nul_message() -> str:
     return gettext("Null characters are not allowed.")
 
 
-def _clean_querydict(data: QueryDict) -> tuple[QueryDict | None, str | None]:
+def _clean_querydict(data: QueryDict) -> tuple["_ImmutableQueryDict | None", str | None]:
     """(a cleaned copy, or None when nothing changes; the first key holding a NUL, or None)."""
     lists = list(data.lists())
     if not has_controls("".join(key + "".join(values) for key, values in lists)):
@@ -46,7 +51,7 @@ def _clean_querydict(data: QueryDict) -> tuple[QueryDict | None, str | None]:
     for key, values in data.lists():
         cleaned.setlist(strip_controls(key), [strip_controls(value) for value in values])
     cleaned._mutable = False
-    return cleaned, None
+    return cast("_ImmutableQueryDict", cleaned), None  # immutable from here on, like Django's own
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -88,7 +93,10 @@ class TextInputMiddleware:
             try:
                 post = request.POST
             except BODY_ERRORS as exc:  # over Django's size or field limits: 413, not a bare 400
-                return body_error_response(request, exc)
+                response = body_error_response(request, exc)
+                if response is None:
+                    raise
+                return response
             except MultiPartParserError:
                 return refuse(request, "__all__", gettext("The form data sent could not be read."))
             cleaned, nul_in = _clean_querydict(post)

@@ -8,8 +8,15 @@ queryset prefetched them, so "Maroc", "MAR" or "OIM" find Morocco and IOM in any
 language. Reading them costs no query.
 """
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
+
+if TYPE_CHECKING:
+    _ChoiceWidget = forms.widgets.ChoiceWidget
+else:
+    _ChoiceWidget = object
 
 # Fields whose value (per language, or as is) names an option another way.
 TRANSLATED_NAME_FIELDS = ("name", "acronym", "short", "title")
@@ -40,7 +47,7 @@ def option_keywords(instance) -> list[str]:
     return keywords
 
 
-class PickerMixin:
+class PickerMixin(_ChoiceWidget):
     """Mark the <select> for picker.js and give each model option its keywords."""
 
     def __init__(self, attrs=None, choices=()):

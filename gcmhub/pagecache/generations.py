@@ -89,7 +89,9 @@ def forget_bumps(using: str | None = None) -> None:
     """Make later changes in the current transaction bump again (a page was stored from inside it)."""
     connection = connections[using or _alias()]
     if connection.in_atomic_block:
-        for _ids, func, _robust in connection.run_on_commit:
+        # (savepoint ids, callback, robust); django-stubs still lists the first two only.
+        for entry in connection.run_on_commit:
+            func = entry[1]
             if isinstance(func, _Bumped):
                 func.scopes.clear()
 

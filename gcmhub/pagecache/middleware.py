@@ -194,7 +194,8 @@ class PageCacheMiddleware:
             response.headers[name] = value
         self.public_headers(response, etag, modified, expires)
         response["X-Page-Cache"] = "hit"
-        return get_conditional_response(request, etag=etag, last_modified=int(modified), response=response)
+        conditional = get_conditional_response(request, etag=etag, last_modified=int(modified), response=response)
+        return response if conditional is None else conditional  # None only when given no response
 
     # --- response -----------------------------------------------------------------------------
 

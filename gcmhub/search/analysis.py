@@ -28,6 +28,9 @@ MAX_QUERY_WORDS = 16  # a pasted paragraph must not become a hundred-clause quer
 
 _WORD = re.compile(r"[^\W_]+")
 
+# One query word: {"fold": [folded forms], "en": [stems], "fr": [stems], "es": [stems]}.
+QueryWord = dict[str, list[str]]
+
 
 def tokenizer_name(language: str) -> str:
     return f"gcm_stem_{language}"
@@ -109,14 +112,15 @@ def cognates(folded: str) -> list[str]:
     return [folded]
 
 
-def query_words(text: str) -> list[dict[str, list[str]]]:
+def query_words(text: str) -> list[QueryWord]:
     """Each query word as {"fold": [folded forms], "en": [stems], "fr": [stems], "es": [stems]}.
 
     The forms are the word and its cognates (`cognates`); a document matches the word when it has
     one of the folded forms, or one of the stems of its language. Duplicates are removed and only
     the first MAX_QUERY_WORDS distinct words are kept.
     """
-    words, seen = [], set()
+    words: list[QueryWord] = []
+    seen: set[str] = set()
     for folded in folded_terms(text):
         if folded in seen:
             continue
@@ -124,7 +128,7 @@ def query_words(text: str) -> list[dict[str, list[str]]]:
             break
         seen.add(folded)
         variants = cognates(folded)
-        word = {"fold": variants}
+        word: QueryWord = {"fold": variants}
         for language in LANGUAGES:
             stems = []
             for variant in variants:
@@ -136,7 +140,7 @@ def query_words(text: str) -> list[dict[str, list[str]]]:
     return words
 
 
-def stems_of(words: list[dict[str, list[str]]], language: str) -> set[str]:
+def stems_of(words: list[QueryWord], language: str) -> set[str]:
     return {stem for word in words for stem in word[language]}
 
 
@@ -167,14 +171,14 @@ def _render(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
     return "".join(parts)
 
 
-def highlight(text: str, words: list[dict[str, str]], language: str) -> str:
+def highlight(text: str, words: list[QueryWord], language: str) -> str:
     """The whole text, HTML-escaped, with every word matching the query wrapped in <mark>."""
     language = language_or_default(language)
     spans = _marked_spans(text, stems_of(words, language), language)
     return _render(text, spans, 0, len(text))
 
 
-def excerpt(text: str, words: list[dict[str, str]], language: str, size: int = EXCERPT_CHARS) -> str:
+def excerpt(text: str, words: list[QueryWord], language: str, size: int = EXCERPT_CHARS) -> str:
     """About `size` characters of text around the first match, HTML-escaped, matches in <mark>."""
     language = language_or_default(language)
     spans = _marked_spans(text, stems_of(words, language), language)

@@ -53,7 +53,9 @@ def _enqueue_on_commit() -> None:
     # One task per transaction (per savepoint level), however many changes it logs.
     if connection.in_atomic_block:
         level = set(connection.savepoint_ids)
-        for ids, func, _robust in connection.run_on_commit:
+        # (savepoint ids, callback, robust); django-stubs still lists the first two only.
+        for entry in connection.run_on_commit:
+            ids, func = entry[0], entry[1]
             if isinstance(func, _Enqueue) and not func.done and ids == level:
                 return
     transaction.on_commit(_Enqueue())

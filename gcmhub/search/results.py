@@ -65,7 +65,7 @@ class Item:
 
 
 def _ids_by_kind(hits: list[Hit]) -> dict[str, list[int]]:
-    by_kind = {"resource": [], "practice": [], "activity": []}
+    by_kind: dict[str, list[int]] = {"resource": [], "practice": [], "activity": []}
     for hit in hits:
         parsed = parse_doc_id(hit.id)
         if parsed:
@@ -77,7 +77,7 @@ def load_items(hits: list[Hit]) -> list[Item]:
     """The items of the hits in the hits' order, one query per kind present. Hits whose item is
     gone (the index not yet caught up) are left out."""
     by_kind = _ids_by_kind(hits)
-    objects = {}
+    objects: dict[str, Resource | Practice | Activity] = {}
     if by_kind["resource"]:
         for resource in Resource.objects.filter(pk__in=by_kind["resource"]).only("slug", "kind", "publication_date"):
             objects[f"resource:{resource.pk}"] = resource
@@ -103,10 +103,10 @@ def load_items(hits: list[Hit]) -> list[Item]:
             excerpt_html=mark_safe(hit.excerpt_highlight),
             language=hit.language,
         )
-        if kind == "resource":
+        if isinstance(obj, Resource):
             item.kind_label = obj.get_kind_display()
             item.date = obj.publication_date
-        elif kind == "practice":
+        elif isinstance(obj, Practice):
             item.date = timezone.localdate(obj.published_at) if obj.published_at else None
             item.review_label = obj.review_label
         else:

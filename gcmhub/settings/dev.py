@@ -17,7 +17,8 @@ STORAGES = {
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 try:
-    from .local import *  # noqa: F403
+    # Optional overrides on a developer's machine; not in the repository.
+    from .local import *  # type: ignore[import-not-found]  # noqa: F403
 except ImportError:
     pass
 

@@ -6,8 +6,8 @@ from gcmhub.lib.security import check_secret_key
 from .base import *  # noqa: F403
 
 DEBUG = False
-SECRET_KEY = env_secret("SECRET_KEY")
-check_secret_key(SECRET_KEY)  # missing, short, not random, or a development key: refuse to start
+# Missing, short, not random, or a development key: refuse to start.
+SECRET_KEY = check_secret_key(env_secret("SECRET_KEY"))
 if not env_str("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")

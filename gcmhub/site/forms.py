@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.lib.forms import field_of
 from gcmhub.taxonomy.models import Organisation
 
 
@@ -9,7 +10,9 @@ class CountryFilterForm(forms.Form):
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", _("All regions"))] + [(r.m49, r.name) for r in regions]
+        field_of(self, "region", forms.ChoiceField).choices = [("", _("All regions"))] + [
+            (r.m49, r.name) for r in regions
+        ]
 
 
 class OrganisationFilterForm(forms.Form):

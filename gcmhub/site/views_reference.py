@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from gcmhub import pagecache
 from gcmhub.knowledge.models import Practice, Resource
+from gcmhub.lib.display import show
 from gcmhub.lib.i18n import active_language, language_of
 from gcmhub.lib.params import paginate
 from gcmhub.lib.urls import url_maker
@@ -31,6 +32,7 @@ from gcmhub.workplan.models import (
     Priority,
     PriorityOrganisation,
     Status,
+    WorkPlan,
 )
 
 ORGANISATIONS_PER_PAGE = 50
@@ -42,14 +44,13 @@ def _by_name(items):
     return sorted(items, key=lambda item: normalize_name(item.name))
 
 
-def linked_priorities(priorities) -> list[Priority]:
-    """Priorities with their work plan and activities, current plans first, for
-    `site/includes/priorities.html` (3 queries whatever the number of rows). What each row
+def linked_priorities(priorities, plan: WorkPlan) -> list[Priority]:
+    """`plan`'s priorities among `priorities` with their activities, for
+    `site/includes/priorities.html` (2 queries whatever the number of rows). What each row
     shows is worked out here once per request (URLs from one reverse() each, status labels and
     languages), not per row in the template."""
     priorities = list(
-        priorities.distinct()
-        .select_related("workplan")
+        priorities.filter(workplan=plan)
         .prefetch_related(
             Prefetch(
                 "activities",
@@ -59,21 +60,49 @@ def linked_priorities(priorities) -> list[Priority]:
                 to_attr="activity_list",
             )
         )
-        .order_by("-workplan__is_current", "-workplan__period_start", "workplan__slug", "order", "pk")
+        .order_by("order", "pk")
     )
-    plan_url = url_maker("workplan:overview", str)
     priority_url = url_maker("workplan:priority", str, str)
     activity_url = url_maker("workplan:activity", int)
     status_labels = {value: str(label) for value, label in Status.choices}
     for priority in priorities:
-        plan = priority.workplan
-        plan.url = plan_url(plan.slug)
+        priority.workplan = plan
         priority.url = priority_url(plan.slug, priority.slug)
         for activity in priority.activity_list:
             activity.url = activity_url(activity.pk)
             activity.status_label = status_labels.get(activity.status, activity.status)
             activity.text_language = language_of(activity, "text")
     return priorities
+
+
+def linked_workplans(priorities, facet: str, value) -> dict:
+    """For the objective and thematic-area pages: one work plan in full (the current plan, or
+    the latest with a matching priority), its priorities and their activities, and every other
+    plan as one line (its counts and a link to its activity list filtered by `facet=value`, the
+    list's filter keys). The page stays the size of one plan whatever the number of plans:
+    4 queries."""
+    selected = Priority.objects.filter(pk__in=priorities.values("pk"))
+    in_selection = Q(priorities__in=selected.values("pk"))
+    plans = list(
+        WorkPlan.objects.annotate(
+            priority_count=Count("priorities", filter=in_selection, distinct=True),
+            activity_count=Count("priorities__activities", filter=in_selection),
+        )
+        .filter(priority_count__gt=0)
+        .only("slug", "is_current", "period_start", "source_language", "title_en", "title_fr", "title_es")
+        .order_by("-is_current", "-period_start", "slug")
+    )
+    plan_url = url_maker("workplan:overview", str)
+    list_url = url_maker("workplan:activities", str)
+    query = urlencode({facet: value})
+    for plan in plans:
+        show(plan, url=plan_url(plan.slug), activities_url=f"{list_url(plan.slug)}?{query}")
+    shown = plans[0] if plans else None
+    return {
+        "priorities": linked_priorities(selected, shown) if shown else [],
+        "shown_plan": shown,
+        "other_plans": plans[1:],
+    }
 
 
 def linked_knowledge(resources, practices, facet: str, value) -> dict:
@@ -118,9 +147,12 @@ def objective_list(request):
     objectives = list(Objective.objects.all())
     objective_url = url_maker("taxonomy:objective", int)
     for objective in objectives:
-        objective.url = objective_url(objective.number)
-        objective.short_language = language_of(objective, "short")
-        objective.title_language = language_of(objective, "title")
+        show(
+            objective,
+            url=objective_url(objective.number),
+            short_language=language_of(objective, "short"),
+            title_language=language_of(objective, "title"),
+        )
     return render(request, "site/objective_list.html", {"objectives": objectives})
 
 
@@ -128,18 +160,17 @@ def objective_list(request):
 @pagecache.cacheable()
 def objective_detail(request, number):
     objective = get_object_or_404(Objective, number=number)
-    return render(
-        request,
-        "site/objective_detail.html",
-        {"objective": objective, "content": partial(objective_content, objective)},
-    )
+    context = {"objective": objective, "content": partial(objective_content, objective)}
+    return render(request, "site/objective_detail.html", context)
 
 
 def objective_content(objective) -> dict:
     """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
     return {
         "thematic_areas": objective.thematic_areas.all(),
-        "priorities": linked_priorities(Priority.objects.filter(Q(objectives=objective) | Q(all_objectives=True))),
+        **linked_workplans(
+            Priority.objects.filter(Q(objectives=objective) | Q(all_objectives=True)), "objective", objective.number
+        ),
         **linked_knowledge(
             Resource.objects.filter(objectives=objective),
             Practice.objects.filter(objectives=objective),
@@ -180,17 +211,15 @@ def thematic_area_list(request):
 @pagecache.cacheable()
 def thematic_area_detail(request, number):
     area = get_object_or_404(ThematicArea, number=number)
-    return render(
-        request,
-        "site/thematic_area_detail.html",
-        {"thematic_area": area, "content": partial(thematic_area_content, area)},
-    )
+    context = {"thematic_area": area, "content": partial(thematic_area_content, area)}
+    return render(request, "site/thematic_area_detail.html", context)
 
 
 def thematic_area_content(area) -> dict:
+    """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
     return {
         "objectives": area.objectives.all(),
-        "priorities": linked_priorities(Priority.objects.filter(thematic_area=area)),
+        **linked_workplans(Priority.objects.filter(thematic_area=area), "area", area.number),
     }
 
 
@@ -213,21 +242,21 @@ def _group_countries(countries):
 def country_list(request):
     regions = _by_name(Region.objects.filter(parent__isnull=True))
     form = CountryFilterForm(request.GET or None, regions=regions)
-    countries = Country.objects.select_related("region", "subregion")
+    queryset = Country.objects.select_related("region", "subregion")
     selected = None
     if form.is_valid() and form.cleaned_data["region"]:
         selected = next(r for r in regions if r.m49 == form.cleaned_data["region"])
-        countries = countries.filter(region=selected)
-    context = {"form": form, "selected_region": selected, "content": partial(country_list_content, countries)}
+        queryset = queryset.filter(region=selected)
+    context = {"form": form, "selected_region": selected, "content": partial(country_list_content, queryset)}
     return render(request, "site/country_list.html", context)
 
 
-def country_list_content(countries) -> dict:
-    countries = list(countries)
+def country_list_content(queryset) -> dict:
+    """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
+    countries = list(queryset)
     country_url = url_maker("taxonomy:country", str)
     for country in countries:
-        country.url = country_url(country.iso3.lower())
-        country.name_language = language_of(country, "name")
+        show(country, url=country_url(country.iso3.lower()), name_language=language_of(country, "name"))
     return {"groups": _group_countries(countries), "count": len(countries)}
 
 
@@ -255,6 +284,7 @@ def organisation_list(request):
 
 
 def organisation_list_content(request) -> dict:
+    """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
     form = OrganisationFilterForm(request.GET or None)
     organisations = Organisation.objects.by_name(active_language())
     if form.is_valid():
@@ -276,7 +306,7 @@ def organisation_list_content(request) -> dict:
 
 def _by_role(involvements):
     """[(role value, role label, [involvement, ...]), ...] in the order lead, participant, observer."""
-    grouped = {role: [] for role in Involvement.values}
+    grouped: dict[str, list] = {role: [] for role in Involvement.values}
     for involvement in involvements:
         grouped[involvement.role].append(involvement)
     return [(role, label, grouped[role]) for role, label in Involvement.choices if grouped[role]]
@@ -285,6 +315,9 @@ def _by_role(involvements):
 @require_safe
 @pagecache.cacheable()
 def organisation_detail(request, slug):
+    """The organisation, its names, and what the work plans name it on: one plan in full (the
+    current plan, or the latest that names it) and every other plan as one line with links to
+    its activity list filtered by this organisation, so the page stays the size of one plan."""
     organisation = get_object_or_404(Organisation.objects.prefetch_related("aliases"), slug=slug)
     context = {"organisation": organisation, "content": partial(organisation_content, organisation)}
     return render(request, "site/organisation_detail.html", context)
@@ -292,40 +325,73 @@ def organisation_detail(request, slug):
 
 def organisation_content(organisation) -> dict:
     """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
-    priority_involvements = (
-        PriorityOrganisation.objects.filter(organisation=organisation)
-        .select_related("priority__workplan")
-        .annotate(activity_count=Count("priority__activities"))
-        .order_by("-priority__workplan__is_current", "-priority__workplan__period_start", "priority__order", "pk")
+    names_it = Q(priorities__involvements__organisation=organisation) | Q(
+        priorities__activities__involvements__organisation=organisation
     )
-    activity_involvements = (
-        ActivityOrganisation.objects.filter(organisation=organisation)
-        .select_related("activity__priority__workplan")
-        .order_by(
-            "-activity__priority__workplan__is_current",
-            "-activity__priority__workplan__period_start",
-            "activity__priority__order",
-            "activity__order",
-            "pk",
+    plans = list(
+        WorkPlan.objects.filter(pk__in=WorkPlan.objects.filter(names_it).values("pk"))
+        .annotate(
+            priority_count=Count(
+                "priorities", filter=Q(priorities__involvements__organisation=organisation), distinct=True
+            ),
         )
+        .only("slug", "is_current", "period_start", "source_language", "title_en", "title_fr", "title_es")
+        .order_by("-is_current", "-period_start", "slug")
     )
-    priority_involvements = list(priority_involvements)
-    activity_involvements = list(activity_involvements)
+    activity_counts = dict(
+        ActivityOrganisation.objects.filter(organisation=organisation)
+        .order_by()
+        .values_list("activity__priority__workplan_id")
+        .annotate(count=Count("activity_id", distinct=True))
+    )
+    shown = plans[0] if plans else None
+    plan_url = url_maker("workplan:overview", str)
+    list_url = url_maker("workplan:activities", str)
     priority_url = url_maker("workplan:priority", str, str)
     activity_url = url_maker("workplan:activity", int)
     status_labels = {value: str(label) for value, label in Status.choices}
-    for involvement in priority_involvements:
-        involvement.priority.url = priority_url(involvement.priority.workplan.slug, involvement.priority.slug)
-    for involvement in activity_involvements:
-        activity = involvement.activity
-        activity.url = activity_url(activity.pk)
-        activity.status_label = status_labels.get(activity.status, activity.status)
-        activity.text_language = language_of(activity, "text")
+    for plan in plans:
+        show(
+            plan,
+            url=plan_url(plan.slug),
+            activity_count=activity_counts.get(plan.pk, 0),
+            lead_url=f"{list_url(plan.slug)}?{urlencode({'lead': organisation.slug})}",
+            participant_url=f"{list_url(plan.slug)}?{urlencode({'participant': organisation.slug})}",
+        )
+    priority_involvements: list[PriorityOrganisation] = []
+    activity_involvements: list[ActivityOrganisation] = []
+    if shown is not None:
+        priority_involvements = list(
+            PriorityOrganisation.objects.filter(organisation=organisation, priority__workplan=shown)
+            .select_related("priority")
+            .annotate(activity_count=Count("priority__activities"))
+            .order_by("priority__order", "pk")
+        )
+        activity_involvements = list(
+            ActivityOrganisation.objects.filter(organisation=organisation, activity__priority__workplan=shown)
+            .select_related("activity__priority")
+            .order_by("activity__priority__order", "activity__order", "pk")
+        )
+        for priority_involvement in priority_involvements:
+            priority = priority_involvement.priority
+            priority.workplan = shown
+            show(priority, url=priority_url(shown.slug, priority.slug))
+        for activity_involvement in activity_involvements:
+            activity = activity_involvement.activity
+            activity.priority.workplan = shown
+            show(
+                activity,
+                url=activity_url(activity.pk),
+                status_label=status_labels.get(activity.status, activity.status),
+                text_language=language_of(activity, "text"),
+            )
     return {
         "priority_roles": _by_role(priority_involvements),
         "activity_roles": _by_role(activity_involvements),
-        "priority_count": len({i.priority_id for i in priority_involvements}),
-        "activity_count": len({i.activity_id for i in activity_involvements}),
+        "shown_plan": shown,
+        "other_plans": plans[1:],
+        "priority_count": sum(plan.priority_count for plan in plans),
+        "activity_count": sum(activity_counts.values()),
         **linked_knowledge(
             Resource.objects.filter(publishers=organisation),
             Practice.objects.filter(Q(implementing_organisation=organisation) | Q(partner_organisations=organisation)),

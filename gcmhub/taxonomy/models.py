@@ -131,7 +131,7 @@ class Country(VersionedModel):
         return reverse("taxonomy:country", args=[self.iso3.lower()])
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def resolving(self, name: str):
         """Organisations whose name, acronym or alias (any language) matches `name`."""
         key = normalize_name(name)

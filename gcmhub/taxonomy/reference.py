@@ -12,6 +12,7 @@ value. It never removes a row nor an objective/thematic-area mapping.
 import json
 import logging
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
@@ -41,9 +42,12 @@ def read_data(name: str) -> dict:
     return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
-def _upsert(model: type[models.Model], key: str, rows: list[dict], overwrite: bool) -> tuple[dict, int, int]:
+_M = TypeVar("_M", bound=models.Model)
+
+
+def _upsert(model: type[_M], key: str, rows: list[dict], overwrite: bool) -> tuple[dict[Any, _M], int, int]:
     """Create missing rows and update existing ones in bulk; return ({key: obj}, created, updated)."""
-    existing = {getattr(obj, key): obj for obj in model.objects.all()}
+    existing = {getattr(obj, key): obj for obj in model._default_manager.all()}
     to_create, to_update, fields = [], [], set()
     for row in rows:
         obj = existing.get(row[key])
@@ -61,10 +65,10 @@ def _upsert(model: type[models.Model], key: str, rows: list[dict], overwrite: bo
         if changed:
             to_update.append(obj)
     if to_create:
-        model.objects.bulk_create(to_create)
+        model._default_manager.bulk_create(to_create)
     if to_update:
-        model.objects.bulk_update(to_update, sorted(fields))
-    return {getattr(obj, key): obj for obj in model.objects.all()}, len(to_create), len(to_update)
+        model._default_manager.bulk_update(to_update, sorted(fields))
+    return {getattr(obj, key): obj for obj in model._default_manager.all()}, len(to_create), len(to_update)
 
 
 def _capfirst(text: str) -> str:
@@ -100,7 +104,7 @@ def _country_rows(m49: dict, names: dict, regions: dict[str, Region]) -> list[di
     for iso2, iso3, numeric in codes:
         subregion_code = territories.get(iso2, {}).get("subregion")
         subregion = regions.get(subregion_code) if subregion_code else None
-        region = regions.get(parents.get(subregion_code)) if subregion_code else None
+        region = regions.get(parents.get(subregion_code) or "") if subregion_code else None
         row = {
             "iso2": iso2,
             "iso3": iso3,

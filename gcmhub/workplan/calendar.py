@@ -49,7 +49,7 @@ class Quarter:
     def overlaps(self, start: datetime.date, end: datetime.date) -> bool:
         return start <= self.end and end >= self.start
 
-    def __lt__(self, other):
+    def __lt__(self, other: "Quarter") -> bool:
         return (self.year, self.number) < (other.year, other.number)
 
     def __str__(self):

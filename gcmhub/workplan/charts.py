@@ -161,8 +161,8 @@ DEADLINE_SERIES = [
 def deadlines_by_quarter(activities, quarters: list[Quarter], today) -> ColumnChart:
     """Activities due in each quarter (by due date), the overdue ones at the foot of each column.
     Quarters outside `quarters` that hold due dates are added at either end."""
-    due = Counter()
-    overdue = Counter()
+    due: Counter[Quarter] = Counter()
+    overdue: Counter[Quarter] = Counter()
     for activity in activities:
         if not activity.due_date:
             continue

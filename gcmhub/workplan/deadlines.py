@@ -168,9 +168,28 @@ _APOSTROPHES = "\u2018\u2019\u02bc\u00b4`"
 @dataclass
 class _Token:
     kind: str
-    value: object = None
+    # NUM, MONTH, YEAR: a number; UNIT: the unit; QN: (unit, number); others: the text, or None.
+    value: int | str | tuple[str, int] | None = None
     start: int = 0  # span in the text the token was read from
     end: int = 0
+
+    @property
+    def number(self) -> int:
+        if not isinstance(self.value, int):
+            raise TypeError(f"a {self.kind} token holds no number")
+        return self.value
+
+    @property
+    def text(self) -> str:
+        if not isinstance(self.value, str):
+            raise TypeError(f"a {self.kind} token holds no text")
+        return self.value
+
+    @property
+    def unit_and_number(self) -> tuple[str, int]:
+        if not isinstance(self.value, tuple):
+            raise TypeError(f"a {self.kind} token holds no unit and number")
+        return self.value
 
 
 def _clean(text: str) -> str:
@@ -198,7 +217,9 @@ def _normalise(text: str) -> tuple[str, list[int]]:
 
 def split_outside_brackets(text: str, separators: str, opening: str = "(", closing: str = ")") -> list[str]:
     """Cut `text` at each of `separators` that stands outside brackets (any of `opening` and `closing`)."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch in opening:
             depth += 1
@@ -362,34 +383,35 @@ def _read_expression(tokens: list[_Token]) -> _Expression:
             expr.error = expr.error or not unit_ahead_used
             unit_ahead = None
         if tok.kind == NUM and unit_ahead:
-            valid = 1 <= tok.value <= _UNIT_MAX[unit_ahead]
-            elements.append(_Item(unit_ahead if valid else INVALID, n=tok.value))
+            valid = 1 <= tok.number <= _UNIT_MAX[unit_ahead]
+            elements.append(_Item(unit_ahead if valid else INVALID, n=tok.number))
             expr.error = expr.error or not valid
             unit_ahead_used = True
         elif tok.kind == NUM:
-            elements.append(_Item(None, n=tok.value))
+            elements.append(_Item(None, n=tok.number))
         elif tok.kind == UNIT:
             waiting = trailing(lambda e: e.unit is None)
             if not waiting:
-                unit_ahead, unit_ahead_used = tok.value, False
+                unit_ahead, unit_ahead_used = tok.text, False
             for item in waiting:
-                if 1 <= item.n <= _UNIT_MAX[tok.value]:
-                    item.unit = tok.value
+                if 1 <= item.n <= _UNIT_MAX[tok.text]:
+                    item.unit = tok.text
                 else:
                     item.unit, expr.error = INVALID, True
         elif tok.kind == QN:
-            elements.append(_Item(tok.value[0], n=tok.value[1]))
+            unit, n = tok.unit_and_number
+            elements.append(_Item(unit, n=n))
         elif tok.kind == MONTH:
             waiting = trailing(lambda e: e.unit is None)
             if waiting and isinstance(elements[-1], _Item):
                 for item in waiting:  # "15 juillet", "6-15 juillet", "1er juillet"
                     if 1 <= item.n <= 31:
-                        item.unit, item.month = DAY, tok.value
+                        item.unit, item.month = DAY, tok.number
                     else:
                         item.unit, expr.error = INVALID, True
             else:
                 expr.error = expr.error or bool(waiting)
-                elements.append(_Item(MONTH_UNIT, n=tok.value))
+                elements.append(_Item(MONTH_UNIT, n=tok.number))
         elif tok.kind == YEAR:
             if (
                 len(elements) >= 2
@@ -402,9 +424,9 @@ def _read_expression(tokens: list[_Token]) -> _Expression:
                 elements.pop()  # "T2-2021" is the second quarter of 2021
             yearless = trailing(lambda e: e.unit not in (None, WHOLE_YEAR) and e.year is None)
             for item in yearless:
-                item.year, item.year_token = tok.value, position
+                item.year, item.year_token = tok.number, position
             if not yearless:
-                elements.append(_Item(WHOLE_YEAR, year=tok.value, year_token=position))
+                elements.append(_Item(WHOLE_YEAR, year=tok.number, year_token=position))
         elif tok.kind in (AND, RANGE):
             kind = RANGE if (tok.kind == AND and between) else tok.kind
             between = between and tok.kind != AND
@@ -434,12 +456,21 @@ def _read_expression(tokens: list[_Token]) -> _Expression:
 # Items -> periods
 
 
+_MONTHS_PER_UNIT = {QUARTER: 3, HALF: 6, MONTH_UNIT: 1}
+
+
+def _unit_of(item: _Item) -> str:
+    if item.unit is None:
+        raise ValueError("a number waiting for its unit is no period")
+    return item.unit
+
+
 def _first_day(item: _Item, year: int) -> datetime.date:
     if item.unit == WHOLE_YEAR:
         return datetime.date(year, 1, 1)
     if item.unit == DAY:
         return datetime.date(year, item.month, item.n)
-    months_per_unit = {QUARTER: 3, HALF: 6, MONTH_UNIT: 1}[item.unit]
+    months_per_unit = _MONTHS_PER_UNIT[_unit_of(item)]
     return datetime.date(year, (item.n - 1) * months_per_unit + 1, 1)
 
 
@@ -448,7 +479,7 @@ def _last_day(item: _Item, year: int) -> datetime.date:
         return datetime.date(year, 12, 31)
     if item.unit == DAY:
         return datetime.date(year, item.month, item.n)
-    months_per_unit = {QUARTER: 3, HALF: 6, MONTH_UNIT: 1}[item.unit]
+    months_per_unit = _MONTHS_PER_UNIT[_unit_of(item)]
     month = item.n * months_per_unit
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 

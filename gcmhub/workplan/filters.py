@@ -6,10 +6,13 @@ into an `ActivityFilter` (cleaned values), which `Activity.objects.matching()` a
 validates its own query parameters into the same `ActivityFilter`.
 """
 
+from typing import Any
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.lib.forms import field_of
 from gcmhub.lib.i18n import active_language
 from gcmhub.taxonomy.models import Objective, Organisation, ThematicArea
 from gcmhub.workplan.calendar import period_bounds
@@ -72,14 +75,14 @@ class ActivityFilterForm(forms.Form):
     def __init__(self, data=None, *, workplan=None, organisations=None, **kwargs):
         super().__init__(data, **kwargs)
         self.workplan = workplan
-        self.fields["kind"].choices = [("", _("All kinds")), *Priority.Kind.choices]
+        field_of(self, "kind", forms.ChoiceField).choices = [("", _("All kinds")), *Priority.Kind.choices]
         lang = active_language()
         # Labels as `str()` of the models gives them ("3. Name"), from plain rows.
-        self.fields["area"].choices = [("", _("All thematic areas"))] + [
+        field_of(self, "area", forms.ChoiceField).choices = [("", _("All thematic areas"))] + [
             (row["number"], f"{row['number']}. {pick_value(row, 'name', lang)}")
             for row in ThematicArea.objects.values("number", "name_en", "name_fr", "name_es")
         ]
-        self.fields["objective"].choices = [("", _("All objectives"))] + [
+        field_of(self, "objective", forms.ChoiceField).choices = [("", _("All objectives"))] + [
             (row["number"], f"{row['number']}. {pick_value(row, 'short', lang)}")
             for row in Objective.objects.values("number", "short_en", "short_fr", "short_es")
         ]
@@ -87,9 +90,12 @@ class ActivityFilterForm(forms.Form):
             org_choices = [(o.slug, o.label) for o in organisations]
         else:
             org_choices = plan_organisations(workplan)
-        self.fields["lead"].choices = [("", _("Any lead organisation")), *org_choices]
-        self.fields["participant"].choices = [("", _("Any participating organisation")), *org_choices]
-        self.fields["status"].choices = [("", _("Any status")), *Status.choices]
+        field_of(self, "lead", forms.ChoiceField).choices = [("", _("Any lead organisation")), *org_choices]
+        field_of(self, "participant", forms.ChoiceField).choices = [
+            ("", _("Any participating organisation")),
+            *org_choices,
+        ]
+        field_of(self, "status", forms.ChoiceField).choices = [("", _("Any status")), *Status.choices]
 
     def clean_q(self):
         return self.cleaned_data["q"].replace("\x00", "").strip()
@@ -103,7 +109,7 @@ class ActivityFilterForm(forms.Form):
     def activity_filter(self) -> ActivityFilter:
         """The valid filters as cleaned values (an invalid one is left out, and shown as an
         error by the form), for `Activity.objects.matching()`."""
-        data = {}
+        data: dict[str, Any] = {}
         if self.is_bound:
             self.is_valid()
             data = getattr(self, "cleaned_data", {})

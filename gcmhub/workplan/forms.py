@@ -1,15 +1,24 @@
 """Forms for status updates and contribution notes. The rules live in `actions.py`; these forms
 check the same things early so errors show next to the fields."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.lib.concurrency import set_bound_value
+from gcmhub.lib.forms import field_of
 from gcmhub.workplan import actions
-from gcmhub.workplan.models import Status
+from gcmhub.workplan.models import Status, StatusUpdate
+
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
 
-class LatestUpdateMixin:
+class LatestUpdateMixin(_FormBase):
     """A hidden `latest_update`: the id of the newest update the page showed (0 for none), so
     that an update written from an older page is refused rather than silently combined."""
 
@@ -17,19 +26,17 @@ class LatestUpdateMixin:
         self.fields["latest_update"] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
         if latest_update is not None:
             self.initial["latest_update"] = latest_update
-        self.newer_updates = []
+        self.newer_updates: list[StatusUpdate] = []
 
-    def show_newer_updates(self, newer: list, latest: int) -> None:
+    def show_newer_updates(self, newer: list[StatusUpdate], latest: int) -> None:
         """Refuse the post: list the updates it did not see and move the hidden id past them, so
         posting again (after reading them) is deliberate. What was typed stays."""
         self.newer_updates = newer
-        data = self.data.copy()
-        data[self.add_prefix("latest_update")] = str(latest)
-        self.data = data
+        set_bound_value(self, "latest_update", str(latest))
         self.add_error(None, _("Nothing was posted: a newer update was posted while you were writing (shown below)."))
 
 
-class EvidenceMixin:
+class EvidenceMixin(_FormBase):
     def clean_evidence_links(self):
         return actions.clean_evidence_links(self.cleaned_data.get("evidence_links", ""))
 
@@ -81,7 +88,8 @@ class StatusUpdateForm(LatestUpdateMixin, EvidenceMixin, forms.Form):
         self.add_latest_update_field(latest_update)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("status") == Status.COMPLETED and cleaned.get("percent_complete") not in (None, 100):
             self.add_error("percent_complete", _("A completed activity is 100% complete."))
         return cleaned
@@ -102,7 +110,7 @@ class ContributionNoteForm(LatestUpdateMixin, EvidenceMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.add_latest_update_field(latest_update)
         self.organisations = {org.pk: org for org in organisations}
-        field = self.fields["organisation"]
+        field = field_of(self, "organisation", forms.TypedChoiceField)
         field.choices = [(org.pk, org.label) for org in organisations]
         field.required = bool(organisations)
         if len(organisations) == 1:

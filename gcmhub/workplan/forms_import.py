@@ -81,7 +81,8 @@ class DeadlineForm(VersionedFormMixin, forms.Form):
         self.activity = activity
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         text = cleaned.get("deadline_text", "")
         if cleaned.get("confirm") and text:
             plan = self.activity.priority.workplan

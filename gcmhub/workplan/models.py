@@ -8,6 +8,7 @@ deadline says "ongoing", or its latest status is "Ongoing"). docs/workplan.md sa
 
 import dataclasses
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from gcmhub.lib.i18n import Language, TranslatedField
 from gcmhub.lib.prepared import prepared
 
 
-class WorkPlanQuerySet(models.QuerySet):
+class WorkPlanQuerySet(models.QuerySet["WorkPlan"]):
     def current(self) -> "WorkPlan | None":
         """The plan marked current, else the latest one; None when there is no plan."""
         return self.filter(is_current=True).first() or self.first()
@@ -289,7 +290,7 @@ CALENDAR_FIELDS = (
 )
 
 
-class ActivityQuerySet(models.QuerySet):
+class ActivityQuerySet(models.QuerySet["Activity"]):
     def matching(self, selection: ActivityFilter, today: datetime.date | None = None):
         """The activities the filters select: the one filter of the list, calendar, exports and API.
         Filters that go through to-many relations are written as `pk IN (subquery)`, so rows are
@@ -622,10 +623,12 @@ def attach_row_details(activities, *, periods: bool = True, participants: bool =
     API's), the three queries are compiled once per process (`gcmhub.lib.prepared`)."""
     activities = list(activities)
     with_periods = periods
-    periods: dict = {a.pk: [] for a in activities}
+    periods_of: dict = {a.pk: [] for a in activities}
     own: dict = {a.pk: [] for a in activities}
     by_priority: dict = {a.priority_id: [] for a in activities}
     roles = [Involvement.LEAD, Involvement.PARTICIPANT] if participants else [Involvement.LEAD]
+    period_rows: Iterable[tuple]
+    involvement_rows: list[tuple[dict, Iterable[tuple]]]
     if len(activities) == 1:
         activity = activities[0]
         period_rows = _periods_of_activity(activity.pk) if with_periods else []
@@ -638,7 +641,7 @@ def attach_row_details(activities, *, periods: bool = True, participants: bool =
         ]
     elif activities:
         period_rows = (
-            ActivityPeriod.objects.filter(activity_id__in=list(periods))
+            ActivityPeriod.objects.filter(activity_id__in=list(periods_of))
             .order_by("order", "pk")
             .values_list(*PERIOD_ROW_FIELDS)
             if with_periods
@@ -659,7 +662,7 @@ def attach_row_details(activities, *, periods: bool = True, participants: bool =
     else:
         period_rows, involvement_rows = [], []
     for activity_id, *period in period_rows:
-        periods[activity_id].append(tuple(period))
+        periods_of[activity_id].append(tuple(period))
     organisations: dict = {}
     Organisation = ActivityOrganisation._meta.get_field("organisation").related_model
     for found, rows in involvement_rows:
@@ -669,7 +672,7 @@ def attach_row_details(activities, *, periods: bool = True, participants: bool =
                 org = organisations[values[0]] = Organisation(**dict(zip(ORG_DISPLAY_FIELDS, values, strict=True)))
             found[owner].append((role, org))
     for activity in activities:
-        activity.period_list = periods[activity.pk]
+        activity.period_list = periods_of[activity.pk]
         inherited = by_priority[activity.priority_id]
         leads = [org for role, org in own[activity.pk] if role == Involvement.LEAD]
         activity.leads_inherited = not leads and any(role == Involvement.LEAD for role, _org in inherited)

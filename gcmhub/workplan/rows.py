@@ -11,7 +11,9 @@ variable.
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -52,7 +54,7 @@ def text_and_lang(obj, name: str, lang: str) -> tuple[str, str]:
     return "", lang
 
 
-def pick_value(values: dict, name: str, lang: str, source: str = "en") -> str:
+def pick_value(values: Mapping[str, Any], name: str, lang: str, source: str = "en") -> str:
     """`lib.i18n.pick` on a `values()` row: the text in `lang`, else `source`, else any."""
     for code in (lang, source, *LANGUAGE_CODES):
         value = values.get(f"{name}_{code}")

@@ -373,8 +373,8 @@ def _chips(request, form: ActivityFilterForm) -> list[dict]:
         elif hasattr(form_field, "choices"):
             shown = str(dict(form_field.choices).get(value, value))
         elif key == "period":
-            bounds = period_bounds(value)
-            shown = Quarter.of(bounds[0]).label if "Q" in value else value
+            bounds = period_bounds(value)  # valid: the form checked it
+            shown = Quarter.of(bounds[0]).label if bounds and "Q" in value else value
         else:
             shown = value
         params = request.GET.copy()
@@ -538,6 +538,8 @@ def calendar_content(request, plan) -> dict:
     due_texts: dict = {}
     for r in (*due_now[:LIST_LIMIT], *overdue[:LIST_LIMIT]):
         day = r.activity.due_date
+        if day is None:  # both lists hold only activities with a due date
+            continue
         if day not in due_texts:
             due_texts[day] = due_format % {"date": date_format(day, "DATE_FORMAT")}
         r.due_text = due_texts[day]

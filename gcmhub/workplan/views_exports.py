@@ -78,7 +78,7 @@ def latest_updates(activities, per_priority: int = LATEST_UPDATES_PER_PRIORITY) 
             order_by=[F("created_at").desc(), F("id").desc()],
         )
     )
-    updates = list(ranked.filter(rank__lte=per_priority).select_related("author", "organisation"))
+    updates: list[StatusUpdate] = list(ranked.filter(rank__lte=per_priority).select_related("author", "organisation"))
     by_id = {a.pk: a for a in activities}
     for update in updates:
         update.activity = by_id[update.activity_id]  # already loaded, with its priority
@@ -133,5 +133,5 @@ def deadlines_ics(request, plan, organisation=None):
         content = exports.build_ics(activities, name=name, site_url=settings.SITE_URL)
     filename = f"{plan.slug}-{org.slug}.ics" if org else f"{plan.slug}.ics"
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Content-Disposition"] = content_disposition_header(False, filename) or "inline"
     return response

@@ -38,8 +38,28 @@ def _check(page, key: str, found: dict) -> None:
         page.set_viewport_size(size)
 
 
+def _older_plan():
+    """A plan before the seed's, tagged like it, so the reference pages show their "other work
+    plans" lines (objective 13, thematic area 2, IOM)."""
+    import datetime
+
+    from gcmhub.taxonomy.models import Objective, Organisation, ThematicArea
+    from gcmhub.test import make_activity, make_priority, make_workplan
+
+    older = make_workplan(slug="plan-2019", period_start=datetime.date(2019, 1, 1), is_current=False)
+    priority = make_priority(
+        older,
+        objectives=[Objective.objects.get(number=13)],
+        thematic_area=ThematicArea.objects.get(number=2),
+        leads=[Organisation.objects.get(slug="iom")],
+    )
+    make_activity(priority)
+
+
 def _public_paths(plan):
     from gcmhub.workplan.models import Activity
+
+    _older_plan()
 
     priority = plan.priorities.order_by("order").first()
     activity = Activity.objects.filter(priority__workplan=plan).order_by("pk").first()

@@ -98,6 +98,12 @@ class SignupTestCase(BaseTestCase):
     def test_it_applies_the_password_validators(self):
         r = self.sign_up(password1="short", password2="short")
         self.assertContains(r, "too short", status_code=400)
+        # ASVS 4.0 V2.1.1: at least 12 characters.
+        r = self.sign_up(password1="kx7-quill-9z", password2="kx7-quill-9z")
+        self.assertNotContains(r, "too short", status_code=302)
+        User.objects.filter(email="nadia@example.org").delete()
+        r = self.sign_up(password1="kx7-quill-9", password2="kx7-quill-9")
+        self.assertContains(r, "at least 12 characters", status_code=400)
 
     def test_it_requires_consent(self):
         r = self.sign_up(consent="")

@@ -118,6 +118,26 @@ class ErrorShapeTests(ApiTestCase):
         self.assertIn("too large", response.json()["detail"])
         self.assertFalse(StatusUpdate.objects.exists())
 
+    def test_it_answers_415_for_a_body_not_sent_as_json(self):
+        """ASVS 4.0 V13.1.5: a body is parsed as JSON only when it says it is JSON."""
+        token = self.token_for(self.ines)
+        body = json.dumps({"status": "on_track", "narrative": "On track"})
+        url = f"{API}/activities/{self.a1.pk}/updates"
+        auth = {"Authorization": f"Bearer {token}"}
+        for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""):
+            with self.subTest(content_type=content_type):
+                response = self.client.post(url, body, content_type=content_type, headers=auth)
+                self.assertEqual(response.status_code, 415)
+                self.assertEqual(
+                    response.json(),
+                    {"detail": "Send the request body as JSON, with the header Content-Type: application/json."},
+                )
+        self.assertFalse(StatusUpdate.objects.exists())
+        for content_type in ("application/json; charset=utf-8", "application/merge-patch+json"):
+            with self.subTest(content_type=content_type):
+                response = self.client.post(url, body, content_type=content_type, headers=auth)
+                self.assertEqual(response.status_code, 201)
+
     def test_it_answers_json_whoever_refused_the_request(self):
         """Answers from outside the endpoints (Django's own 400 for a bad Host) are JSON too."""
         response = self.client.get(f"{API}/objectives", headers={"Host": "evil.example"})
@@ -143,5 +163,5 @@ class OpenApiErrorsTests(ApiTestCase):
                     if method in ("post", "patch"):
                         self.assertLessEqual({"401", "403"}, set(responses))
                     if "requestBody" in operation:
-                        self.assertIn("413", responses)
+                        self.assertLessEqual({"413", "415"}, set(responses))
         self.assertIn("Error", schema["components"]["schemas"])

@@ -6,13 +6,14 @@ from django.db import transaction
 
 from gcmhub.knowledge.models import Resource, ToolFeedback
 from gcmhub.lib.i18n import active_language
+from gcmhub.taxonomy.models import Country
 
 
 @dataclasses.dataclass
 class FeedbackValues:
     rating: int
     how_used: str = ""
-    country: object = None
+    country: Country | None = None
     improvements: str = ""
     may_contact: bool = False
     contact_email: str = ""

@@ -275,7 +275,7 @@ def do_save_practice(
     editable) or `ValidationError` (a dict by field, see `check_practice_values`).
     """
     creating = practice is None or practice.pk is None
-    if creating:
+    if practice is None or practice.pk is None:  # `creating`, spelt out so that mypy sees practice.pk below
         practice = Practice(submitter=user, status=Practice.Status.DRAFT)
     else:
         practice = claim(Practice, practice.pk, expected_version)

@@ -160,6 +160,7 @@ def _check_header(header) -> list:
 
 
 def _decode_text(data: bytes) -> str:
+    encodings: tuple[str, ...]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Excel's "Unicode text")
         encodings = ("utf-16",)
     else:
@@ -213,8 +214,9 @@ def _open_workbook(data: bytes):
             for sheet, rel in self.parser.find_sheets():
                 if rel.target in self.valid_files and "chartsheet" not in rel.Type:
                     ws = Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
-                    ws.sheet_state = sheet.state
-                    self.wb._sheets.append(ws)
+                    # openpyxl's own lines, on attributes types-openpyxl leaves out or types narrower.
+                    ws.sheet_state = sheet.state  # type: ignore[assignment]
+                    self.wb._sheets.append(ws)  # type: ignore[attr-defined]
 
     reader = Reader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     reader.read()

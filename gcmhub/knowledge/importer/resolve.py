@@ -9,7 +9,9 @@ rejected row is reported with its row number, column and why. Nothing is written
 
 import datetime
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -51,6 +53,9 @@ from gcmhub.taxonomy.models import (
     normalize_name,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 _url = URLValidator(schemes=["http", "https"])
 
 RESOURCE_STATUSES = (Resource.Status.PUBLISHED, Resource.Status.PROPOSED, Resource.Status.ARCHIVED)
@@ -86,6 +91,13 @@ class RowResult:
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    @property
+    def target_pk(self) -> int:
+        """The pk of the item an UPDATE row changes."""
+        if self.target is None:
+            raise ValueError(f"row {self.row} updates no item")
+        return self.target
 
 
 @dataclass
@@ -137,7 +149,7 @@ def _labels(choices, only=None) -> dict[str, str]:
 class Lookups:
     """Every table a row may refer to, as dicts (a few queries, whatever the file's size)."""
 
-    def __init__(self, emails: set[str] = frozenset()):
+    def __init__(self, emails: AbstractSet[str] = frozenset()):
         self.objectives = dict(Objective.objects.values_list("number", "pk"))
         self.principles = {code.lower(): pk for code, pk in GuidingPrinciple.objects.values_list("code", "pk")}
         self.areas = dict(ThematicArea.objects.values_list("number", "pk"))
@@ -174,7 +186,7 @@ class Lookups:
         self.practice_ids = set(practices.values_list("pk", flat=True))
         self.practice_slugs = dict(practices.values_list("slug", "pk"))
         self.practice_titles = {normalize_name(t): pk for pk, t in practices.values_list("pk", "title") if t}
-        self.calls = None  # read on first use
+        self.calls: dict[str, int] | None = None  # read on first use
         self.output_refs: dict[str, tuple[str, int] | None] = {}
 
     def call(self, slug: str) -> int | None:
@@ -241,7 +253,7 @@ class _RowChecker:
             self.error(column, _("Write the date as YYYY-MM-DD, e.g. 2021-06-30."))
         return value
 
-    def many(self, column: str, table: dict, message: str, splitter=MULTI_SPLIT, key=norm) -> list[int]:
+    def many(self, column: str, table: dict, message: "StrOrPromise", splitter=MULTI_SPLIT, key=norm) -> list[int]:
         pks = []
         for item in as_list(self.data.get(column, ""), splitter):
             pk = table.get(key(item))

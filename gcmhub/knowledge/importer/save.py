@@ -102,23 +102,23 @@ def _save_resources(rows: list[RowResult], user, note: str, now) -> tuple[int, i
     ]
     before = {
         pk: (status, published_at)
-        for pk, status, published_at in Resource.objects.filter(pk__in=[r.target for r in updates]).values_list(
+        for pk, status, published_at in Resource.objects.filter(pk__in=[r.target_pk for r in updates]).values_list(
             "pk", "status", "published_at"
         )
     }
     for row in updates:
         # One UPDATE per row: bulk_update's CASE expressions grow with rows × fields and cost far more.
         values = {name: value for name, value in row.values.items() if name != "slug"}
-        old_status, published_at = before[row.target]
+        old_status, published_at = before[row.target_pk]
         if not row.status_given:  # a row without a status keeps the resource's (e.g. a proposal stays one)
             values["status"] = old_status
         if values["status"] == Resource.Status.PUBLISHED and not published_at:
             values["published_at"] = _moment(values["publication_date"], now)
-        Resource.objects.filter(pk=row.target).update(**values, updated_at=now, version=F("version") + 1)
+        Resource.objects.filter(pk=row.target_pk).update(**values, updated_at=now, version=F("version") + 1)
         if old_status != values["status"]:
             events.append(
                 ResourceEvent(
-                    resource_id=row.target,
+                    resource_id=row.target_pk,
                     actor=user,
                     from_status=old_status,
                     to_status=values["status"],
@@ -127,8 +127,8 @@ def _save_resources(rows: list[RowResult], user, note: str, now) -> tuple[int, i
                 )
             )
     ResourceEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
-    pairs = [(o.pk, r) for o, r in zip(objects, creates, strict=True)] + [(r.target, r) for r in updates]
-    _set_relations(Resource, pairs, RESOURCE_RELATIONS, [r.target for r in updates])
+    pairs = [(o.pk, r) for o, r in zip(objects, creates, strict=True)] + [(r.target_pk, r) for r in updates]
+    _set_relations(Resource, pairs, RESOURCE_RELATIONS, [r.target_pk for r in updates])
     announce_changes(Resource, [pk for pk, _row in pairs])  # bulk writes send no signals
     return len(creates), len(updates)
 
@@ -167,7 +167,7 @@ def _save_practices(rows: list[RowResult], user, note: str, now) -> tuple[int, i
         for obj in objects
     ]
     published = set(
-        Practice.objects.filter(pk__in=[r.target for r in updates], status=Practice.Status.PUBLISHED).values_list(
+        Practice.objects.filter(pk__in=[r.target_pk for r in updates], status=Practice.Status.PUBLISHED).values_list(
             "pk", flat=True
         )
     )
@@ -177,12 +177,12 @@ def _save_practices(rows: list[RowResult], user, note: str, now) -> tuple[int, i
         # An update keeps the record's place in the workflow; only its content changes.
         values.pop("status")
         published_on = values.pop("published_at")
-        if published_on and row.target in published:
+        if published_on and row.target_pk in published:
             values["published_at"] = _moment(published_on, now)
-        Practice.objects.filter(pk=row.target).update(**values, updated_at=now, version=F("version") + 1)
+        Practice.objects.filter(pk=row.target_pk).update(**values, updated_at=now, version=F("version") + 1)
     PracticeEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
-    pairs = [(o.pk, r) for o, r in zip(objects, creates, strict=True)] + [(r.target, r) for r in updates]
-    _set_relations(Practice, pairs, PRACTICE_RELATIONS, [r.target for r in updates])
+    pairs = [(o.pk, r) for o, r in zip(objects, creates, strict=True)] + [(r.target_pk, r) for r in updates]
+    _set_relations(Practice, pairs, PRACTICE_RELATIONS, [r.target_pk for r in updates])
     announce_changes(Practice, [pk for pk, _row in pairs])  # bulk writes send no signals
     return len(creates), len(updates)
 

@@ -205,3 +205,25 @@ class RequestSizeTests(TestCase):
 
         response = RequestSizeMiddleware(view)(request)
         self.assertEqual(response.content, b"a@example.org")
+
+
+class RedisSettingsTests(SimpleTestCase):
+    def test_both_caches_live_in_redis_when_redis_url_is_set(self):
+        code = (
+            "import json, django; django.setup(); from django.core.cache import caches; "
+            "print(json.dumps([type(caches[a]).__name__ for a in ('default', 'pages')]))"
+        )
+        result = run_with_production_settings(code, REDIS_URL="redis://127.0.0.1:6399/0")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(json.loads(result.stdout), ["RedisCache", "RedisCache"])
+
+    def test_it_says_which_package_is_missing(self):
+        # An interpreter where `import redis` fails: the start-up error names the extra to install.
+        code = (
+            "import sys; sys.modules['redis'] = None; import importlib.util; "
+            "importlib.util.find_spec = (lambda f: lambda name, *a: None if name == 'redis' else f(name, *a))"
+            "(importlib.util.find_spec); import django; django.setup()"
+        )
+        result = run_with_production_settings(code, REDIS_URL="redis://127.0.0.1:6399/0")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn('pip install "gcmhub[redis]"', result.stderr)

@@ -159,7 +159,7 @@ class Command(BaseCommand):
                 )
             if kind and not user.roles.active().filter(kind=kind).exists():
                 extra = {}
-                if kind == Role.Kind.NETWORK_FOCAL_POINT:
+                if kind == Role.Kind.NETWORK_FOCAL_POINT and scope:
                     extra["organisation"] = Organisation.objects.resolving(scope).get()
                 elif kind == Role.Kind.MEMBER_STATE_FOCAL_POINT:
                     extra["country"] = Country.objects.get(iso3=scope)

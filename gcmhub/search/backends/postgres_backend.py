@@ -59,14 +59,14 @@ FACET_SEPARATOR = "="
 
 def _lexemes(texts: dict[str, str]) -> list[str]:
     """Lexemes of {language: text}: folded words of every text, and each text's stems in its language."""
-    lexemes = set()
+    lexemes: set[str] = set()
     for language, text in texts.items():
         lexemes.update(f"f_{term}" for term in analysis.folded_terms(text))
         lexemes.update(f"{language}_{term}" for term in analysis.stemmed_terms(text, language))
     return sorted(lexemes)
 
 
-def _tsquery(words: list[dict[str, list[str]]]) -> str:
+def _tsquery(words: list[analysis.QueryWord]) -> str:
     """A tsquery literal: every word must match, in any language's stem. Lexemes are alphanumeric."""
     groups = []
     for word in words:
@@ -82,7 +82,8 @@ def _facet_term(name: str, value: str) -> str:
 
 
 def _where(tsquery: str | None, filters: dict[str, list[str]]) -> tuple[str, list]:
-    conditions, params = [], []
+    conditions: list[str] = []
+    params: list[str | list[str]] = []
     if tsquery:
         conditions.append("tsv @@ %s::tsquery")
         params.append(tsquery)

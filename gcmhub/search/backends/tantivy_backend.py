@@ -45,6 +45,14 @@ def _build_schema() -> tantivy.Schema:
     return builder.build()
 
 
+def _stored_text(stored: tantivy.Document, name: str) -> str:
+    """A text field that `index()` stores on every document."""
+    value = stored.get_first(name)
+    if not isinstance(value, str):
+        raise ValueError(f"The search index holds a document without {name!r}: rebuild it (gcmhub search_rebuild).")
+    return value
+
+
 class TantivyBackend:
     """Readers reload when the index's `meta.json` changes (checked at each search: one small read), and
     answers are kept in a small LRU cache keyed by that generation, so a repeated query (the
@@ -59,7 +67,7 @@ class TantivyBackend:
         for language in analysis.LANGUAGES:
             self._index.register_tokenizer(analysis.tokenizer_name(language), analysis.stem_analyzer(language))
         self._index.config_reader(reload_policy="Manual")
-        self._writer = None
+        self._writer: tantivy.IndexWriter | None = None
         self._meta = Path(path) / "meta.json"
         self._everything_file = Path(path).with_name(Path(path).name + ".facet-counts.json")
         self._everything: tuple[int | None, dict] = (None, {})
@@ -145,7 +153,7 @@ class TantivyBackend:
         self._index.reload()
         self._forget()
 
-    def _text_query(self, words: list[dict[str, str]]) -> tantivy.Query:
+    def _text_query(self, words: list[analysis.QueryWord]) -> tantivy.Query:
         musts = []
         for word in words:
             alternatives = []
@@ -271,7 +279,7 @@ class TantivyBackend:
         hits = []
         for score, address in found.hits:
             stored = searcher.doc(address)
-            doc_language = stored.get_first("language")
+            doc_language = _stored_text(stored, "language")
             versions = {
                 language: (stored.get_first(f"title_{language}") or "", stored.get_first(f"body_{language}") or "")
                 for language in analysis.LANGUAGES
@@ -280,7 +288,7 @@ class TantivyBackend:
             language, title, body = pick_version(doc_language, versions, query.language)
             hits.append(
                 Hit(
-                    id=stored.get_first("id"),
+                    id=_stored_text(stored, "id"),
                     score=float(score),
                     title_highlight=analysis.highlight(title, words, language),
                     excerpt_highlight=analysis.excerpt(body, words, language),
@@ -301,7 +309,8 @@ class TantivyBackend:
                 facets.update(self._aggregate(searcher, self._query(text_query, filters), names))
         facets = {name: facets[name] for name in query.facets}
         return SearchResult(
-            total=found.count or 0,
+            # tantivy's stub leaves out `count`, which search(count=True), the default, fills in.
+            total=found.count or 0,  # type: ignore[attr-defined]
             hits=hits,
             facets=facets,
             took_ms=(time.perf_counter() - started) * 1000,

@@ -1,3 +1,5 @@
+import datetime
+
 from django.urls import reverse
 from django.utils import translation
 
@@ -125,10 +127,44 @@ class OrganisationDetailTestCase(BaseTestCase):
         self.assertEqual(self.client.get(url("organisation", "nobody")).status_code, 404)
 
     def test_it_pins_the_query_count(self):
-        # organisation, aliases, priority and activity involvements, linked resources and practices
-        with self.assertNumQueries(6):
+        # organisation, aliases, plans naming it with their counts, activity counts per plan,
+        # priority and activity involvements in the shown plan, linked resources and practices
+        with self.assertNumQueries(8):
             self.client.get(url("organisation", "iom"))
         for _ in range(3):
             make_activity(make_priority(self.plan, participants=[self.iom]), participants=[self.iom])
-        with self.assertNumQueries(6):
+            older = make_workplan(is_current=False, period_start=datetime.date(2019, 1, 1))
+            make_activity(make_priority(older, leads=[self.iom]), leads=[self.iom])
+        with self.assertNumQueries(8):
             self.client.get(url("organisation", "iom"))
+
+    def test_it_shows_one_plan_in_full_and_the_others_as_one_line(self):
+        older = make_workplan(slug="plan-2019", title_en="Work plan 2019-2020", period_start=datetime.date(2019, 1, 1))
+        older_priority = make_priority(older, leads=[self.iom])
+        older_activities = [make_activity(older_priority, participants=[self.iom]) for _ in range(3)]
+        for lang in ("en", "fr", "es"):
+            with self.subTest(lang=lang):
+                response = self.client.get(url("organisation", "iom", lang=lang))
+                self.assertContains(response, self.own_activity.get_absolute_url().replace("/en/", f"/{lang}/"))
+                self.assertContains(response, older.get_absolute_url().replace("/en/", f"/{lang}/"))
+                self.assertNotContains(response, older_priority.get_absolute_url().replace("/en/", f"/{lang}/"))
+                for activity in older_activities:
+                    self.assertNotContains(response, activity.get_absolute_url().replace("/en/", f"/{lang}/"))
+                with translation.override(lang):
+                    list_url = reverse("workplan:activities", args=[older.slug])
+                self.assertContains(response, f'href="{list_url}?lead=iom"')
+                self.assertContains(response, f'href="{list_url}?participant=iom"')
+        response = self.client.get(url("organisation", "iom"))
+        self.assertContains(response, "3 activities that name it")
+        # The totals count every plan.
+        self.assertEqual((response.context["priority_count"], response.context["activity_count"]), (4, 4))
+
+    def test_it_shows_the_latest_plan_naming_it_when_the_current_one_does_not(self):
+        current = make_workplan(slug="plan-2025", period_start=datetime.date(2025, 1, 1), is_current=False)
+        self.plan.is_current = False
+        self.plan.save(update_fields=["is_current"])
+        current.is_current = True
+        current.save(update_fields=["is_current"])
+        response = self.client.get(url("organisation", "iom"))
+        self.assertEqual(response.context["shown_plan"], self.plan)
+        self.assertContains(response, self.led.get_absolute_url())

@@ -1,3 +1,5 @@
+import datetime
+
 from django.urls import reverse
 from django.utils import translation
 
@@ -100,16 +102,48 @@ class ObjectivePagesTestCase(BaseTestCase):
             self.client.get(url("objectives"))
 
     def test_it_pins_the_query_count_of_the_detail(self):
-        # objective, thematic areas, priorities, activities, linked resources, linked practices
-        with self.assertNumQueries(6):
+        # objective, plans with their counts, the shown plan's priorities, their activities,
+        # linked resources, linked practices, thematic areas
+        with self.assertNumQueries(7):
             self.client.get(url("objective", 13))
         plan = make_workplan()
         for _ in range(3):
             priority = make_priority(plan, objectives=[self.obj13])
             make_activity(priority)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             response = self.client.get(url("objective", 13))
         self.assertContains(response, plan.get_absolute_url())
+
+    def test_it_shows_one_plan_in_full_and_the_others_as_one_line(self):
+        older = make_workplan(slug="plan-2019", title_en="Work plan 2019-2020", period_start=datetime.date(2019, 1, 1))
+        older_priorities = [make_priority(older, objectives=[self.obj13]) for _ in range(2)]
+        older_activities = [make_activity(priority) for priority in older_priorities for _ in range(3)]
+        make_priority(older, all_objectives=True)
+        for lang in LANGUAGES:
+            with self.subTest(lang=lang):
+                response = self.client.get(url("objective", 13, lang=lang))
+                # The current plan in full ...
+                self.assertContains(response, self.atd_activity.get_absolute_url().replace("/en/", f"/{lang}/"))
+                # ... the older one as its counts and a link to its list, filtered by the objective.
+                self.assertContains(response, older.get_absolute_url().replace("/en/", f"/{lang}/"))
+                for activity in older_activities:
+                    self.assertNotContains(response, activity.get_absolute_url().replace("/en/", f"/{lang}/"))
+                with translation.override(lang):
+                    list_url = reverse("workplan:activities", args=[older.slug])
+                self.assertContains(response, f'href="{list_url}?objective=13"')
+        response = self.client.get(url("objective", 13))
+        self.assertContains(response, "3 priorities")
+        self.assertContains(response, "its 6 activities in the plan")
+
+    def test_it_shows_the_latest_plan_in_full_when_none_is_current(self):
+        self.plan.is_current = False
+        self.plan.save(update_fields=["is_current"])
+        later = make_workplan(slug="plan-2023", period_start=datetime.date(2023, 1, 1), is_current=False)
+        later_activity = make_activity(make_priority(later, objectives=[self.obj13]))
+        response = self.client.get(url("objective", 13))
+        self.assertContains(response, later_activity.get_absolute_url())
+        self.assertNotContains(response, self.atd_activity.get_absolute_url())
+        self.assertContains(response, self.plan.get_absolute_url())
 
 
 class PrinciplePagesTestCase(BaseTestCase):
@@ -179,6 +213,20 @@ class ThematicAreaPagesTestCase(BaseTestCase):
                 self.assertContains(response, self.objective.get_absolute_url().replace("/en/", f"/{lang}/"))
                 self.assertContains(response, self.priority.get_absolute_url().replace("/en/", f"/{lang}/"))
                 self.assertContains(response, self.activity.get_absolute_url().replace("/en/", f"/{lang}/"))
+
+    def test_it_keeps_other_plans_to_one_line_and_pins_the_query_count(self):
+        # area, its objectives, plans with their counts, the shown plan's priorities, their activities
+        with self.assertNumQueries(5):
+            self.client.get(url("thematic_area", 3))
+        older = make_workplan(slug="plan-2019", period_start=datetime.date(2019, 1, 1), is_current=False)
+        older_activities = [make_activity(make_priority(older, thematic_area=self.area)) for _ in range(3)]
+        with self.assertNumQueries(5):
+            response = self.client.get(url("thematic_area", 3))
+        self.assertContains(response, self.activity.get_absolute_url())
+        for activity in older_activities:
+            self.assertNotContains(response, activity.get_absolute_url())
+        list_url = reverse("workplan:activities", args=[older.slug])
+        self.assertContains(response, f'href="{list_url}?area=3"')
 
     def test_it_404s_on_an_unknown_area(self):
         self.assertEqual(self.client.get(url("thematic_area", 9)).status_code, 404)

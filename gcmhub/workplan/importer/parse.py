@@ -194,7 +194,7 @@ def detect_language(lines: list[str]) -> str:
 class _Field:
     """An organisation list being read (it may wrap over several lines)."""
 
-    owner: object
+    owner: ParsedPriority | ParsedActivity
     role: str
     text: str
 
@@ -248,9 +248,8 @@ class _Parser:
             return
         if match := DEADLINE_RE.match(folded):
             self.finish_title()
-            if self.activity is None:
-                self.new_activity(None, "")
-            self.activity.deadline_lines.append(self.value(body, match))
+            activity = self.activity if self.activity is not None else self.new_activity(None, "")
+            activity.deadline_lines.append(self.value(body, match))
             self.mode = "deadline"
             return
         if match := ACTIVITY_LEAD_RE.match(folded):
@@ -281,10 +280,12 @@ class _Parser:
             if number == "#":
                 numbered = [a.number for a in self.block.activities if a.number]
                 number = (max(numbered) + 1) if numbered else 1
-            return self.new_activity(int(number), match.group(2))
-        if bullet and in_activities and (self.activity is None or self.activity_has_details()):
+            self.new_activity(int(number), match.group(2))
+            return
+        if bullet and in_activities and (self.activity is None or self.activity_has_details(self.activity)):
             # An unnumbered activity written as a bullet after the previous one's deadline.
-            return self.new_activity(None, body)
+            self.new_activity(None, body)
+            return
 
         # A line that continues whatever is being read.
         if self.mode == "title":
@@ -298,8 +299,7 @@ class _Parser:
         elif self.mode == "activities" and self.activity is None:
             self.new_activity(None, body)
 
-    def activity_has_details(self) -> bool:
-        a = self.activity
+    def activity_has_details(self, a: ParsedActivity) -> bool:
         return bool(a.deadline_lines or a.leads or a.participants or self.mode == "activity_field")
 
     def preamble(self, body: str, folded: str) -> None:
@@ -344,18 +344,25 @@ class _Parser:
             self.block.title = f"{self.block.title} {extra}".strip() if self.block.title else extra
             self.pending_title = []
 
-    def new_activity(self, number: int | None, text: str) -> None:
-        self.activity = ParsedActivity(number=number, text=text.strip())
-        self.block.activities.append(self.activity)
-        self.mode = "activity"
+    def current_block(self) -> ParsedPriority:
+        """The priority being read (the lines before the first one go to `preamble`)."""
+        if self.block is None:
+            raise RuntimeError("no priority is being read")
+        return self.block
 
-    def open_field(self, owner, role: str, text: str) -> None:
+    def new_activity(self, number: int | None, text: str) -> ParsedActivity:
+        self.activity = ParsedActivity(number=number, text=text.strip())
+        self.current_block().activities.append(self.activity)
+        self.mode = "activity"
+        return self.activity
+
+    def open_field(self, owner: ParsedPriority | ParsedActivity, role: str, text: str) -> None:
         self.finish_title()
         self.fields.append(_Field(owner=owner, role=role, text=text))
         self.mode = "activity_field" if isinstance(owner, ParsedActivity) else "field"
 
     def set_objectives(self, text: str) -> None:
-        block = self.block
+        block = self.current_block()
         block.objectives_text = text.strip().rstrip(".")
         folded = _fold(block.objectives_text)
         block.all_objectives = bool(ALL_OBJECTIVES_RE.match(folded))
@@ -409,9 +416,10 @@ def _resolve_group(text: str, known) -> list[str] | None:
     return None
 
 
-def _conjunction_pieces(text: str) -> list[str]:
-    """Split on " et "/" and "/" y " outside parentheses, keeping the conjunctions."""
-    pieces, last, depth = [], 0, 0
+def _conjunction_pieces(text: str) -> list[tuple[str, str]]:
+    """Split on " et "/" and "/" y " outside parentheses, keeping the conjunctions: (piece, conjunction after it)."""
+    pieces: list[tuple[str, str]] = []
+    last, depth = 0, 0
     depth_at = []
     for char in text:
         depth += char == "("
@@ -430,7 +438,8 @@ def _split_conjunctions(segment: str, known) -> list[str]:
     pieces = _conjunction_pieces(segment)
     if len(pieces) == 1 or len(pieces) > 8:
         return _resolve_group(segment, known) or [segment]
-    best: tuple | None = None
+    best_score: tuple[int, int, int] | None = None
+    best_names: list[str] = []
     n = len(pieces)
     for mask in range(1 << (n - 1)):
         groups, current = [], ""
@@ -450,9 +459,9 @@ def _split_conjunctions(segment: str, known) -> list[str]:
             else:
                 names.extend(resolved)
         score = (unknown, -(len(groups) - unknown), len(groups))
-        if best is None or score < best[0]:
-            best = (score, names)
-    return best[1]
+        if best_score is None or score < best_score:
+            best_score, best_names = score, names
+    return best_names
 
 
 def split_organisations(text: str, known) -> tuple[list[str], dict[str, str], list[str]]:
@@ -500,9 +509,15 @@ def parse_lines(
     parser.run()
     for fld in parser.fields:
         names, notes, remarks = split_organisations(fld.text, known)
-        target = {LEAD: fld.owner.leads, PARTICIPANT: fld.owner.participants}.get(fld.role)
-        if target is None:
-            target = fld.owner.observers
+        owner = fld.owner
+        if fld.role == LEAD:
+            target = owner.leads
+        elif fld.role == PARTICIPANT:
+            target = owner.participants
+        elif isinstance(owner, ParsedPriority):
+            target = owner.observers
+        else:
+            raise ValueError(f"an activity has no {fld.role} list")
         target.extend(n for n in names if n not in target)
         fld.owner.remarks.extend(remarks)
         if isinstance(fld.owner, ParsedPriority):

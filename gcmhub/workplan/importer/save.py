@@ -11,6 +11,7 @@ queries per plan), so no per-row save signals run: the activities written are an
 import hashlib
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -78,6 +79,7 @@ def _apply_mapping(resolution: Resolution, mapping: dict, language: str) -> dict
     )
     for name in resolution.unknown:
         choice = mapping[name]
+        org: Organisation | None
         if choice == NEW:
             org = Organisation(slug=_unique_org_slug(name), kind=Organisation.Kind.OTHER, name_en=name)
             setattr(org, f"name_{language}", name)
@@ -184,10 +186,9 @@ def do_import_workplan(
 
 def _save_plan(parsed: ParsedPlan, data: bytes, filename: str) -> tuple[WorkPlan, bool]:
     language = parsed.source_language
-    plan = WorkPlan.objects.select_for_update().filter(slug=parsed.slug).first()
-    created = plan is None
-    if created:
-        plan = WorkPlan(slug=parsed.slug, source_language=language)
+    existing = WorkPlan.objects.select_for_update().filter(slug=parsed.slug).first()
+    created = existing is None
+    plan = WorkPlan(slug=parsed.slug, source_language=language) if existing is None else existing
     for lang, title in (parsed.titles or {language: parsed.title}).items():
         if created or lang == language or not getattr(plan, f"title_{lang}"):
             setattr(plan, f"title_{lang}", title[:300])
@@ -271,7 +272,7 @@ def _save_activities(parsed, priorities, resolution, orgs) -> tuple[list[Activit
         key = activity.number if activity.number else f"o{activity.order}"
         existing.setdefault(activity.priority_id, {})[key] = activity
     result, items, new, old, periods, confirmed_ids = [], [], [], [], [], set()
-    summary = {"unparsed_deadlines": [], "inferred_deadlines": [], "remarks": []}
+    summary: dict[str, Any] = {"unparsed_deadlines": [], "inferred_deadlines": [], "remarks": []}
     for p_index, (priority, block) in enumerate(zip(priorities, parsed.priorities, strict=True)):
         summary["remarks"] += [f"{priority.heading}: {r}" for r in block.remarks]
         current = existing.get(priority.pk, {})
