@@ -4,8 +4,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from gcmhub.lib import throttle
+from gcmhub.lib.prepared import prepared
 
 logger = logging.getLogger("gcmhub.security")
+
+
+@prepared
+def user_by_pk(pk: int):
+    return get_user_model()._default_manager.filter(pk=pk)
 
 
 class EmailBackend(ModelBackend):
@@ -48,3 +54,12 @@ class EmailBackend(ModelBackend):
             "failed sign-in account=%s address=%s", throttle.mask_email(email), throttle.client_address(request)
         )
         return None
+
+    def get_user(self, user_id):
+        """The signed-in user of a session, as ModelBackend finds it; the query is compiled once
+        (every signed-in request runs it)."""
+        if not isinstance(user_id, int) or isinstance(user_id, bool):
+            return super().get_user(user_id)
+        found = user_by_pk(user_id)
+        user = found[0] if found else None
+        return user if user is not None and self.user_can_authenticate(user) else None

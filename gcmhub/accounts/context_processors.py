@@ -1,10 +1,17 @@
+from django.utils.functional import SimpleLazyObject
+
 from gcmhub.accounts import permissions
 
 
 def roles(request):
-    """Expose the current user's role flags to every template, computed once per request."""
-    user = getattr(request, "user", None)
-    return {
-        "is_secretariat": bool(user and permissions.is_secretariat(user)),
-        "is_reviewer": bool(user and permissions.is_reviewer(user)),
-    }
+    """The current user's role flags for every template, worked out only when a template reads one
+    (the user and their roles are then loaded once per request)."""
+
+    def flag(predicate):
+        def compute() -> bool:
+            user = getattr(request, "user", None)
+            return bool(user and predicate(user))
+
+        return SimpleLazyObject(compute)
+
+    return {"is_secretariat": flag(permissions.is_secretariat), "is_reviewer": flag(permissions.is_reviewer)}

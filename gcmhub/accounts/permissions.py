@@ -2,6 +2,13 @@
 user's role is answered here."""
 
 from gcmhub.accounts.models import Role
+from gcmhub.lib.prepared import prepared
+
+
+@prepared
+def active_roles_of(user_id: int):
+    """A user's active roles (compiled once: every signed-in page asks)."""
+    return Role.objects.active().filter(user_id=user_id)
 
 
 def _active_roles(user) -> list[Role]:
@@ -10,7 +17,7 @@ def _active_roles(user) -> list[Role]:
         return []
     cached = getattr(user, "_gcm_roles", None)
     if cached is None:
-        cached = list(Role.objects.active().filter(user=user))
+        cached = active_roles_of(user.pk)
         user._gcm_roles = cached
     return cached
 

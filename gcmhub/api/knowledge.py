@@ -28,6 +28,7 @@ from gcmhub.api.preconditions import (
     set_etag,
     stale_detail,
 )
+from gcmhub.api.responses import json_answer, kept_json_answer
 from gcmhub.api.schemas.common import Error, Pagination, ValidationErrorOut, organisation_ref, paginate, translations
 from gcmhub.api.schemas.knowledge import (
     CallList,
@@ -65,6 +66,8 @@ from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organis
 from gcmhub.workplan.models import Activity, Priority
 
 router = Router(tags=["Hub"])
+# What the Hub's lists show: kept pages are keyed by these apps' generations.
+KNOWLEDGE_SCOPES = ("knowledge", "taxonomy", "workplan")
 
 WRITE_ERRORS = {400: ValidationErrorOut, 401: Error, 403: Error, 404: Error}
 
@@ -249,6 +252,14 @@ class CallFilters(Pagination):
 
 @router.get("/resources", response={200: ResourceList, 400: ValidationErrorOut}, summary="List published resources")
 def list_resources(request: HttpRequest, filters: Query[ResourceFilters]):
+    # Published resources are the same for every client: serialised once and kept until the Hub,
+    # the reference data or the work plan change (gcmhub/api/responses.py).
+    return kept_json_answer(
+        request, "api:resources", KNOWLEDGE_SCOPES, lambda: resources_page(request, filters), ResourceList
+    )
+
+
+def resources_page(request: HttpRequest, filters: ResourceFilters) -> dict:
     qs = Resource.objects.published()
     if filters.objective:
         qs = qs.filter(Q(objectives__number=filters.objective) | Q(is_general=True))
@@ -279,6 +290,17 @@ def get_resource(request: HttpRequest, slug: str):
     summary="List published practices (or your own with `mine`)",
 )
 def list_practices(request: HttpRequest, filters: Query[PracticeFilters]):
+    # Published practices are kept like resources; a client's own (`mine`) are answered each time.
+    if filters.mine:
+        if not request.user.is_authenticated:
+            raise AuthenticationError
+        return json_answer(practices_page(request, filters), PracticeList)
+    return kept_json_answer(
+        request, "api:practices", KNOWLEDGE_SCOPES, lambda: practices_page(request, filters), PracticeList
+    )
+
+
+def practices_page(request: HttpRequest, filters: PracticeFilters) -> dict:
     if filters.mine:
         if not request.user.is_authenticated:
             raise AuthenticationError
@@ -311,6 +333,11 @@ def get_practice(request: HttpRequest, slug: str, response: HttpResponse):
 
 @router.get("/calls", response=CallList, summary="List calls for practices")
 def list_calls(request: HttpRequest, filters: Query[CallFilters]):
+    # Kept like the other lists; a kept page expires when a call opens or closes (PAGE_CACHE_CLOCKS).
+    return kept_json_answer(request, "api:calls", KNOWLEDGE_SCOPES, lambda: calls_page(request, filters), CallList)
+
+
+def calls_page(request: HttpRequest, filters: CallFilters) -> dict:
     now = timezone.now()
     qs = CallForPractices.objects.prefetch_related(Prefetch("objectives", Objective.objects.only("number")))
     if filters.open is True:

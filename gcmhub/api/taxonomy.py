@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router
 
+from gcmhub.api.responses import kept_json_answer
 from gcmhub.api.schemas.common import Error, Pagination, enum_schema, paginate, translations
 from gcmhub.api.schemas.taxonomy import (
     CountryList,
@@ -100,6 +101,12 @@ def organisation_out(request: HttpRequest, org: Organisation) -> dict:
     }
 
 
+def _kept(request, name: str, schema, compute):
+    """A list of reference data: the same for every client, serialised once and kept until the
+    reference data change (gcmhub/api/responses.py)."""
+    return kept_json_answer(request, name, ("taxonomy",), compute, schema)
+
+
 def _page(request, qs, page: Pagination, out) -> dict:
     result = paginate(qs, page)
     result["items"] = [out(request, obj) for obj in result["items"]]
@@ -108,7 +115,12 @@ def _page(request, qs, page: Pagination, out) -> dict:
 
 @router.get("/objectives", response=ObjectiveList, summary="List the 23 GCM objectives")
 def list_objectives(request: HttpRequest, page: Query[Pagination]):
-    return _page(request, Objective.objects.order_by("number"), page, objective_out)
+    return _kept(
+        request,
+        "api:objectives",
+        ObjectiveList,
+        lambda: _page(request, Objective.objects.order_by("number"), page, objective_out),
+    )
 
 
 @router.get("/objectives/{id:number}", response={200: ObjectiveOut, 404: Error}, summary="One GCM objective")
@@ -118,7 +130,12 @@ def get_objective(request: HttpRequest, number: int):
 
 @router.get("/principles", response=PrincipleList, summary="List the guiding principles")
 def list_principles(request: HttpRequest, page: Query[Pagination]):
-    return _page(request, GuidingPrinciple.objects.order_by("order", "code"), page, principle_out)
+    return _kept(
+        request,
+        "api:principles",
+        PrincipleList,
+        lambda: _page(request, GuidingPrinciple.objects.order_by("order", "code"), page, principle_out),
+    )
 
 
 @router.get("/principles/{code}", response={200: PrincipleOut, 404: Error}, summary="One guiding principle")
@@ -131,7 +148,7 @@ def list_thematic_areas(request: HttpRequest, page: Query[Pagination]):
     qs = ThematicArea.objects.order_by("number").prefetch_related(
         Prefetch("objectives", Objective.objects.only("number"))
     )
-    return _page(request, qs, page, thematic_area_out)
+    return _kept(request, "api:thematic-areas", ThematicAreaList, lambda: _page(request, qs, page, thematic_area_out))
 
 
 @router.get("/thematic-areas/{id:number}", response={200: ThematicAreaOut, 404: Error}, summary="One thematic area")
@@ -159,7 +176,7 @@ def list_countries(request: HttpRequest, filters: Query[CountryFilters]):
             | Q(iso2__iexact=q)
             | Q(iso3__iexact=q)
         )
-    return _page(request, qs, filters, country_out)
+    return _kept(request, "api:countries", CountryList, lambda: _page(request, qs, filters, country_out))
 
 
 @router.get("/countries/{iso3}", response={200: CountryOut, 404: Error}, summary="One country by ISO alpha-3 code")
@@ -198,7 +215,7 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]
             match |= Q(aliases__normalized__contains=normalize_name(q))
         matching = Organisation.objects.filter(match)
         qs = qs.filter(pk__in=matching.values("pk"))
-    return _page(request, qs, filters, organisation_out)
+    return _kept(request, "api:organisations", OrganisationList, lambda: _page(request, qs, filters, organisation_out))
 
 
 @router.get("/organisations/{slug}", response={200: OrganisationOut, 404: Error}, summary="One organisation")

@@ -12,6 +12,7 @@ from ninja import Status as HttpStatus
 
 from gcmhub.api.auth import token_auth, token_user
 from gcmhub.api.errors import ApiValidationError
+from gcmhub.api.responses import kept_json_answer
 from gcmhub.api.schemas.common import (
     Error,
     Pagination,
@@ -262,6 +263,13 @@ def get_activity(pk: int) -> Activity:
 
 @router.get("/workplans", response=WorkPlanList, summary="List work plans")
 def list_workplans(request: HttpRequest, page: Query[Pagination]):
+    # Kept until the work plan changes (gcmhub/api/responses.py).
+    return kept_json_answer(
+        request, "api:workplans", ("workplan",), lambda: workplans_page(request, page), WorkPlanList
+    )
+
+
+def workplans_page(request: HttpRequest, page: Pagination) -> dict:
     result = paginate(WorkPlan.objects.order_by("-period_start", "slug"), page)
     result["items"] = [workplan_out(request, plan) for plan in result["items"]]
     return result
@@ -277,6 +285,17 @@ def get_workplan(request: HttpRequest, slug: str):
 )
 def list_priorities(request: HttpRequest, slug: str, page: Query[Pagination]):
     plan = get_object_or_404(WorkPlan, slug=slug)
+    # Kept until the work plan or the reference data change (gcmhub/api/responses.py).
+    return kept_json_answer(
+        request,
+        "api:priorities",
+        ("workplan", "taxonomy"),
+        lambda: priorities_page(request, plan, page),
+        PriorityList,
+    )
+
+
+def priorities_page(request: HttpRequest, plan: WorkPlan, page: Pagination) -> dict:
     result = paginate(_priorities().filter(workplan=plan).order_by("order", "pk"), page)
     all_objectives = _AllObjectives()
     result["items"] = [priority_out(request, p, all_objectives) for p in result["items"]]
@@ -347,9 +366,23 @@ def _resolve_organisation(value: str, field: str) -> Organisation:
 
 @router.get("/activities", response={200: ActivityList, 400: ValidationErrorOut}, summary="List and filter activities")
 def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
+    # (No docstring: it would become the operation's description in the OpenAPI document.)
+    # Serialised once without ninja's re-validation, and kept until the work plan or the reference
+    # data change, or midnight (`overdue`): gcmhub/api/responses.py.
+    activity_filter = filters.activity_filter()  # an unknown plan or organisation: 400 at once
+    return kept_json_answer(
+        request,
+        "api:activities",
+        ("workplan", "taxonomy"),
+        lambda: activities_page(request, activity_filter, filters),
+        ActivityList,
+    )
+
+
+def activities_page(request: HttpRequest, activity_filter: ActivityFilter, page: Pagination) -> dict:
     today = timezone.localdate()
-    qs = Activity.objects.matching(filters.activity_filter(), today).select_related("priority__workplan")
-    result = paginate(qs.order_by("priority__workplan", "priority__order", "order", "pk"), filters)
+    qs = Activity.objects.matching(activity_filter, today).select_related("priority__workplan")
+    result = paginate(qs.order_by("priority__workplan", "priority__order", "order", "pk"), page)
     all_objectives = _AllObjectives()
     words = _Words(request)
     result["items"] = [
@@ -419,6 +452,17 @@ def _update_conflict(request: HttpRequest, activity: Activity, latest_seen: int 
 )
 def list_updates(request: HttpRequest, id: int, page: Query[Pagination]):
     activity = get_object_or_404(Activity, pk=id)
+    # Kept until the work plan, the accounts (authors' names) or the reference data change.
+    return kept_json_answer(
+        request,
+        "api:updates",
+        ("workplan", "accounts", "taxonomy"),
+        lambda: updates_page(request, activity, page),
+        StatusUpdateList,
+    )
+
+
+def updates_page(request: HttpRequest, activity: Activity, page: Pagination) -> dict:
     result = paginate(_updates(activity), page)
     result["items"] = [update_out(request, u) for u in result["items"]]
     return result

@@ -10,6 +10,7 @@ Who may do what (the review side lives in views_review):
   and decisions (views_review).
 """
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -40,6 +41,7 @@ from gcmhub.knowledge.permissions import (
 )
 from gcmhub.lib.concurrency import StaleObject, refuse_stale, set_bound_value
 from gcmhub.lib.i18n import active_language, language_of
+from gcmhub.lib.prepared import prepared
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -200,24 +202,42 @@ def _refuse_no_longer_editable(request, practice: Practice):
     return _render_form(request, form, current, None, status=409)
 
 
+@prepared
+def practice_by_slug(slug: str):
+    """The practice and what it links to, with its review route (one query, compiled once)."""
+    return (
+        Practice.objects.select_related("call", "implementing_organisation", "thematic_area", "update_of", "submitter")
+        .with_review_route()
+        .filter(slug=slug)
+    )
+
+
 @require_safe
 @pagecache.cacheable(scopes=("knowledge", "taxonomy", "workplan"))
 def practice_detail(request, slug):
-    # One query for the practice and what it links to, checked as get_practice_for_user does.
-    practice = get_object_or_404(
-        Practice.objects.select_related(
-            "call", "implementing_organisation", "thematic_area", "update_of", "submitter"
-        ).with_review_route(),
-        slug=slug,
-    )
-    if not can_view_practice(request.user, practice):
+    found = practice_by_slug(slug)
+    if not found or not can_view_practice(request.user, found[0]):  # as get_practice_for_user
         raise Http404
-    prefetch_related_objects(
-        [practice], "countries", "regions", "partner_organisations", "objectives", "principles", "attachments"
-    )
+    practice = found[0]
     user = request.user
     is_submitter = user.is_authenticated and practice.submitter_id == user.pk
     is_public_view = practice.is_published and practice.update_of_id is None
+    return render(
+        request,
+        "knowledge/practices/detail.html",
+        {
+            "practice": practice,
+            # The published practice is the same page for everyone but its submitter: kept.
+            "kept_as": "knowledge:practice" if is_public_view and not is_submitter else "",
+            "content": partial(practice_content, user, practice, is_submitter, is_public_view),
+        },
+    )
+
+
+def practice_content(user, practice, is_submitter: bool, is_public_view: bool) -> dict:
+    prefetch_related_objects(
+        [practice], "countries", "regions", "partner_organisations", "objectives", "principles", "attachments"
+    )
     feedback, open_update = [], None
     if is_submitter or is_hub_team(user):
         feedback = list(practice.events.filter(visible_to_submitter=True).exclude(note=""))
@@ -229,29 +249,24 @@ def practice_detail(request, slug):
     elif practice.call_id:
         crumb_url, crumb_label = practice.call.get_absolute_url(), practice.call.title
         crumb_lang = language_of(practice.call, "title")
-    return render(
-        request,
-        "knowledge/practices/detail.html",
-        {
-            "practice": practice,
-            "is_submitter": is_submitter,
-            "is_public_view": is_public_view,
-            "show_status": not is_public_view,
-            "feedback": feedback,
-            "next_step": NEXT_STEPS.get(practice.status, "") if is_submitter else "",
-            "can_edit": can_edit_practice(user, practice),
-            "can_withdraw": can_withdraw_practice(user, practice),
-            "can_update": can_update_published_practice(user, practice) and practice.update_of_id is None,
-            "open_update": open_update,
-            "criteria": [label for value, label in Criterion.choices if value in practice.criteria_met],
-            "page_language": active_language(),
-            # Only web addresses: links typed through another channel (the API, the CMS) are not trusted.
-            "links": [link for link in practice.link_list if link.startswith(("http://", "https://"))],
-            "crumb_url": crumb_url,
-            "crumb_label": crumb_label,
-            "crumb_lang": crumb_lang,
-        },
-    )
+    return {
+        "is_submitter": is_submitter,
+        "is_public_view": is_public_view,
+        "show_status": not is_public_view,
+        "feedback": feedback,
+        "next_step": NEXT_STEPS.get(practice.status, "") if is_submitter else "",
+        "can_edit": can_edit_practice(user, practice),
+        "can_withdraw": can_withdraw_practice(user, practice),
+        "can_update": can_update_published_practice(user, practice) and practice.update_of_id is None,
+        "open_update": open_update,
+        "criteria": [label for value, label in Criterion.choices if value in practice.criteria_met],
+        "page_language": active_language(),
+        # Only web addresses: links typed through another channel (the API, the CMS) are not trusted.
+        "links": [link for link in practice.link_list if link.startswith(("http://", "https://"))],
+        "crumb_url": crumb_url,
+        "crumb_label": crumb_label,
+        "crumb_lang": crumb_lang,
+    }
 
 
 @login_required
@@ -330,6 +345,12 @@ def _published_practices():
 @require_safe
 @pagecache.cacheable(scopes=("knowledge", "taxonomy"))
 def call_list(request):
+    return render(request, "knowledge/calls/list.html", {"content": call_list_content})
+
+
+def call_list_content() -> dict:
+    """The calls, open, upcoming and closed (the template keeps the list with `{% fragment %}`:
+    it expires when a call opens or closes, `PAGE_CACHE_CLOCKS`)."""
     now = timezone.now()
     calls = list(
         CallForPractices.objects.annotate(
@@ -341,37 +362,29 @@ def call_list(request):
     open_calls = [c for c in calls if c.is_open(now)]
     upcoming = [c for c in calls if now < c.opens_at]
     closed = sorted((c for c in calls if c.deadline <= now), key=lambda c: c.deadline, reverse=True)
-    return render(
-        request,
-        "knowledge/calls/list.html",
-        {
-            "open_calls": open_calls,
-            "upcoming_calls": upcoming,
-            "closed_calls": closed,
-            "now": now,
-        },
-    )
+    return {"open_calls": open_calls, "upcoming_calls": upcoming, "closed_calls": closed, "now": now}
 
 
 @require_safe
 @pagecache.cacheable(scopes=("knowledge", "taxonomy"))
 def call_detail(request, slug):
-    call = get_object_or_404(
-        CallForPractices.objects.prefetch_related(
-            "objectives",
-            Prefetch(
-                "practices", queryset=_published_practices().order_by("-published_at"), to_attr="published_practices"
-            ),
-        ),
-        slug=slug,
+    found = call_by_slug(slug)
+    if not found:
+        raise Http404
+    call = found[0]
+    return render(request, "knowledge/calls/detail.html", {"call": call, "content": partial(call_content, call)})
+
+
+@prepared
+def call_by_slug(slug: str):
+    return CallForPractices.objects.filter(slug=slug)
+
+
+def call_content(call) -> dict:
+    prefetch_related_objects(
+        [call],
+        "objectives",
+        Prefetch("practices", queryset=_published_practices().order_by("-published_at"), to_attr="published_practices"),
     )
     now = timezone.now()
-    return render(
-        request,
-        "knowledge/calls/detail.html",
-        {
-            "call": call,
-            "is_open": call.is_open(now),
-            "not_yet_open": now < call.opens_at,
-        },
-    )
+    return {"is_open": call.is_open(now), "not_yet_open": now < call.opens_at}

@@ -2,11 +2,12 @@
 page) and feedback on the Network's tools (the form, the Secretariat's results and exports)."""
 
 from collections import defaultdict
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, Prefetch
+from django.db.models import Avg, Count, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,6 +29,7 @@ from gcmhub.knowledge.models import CallForPractices, Practice, Resource, Resour
 from gcmhub.lib import tabular, throttle
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
 from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language
+from gcmhub.lib.prepared import prepared
 
 LATEST_ON_HOME = 6
 # What the public pages show (gcmhub.pagecache): no account data.
@@ -41,6 +43,19 @@ RATINGS = range(1, 6)
 @require_safe
 @KNOWLEDGE_PAGES
 def hub_home(request):
+    return render(
+        request,
+        "knowledge/home.html",
+        {
+            "content": hub_home_content,
+            "can_propose": permissions.can_propose_resource(request.user),
+            "is_hub_team": permissions.is_hub_team(request.user),
+        },
+    )
+
+
+def hub_home_content() -> dict:
+    """The open calls and the latest resources and practices (kept with `{% fragment %}`)."""
     resources = (
         Resource.objects.published()
         .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date", "published_at")
@@ -52,17 +67,7 @@ def hub_home(request):
         .order_by("-published_at", "-id")[:LATEST_ON_HOME]
     )
     calls = CallForPractices.objects.open().order_by("deadline")
-    return render(
-        request,
-        "knowledge/home.html",
-        {
-            "resources": resources,
-            "practices": practices,
-            "calls": calls,
-            "can_propose": permissions.can_propose_resource(request.user),
-            "is_hub_team": permissions.is_hub_team(request.user),
-        },
-    )
+    return {"resources": resources, "practices": practices, "calls": calls}
 
 
 # Resources ------------------------------------------------------------------------------------
@@ -154,32 +159,36 @@ def _decided_meanwhile_message(current: Resource | None) -> str:
     ) % {"title": current.title}
 
 
+@prepared
+def resource_by_slug(slug: str):
+    return Resource.objects.select_related(
+        "thematic_area",
+        "output_of_priority__workplan",
+        "output_of_activity__priority__workplan",
+    ).filter(slug=slug)
+
+
 def _resource_for_page(user, slug: str) -> Resource:
-    """The resource with everything its page reads; 404 unless `user` may see it."""
-    resource = get_object_or_404(
-        Resource.objects.select_related(
-            "thematic_area",
-            "output_of_priority__workplan",
-            "output_of_activity__priority__workplan",
-        ).prefetch_related(
-            Prefetch("files", queryset=ResourceFile.objects.order_by("sort_order", "id")),
-            "publishers",
-            "countries",
-            "regions",
-            "objectives",
-            "principles",
-        ),
-        slug=slug,
-    )
-    if not permissions.can_view_resource(user, resource):
+    """The resource and what it links to (one query, compiled once); 404 unless `user` may see it.
+    Its lists (files, publishers, places, objectives, principles) come with `resource_content`."""
+    found = resource_by_slug(slug)
+    if not found or not permissions.can_view_resource(user, found[0]):
         raise Http404
-    return resource
+    return found[0]
 
 
-def _render_detail(request, resource, feedback_form=None, status=200):
-    can_feedback = permissions.can_give_feedback(request.user, resource)
-    if can_feedback and feedback_form is None:
-        feedback_form = ToolFeedbackForm(user=request.user)
+def resource_content(resource) -> dict:
+    """What the page shows of the resource, the same for everyone who may see it (the template
+    keeps it with `{% fragment %}`)."""
+    prefetch_related_objects(
+        [resource],
+        Prefetch("files", queryset=ResourceFile.objects.order_by("sort_order", "id")),
+        "publishers",
+        "countries",
+        "regions",
+        "objectives",
+        "principles",
+    )
     language_names = dict(ResourceLanguage.choices)
     audience_names = dict(Audience.choices)
     lang = active_language()
@@ -187,15 +196,24 @@ def _render_detail(request, resource, feedback_form=None, status=200):
         (code, Language(code).label) for code in LANGUAGE_CODES if code != lang and getattr(resource, f"title_{code}")
     ]
     files = [(f, language_names.get(f.language, f.language)) for f in resource.files.all()]
+    return {
+        "files": files,
+        "languages": [language_names.get(code, code) for code in resource.languages],
+        "audiences": [audience_names.get(code, code) for code in resource.audiences],
+        "other_versions": other_versions,
+    }
+
+
+def _render_detail(request, resource, feedback_form=None, status=200):
+    can_feedback = permissions.can_give_feedback(request.user, resource)
+    if can_feedback and feedback_form is None:
+        feedback_form = ToolFeedbackForm(user=request.user)
     return render(
         request,
         "knowledge/resources/detail.html",
         {
             "resource": resource,
-            "files": files,
-            "languages": [language_names.get(code, code) for code in resource.languages],
-            "audiences": [audience_names.get(code, code) for code in resource.audiences],
-            "other_versions": other_versions,
+            "content": partial(resource_content, resource),
             "feedback_form": feedback_form if can_feedback else None,
             "can_publish": permissions.can_publish_resource(request.user)
             and resource.status == Resource.Status.PROPOSED,

@@ -5,6 +5,8 @@ number of database queries: the hits' items (one per kind on the page) and the f
 per facet type with values), whatever the number of matches.
 """
 
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -60,6 +62,18 @@ def index_generation(request):
 @require_GET
 @pagecache.cacheable(scopes=("knowledge", "workplan", "taxonomy"), vary=(index_generation,))
 def search(request):
+    """The page's title needs the words only; the rest, the same for every visitor, is computed by
+    `search_content` when the template's `{% fragment %}` (per query string, index generation,
+    language and data generations) has not kept it yet."""
+    context = {
+        "query": parse_query(request.GET, limit=PAGE_SIZE),
+        "index_generation": index_generation(request),
+        "content": partial(search_content, request),
+    }
+    return render(request, "search/search.html", context)
+
+
+def search_content(request) -> dict:
     number = params.page_number(request.GET.get("page"), last=MAX_PAGE)
     query = parse_query(request.GET, limit=PAGE_SIZE, page=number)
     backend = get_backend()
@@ -71,7 +85,7 @@ def search(request):
         result = backend.search(query)
     page = Paginator(range(min(result.total, MAX_DEPTH)), PAGE_SIZE).get_page(number)
     labels = results.labels_for(result.facets, query.filters)
-    context = {
+    return {
         "query": query,
         "result": result,
         "page": page,
@@ -81,7 +95,6 @@ def search(request):
         "chips": results.chips(request.GET, query.filters, labels),
         "export_query": results.querystring(request.GET, drop=("page",)),
     }
-    return render(request, "search/search.html", context)
 
 
 @require_GET

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gcmhub.accounts.context_processors.roles",
+                "gcmhub.context_processors.chrome",
             ],
         },
     },
@@ -253,6 +254,10 @@ else:
         },
     }
 
+# Validate every fast-path API answer against its response schema too (gcmhub/api/responses.py):
+# on in the tests and in development with DEBUG; a cost production does not pay.
+API_CHECK_RESPONSES = env_bool("API_CHECK_RESPONSES", False)
+
 # bench/http.py's reference pages (/bench/bare/, /bench/template/): only for benchmarks.
 BENCH_PAGES = env_bool("GCMHUB_BENCH_PAGES", False)
 
@@ -361,6 +366,8 @@ THROTTLED_VIEWS = {
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 2 * 3600)
 SESSION_MAX_AGE = env_int("SESSION_MAX_AGE", 12 * 3600)
 SESSION_COOKIE_AGE = SESSION_MAX_AGE
+# Django's database sessions, the per-request read compiled once (gcmhub/accounts/sessions.py).
+SESSION_ENGINE = "gcmhub.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

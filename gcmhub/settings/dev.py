@@ -7,6 +7,8 @@ DEBUG = env_bool("DEBUG", True)
 # Development: a template edited while the server runs must show at once, so no page cache unless
 # asked for (PAGE_CACHE_ENABLED=True); the shared caches stay as in production.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", not DEBUG)
+# Development checks every fast-path API answer against its schema (gcmhub/api/responses.py).
+API_CHECK_RESPONSES = env_bool("API_CHECK_RESPONSES", DEBUG)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 STORAGES = {
     **STORAGES,  # uploads on S3 in development too when S3_BUCKET is set

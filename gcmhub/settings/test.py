@@ -26,4 +26,5 @@ CACHES = {
     "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gcmhub_page_cache"},
 }
 PAGE_CACHE_ENABLED = False
+API_CHECK_RESPONSES = True  # every fast-path API answer validated against its schema (gcmhub/api/responses.py)
 PAGE_CACHE_VERSION = "test"

@@ -1,6 +1,7 @@
 """Public pages of the GCM reference data: objectives, guiding principles, thematic areas,
 countries and organisations, each with what the platform links to it."""
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, Q
@@ -159,8 +160,13 @@ def objective_list(request):
 @pagecache.cacheable()
 def objective_detail(request, number):
     objective = get_object_or_404(Objective, number=number)
-    context = {
-        "objective": objective,
+    context = {"objective": objective, "content": partial(objective_content, objective)}
+    return render(request, "site/objective_detail.html", context)
+
+
+def objective_content(objective) -> dict:
+    """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
+    return {
         "thematic_areas": objective.thematic_areas.all(),
         **linked_workplans(
             Priority.objects.filter(Q(objectives=objective) | Q(all_objectives=True)), "objective", objective.number
@@ -172,7 +178,6 @@ def objective_detail(request, number):
             objective.number,
         ),
     }
-    return render(request, "site/objective_detail.html", context)
 
 
 @require_safe
@@ -185,16 +190,14 @@ def principle_list(request):
 @pagecache.cacheable()
 def principle_detail(request, code):
     principle = get_object_or_404(GuidingPrinciple, code=code.lower())
-    context = {
-        "principle": principle,
-        **linked_knowledge(
-            Resource.objects.filter(principles=principle),
-            Practice.objects.filter(principles=principle),
-            "principle",
-            principle.code,
-        ),
-    }
-    return render(request, "site/principle_detail.html", context)
+    content = partial(
+        linked_knowledge,
+        Resource.objects.filter(principles=principle),
+        Practice.objects.filter(principles=principle),
+        "principle",
+        principle.code,
+    )
+    return render(request, "site/principle_detail.html", {"principle": principle, "content": content})
 
 
 @require_safe
@@ -208,12 +211,16 @@ def thematic_area_list(request):
 @pagecache.cacheable()
 def thematic_area_detail(request, number):
     area = get_object_or_404(ThematicArea, number=number)
-    context = {
-        "thematic_area": area,
+    context = {"thematic_area": area, "content": partial(thematic_area_content, area)}
+    return render(request, "site/thematic_area_detail.html", context)
+
+
+def thematic_area_content(area) -> dict:
+    """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
+    return {
         "objectives": area.objectives.all(),
         **linked_workplans(Priority.objects.filter(thematic_area=area), "area", area.number),
     }
-    return render(request, "site/thematic_area_detail.html", context)
 
 
 def _group_countries(countries):
@@ -240,17 +247,17 @@ def country_list(request):
     if form.is_valid() and form.cleaned_data["region"]:
         selected = next(r for r in regions if r.m49 == form.cleaned_data["region"])
         queryset = queryset.filter(region=selected)
+    context = {"form": form, "selected_region": selected, "content": partial(country_list_content, queryset)}
+    return render(request, "site/country_list.html", context)
+
+
+def country_list_content(queryset) -> dict:
+    """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
     countries = list(queryset)
     country_url = url_maker("taxonomy:country", str)
     for country in countries:
         show(country, url=country_url(country.iso3.lower()), name_language=language_of(country, "name"))
-    context = {
-        "form": form,
-        "selected_region": selected,
-        "groups": _group_countries(countries),
-        "count": len(countries),
-    }
-    return render(request, "site/country_list.html", context)
+    return {"groups": _group_countries(countries), "count": len(countries)}
 
 
 @require_safe
@@ -260,21 +267,24 @@ def country_detail(request, iso3):
         return redirect("taxonomy:country", iso3.lower(), permanent=True)
     country = get_object_or_404(Country.objects.select_related("region", "subregion"), iso3=iso3.upper())
     # Member State focal points are personal data: this public page neither lists nor counts them.
-    context = {
-        "country": country,
-        **linked_knowledge(
-            Resource.objects.filter(countries=country),
-            Practice.objects.filter(countries=country),
-            "country",
-            country.iso2,
-        ),
-    }
-    return render(request, "site/country_detail.html", context)
+    content = partial(
+        linked_knowledge,
+        Resource.objects.filter(countries=country),
+        Practice.objects.filter(countries=country),
+        "country",
+        country.iso2,
+    )
+    return render(request, "site/country_detail.html", {"country": country, "content": content})
 
 
 @require_safe
 @pagecache.cacheable()
 def organisation_list(request):
+    return render(request, "site/organisation_list.html", {"content": partial(organisation_list_content, request)})
+
+
+def organisation_list_content(request) -> dict:
+    """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
     form = OrganisationFilterForm(request.GET or None)
     organisations = Organisation.objects.by_name(active_language())
     if form.is_valid():
@@ -291,7 +301,7 @@ def organisation_list(request):
         organisation.kind_label = kind_labels.get(organisation.kind, organisation.kind)
         organisation.name_language = language_of(organisation, "name")
         organisation.acronym_language = language_of(organisation, "acronym")
-    return render(request, "site/organisation_list.html", {"form": form, "page": page})
+    return {"form": form, "page": page}
 
 
 def _by_role(involvements):
@@ -309,6 +319,12 @@ def organisation_detail(request, slug):
     current plan, or the latest that names it) and every other plan as one line with links to
     its activity list filtered by this organisation, so the page stays the size of one plan."""
     organisation = get_object_or_404(Organisation.objects.prefetch_related("aliases"), slug=slug)
+    context = {"organisation": organisation, "content": partial(organisation_content, organisation)}
+    return render(request, "site/organisation_detail.html", context)
+
+
+def organisation_content(organisation) -> dict:
+    """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
     names_it = Q(priorities__involvements__organisation=organisation) | Q(
         priorities__activities__involvements__organisation=organisation
     )
@@ -369,8 +385,7 @@ def organisation_detail(request, slug):
                 status_label=status_labels.get(activity.status, activity.status),
                 text_language=language_of(activity, "text"),
             )
-    context = {
-        "organisation": organisation,
+    return {
         "priority_roles": _by_role(priority_involvements),
         "activity_roles": _by_role(activity_involvements),
         "shown_plan": shown,
@@ -384,4 +399,3 @@ def organisation_detail(request, slug):
             organisation.slug,
         ),
     }
-    return render(request, "site/organisation_detail.html", context)

@@ -118,6 +118,11 @@ class ContributionNoteForm(LatestUpdateMixin, EvidenceMixin, forms.Form):
         else:
             field.choices = [("", _("Choose an organisation")), *field.choices]
 
+    @property
+    def organisation_key(self) -> str:
+        """The organisations offered, as text: the unbound form's fields are kept per value."""
+        return ",".join(str(pk) for pk in self.organisations)
+
     def clean_organisation(self):
         pk = self.cleaned_data.get("organisation")
         if pk is None:

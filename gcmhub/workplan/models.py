@@ -8,6 +8,7 @@ deadline says "ongoing", or its latest status is "Ongoing"). docs/workplan.md sa
 
 import dataclasses
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from gcmhub.lib.concurrency import VersionedModel
 from gcmhub.lib.files import UnguessablePath, filename_of
 from gcmhub.lib.i18n import Language, TranslatedField
+from gcmhub.lib.prepared import prepared
 
 
 class WorkPlanQuerySet(models.QuerySet["WorkPlan"]):
@@ -581,45 +583,96 @@ class StatusUpdate(models.Model):
 ORG_DISPLAY_FIELDS = ("id", "slug", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es")
 
 
+PERIOD_ROW_FIELDS = ("activity_id", "start", "end", "year_inferred", "label")
+ORG_ROW_COLUMNS = tuple(f"organisation__{f}" for f in ORG_DISPLAY_FIELDS)
+ROW_ROLES = (Involvement.LEAD, Involvement.PARTICIPANT)
+
+
+@prepared
+def _periods_of_activity(activity_id: int):
+    return (
+        ActivityPeriod.objects.filter(activity_id=activity_id).order_by("order", "pk").values_list(*PERIOD_ROW_FIELDS)
+    )
+
+
+@prepared
+def _involvements_of_activity(activity_id: int):
+    return (
+        ActivityOrganisation.objects.filter(activity_id=activity_id, role__in=ROW_ROLES)
+        .order_by("order", "pk")
+        .values_list("activity_id", "role", *ORG_ROW_COLUMNS)
+    )
+
+
+@prepared
+def _involvements_of_priority(priority_id: int):
+    return (
+        PriorityOrganisation.objects.filter(priority_id=priority_id, role__in=ROW_ROLES)
+        .order_by("order", "pk")
+        .values_list("priority_id", "role", *ORG_ROW_COLUMNS)
+    )
+
+
 def attach_row_details(activities, *, periods: bool = True, participants: bool = False) -> list:
     """Give each activity `period_list`, its periods as `(start, end, year_inferred, label)`
     tuples in order (unless `periods` is False: then empty), and `lead_list`/`leads_inherited`: its own lead organisations, else its
     priority's (and True); with `participants`, `participant_list` likewise. Three queries of plain rows whatever the number of activities:
     `prefetch_related` would build a model instance per period and involvement and clone a
     queryset per relation, which costs more than the queries. Organisations carry only their
-    names (`ORG_DISPLAY_FIELDS`), one instance per organisation."""
+    names (`ORG_DISPLAY_FIELDS`), one instance per organisation. For one activity (its page, the
+    API's), the three queries are compiled once per process (`gcmhub.lib.prepared`)."""
     activities = list(activities)
     with_periods = periods
-    period_rows: dict = {a.pk: [] for a in activities}
+    periods_of: dict = {a.pk: [] for a in activities}
     own: dict = {a.pk: [] for a in activities}
     by_priority: dict = {a.priority_id: [] for a in activities}
-    if activities:
-        if with_periods:
-            for activity_id, *period in (
-                ActivityPeriod.objects.filter(activity_id__in=list(period_rows))
-                .order_by("order", "pk")
-                .values_list("activity_id", "start", "end", "year_inferred", "label")
-            ):
-                period_rows[activity_id].append(tuple(period))
-        organisations: dict = {}
-        org_columns = [f"organisation__{f}" for f in ORG_DISPLAY_FIELDS]
-        Organisation = ActivityOrganisation._meta.get_field("organisation").related_model
-        for model, key, found in (
-            (PriorityOrganisation, "priority_id", by_priority),
-            (ActivityOrganisation, "activity_id", own),
-        ):
-            roles = [Involvement.LEAD, Involvement.PARTICIPANT] if participants else [Involvement.LEAD]
-            for owner, role, *values in (
+    roles = [Involvement.LEAD, Involvement.PARTICIPANT] if participants else [Involvement.LEAD]
+    period_rows: Iterable[tuple]
+    involvement_rows: list[tuple[dict, Iterable[tuple]]]
+    if len(activities) == 1:
+        activity = activities[0]
+        period_rows = _periods_of_activity(activity.pk) if with_periods else []
+        involvement_rows = [
+            (found, [row for row in rows if row[1] in roles])
+            for found, rows in (
+                (by_priority, _involvements_of_priority(activity.priority_id)),
+                (own, _involvements_of_activity(activity.pk)),
+            )
+        ]
+    elif activities:
+        period_rows = (
+            ActivityPeriod.objects.filter(activity_id__in=list(periods_of))
+            .order_by("order", "pk")
+            .values_list(*PERIOD_ROW_FIELDS)
+            if with_periods
+            else []
+        )
+        involvement_rows = [
+            (
+                found,
                 model.objects.filter(**{f"{key}__in": list(found)}, role__in=roles)
                 .order_by("order", "pk")
-                .values_list(key, "role", *org_columns)
-            ):
-                org = organisations.get(values[0])
-                if org is None:
-                    org = organisations[values[0]] = Organisation(**dict(zip(ORG_DISPLAY_FIELDS, values, strict=True)))
-                found[owner].append((role, org))
+                .values_list(key, "role", *ORG_ROW_COLUMNS),
+            )
+            for model, key, found in (
+                (PriorityOrganisation, "priority_id", by_priority),
+                (ActivityOrganisation, "activity_id", own),
+            )
+        ]
+    else:
+        period_rows, involvement_rows = [], []
+    for activity_id, *period in period_rows:
+        periods_of[activity_id].append(tuple(period))
+    organisations: dict = {}
+    Organisation = ActivityOrganisation._meta.get_field("organisation").related_model
+    for found, rows in involvement_rows:
+        for owner, role, *values in rows:
+            org = organisations.get(values[0])
+            if org is None:
+                org = organisations[values[0]] = Organisation(**dict(zip(ORG_DISPLAY_FIELDS, values, strict=True)))
+            found[owner].append((role, org))
     for activity in activities:
-        activity.period_list = period_rows[activity.pk]
+        activity.period_list = periods_of[activity.pk]
         inherited = by_priority[activity.priority_id]
         leads = [org for role, org in own[activity.pk] if role == Involvement.LEAD]
         activity.leads_inherited = not leads and any(role == Involvement.LEAD for role, _org in inherited)

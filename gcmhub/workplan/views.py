@@ -1,14 +1,21 @@
 """The work plan's public reading pages: overview, priority, filtered activity list, calendar of
 action and dashboard. Every page reads in a fixed number of queries, whatever the plan's size;
 the querysets are shaped by `Activity.objects.for_rows()`/`for_calendar()`, the rows' plain
-values by `rows.RowBuilder`, and the markup is the templates'."""
+values by `rows.RowBuilder`, and the markup is the templates'.
+
+What the pages show is the same for every visitor: each view finds its plan (a 404 otherwise) and
+hands the template a `content` function that computes the rest; the template keeps the rendered
+part with `{% fragment … using content %}` (gcmhub.pagecache: per plan, filters, language and
+generation of the data), so a page already rendered since the last change of the work plan costs
+its visitor the chrome and one look-up, signed in or not, and `content` is not called."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
-from django.http import QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from gcmhub.lib.params import paginate
+from gcmhub.lib.prepared import prepared
 from gcmhub.workplan import charts
 from gcmhub.workplan.calendar import Quarter, period_bounds, quarters_between
 from gcmhub.workplan.filters import ActivityFilterForm
@@ -61,8 +69,17 @@ SORTS = {
 FILTER_FIELDS = tuple(ActivityFilterForm.base_fields)
 
 
+@prepared
+def plan_by_slug(slug: str):
+    return WorkPlan.objects.filter(slug=slug)
+
+
 def _get_plan(slug: str) -> WorkPlan:
-    return get_object_or_404(WorkPlan, slug=slug)
+    """The plan of a page, or 404 (compiled once: every page of a plan asks)."""
+    found = plan_by_slug(slug)
+    if not found:
+        raise Http404("No work plan has this address.")
+    return found[0]
 
 
 def _no_plan(request):
@@ -143,6 +160,10 @@ class PriorityCard:
 @require_safe
 def overview(request, plan):
     plan = _get_plan(plan)
+    return render(request, "workplan/overview.html", {"plan": plan, "content": partial(overview_content, plan)})
+
+
+def overview_content(plan) -> dict:
     today = timezone.localdate()
     quarter = Quarter.of(today)
     priorities = list(plan.priorities.select_related("thematic_area").prefetch_related("objectives"))
@@ -190,27 +211,22 @@ def overview(request, plan):
             groups.append({"kind": kind, "heading": heading, "cards": cards})
     total = sum(plan_status.values())
     activities_url = reverse("workplan:activities", args=[plan.slug])
-    return render(
-        request,
-        "workplan/overview.html",
-        {
-            "plan": plan,
-            "plan_lang": text_and_lang(plan, "title", builder.lang)[1],
-            "groups": groups,
-            "summary": {
-                "total": total,
-                "by_status": [
-                    (s.value, s.label, plan_status.get(s.value, 0), f"{activities_url}?status={s.value}")
-                    for s in charts.STATUS_ORDER
-                ],
-                "overdue": overdue_total,
-                "due_quarter": due_quarter_total,
-                "quarter": quarter,
-            },
-            "activities_url": activities_url,
-            "links": _plan_links(plan),
+    return {
+        "plan_lang": text_and_lang(plan, "title", builder.lang)[1],
+        "groups": groups,
+        "summary": {
+            "total": total,
+            "by_status": [
+                (s.value, s.label, plan_status.get(s.value, 0), f"{activities_url}?status={s.value}")
+                for s in charts.STATUS_ORDER
+            ],
+            "overdue": overdue_total,
+            "due_quarter": due_quarter_total,
+            "quarter": quarter,
         },
-    )
+        "activities_url": activities_url,
+        "links": _plan_links(plan),
+    }
 
 
 class _CardWords:
@@ -291,13 +307,25 @@ def activity_outputs(activity):
     return _outputs(activity.resources.all())
 
 
+@prepared
+def priority_by_slugs(plan: str, priority: str):
+    return Priority.objects.select_related("workplan", "thematic_area").filter(workplan__slug=plan, slug=priority)
+
+
 @require_safe
 def priority_detail(request, plan, priority):
-    priority = get_object_or_404(
-        Priority.objects.select_related("workplan", "thematic_area").prefetch_related("objectives"),
-        workplan__slug=plan,
-        slug=priority,
+    found = priority_by_slugs(plan, priority)
+    if not found:
+        raise Http404("No priority has this address.")
+    priority = found[0]
+    return render(
+        request,
+        "workplan/priority_detail.html",
+        {"plan": priority.workplan, "priority": priority, "content": partial(priority_content, priority)},
     )
+
+
+def priority_content(priority) -> dict:
     Priority.prefetch_involvements([priority])
     today = timezone.localdate()
     plan = priority.workplan
@@ -306,25 +334,20 @@ def priority_detail(request, plan, priority):
         activity.priority = priority
     rows = _rows(activities, plan, today)
     involvements = list(priority.involvements.all())
-    return render(
-        request,
-        "workplan/priority_detail.html",
-        {
-            "plan": plan,
-            "priority": priority,
-            "rows": rows,
-            "roles": [
-                (role, label, [i for i in involvements if i.role == role])
-                for role, label in (
-                    (Involvement.LEAD, gettext("Lead organisations")),
-                    (Involvement.PARTICIPANT, gettext("Participating organisations")),
-                    (Involvement.OBSERVER, gettext("Observers")),
-                )
-            ],
-            "completed": sum(1 for r in rows if r.status == Status.COMPLETED),
-            "outputs": priority_outputs(priority),
-        },
-    )
+    return {
+        "objectives": list(priority.objectives.all()),
+        "rows": rows,
+        "roles": [
+            (role, label, [i for i in involvements if i.role == role])
+            for role, label in (
+                (Involvement.LEAD, gettext("Lead organisations")),
+                (Involvement.PARTICIPANT, gettext("Participating organisations")),
+                (Involvement.OBSERVER, gettext("Observers")),
+            )
+        ],
+        "completed": sum(1 for r in rows if r.status == Status.COMPLETED),
+        "outputs": priority_outputs(priority),
+    }
 
 
 # --- Filters (list and calendar) ----------------------------------------------------------------
@@ -409,6 +432,14 @@ def _filters_context(request, form: ActivityFilterForm) -> dict:
 @require_safe
 def activity_list(request, plan):
     plan = _get_plan(plan)
+    return render(
+        request,
+        "workplan/activity_list.html",
+        {"plan": plan, "content": partial(activity_list_content, request, plan)},
+    )
+
+
+def activity_list_content(request, plan) -> dict:
     today = timezone.localdate()
     form = ActivityFilterForm(request.GET or None, workplan=plan)
     qs = Activity.objects.matching(form.activity_filter(), today)
@@ -417,20 +448,15 @@ def activity_list(request, plan):
         qs = qs.annotate(status_rank=STATUS_RANK)
     page = paginate(qs.for_rows().order_by(*SORTS[sort][1]), PAGE_SIZE, request.GET.get("page"))
     query = _filter_query(request)
-    return render(
-        request,
-        "workplan/activity_list.html",
-        {
-            "plan": plan,
-            "page": page,
-            "rows": _rows(page.object_list, plan, today),
-            "sort": sort,
-            "sorts": [(key, label) for key, (label, _order) in SORTS.items()],
-            "filter_query": query,
-            "links": _plan_links(plan, query),
-            **_filters_context(request, form),
-        },
-    )
+    return {
+        "page": page,
+        "rows": _rows(page.object_list, plan, today),
+        "sort": sort,
+        "sorts": [(key, label) for key, (label, _order) in SORTS.items()],
+        "filter_query": query,
+        "links": _plan_links(plan, query),
+        **_filters_context(request, form),
+    }
 
 
 # --- Calendar of action -------------------------------------------------------------------------
@@ -475,6 +501,12 @@ class Timeline:
 @require_safe
 def calendar(request, plan):
     plan = _get_plan(plan)
+    return render(
+        request, "workplan/calendar.html", {"plan": plan, "content": partial(calendar_content, request, plan)}
+    )
+
+
+def calendar_content(request, plan) -> dict:
     today = timezone.localdate()
     current = Quarter.of(today)
     form = ActivityFilterForm(request.GET or None, workplan=plan)
@@ -512,26 +544,21 @@ def calendar(request, plan):
             due_texts[day] = due_format % {"date": date_format(day, "DATE_FORMAT")}
         r.due_text = due_texts[day]
     query = _filter_query(request)
-    return render(
-        request,
-        "workplan/calendar.html",
-        {
-            "plan": plan,
-            "quarters": [(q, q == current) for q in quarters],
-            "current_quarter": current,
-            "current_in_plan": current in quarters,
-            "groups": list(groups.values()),
-            "count": len(activities),
-            "due_now": due_now,
-            "overdue": overdue,
-            "list_limit": LIST_LIMIT,
-            "activities_url": reverse("workplan:activities", args=[plan.slug]),
-            "today": today,
-            "filter_query": query,
-            "links": _plan_links(plan, query),
-            **_filters_context(request, form),
-        },
-    )
+    return {
+        "quarters": [(q, q == current) for q in quarters],
+        "current_quarter": current,
+        "current_in_plan": current in quarters,
+        "groups": list(groups.values()),
+        "count": len(activities),
+        "due_now": due_now,
+        "overdue": overdue,
+        "list_limit": LIST_LIMIT,
+        "activities_url": reverse("workplan:activities", args=[plan.slug]),
+        "today": today,
+        "filter_query": query,
+        "links": _plan_links(plan, query),
+        **_filters_context(request, form),
+    }
 
 
 # --- Dashboard --------------------------------------------------------------------------------
@@ -540,31 +567,30 @@ def calendar(request, plan):
 @require_safe
 def dashboard(request, plan):
     plan = _get_plan(plan)
+    return render(request, "workplan/dashboard.html", {"plan": plan, "content": partial(dashboard_content, plan)})
+
+
+def dashboard_content(plan) -> dict:
     today = timezone.localdate()
     priorities = list(plan.priorities.all())
     activities = attach_row_details(attach_priorities(_plan_activities(plan).for_dashboard(), plan), periods=False)
     summary = charts.status_summary(activities, today)
-    return render(
-        request,
-        "workplan/dashboard.html",
-        {
-            "plan": plan,
-            "summary": summary,
-            "completed_text": ngettext(
-                "%(done)s of %(total)s activity completed",
-                "%(done)s of %(total)s activities completed",
-                summary["total"],
-            )
-            % {"done": dict(summary["by_status"]).get(Status.COMPLETED, 0), "total": summary["total"]},
-            "stacked": [
-                charts.status_by_priority(priorities, activities),
-                charts.status_by_thematic_area(activities),
-                charts.status_by_lead(activities, leads_of=lambda a: a.lead_list),
-            ],
-            "deadlines": charts.deadlines_by_quarter(
-                activities, quarters_between(plan.period_start, plan.period_end), today
-            ),
-            "today": today,
-            "links": _plan_links(plan),
-        },
-    )
+    return {
+        "summary": summary,
+        "completed_text": ngettext(
+            "%(done)s of %(total)s activity completed",
+            "%(done)s of %(total)s activities completed",
+            summary["total"],
+        )
+        % {"done": dict(summary["by_status"]).get(Status.COMPLETED, 0), "total": summary["total"]},
+        "stacked": [
+            charts.status_by_priority(priorities, activities),
+            charts.status_by_thematic_area(activities),
+            charts.status_by_lead(activities, leads_of=lambda a: a.lead_list),
+        ],
+        "deadlines": charts.deadlines_by_quarter(
+            activities, quarters_between(plan.period_start, plan.period_end), today
+        ),
+        "today": today,
+        "links": _plan_links(plan),
+    }

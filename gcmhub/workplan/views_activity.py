@@ -2,23 +2,33 @@
 
 The two write views answer htmx requests (`HX-Request`) with the updates region only, and plain
 form posts with a redirect (success) or the whole page (errors), so they work without JavaScript.
+
+The activity page's details and history are the same for every visitor: the template keeps them
+with `{% fragment … using … %}` (gcmhub.pagecache), and `activity_details`/`activity_history`
+compute them only when they must be rendered. What is the visitor's own (the forms, for those who
+may post) is rendered at each request; a visitor without a focal-point or Secretariat role costs
+no query beyond finding the activity.
 """
+
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
+from django.db.models import OuterRef, Subquery, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gcmhub.accounts import permissions as roles
+from gcmhub.lib.prepared import prepared
 from gcmhub.workplan import permissions
 from gcmhub.workplan.actions import NewerUpdates, do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.calendar import describe_periods
 from gcmhub.workplan.forms import ContributionNoteForm, StatusUpdateForm, add_action_errors
-from gcmhub.workplan.models import Activity, attach_row_details
+from gcmhub.workplan.models import Activity, StatusUpdate, attach_row_details
 from gcmhub.workplan.rows import RowBuilder
 from gcmhub.workplan.tasks import deadline_groups_for_user
 from gcmhub.workplan.views import activity_outputs
@@ -33,35 +43,61 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _with_row_details(activity) -> Activity:
+    """The activity's periods, leads and participants as plain rows (three queries), once."""
+    if not hasattr(activity, "participant_list"):
+        attach_row_details([activity], participants=True)
+    return activity
+
+
+def activity_details(activity) -> dict:
+    """What the page shows of the activity besides its history (`{% fragment %}`'s content)."""
+    _with_row_details(activity)
+    priority = activity.priority
+    prefetch_related_objects([priority], "objectives")
+    return {
+        "periods": describe_periods(activity.period_list),
+        "is_overdue": activity.is_overdue(),
+        "outputs": activity_outputs(activity),
+    }
+
+
+def activity_history(activity) -> dict:
+    return {"history": list(activity.updates.select_related("author", "organisation"))}
+
+
 def _render_activity(
     request, activity, *, status_form=None, note_form=None, confirmation="", partial=False, status=200
 ):
     user = request.user
-    can_status = permissions.can_post_status(user, activity)
-    can_note = permissions.can_add_note(user, activity)
-    history = list(activity.updates.select_related("author", "organisation"))
-    latest = max((u.pk for u in history), default=0)
-    if can_status and status_form is None:
-        status_form = StatusUpdateForm(activity=activity, latest_update=latest)
-    if can_note and note_form is None:
-        note_form = ContributionNoteForm(
-            organisations=permissions.note_organisations(user, activity), latest_update=latest
-        )
+    # Only the Secretariat and focal points may write: only their pages need the organisations.
+    may_write = roles.is_secretariat(user) or bool(roles.focal_point_organisation_ids(user))
+    if may_write:
+        _with_row_details(activity)
+    can_status = may_write and permissions.can_post_status(user, activity)
+    can_note = may_write and permissions.can_add_note(user, activity)
+    if (can_status and status_form is None) or (can_note and note_form is None):
+        latest = getattr(activity, "latest_update", None)
+        if latest is None:  # an activity not from `activity_by_pk`
+            latest = activity.updates.order_by("-pk").values_list("pk", flat=True).first()
+        latest = latest or 0
+        if can_status and status_form is None:
+            status_form = StatusUpdateForm(activity=activity, latest_update=latest)
+        if can_note and note_form is None:
+            note_form = ContributionNoteForm(
+                organisations=permissions.note_organisations(user, activity), latest_update=latest
+            )
     context = {
         "activity": activity,
         "priority": activity.priority,
-        "periods": describe_periods(
-            activity.period_list if hasattr(activity, "period_list") else activity.periods.all()
-        ),
-        "is_overdue": activity.is_overdue(),
-        "history": history,
+        "details": functools.partial(activity_details, activity),
+        "history_content": functools.partial(activity_history, activity),
         "can_post_status": can_status,
         "can_add_note": can_note,
         "status_form": status_form if can_status else None,
         "note_form": note_form if can_note else None,
         "confirmation": confirmation,
         "is_htmx": partial,
-        "outputs": activity_outputs(activity),
     }
     template = "workplan/includes/update_region_response.html" if partial else "workplan/activity_detail.html"
     return render(request, template, context, status=status)
@@ -83,14 +119,25 @@ def _invalid(request, activity, **forms):
     return _render_activity(request, activity, status=409 if stale else 400, **forms)
 
 
-def get_activity_for_page(pk: int) -> Activity:
-    """The activity with what its page reads: the priority, its plan, area and objectives, and the
-    periods and organisations as plain rows (`attach_row_details`), not per-instance prefetches."""
-    activity = get_object_or_404(
-        Activity.objects.select_related("priority__workplan", "priority__thematic_area"), pk=pk
+@prepared
+def activity_by_pk(pk: int):
+    """The activity, its priority, plan and thematic area, and the id of its latest update (the
+    forms carry it to refuse posts from a page older than the last update)."""
+    latest = StatusUpdate.objects.filter(activity=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+    return (
+        Activity.objects.select_related("priority__workplan", "priority__thematic_area")
+        .annotate(latest_update=Subquery(latest))
+        .filter(pk=pk)
     )
-    prefetch_related_objects([activity.priority], "objectives")
-    return attach_row_details([activity], participants=True)[0]
+
+
+def get_activity_for_page(pk: int) -> Activity:
+    """The activity with its priority, plan and thematic area (one query, compiled once); the
+    rest of what its page reads comes with the parts that show it (`activity_details`)."""
+    found = activity_by_pk(pk)
+    if not found:
+        raise Http404("No activity has this number.")
+    return found[0]
 
 
 @require_GET
@@ -160,19 +207,32 @@ def post_note(request, pk):
 @login_required
 @require_GET
 def my_deadlines(request):
+    """The activities of the visitor's organisations (all of them for the Secretariat) that are
+    overdue or due soon. The list depends only on those organisations: the template keeps it per
+    set of organisations with `{% fragment %}`."""
+    user = request.user
+    all_organisations = roles.is_secretariat(user)
+    org_ids = sorted(roles.focal_point_organisation_ids(user))
+    context = {
+        "all_organisations": all_organisations,
+        "is_focal_point": bool(org_ids),
+        "organisations_key": "all" if all_organisations else ",".join(str(pk) for pk in org_ids),
+        "content": functools.partial(my_deadlines_content, user),
+    }
+    return render(request, "workplan/my_deadlines.html", context)
+
+
+def my_deadlines_content(user) -> dict:
     today = timezone.localdate()
-    groups = deadline_groups_for_user(request.user, today)
+    groups = deadline_groups_for_user(user, today)
     builder = RowBuilder(None, today, text_length=160)
     rows: dict = {}
     for group in groups:
         group["rows"] = [
             rows.get(a.pk) or rows.setdefault(a.pk, builder.row(a, with_periods=False)) for a in group["activities"]
         ]
-    context = {
+    return {
         "groups": groups,
         "today": today,
-        "all_organisations": roles.is_secretariat(request.user),
-        "is_focal_point": bool(roles.focal_point_organisation_ids(request.user)),
         "count": len({a.pk for g in groups for a in g["activities"]}),
     }
-    return render(request, "workplan/my_deadlines.html", context)
