@@ -18,17 +18,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import dateformat, formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gcmhub.accounts import permissions as roles
 from gcmhub.lib.prepared import prepared
+from gcmhub.lib.urls import url_maker
 from gcmhub.workplan import permissions
 from gcmhub.workplan.actions import NewerUpdates, do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.calendar import describe_periods
 from gcmhub.workplan.forms import ContributionNoteForm, StatusUpdateForm, add_action_errors
-from gcmhub.workplan.models import Activity, StatusUpdate, attach_row_details
+from gcmhub.workplan.models import Activity, Status, StatusUpdate, attach_row_details
 from gcmhub.workplan.rows import RowBuilder
 from gcmhub.workplan.tasks import deadline_groups_for_user
 from gcmhub.workplan.views import activity_outputs
@@ -63,7 +65,23 @@ def activity_details(activity) -> dict:
 
 
 def activity_history(activity) -> dict:
-    return {"history": list(activity.updates.select_related("author", "organisation"))}
+    """The status history, with what each update shows worked out once per request (status
+    labels, organisation URLs from one `reverse()`, dates): update_history.html only prints."""
+    history = list(activity.updates.select_related("author", "organisation"))
+    status_labels = {value: str(label) for value, label in Status.choices}
+    # As {% blocktranslate %} does: the translated sentence as it is, the number put in.
+    percent_format = _("%(percent)s%% complete")
+    organisation_url = url_maker("taxonomy:organisation", str)
+    for update in history:
+        update.status_label = status_labels.get(update.status, update.status)
+        if update.percent_complete is not None:
+            update.percent_text = mark_safe(percent_format % {"percent": update.percent_complete})
+        if update.organisation is not None:
+            update.organisation_url = organisation_url(update.organisation.slug)
+        created = timezone.localtime(update.created_at)
+        update.created_iso = dateformat.format(created, "c")
+        update.created_text = formats.date_format(created, "DATE_FORMAT")
+    return {"history": history}
 
 
 def _render_activity(
