@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from gcmhub import pagecache
 from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.display import show
-from gcmhub.lib.i18n import active_language, language_of
+from gcmhub.lib.i18n import active_language, counted, language_of
 from gcmhub.lib.params import paginate
 from gcmhub.lib.urls import url_maker
 from gcmhub.site.forms import CountryFilterForm, OrganisationFilterForm
@@ -95,8 +96,22 @@ def linked_workplans(priorities, facet: str, value) -> dict:
     plan_url = url_maker("workplan:overview", str)
     list_url = url_maker("workplan:activities", str)
     query = urlencode({facet: value})
+    # What site/includes/other_plans.html prints per plan, its sentences translated once per count.
+    priorities_text = counted(lambda n: ngettext("%(counter)s priority", "%(counter)s priorities", n))
+    activities_text = counted(
+        lambda n: ngettext(
+            "its %(counter)s activity in the plan's list", "its %(counter)s activities in the plan's list", n
+        )
+    )
     for plan in plans:
-        show(plan, url=plan_url(plan.slug), activities_url=f"{list_url(plan.slug)}?{query}")
+        show(
+            plan,
+            url=plan_url(plan.slug),
+            activities_url=f"{list_url(plan.slug)}?{query}",
+            title_language=language_of(plan, "title"),
+            priority_count_text=priorities_text(plan.priority_count),
+            activity_count_text=activities_text(plan.activity_count),
+        )
     shown = plans[0] if plans else None
     return {
         "priorities": linked_priorities(selected, shown) if shown else [],
@@ -350,13 +365,25 @@ def organisation_content(organisation) -> dict:
     priority_url = url_maker("workplan:priority", str, str)
     activity_url = url_maker("workplan:activity", int)
     status_labels = {value: str(label) for value, label in Status.choices}
+    # What site/includes/organisation_workplan.html prints per other plan, translated once per count.
+    priorities_text = counted(lambda n: ngettext("%(counter)s priority", "%(counter)s priorities", n))
+    activities_text = counted(
+        lambda n: ngettext("%(counter)s activity that names it", "%(counter)s activities that name it", n)
+    )
+    lead_query = urlencode({"lead": organisation.slug})
+    participant_query = urlencode({"participant": organisation.slug})
     for plan in plans:
+        activity_count = activity_counts.get(plan.pk, 0)
+        plan_list_url = list_url(plan.slug)
         show(
             plan,
             url=plan_url(plan.slug),
-            activity_count=activity_counts.get(plan.pk, 0),
-            lead_url=f"{list_url(plan.slug)}?{urlencode({'lead': organisation.slug})}",
-            participant_url=f"{list_url(plan.slug)}?{urlencode({'participant': organisation.slug})}",
+            activity_count=activity_count,
+            lead_url=f"{plan_list_url}?{lead_query}",
+            participant_url=f"{plan_list_url}?{participant_query}",
+            title_language=language_of(plan, "title"),
+            priority_count_text=priorities_text(plan.priority_count),
+            activity_count_text=activities_text(activity_count),
         )
     priority_involvements: list[PriorityOrganisation] = []
     activity_involvements: list[ActivityOrganisation] = []

@@ -188,10 +188,14 @@ class Priority(VersionedModel):
 
     @property
     def heading(self) -> str:
-        """'Core priority 2.1', 'Thematic priority 3' or the working group's title."""
+        """'Core priority 2.1', 'Thematic priority 3' or the working group's title. The kind's
+        label is looked up directly: `get_kind_display()` translates every choice to hash them."""
         if self.code:
-            return f"{self.get_kind_display()} {self.code}"
+            return f"{_KIND_LABELS.get(self.kind, self.kind)} {self.code}"
         return self.title
+
+
+_KIND_LABELS = dict(Priority.Kind.choices)  # lazy labels, translated when shown
 
 
 class Involvement(models.TextChoices):
