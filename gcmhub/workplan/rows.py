@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from gcmhub.lib.i18n import LANGUAGE_CODES, active_language
@@ -102,6 +103,8 @@ class ActivityRow(_Item):
     leads_inherited: bool
     periods: list = field(default_factory=list)
     due_text: str = ""  # "due 30 June 2021", where a list shows it
+    due_iso: str = ""  # the due date for a `datetime` attribute ("2021-06-30"), "" without one
+    due_date_text: str = ""  # the due date as `|date:"DATE_FORMAT"` prints it
     cells: list = field(default_factory=list)  # the calendar's quarter cells (views.Timeline)
     no_dates: bool = False
 
@@ -125,6 +128,7 @@ class RowBuilder:
         self.percent_format = gettext("%(status)s · %(percent)s%%")
         self.last_report_format = gettext("Last report: %(status)s")
         self._status_texts: dict = {}
+        self._dates: dict = {}
         self._orgs: dict = {}
         self._priorities: dict = {}
 
@@ -141,6 +145,16 @@ class RowBuilder:
                 text = self.last_report_format % {"status": text}
             self._status_texts[key] = text
         return text
+
+    def date_texts(self, day: datetime.date | None) -> tuple[str, str]:
+        """`day|date:'Y-m-d'` and `day|date:"DATE_FORMAT"`, once per date and request: lists
+        repeat the same few due dates (quarter ends) on many rows."""
+        if day is None:
+            return "", ""
+        found = self._dates.get(day)
+        if found is None:
+            found = self._dates[day] = (date_format(day, "Y-m-d"), date_format(day, "DATE_FORMAT"))
+        return found
 
     def org(self, org) -> OrgLink:
         link = self._orgs.get(org.pk)
@@ -166,6 +180,7 @@ class RowBuilder:
         heading, priority_url, priority_title, priority_lang = self.priority(activity.priority)
         text, text_lang = text_and_lang(activity, "text", self.lang)
         number = activity.number
+        due_iso, due_date_text = self.date_texts(activity.due_date)
         return ActivityRow(
             activity=activity,
             url=self.activity_url.format(activity.pk),
@@ -182,6 +197,8 @@ class RowBuilder:
             leads=[self.org(o) for o in activity.lead_list],
             leads_inherited=activity.leads_inherited,
             periods=[PeriodText(**p) for p in describe_periods(activity.period_list)] if with_periods else [],
+            due_iso=due_iso,
+            due_date_text=due_date_text,
         )
 
 
