@@ -340,11 +340,15 @@ def organisation_detail(request, slug):
 
 def organisation_content(organisation) -> dict:
     """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
-    names_it = Q(priorities__involvements__organisation=organisation) | Q(
-        priorities__activities__involvements__organisation=organisation
+    # The plans naming it, found from its involvements (indexed by organisation), not by joining
+    # every plan's priorities and activities to theirs.
+    names_it = Q(
+        pk__in=PriorityOrganisation.objects.filter(organisation=organisation).values("priority__workplan_id")
+    ) | Q(
+        pk__in=ActivityOrganisation.objects.filter(organisation=organisation).values("activity__priority__workplan_id")
     )
     plans = list(
-        WorkPlan.objects.filter(pk__in=WorkPlan.objects.filter(names_it).values("pk"))
+        WorkPlan.objects.filter(names_it)
         .annotate(
             priority_count=Count(
                 "priorities", filter=Q(priorities__involvements__organisation=organisation), distinct=True
