@@ -103,8 +103,8 @@ class ActivityRow(_Item):
     leads_inherited: bool
     periods: list = field(default_factory=list)
     due_text: str = ""  # "due 30 June 2021", where a list shows it
-    due_iso: str = ""  # the due date for a `datetime` attribute ("2021-06-30"), "" without one
-    due_date_text: str = ""  # the due date as `|date:"DATE_FORMAT"` prints it
+    due_iso: str = ""  # the due date for a `datetime` attribute ("2021-06-30"), where a list shows it
+    due_date_text: str = ""  # the due date as `|date:"DATE_FORMAT"` prints it (`RowBuilder.date_texts`)
     cells: list = field(default_factory=list)  # the calendar's quarter cells (views.Timeline)
     no_dates: bool = False
 
@@ -180,7 +180,6 @@ class RowBuilder:
         heading, priority_url, priority_title, priority_lang = self.priority(activity.priority)
         text, text_lang = text_and_lang(activity, "text", self.lang)
         number = activity.number
-        due_iso, due_date_text = self.date_texts(activity.due_date)
         return ActivityRow(
             activity=activity,
             url=self.activity_url.format(activity.pk),
@@ -197,8 +196,6 @@ class RowBuilder:
             leads=[self.org(o) for o in activity.lead_list],
             leads_inherited=activity.leads_inherited,
             periods=[PeriodText(**p) for p in describe_periods(activity.period_list)] if with_periods else [],
-            due_iso=due_iso,
-            due_date_text=due_date_text,
         )
 
 

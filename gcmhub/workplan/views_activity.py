@@ -240,6 +240,12 @@ def my_deadlines(request):
     return render(request, "workplan/my_deadlines.html", context)
 
 
+def _deadline_row(builder: RowBuilder, activity):
+    row = builder.row(activity, with_periods=False)
+    row.due_iso, row.due_date_text = builder.date_texts(activity.due_date)
+    return row
+
+
 def my_deadlines_content(user) -> dict:
     today = timezone.localdate()
     groups = deadline_groups_for_user(user, today)
@@ -247,7 +253,7 @@ def my_deadlines_content(user) -> dict:
     rows: dict = {}
     for group in groups:
         group["rows"] = [
-            rows.get(a.pk) or rows.setdefault(a.pk, builder.row(a, with_periods=False)) for a in group["activities"]
+            rows.get(a.pk) or rows.setdefault(a.pk, _deadline_row(builder, a)) for a in group["activities"]
         ]
     return {
         "groups": groups,
