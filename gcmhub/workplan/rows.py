@@ -106,6 +106,7 @@ class ActivityRow(_Item):
     due_iso: str = ""  # the due date for a `datetime` attribute ("2021-06-30"), where a list shows it
     due_date_text: str = ""  # the due date as `|date:"DATE_FORMAT"` prints it (`RowBuilder.date_texts`)
     cells: list = field(default_factory=list)  # the calendar's quarter cells (views.Timeline)
+    cells_html: str = ""  # those cells as rendered <td>s (views.Timeline.cells_html)
     no_dates: bool = False
 
 

@@ -16,9 +16,11 @@ from functools import partial
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -463,39 +465,53 @@ def activity_list_content(request, plan) -> dict:
 
 
 class Timeline:
-    """The calendar's quarter columns, worked out once per request; the cells of each distinct set
-    of periods are built once."""
+    """The calendar's quarter columns, worked out once per request; the cells of each distinct
+    pattern of quarter states are built and rendered once (many activities share one)."""
 
     def __init__(self, quarters: list, current: Quarter):
         self.bounds = [(q.start, q.end) for q in quarters]
         self.now = [q == current for q in quarters]
         self.texts = [gettext("scheduled"), gettext("scheduled (year inferred)"), ""]
-        self._cache: dict = {}
+        self._by_states: dict = {}  # quarter states -> (cells, their HTML or None)
 
-    def cells(self, periods: list) -> list:
-        """Runs of quarters in the same state (0 scheduled, 1 year inferred, 2 none; the current
-        quarter is a run of its own), for `(start, end, year_inferred)` periods as in
-        `calendar.coverage`: a quarter is inferred when every period touching it is."""
-        key = tuple(periods)
-        cells = self._cache.get(key)
-        if cells is None:
-            states = [2] * len(self.bounds)
-            for start, end, inferred, *_label in periods:
-                for i, (first, last) in enumerate(self.bounds):
-                    if start <= last and end >= first:
-                        if not inferred:
-                            states[i] = 0
-                        elif states[i] == 2:
-                            states[i] = 1
-            cells = []
+    def _row(self, periods: list) -> list:
+        """[cells, HTML] of the periods' pattern of states (0 scheduled, 1 year inferred, 2 none):
+        a quarter is inferred when every period touching it is, as in `calendar.coverage`."""
+        states = [2] * len(self.bounds)
+        for start, end, inferred, *_label in periods:
+            for i, (first, last) in enumerate(self.bounds):
+                if start <= last and end >= first:
+                    if not inferred:
+                        states[i] = 0
+                    elif states[i] == 2:
+                        states[i] = 1
+        key = tuple(states)
+        found = self._by_states.get(key)
+        if found is None:
+            cells: list = []
             for i, state in enumerate(states):
                 if cells and not self.now[i] and not self.now[i - 1] and cells[-1]["state"] == state:
                     cells[-1]["span"] += 1
                     continue
                 css = ("q q--on", "q q--inferred", "q")[state] + (" q--now" if self.now[i] else "")
                 cells.append({"state": state, "css": css, "span": 1, "text": self.texts[state]})
-            self._cache[key] = cells
-        return cells
+            found = self._by_states[key] = [cells, None]
+        return found
+
+    def cells(self, periods: list) -> list:
+        """Runs of quarters in the same state (the current quarter is a run of its own), for
+        `(start, end, year_inferred, …)` periods."""
+        return self._row(periods)[0]
+
+    def cells_html(self, periods: list) -> str:
+        """The cells as `<td>`s (workplan/includes/timeline_cells.html), rendered once per pattern."""
+        found = self._row(periods)
+        if found[1] is None:
+            # The template file's final newline is not part of the row.
+            found[1] = mark_safe(
+                render_to_string("workplan/includes/timeline_cells.html", {"cells": found[0]}).rstrip("\n")
+            )
+        return found[1]
 
 
 @require_safe
@@ -521,6 +537,7 @@ def calendar_content(request, plan) -> dict:
     for activity in activities:
         row = builder.row(activity, with_periods=False)
         row.cells = timeline.cells(activity.period_list)
+        row.cells_html = timeline.cells_html(activity.period_list)
         row.no_dates = not activity.period_list
         rows.append(row)
         groups.setdefault(activity.priority_id, (row, []))[1].append(row)
