@@ -97,7 +97,10 @@ def _rows(activities, plan, today, **kwargs) -> list:
     lead organisations)."""
     activities = attach_row_details(attach_priorities(activities, plan))
     builder = RowBuilder(plan, today, **kwargs)
-    return [builder.row(a) for a in activities]
+    rows = [builder.row(a) for a in activities]
+    for row in rows:
+        row.leads_html = builder.leads_html(row.leads)
+    return rows
 
 
 def _plan_links(plan: WorkPlan, query: str = "") -> dict:
@@ -155,6 +158,7 @@ class PriorityCard:
     overdue: int
     progress_text: str = ""
     overdue_text: str = ""
+    leads_html: str = ""  # `leads` rendered (RowBuilder.leads_html)
     bar: list = field(default_factory=list)  # (status, percent as text)
     mix: list = field(default_factory=list)  # "On track: 3"
 
@@ -265,6 +269,7 @@ class _CardWords:
             completed=completed,
             overdue=overdue,
         )
+        card.leads_html = self.builder.leads_html(card.leads)
         if total:
             card.progress_text = ngettext(
                 "%(done)s of %(total)s activity completed", "%(done)s of %(total)s activities completed", total
