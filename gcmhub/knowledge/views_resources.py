@@ -7,7 +7,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, Prefetch, prefetch_related_objects
+from django.db.models import Avg, Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,6 +30,7 @@ from gcmhub.lib import tabular, throttle
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
 from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language
 from gcmhub.lib.prepared import prepared
+from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region
 
 LATEST_ON_HOME = 6
 # What the public pages show (gcmhub.pagecache): no account data.
@@ -177,27 +178,56 @@ def _resource_for_page(user, slug: str) -> Resource:
     return found[0]
 
 
+# A resource's lists, one query each as `prefetch_related` ran them, compiled once per process
+# (`gcmhub.lib.prepared`): building and compiling six queries cost more than running them.
+@prepared
+def _resource_files(pk: int):
+    return ResourceFile.objects.filter(resource_id=pk).order_by("sort_order", "id")
+
+
+@prepared
+def _resource_publishers(pk: int):
+    return Organisation.objects.filter(published_resources=pk)
+
+
+@prepared
+def _resource_countries(pk: int):
+    return Country.objects.filter(resources=pk)
+
+
+@prepared
+def _resource_regions(pk: int):
+    return Region.objects.filter(resources=pk)
+
+
+@prepared
+def _resource_objectives(pk: int):
+    return Objective.objects.filter(resources=pk)
+
+
+@prepared
+def _resource_principles(pk: int):
+    return GuidingPrinciple.objects.filter(resources=pk)
+
+
 def resource_content(resource) -> dict:
     """What the page shows of the resource, the same for everyone who may see it (the template
     keeps it with `{% fragment %}`)."""
-    prefetch_related_objects(
-        [resource],
-        Prefetch("files", queryset=ResourceFile.objects.order_by("sort_order", "id")),
-        "publishers",
-        "countries",
-        "regions",
-        "objectives",
-        "principles",
-    )
+    pk = resource.pk
     language_names = dict(ResourceLanguage.choices)
     audience_names = dict(Audience.choices)
     lang = active_language()
     other_versions = [
         (code, Language(code).label) for code in LANGUAGE_CODES if code != lang and getattr(resource, f"title_{code}")
     ]
-    files = [(f, language_names.get(f.language, f.language)) for f in resource.files.all()]
+    files = [(f, language_names.get(f.language, f.language)) for f in _resource_files(pk)]
     return {
         "files": files,
+        "publishers": _resource_publishers(pk),
+        "countries": _resource_countries(pk),
+        "regions": _resource_regions(pk),
+        "objectives": _resource_objectives(pk),
+        "principles": _resource_principles(pk),
         "languages": [language_names.get(code, code) for code in resource.languages],
         "audiences": [audience_names.get(code, code) for code in resource.audiences],
         "other_versions": other_versions,
