@@ -42,6 +42,7 @@ from gcmhub.knowledge.permissions import (
 from gcmhub.lib.concurrency import StaleObject, refuse_stale, set_bound_value
 from gcmhub.lib.i18n import active_language, language_of
 from gcmhub.lib.prepared import prepared
+from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -234,10 +235,48 @@ def practice_detail(request, slug):
     )
 
 
+# A practice's lists, one query each as `prefetch_related` ran them, compiled once per process
+# (`gcmhub.lib.prepared`): building and compiling six queries cost more than running them.
+@prepared
+def _practice_countries(pk: int):
+    return Country.objects.filter(practices=pk)
+
+
+@prepared
+def _practice_regions(pk: int):
+    return Region.objects.filter(practices=pk)
+
+
+@prepared
+def _practice_partners(pk: int):
+    return Organisation.objects.filter(partner_practices=pk)
+
+
+@prepared
+def _practice_objectives(pk: int):
+    return Objective.objects.filter(practices=pk)
+
+
+@prepared
+def _practice_principles(pk: int):
+    return GuidingPrinciple.objects.filter(practices=pk)
+
+
+@prepared
+def _practice_attachments(pk: int):
+    return PracticeAttachment.objects.filter(practice_id=pk)
+
+
 def practice_content(user, practice, is_submitter: bool, is_public_view: bool) -> dict:
-    prefetch_related_objects(
-        [practice], "countries", "regions", "partner_organisations", "objectives", "principles", "attachments"
-    )
+    pk = practice.pk
+    lists = {
+        "countries": _practice_countries(pk),
+        "regions": _practice_regions(pk),
+        "partners": _practice_partners(pk),
+        "objectives": _practice_objectives(pk),
+        "principles": _practice_principles(pk),
+        "attachments": _practice_attachments(pk),
+    }
     feedback, open_update = [], None
     if is_submitter or is_hub_team(user):
         feedback = list(practice.events.filter(visible_to_submitter=True).exclude(note=""))
@@ -250,6 +289,7 @@ def practice_content(user, practice, is_submitter: bool, is_public_view: bool) -
         crumb_url, crumb_label = practice.call.get_absolute_url(), practice.call.title
         crumb_lang = language_of(practice.call, "title")
     return {
+        **lists,
         "is_submitter": is_submitter,
         "is_public_view": is_public_view,
         "show_status": not is_public_view,
