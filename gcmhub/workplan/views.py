@@ -293,7 +293,7 @@ def _words(text: str, count: int) -> str:
 # --- Priority ---------------------------------------------------------------------------------
 
 
-def _outputs(queryset):
+def published_outputs(queryset):
     """Published Hub resources among `queryset`, read through the priority's or activity's
     reverse relation (`resources`) and the resources' own `published()`, so the work plan needs
     no import of the Hub. Lazy: one query when `workplan/includes/outputs.html` reads it."""
@@ -307,11 +307,9 @@ def _outputs(queryset):
 def priority_outputs(priority):
     """The priority's outputs and those of its activities."""
     resources = priority.resources.model.objects  # the Hub's resources, through the reverse relation
-    return _outputs(resources.filter(Q(output_of_priority=priority) | Q(output_of_activity__priority=priority)))
-
-
-def activity_outputs(activity):
-    return _outputs(activity.resources.all())
+    return published_outputs(
+        resources.filter(Q(output_of_priority=priority) | Q(output_of_activity__priority=priority))
+    )
 
 
 @prepared
