@@ -15,6 +15,7 @@ from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.display import show
 from gcmhub.lib.i18n import active_language, counted, language_of
 from gcmhub.lib.params import paginate
+from gcmhub.lib.prepared import prepared
 from gcmhub.lib.urls import url_maker
 from gcmhub.site.forms import CountryFilterForm, OrganisationFilterForm
 from gcmhub.taxonomy.models import (
@@ -120,22 +121,70 @@ def linked_workplans(priorities, facet: str, value) -> dict:
     }
 
 
-def linked_knowledge(resources, practices, facet: str, value) -> dict:
-    """The latest published resources and practices among `resources` and `practices`, for
-    `site/includes/knowledge_links.html` (one query each), with links to the search page
-    filtered by `facet=value` (the search facets' keys and values)."""
-    resources = list(
+def _latest_resources(resources):
+    return (
         resources.published()
         .distinct()
         .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date", "published_at")
         .order_by("-published_at", "-id")[: LINKED_LIMIT + 1]
     )
-    practices = list(
+
+
+def _latest_practices(practices):
+    return (
         practices.published()
         .distinct()
         .only("slug", "title", "language", "published_at")
         .order_by("-published_at", "-id")[: LINKED_LIMIT + 1]
     )
+
+
+# What each reference page lists of the Hub, by the page's object: compiled once per process
+# (`gcmhub.lib.prepared`), as building and compiling these joins cost more than running them.
+@prepared
+def _resources_on_objective(pk: int):
+    return _latest_resources(Resource.objects.filter(objectives=pk))
+
+
+@prepared
+def _practices_on_objective(pk: int):
+    return _latest_practices(Practice.objects.filter(objectives=pk))
+
+
+@prepared
+def _resources_on_principle(pk: int):
+    return _latest_resources(Resource.objects.filter(principles=pk))
+
+
+@prepared
+def _practices_on_principle(pk: int):
+    return _latest_practices(Practice.objects.filter(principles=pk))
+
+
+@prepared
+def _resources_on_country(pk: int):
+    return _latest_resources(Resource.objects.filter(countries=pk))
+
+
+@prepared
+def _practices_on_country(pk: int):
+    return _latest_practices(Practice.objects.filter(countries=pk))
+
+
+@prepared
+def _resources_by_organisation(pk: int):
+    return _latest_resources(Resource.objects.filter(publishers=pk))
+
+
+@prepared
+def _practices_by_organisation(pk: int):
+    return _latest_practices(Practice.objects.filter(Q(implementing_organisation=pk) | Q(partner_organisations=pk)))
+
+
+def linked_knowledge(resources: list, practices: list, facet: str, value) -> dict:
+    """The latest published resources and practices (up to LINKED_LIMIT + 1, newest first, from
+    the `_resources_…`/`_practices_…` queries above), for `site/includes/knowledge_links.html`,
+    with links to the search page filtered by `facet=value` (the search facets' keys and values)."""
     resource_url = url_maker("knowledge:resource", str)
     practice_url = url_maker("knowledge:practice", str)
     kind_labels = {value: str(label) for value, label in Resource.Kind.choices}
@@ -187,8 +236,8 @@ def objective_content(objective) -> dict:
             Priority.objects.filter(Q(objectives=objective) | Q(all_objectives=True)), "objective", objective.number
         ),
         **linked_knowledge(
-            Resource.objects.filter(objectives=objective),
-            Practice.objects.filter(objectives=objective),
+            _resources_on_objective(objective.pk),
+            _practices_on_objective(objective.pk),
             "objective",
             objective.number,
         ),
@@ -205,14 +254,14 @@ def principle_list(request):
 @pagecache.cacheable()
 def principle_detail(request, code):
     principle = get_object_or_404(GuidingPrinciple, code=code.lower())
-    content = partial(
-        linked_knowledge,
-        Resource.objects.filter(principles=principle),
-        Practice.objects.filter(principles=principle),
-        "principle",
-        principle.code,
-    )
+    content = partial(_principle_content, principle)
     return render(request, "site/principle_detail.html", {"principle": principle, "content": content})
+
+
+def _principle_content(principle) -> dict:
+    return linked_knowledge(
+        _resources_on_principle(principle.pk), _practices_on_principle(principle.pk), "principle", principle.code
+    )
 
 
 @require_safe
@@ -282,14 +331,14 @@ def country_detail(request, iso3):
         return redirect("taxonomy:country", iso3.lower(), permanent=True)
     country = get_object_or_404(Country.objects.select_related("region", "subregion"), iso3=iso3.upper())
     # Member State focal points are personal data: this public page neither lists nor counts them.
-    content = partial(
-        linked_knowledge,
-        Resource.objects.filter(countries=country),
-        Practice.objects.filter(countries=country),
-        "country",
-        country.iso2,
-    )
+    content = partial(_country_content, country)
     return render(request, "site/country_detail.html", {"country": country, "content": content})
+
+
+def _country_content(country) -> dict:
+    return linked_knowledge(
+        _resources_on_country(country.pk), _practices_on_country(country.pk), "country", country.iso2
+    )
 
 
 @require_safe
@@ -424,8 +473,8 @@ def organisation_content(organisation) -> dict:
         "priority_count": sum(plan.priority_count for plan in plans),
         "activity_count": sum(activity_counts.values()),
         **linked_knowledge(
-            Resource.objects.filter(publishers=organisation),
-            Practice.objects.filter(Q(implementing_organisation=organisation) | Q(partner_organisations=organisation)),
+            _resources_by_organisation(organisation.pk),
+            _practices_by_organisation(organisation.pk),
             "publisher",
             organisation.slug,
         ),
