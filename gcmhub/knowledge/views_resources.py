@@ -28,8 +28,10 @@ from gcmhub.knowledge.forms_resources import ResourceDecisionForm, ResourcePropo
 from gcmhub.knowledge.models import CallForPractices, Practice, Resource, ResourceFile, ToolFeedback
 from gcmhub.lib import tabular, throttle
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
-from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language
+from gcmhub.lib.display import show
+from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language, language_of
 from gcmhub.lib.prepared import prepared
+from gcmhub.lib.urls import url_maker
 from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region
 
 LATEST_ON_HOME = 6
@@ -55,18 +57,41 @@ def hub_home(request):
     )
 
 
-def hub_home_content() -> dict:
-    """The open calls and the latest resources and practices (kept with `{% fragment %}`)."""
-    resources = (
+@prepared
+def _latest_resources():
+    return (
         Resource.objects.published()
         .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date", "published_at")
         .order_by("-published_at", "-id")[:LATEST_ON_HOME]
     )
-    practices = (
+
+
+@prepared
+def _latest_practices():
+    return (
         Practice.objects.published()
         .only("slug", "title", "language", "published_at")
         .order_by("-published_at", "-id")[:LATEST_ON_HOME]
     )
+
+
+def hub_home_content() -> dict:
+    """The open calls and the latest resources and practices (kept with `{% fragment %}`); the
+    latter two by queries compiled once per process, their URLs and labels worked out here."""
+    resources = _latest_resources()
+    resource_url = url_maker("knowledge:resource", str)
+    kind_labels = {value: str(label) for value, label in Resource.Kind.choices}
+    for resource in resources:
+        show(
+            resource,
+            url=resource_url(resource.slug),
+            kind_label=kind_labels.get(resource.kind, resource.kind),
+            title_language=language_of(resource, "title"),
+        )
+    practices = _latest_practices()
+    practice_url = url_maker("knowledge:practice", str)
+    for practice in practices:
+        show(practice, url=practice_url(practice.slug))
     calls = CallForPractices.objects.open().order_by("deadline")
     return {"resources": resources, "practices": practices, "calls": calls}
 
