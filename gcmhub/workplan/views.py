@@ -27,6 +27,7 @@ from django.views.decorators.http import require_safe
 
 from gcmhub.lib.params import paginate
 from gcmhub.lib.prepared import prepared
+from gcmhub.taxonomy.models import Objective
 from gcmhub.workplan import charts
 from gcmhub.workplan.calendar import Quarter, period_bounds, quarters_between
 from gcmhub.workplan.filters import ActivityFilterForm
@@ -36,6 +37,7 @@ from gcmhub.workplan.models import (
     ActivityOrganisation,
     Involvement,
     Priority,
+    PriorityOrganisation,
     Status,
     WorkPlan,
     attach_row_details,
@@ -304,14 +306,6 @@ def published_outputs(queryset):
     )
 
 
-def priority_outputs(priority):
-    """The priority's outputs and those of its activities."""
-    resources = priority.resources.model.objects  # the Hub's resources, through the reverse relation
-    return published_outputs(
-        resources.filter(Q(output_of_priority=priority) | Q(output_of_activity__priority=priority))
-    )
-
-
 @prepared
 def priority_by_slugs(plan: str, priority: str):
     return Priority.objects.select_related("workplan", "thematic_area").filter(workplan__slug=plan, slug=priority)
@@ -330,17 +324,47 @@ def priority_detail(request, plan, priority):
     )
 
 
+# A priority's lists (its page, the activity page), compiled once per process (`lib.prepared`):
+# building and compiling these queries cost more than running them.
+@prepared
+def priority_objectives(priority_id: int):
+    return Objective.objects.filter(priorities=priority_id)
+
+
+@prepared
+def _priority_involvements(priority_id: int):
+    # In role order, as `Priority.prefetch_involvements`.
+    return (
+        PriorityOrganisation.objects.filter(priority_id=priority_id)
+        .select_related("organisation")
+        .order_by("role", "order", "pk")
+    )
+
+
+@prepared
+def _priority_activities(priority_id: int):
+    return Activity.objects.filter(priority_id=priority_id).order_by("order", "pk")
+
+
+@prepared
+def _priority_outputs(priority_id: int):
+    # The Hub's resources through the reverse relation: the work plan imports nothing of the Hub.
+    resources = Priority._meta.get_field("resources").related_model._default_manager
+    return published_outputs(
+        resources.filter(Q(output_of_priority_id=priority_id) | Q(output_of_activity__priority_id=priority_id))
+    )
+
+
 def priority_content(priority) -> dict:
-    Priority.prefetch_involvements([priority])
     today = timezone.localdate()
     plan = priority.workplan
-    activities = list(priority.activities.order_by("order", "pk"))
+    activities = _priority_activities(priority.pk)
     for activity in activities:
         activity.priority = priority
     rows = _rows(activities, plan, today)
-    involvements = list(priority.involvements.all())
+    involvements = _priority_involvements(priority.pk)
     return {
-        "objectives": list(priority.objectives.all()),
+        "objectives": priority_objectives(priority.pk),
         "rows": rows,
         "roles": [
             (role, label, [i for i in involvements if i.role == role])
@@ -351,7 +375,7 @@ def priority_content(priority) -> dict:
             )
         ],
         "completed": sum(1 for r in rows if r.status == Status.COMPLETED),
-        "outputs": priority_outputs(priority),
+        "outputs": _priority_outputs(priority.pk),
     }
 
 

@@ -26,7 +26,6 @@ from django.views.decorators.http import require_GET, require_POST
 from gcmhub.accounts import permissions as roles
 from gcmhub.lib.prepared import prepared
 from gcmhub.lib.urls import url_maker
-from gcmhub.taxonomy.models import Objective
 from gcmhub.workplan import permissions
 from gcmhub.workplan.actions import NewerUpdates, do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.calendar import describe_periods
@@ -34,7 +33,7 @@ from gcmhub.workplan.forms import ContributionNoteForm, StatusUpdateForm, add_ac
 from gcmhub.workplan.models import Activity, Status, StatusUpdate, attach_row_details
 from gcmhub.workplan.rows import RowBuilder
 from gcmhub.workplan.tasks import deadline_groups_for_user
-from gcmhub.workplan.views import published_outputs
+from gcmhub.workplan.views import priority_objectives, published_outputs
 
 
 def get_activity(pk: int) -> Activity:
@@ -56,11 +55,6 @@ def _with_row_details(activity) -> Activity:
 # The page's other queries, compiled once per process (`gcmhub.lib.prepared`): building and
 # compiling them cost more than running them.
 @prepared
-def _priority_objectives(priority_id: int):
-    return Objective.objects.filter(priorities=priority_id)
-
-
-@prepared
 def _activity_outputs(activity_id: int):
     # The Hub's resources through the reverse relation: the work plan imports nothing of the Hub.
     resources = Activity._meta.get_field("resources").related_model._default_manager
@@ -78,7 +72,7 @@ def activity_details(activity) -> dict:
     return {
         "periods": describe_periods(activity.period_list),
         "is_overdue": activity.is_overdue(),
-        "objectives": _priority_objectives(activity.priority_id),
+        "objectives": priority_objectives(activity.priority_id),
         "outputs": _activity_outputs(activity.pk),
     }
 
