@@ -25,6 +25,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from gcmhub.lib.display import show
 from gcmhub.lib.params import paginate
 from gcmhub.lib.prepared import prepared
 from gcmhub.taxonomy.models import Objective
@@ -171,11 +172,61 @@ def overview(request, plan):
     return render(request, "workplan/overview.html", {"plan": plan, "content": partial(overview_content, plan)})
 
 
+# The overview's lists of one plan, compiled once per process (`lib.prepared`): building and
+# compiling these queries cost more than running them. Each priority's objectives and
+# organisations come as plain lists (`objective_list`, `involvement_list`), in the orders
+# `prefetch_related` gave.
+@prepared
+def _plan_priorities(plan_id: int):
+    return Priority.objects.filter(workplan_id=plan_id).select_related("thematic_area")
+
+
+@prepared
+def _plan_priority_objectives(plan_id: int):
+    return (
+        Priority.objectives.through.objects.filter(priority__workplan_id=plan_id)
+        .select_related("objective")
+        .order_by("objective__number", "objective_id")
+    )
+
+
+@prepared
+def _plan_involvements(plan_id: int):
+    return (
+        PriorityOrganisation.objects.filter(priority__workplan_id=plan_id)
+        .select_related("organisation")
+        .order_by("role", "order", "pk")
+    )
+
+
+@prepared
+def _plan_activity_leads(plan_id: int):
+    return (
+        ActivityOrganisation.objects.filter(activity__priority__workplan_id=plan_id, role=Involvement.LEAD)
+        .select_related("organisation")
+        .annotate(priority_pk=F("activity__priority_id"))
+        .order_by("organisation__name_en")
+    )
+
+
+def _plan_priorities_with_lists(plan) -> list:
+    priorities = _plan_priorities(plan.pk)
+    objectives: dict = defaultdict(list)
+    for link in _plan_priority_objectives(plan.pk):
+        objectives[link.priority_id].append(link.objective)
+    involvements: dict = defaultdict(list)
+    for involvement in _plan_involvements(plan.pk):
+        involvements[involvement.priority_id].append(involvement)
+    for priority in priorities:
+        priority.workplan = plan
+        show(priority, objective_list=objectives[priority.pk], involvement_list=involvements[priority.pk])
+    return priorities
+
+
 def overview_content(plan) -> dict:
     today = timezone.localdate()
     quarter = Quarter.of(today)
-    priorities = list(plan.priorities.select_related("thematic_area").prefetch_related("objectives"))
-    Priority.prefetch_involvements(priorities)
+    priorities = _plan_priorities_with_lists(plan)
     open_q = ~Q(status__in=CLOSED_STATUSES)
     counts = (
         _plan_activities(plan)
@@ -199,12 +250,7 @@ def overview_content(plan) -> dict:
         due_quarter_total += row["due_quarter"]
     # Thematic priorities name their leads per activity: show those when the priority names none.
     activity_leads: dict = defaultdict(dict)
-    for inv in (
-        ActivityOrganisation.objects.filter(activity__priority__workplan=plan, role=Involvement.LEAD)
-        .select_related("organisation")
-        .annotate(priority_pk=F("activity__priority_id"))
-        .order_by("organisation__name_en")
-    ):
+    for inv in _plan_activity_leads(plan.pk):
         activity_leads[inv.priority_pk].setdefault(inv.organisation.pk, inv.organisation)
     builder = RowBuilder(plan, today)
     words = _CardWords(builder)
@@ -250,7 +296,7 @@ class _CardWords:
     def card(self, priority, counts: Counter, overdue: int, activity_leads: dict) -> PriorityCard:
         total = sum(counts.values())
         completed = counts.get(Status.COMPLETED, 0)
-        leads = [i.organisation for i in priority.involvements.all() if i.role == Involvement.LEAD]
+        leads = [i.organisation for i in priority.involvement_list if i.role == Involvement.LEAD]
         inherited = False
         if not leads and activity_leads:
             leads, inherited = list(activity_leads.values()), True
@@ -264,7 +310,7 @@ class _CardWords:
             title=_words(title, 30) if priority.code else "",
             title_lang=title_lang,
             area=(str(area), self.area_url.format(area.number)) if area else None,
-            objectives=[(o.number, self.objective_url.format(o.number), o.short) for o in priority.objectives.all()],
+            objectives=[(o.number, self.objective_url.format(o.number), o.short) for o in priority.objective_list],
             leads=[self.builder.org(o) for o in leads],
             leads_inherited=inherited,
             total=total,
