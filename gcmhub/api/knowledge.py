@@ -133,6 +133,7 @@ def _resources():
 def resource_out(request: HttpRequest, resource: Resource, out: _Output | None = None) -> dict:
     """Reads what `_resources()` fetches; `out`: shared by the items of one answer."""
     out = out or _Output(request)
+    lists = vars(resource)  # the `to_attr` lists, which the model does not declare
     return {
         "slug": resource.slug,
         "kind": resource.kind,
@@ -146,17 +147,17 @@ def resource_out(request: HttpRequest, resource: Resource, out: _Output | None =
         "languages": list(resource.languages or []),
         "publication_date": resource.publication_date,
         "published_at": resource.published_at,
-        "publishers": [organisation_ref(o) for o in resource.out_publishers],
+        "publishers": [organisation_ref(o) for o in lists["out_publishers"]],
         "geographic_scope": resource.geographic_scope,
-        "countries": [_country(c) for c in resource.out_countries],
-        "regions": [_region(r) for r in resource.out_regions],
-        "objectives": sorted(o.number for o in resource.out_objectives),
+        "countries": [_country(c) for c in lists["out_countries"]],
+        "regions": [_region(r) for r in lists["out_regions"]],
+        "objectives": sorted(o.number for o in lists["out_objectives"]),
         "is_general": resource.is_general,
-        "principles": sorted(p.code for p in resource.out_principles),
+        "principles": sorted(p.code for p in lists["out_principles"]),
         "thematic_area": resource.thematic_area.number if resource.thematic_area else None,
         "audiences": list(resource.audiences or []),
         "external_url": resource.external_url,
-        "files": [_file(request, f, f.language) for f in resource.out_files],
+        "files": [_file(request, f, f.language) for f in lists["out_files"]],
         "is_network_tool": resource.is_network_tool,
         "url": out.url("knowledge:resource", resource.slug),
     }
@@ -180,6 +181,7 @@ def _practices():
 def practice_out(request: HttpRequest, practice: Practice, out: _Output | None = None) -> dict:
     """Reads what `_practices()` fetches; `out`: shared by the items of one answer."""
     out = out or _Output(request)
+    lists = vars(practice)  # the `to_attr` lists, which the model does not declare
     org = practice.implementing_organisation
     route = practice.review_route
     return {
@@ -192,17 +194,17 @@ def practice_out(request: HttpRequest, practice: Practice, out: _Output | None =
         "title": practice.title,
         "summary": practice.summary,
         "geographic_scope": practice.geographic_scope,
-        "countries": [_country(c) for c in practice.out_countries],
-        "regions": [_region(r) for r in practice.out_regions],
+        "countries": [_country(c) for c in lists["out_countries"]],
+        "regions": [_region(r) for r in lists["out_regions"]],
         "implementing_organisation": organisation_ref(org) if org else None,
         "implementing_organisation_name": practice.implementing_organisation_name,
-        "partner_organisations": [organisation_ref(o) for o in practice.out_partners],
+        "partner_organisations": [organisation_ref(o) for o in lists["out_partners"]],
         "partners_other": practice.partners_other,
         "start_date": practice.start_date,
         "end_date": practice.end_date,
         "completion": practice.completion,
-        "objectives": sorted(o.number for o in practice.out_objectives),
-        "principles": sorted(p.code for p in practice.out_principles),
+        "objectives": sorted(o.number for o in lists["out_objectives"]),
+        "principles": sorted(p.code for p in lists["out_principles"]),
         "thematic_area": practice.thematic_area.number if practice.thematic_area else None,
         "description": practice.description,
         "results": practice.results,
@@ -215,7 +217,7 @@ def practice_out(request: HttpRequest, practice: Practice, out: _Output | None =
         "call": practice.call.slug if practice.call else None,
         "published_at": practice.published_at,
         "submitted_at": practice.submitted_at,
-        "attachments": [_file(request, a) for a in practice.out_attachments],
+        "attachments": [_file(request, a) for a in lists["out_attachments"]],
         "url": out.url("knowledge:practice", practice.slug),
     }
 

@@ -84,3 +84,16 @@ def counted(phrase: Callable[[int], str]) -> Callable[[int], str]:
         return found
 
     return text
+
+
+_CHOICE_LABELS: dict[type, dict] = {}
+
+
+def choice_label(choices: type[models.Choices], value) -> str:
+    """What `obj.get_<field>_display()` gives for a field with these `choices`, in the active
+    language, without its cost: Django's translates every choice's label to hash it, on each call.
+    The labels stay lazy here; only the one shown is translated."""
+    labels = _CHOICE_LABELS.get(choices)
+    if labels is None:
+        labels = _CHOICE_LABELS[choices] = dict(choices.choices)
+    return str(labels.get(value, value))
