@@ -304,20 +304,36 @@ def _group_countries(countries):
 @require_safe
 @pagecache.cacheable()
 def country_list(request):
-    regions = _by_name(Region.objects.filter(parent__isnull=True))
+    regions = _by_name(_top_regions())
     form = CountryFilterForm(request.GET or None, regions=regions)
-    queryset = Country.objects.select_related("region", "subregion")
     selected = None
     if form.is_valid() and form.cleaned_data["region"]:
         selected = next(r for r in regions if r.m49 == form.cleaned_data["region"])
-        queryset = queryset.filter(region=selected)
-    context = {"form": form, "selected_region": selected, "content": partial(country_list_content, queryset)}
+    context = {"form": form, "selected_region": selected, "content": partial(country_list_content, selected)}
     return render(request, "site/country_list.html", context)
 
 
-def country_list_content(queryset) -> dict:
-    """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
-    countries = list(queryset)
+# The countries page's queries, compiled once per process (`gcmhub.lib.prepared`): compiling the
+# countries with their two regions cost more than running it.
+@prepared
+def _top_regions():
+    return Region.objects.filter(parent__isnull=True)
+
+
+@prepared
+def _all_countries():
+    return Country.objects.select_related("region", "subregion")
+
+
+@prepared
+def _countries_of_region(region_id: int):
+    return Country.objects.select_related("region", "subregion").filter(region_id=region_id)
+
+
+def country_list_content(region) -> dict:
+    """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201):
+    the countries of `region` (every country when None)."""
+    countries = _countries_of_region(region.pk) if region is not None else _all_countries()
     country_url = url_maker("taxonomy:country", str)
     for country in countries:
         show(country, url=country_url(country.iso3.lower()), name_language=language_of(country, "name"))
