@@ -208,7 +208,7 @@ def linked_knowledge(resources: list, practices: list, facet: str, value) -> dic
 @require_safe
 @pagecache.cacheable()
 def objective_list(request):
-    objectives = list(Objective.objects.all())
+    objectives = _all_objectives()
     objective_url = url_maker("taxonomy:objective", int)
     for objective in objectives:
         show(
@@ -267,8 +267,37 @@ def _principle_content(principle) -> dict:
 @require_safe
 @pagecache.cacheable()
 def thematic_area_list(request):
-    areas = ThematicArea.objects.prefetch_related("objectives").annotate(priority_count=Count("priorities"))
+    areas = _areas_with_counts()
+    objectives: dict = {}
+    for link in _area_objective_links():
+        objectives.setdefault(link.thematicarea_id, []).append(link.objective)
+    area_url = url_maker("taxonomy:thematic_area", int)
+    objective_url = url_maker("taxonomy:objective", int)
+    for area in areas:
+        area_objectives = objectives.get(area.pk, [])
+        for objective in area_objectives:
+            show(objective, url=objective_url(objective.number))
+        show(area, url=area_url(area.number), objective_list=area_objectives)
     return render(request, "site/thematic_area_list.html", {"thematic_areas": areas})
+
+
+@prepared
+def _all_objectives():
+    return Objective.objects.all()
+
+
+# The thematic areas page's queries, compiled once per process (`gcmhub.lib.prepared`); the
+# objectives as `prefetch_related` gave them (in the objectives' order).
+@prepared
+def _areas_with_counts():
+    return ThematicArea.objects.annotate(priority_count=Count("priorities"))
+
+
+@prepared
+def _area_objective_links():
+    return ThematicArea.objectives.through.objects.select_related("objective").order_by(
+        "objective__number", "objective_id"
+    )
 
 
 @require_safe
