@@ -62,6 +62,7 @@ from gcmhub.knowledge.permissions import (
 )
 from gcmhub.lib.concurrency import StaleObject
 from gcmhub.lib.params import MAX_ID
+from gcmhub.lib.urls import url_maker
 from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
 from gcmhub.workplan.models import Activity, Priority
 
@@ -93,23 +94,50 @@ def _file(request: HttpRequest, f, language: str = "") -> dict:
     }
 
 
+class _Output:
+    """What every item of one answer shares, worked out once: the site's address, URL makers and
+    translated labels (one `reverse()` and one `gettext` per kind, not per item)."""
+
+    def __init__(self, request: HttpRequest):
+        self.request = request
+        self.site = request.build_absolute_uri("/")[:-1]
+        self._makers: dict = {}
+        self._labels: dict = {}
+
+    def url(self, viewname: str, slug: str) -> str:
+        maker = self._makers.get(viewname)
+        if maker is None:
+            maker = self._makers[viewname] = url_maker(viewname, str)
+        return self.site + maker(slug)
+
+    def label(self, choices, value) -> str:
+        labels = self._labels.get(choices)
+        if labels is None:
+            labels = self._labels[choices] = {v: str(label) for v, label in choices.choices}
+        return labels.get(value, value)
+
+
+# Prefetched into plain lists (`to_attr`): reading `obj.countries.all()` builds a manager and
+# clones a queryset per item and relation, most of an answer's time.
 def _resources():
     return Resource.objects.select_related("thematic_area").prefetch_related(
-        "publishers",
-        "countries",
-        "regions",
-        Prefetch("objectives", Objective.objects.only("number")),
-        "principles",
-        "files",
+        Prefetch("publishers", to_attr="out_publishers"),
+        Prefetch("countries", to_attr="out_countries"),
+        Prefetch("regions", to_attr="out_regions"),
+        Prefetch("objectives", Objective.objects.only("number"), to_attr="out_objectives"),
+        Prefetch("principles", to_attr="out_principles"),
+        Prefetch("files", to_attr="out_files"),
     )
 
 
-def resource_out(request: HttpRequest, resource: Resource) -> dict:
-    """Reads what `_resources()` fetches."""
+def resource_out(request: HttpRequest, resource: Resource, out: _Output | None = None) -> dict:
+    """Reads what `_resources()` fetches; `out`: shared by the items of one answer."""
+    out = out or _Output(request)
+    lists = vars(resource)  # the `to_attr` lists, which the model does not declare
     return {
         "slug": resource.slug,
         "kind": resource.kind,
-        "kind_label": str(resource.get_kind_display()),
+        "kind_label": out.label(Resource.Kind, resource.kind),
         "status": resource.status,
         "title": resource.title,
         "titles": translations(resource, "title"),
@@ -119,19 +147,19 @@ def resource_out(request: HttpRequest, resource: Resource) -> dict:
         "languages": list(resource.languages or []),
         "publication_date": resource.publication_date,
         "published_at": resource.published_at,
-        "publishers": [organisation_ref(o) for o in resource.publishers.all()],
+        "publishers": [organisation_ref(o) for o in lists["out_publishers"]],
         "geographic_scope": resource.geographic_scope,
-        "countries": [_country(c) for c in resource.countries.all()],
-        "regions": [_region(r) for r in resource.regions.all()],
-        "objectives": sorted(o.number for o in resource.objectives.all()),
+        "countries": [_country(c) for c in lists["out_countries"]],
+        "regions": [_region(r) for r in lists["out_regions"]],
+        "objectives": sorted(o.number for o in lists["out_objectives"]),
         "is_general": resource.is_general,
-        "principles": sorted(p.code for p in resource.principles.all()),
+        "principles": sorted(p.code for p in lists["out_principles"]),
         "thematic_area": resource.thematic_area.number if resource.thematic_area else None,
         "audiences": list(resource.audiences or []),
         "external_url": resource.external_url,
-        "files": [_file(request, f, f.language) for f in resource.files.all()],
+        "files": [_file(request, f, f.language) for f in lists["out_files"]],
         "is_network_tool": resource.is_network_tool,
-        "url": request.build_absolute_uri(resource.get_absolute_url()),
+        "url": out.url("knowledge:resource", resource.slug),
     }
 
 
@@ -139,41 +167,44 @@ def _practices():
     return (
         Practice.objects.select_related("implementing_organisation", "thematic_area", "call")
         .prefetch_related(
-            "countries",
-            "regions",
-            "partner_organisations",
-            Prefetch("objectives", Objective.objects.only("number")),
-            "principles",
-            "attachments",
+            Prefetch("countries", to_attr="out_countries"),
+            Prefetch("regions", to_attr="out_regions"),
+            Prefetch("partner_organisations", to_attr="out_partners"),
+            Prefetch("objectives", Objective.objects.only("number"), to_attr="out_objectives"),
+            Prefetch("principles", to_attr="out_principles"),
+            Prefetch("attachments", to_attr="out_attachments"),
         )
         .with_review_route()
     )
 
 
-def practice_out(request: HttpRequest, practice: Practice) -> dict:
-    """Reads what `_practices()` fetches."""
+def practice_out(request: HttpRequest, practice: Practice, out: _Output | None = None) -> dict:
+    """Reads what `_practices()` fetches; `out`: shared by the items of one answer."""
+    out = out or _Output(request)
+    lists = vars(practice)  # the `to_attr` lists, which the model does not declare
     org = practice.implementing_organisation
+    route = practice.review_route
     return {
         "slug": practice.slug,
         "status": practice.status,
-        "status_label": str(practice.get_status_display()),
-        "review": practice.review_route or None,
-        "review_label": practice.review_label,
+        "status_label": out.label(Practice.Status, practice.status),
+        "review": route or None,
+        "review_label": out.label(Practice.ReviewRoute, route) if route else "",
         "language": practice.language,
         "title": practice.title,
         "summary": practice.summary,
         "geographic_scope": practice.geographic_scope,
-        "countries": [_country(c) for c in practice.countries.all()],
-        "regions": [_region(r) for r in practice.regions.all()],
+        "countries": [_country(c) for c in lists["out_countries"]],
+        "regions": [_region(r) for r in lists["out_regions"]],
         "implementing_organisation": organisation_ref(org) if org else None,
         "implementing_organisation_name": practice.implementing_organisation_name,
-        "partner_organisations": [organisation_ref(o) for o in practice.partner_organisations.all()],
+        "partner_organisations": [organisation_ref(o) for o in lists["out_partners"]],
         "partners_other": practice.partners_other,
         "start_date": practice.start_date,
         "end_date": practice.end_date,
         "completion": practice.completion,
-        "objectives": sorted(o.number for o in practice.objectives.all()),
-        "principles": sorted(p.code for p in practice.principles.all()),
+        "objectives": sorted(o.number for o in lists["out_objectives"]),
+        "principles": sorted(p.code for p in lists["out_principles"]),
         "thematic_area": practice.thematic_area.number if practice.thematic_area else None,
         "description": practice.description,
         "results": practice.results,
@@ -186,8 +217,8 @@ def practice_out(request: HttpRequest, practice: Practice) -> dict:
         "call": practice.call.slug if practice.call else None,
         "published_at": practice.published_at,
         "submitted_at": practice.submitted_at,
-        "attachments": [_file(request, a) for a in practice.attachments.all()],
-        "url": request.build_absolute_uri(practice.get_absolute_url()),
+        "attachments": [_file(request, a) for a in lists["out_attachments"]],
+        "url": out.url("knowledge:practice", practice.slug),
     }
 
 
@@ -274,7 +305,8 @@ def resources_page(request: HttpRequest, filters: ResourceFilters) -> dict:
         qs = qs.filter(languages__icontains=f'"{filters.language.value}"')
     ids = qs.values("pk")
     result = paginate(_resources().filter(pk__in=ids).order_by("-publication_date", "-pk"), filters)
-    result["items"] = [resource_out(request, r) for r in result["items"]]
+    out = _Output(request)
+    result["items"] = [resource_out(request, r, out) for r in result["items"]]
     return result
 
 
@@ -315,7 +347,8 @@ def practices_page(request: HttpRequest, filters: PracticeFilters) -> dict:
         qs = qs.filter(language=filters.language.value)
     order = ("-updated_at", "-pk") if filters.mine else ("-published_at", "-pk")
     result = paginate(_practices().filter(pk__in=qs.values("pk")).order_by(*order), filters)
-    result["items"] = [practice_out(request, p) for p in result["items"]]
+    out = _Output(request)
+    result["items"] = [practice_out(request, p, out) for p in result["items"]]
     return result
 
 

@@ -21,6 +21,8 @@ from gcmhub.api.schemas.taxonomy import (
     ThematicAreaList,
     ThematicAreaOut,
 )
+from gcmhub.lib.i18n import choice_label
+from gcmhub.lib.urls import absolute_url_maker
 from gcmhub.taxonomy.models import (
     Country,
     GuidingPrinciple,
@@ -89,7 +91,7 @@ def organisation_out(request: HttpRequest, org: Organisation) -> dict:
     return {
         "slug": org.slug,
         "kind": org.kind,
-        "kind_label": str(org.get_kind_display()),
+        "kind_label": choice_label(Organisation.Kind, org.kind),
         "name": org.name,
         "names": translations(org, "name"),
         "acronym": org.acronym,
@@ -97,7 +99,7 @@ def organisation_out(request: HttpRequest, org: Organisation) -> dict:
         "aliases": sorted({a.alias for a in org.aliases.all()}),
         "website": org.website,
         "is_network_member": org.is_network_member,
-        "url": request.build_absolute_uri(org.get_absolute_url()),
+        "url": absolute_url_maker(request, "taxonomy:organisation", str)(org.slug),
     }
 
 

@@ -37,6 +37,7 @@ from gcmhub.api.schemas.workplan import (
     WorkPlanOut,
 )
 from gcmhub.lib.concurrency import parse_if_match
+from gcmhub.lib.i18n import choice_label
 from gcmhub.taxonomy.models import Objective, Organisation
 from gcmhub.workplan.actions import NewerUpdates, do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.calendar import period_bounds
@@ -111,7 +112,7 @@ def priority_out(request: HttpRequest, priority: Priority, all_objectives: _AllO
         "id": priority.pk,
         "workplan": priority.workplan.slug,
         "kind": priority.kind,
-        "kind_label": str(priority.get_kind_display()),
+        "kind_label": choice_label(Priority.Kind, priority.kind),
         "code": priority.code,
         "slug": priority.slug,
         "heading": priority.heading,
@@ -238,7 +239,7 @@ def update_out(request: HttpRequest, update: StatusUpdate) -> dict:
         "activity": update.activity_id,
         "kind": update.kind,
         "status": update.status,
-        "status_label": str(update.get_status_display()) if update.status else "",
+        "status_label": choice_label(Status, update.status) if update.status else "",
         "percent_complete": update.percent_complete,
         "narrative": update.narrative,
         "evidence_links": update.evidence_link_list(),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,8 +40,11 @@ from gcmhub.knowledge.permissions import (
     is_hub_team,
 )
 from gcmhub.lib.concurrency import StaleObject, refuse_stale, set_bound_value
+from gcmhub.lib.display import show
 from gcmhub.lib.i18n import active_language, language_of
 from gcmhub.lib.prepared import prepared
+from gcmhub.lib.urls import url_maker
+from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -234,10 +237,48 @@ def practice_detail(request, slug):
     )
 
 
+# A practice's lists, one query each as `prefetch_related` ran them, compiled once per process
+# (`gcmhub.lib.prepared`): building and compiling six queries cost more than running them.
+@prepared
+def _practice_countries(pk: int):
+    return Country.objects.filter(practices=pk)
+
+
+@prepared
+def _practice_regions(pk: int):
+    return Region.objects.filter(practices=pk)
+
+
+@prepared
+def _practice_partners(pk: int):
+    return Organisation.objects.filter(partner_practices=pk)
+
+
+@prepared
+def _practice_objectives(pk: int):
+    return Objective.objects.filter(practices=pk)
+
+
+@prepared
+def _practice_principles(pk: int):
+    return GuidingPrinciple.objects.filter(practices=pk)
+
+
+@prepared
+def _practice_attachments(pk: int):
+    return PracticeAttachment.objects.filter(practice_id=pk)
+
+
 def practice_content(user, practice, is_submitter: bool, is_public_view: bool) -> dict:
-    prefetch_related_objects(
-        [practice], "countries", "regions", "partner_organisations", "objectives", "principles", "attachments"
-    )
+    pk = practice.pk
+    lists = {
+        "countries": _practice_countries(pk),
+        "regions": _practice_regions(pk),
+        "partners": _practice_partners(pk),
+        "objectives": _practice_objectives(pk),
+        "principles": _practice_principles(pk),
+        "attachments": _practice_attachments(pk),
+    }
     feedback, open_update = [], None
     if is_submitter or is_hub_team(user):
         feedback = list(practice.events.filter(visible_to_submitter=True).exclude(note=""))
@@ -250,6 +291,7 @@ def practice_content(user, practice, is_submitter: bool, is_public_view: bool) -
         crumb_url, crumb_label = practice.call.get_absolute_url(), practice.call.title
         crumb_lang = language_of(practice.call, "title")
     return {
+        **lists,
         "is_submitter": is_submitter,
         "is_public_view": is_public_view,
         "show_status": not is_public_view,
@@ -380,11 +422,22 @@ def call_by_slug(slug: str):
     return CallForPractices.objects.filter(slug=slug)
 
 
+# The call page's lists, compiled once per process (`gcmhub.lib.prepared`).
+@prepared
+def _call_objectives(pk: int):
+    return Objective.objects.filter(calls=pk)
+
+
+@prepared
+def _call_practices(pk: int):
+    return _published_practices().filter(call_id=pk).order_by("-published_at")
+
+
 def call_content(call) -> dict:
-    prefetch_related_objects(
-        [call],
-        "objectives",
-        Prefetch("practices", queryset=_published_practices().order_by("-published_at"), to_attr="published_practices"),
-    )
+    practices = _call_practices(call.pk)
+    practice_url = url_maker("knowledge:practice", str)
+    for practice in practices:
+        show(practice, url=practice_url(practice.slug))
+    show(call, published_practices=practices)
     now = timezone.now()
-    return {"is_open": call.is_open(now), "not_yet_open": now < call.opens_at}
+    return {"is_open": call.is_open(now), "not_yet_open": now < call.opens_at, "objectives": _call_objectives(call.pk)}

@@ -7,7 +7,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, Prefetch, prefetch_related_objects
+from django.db.models import Avg, Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,8 +28,11 @@ from gcmhub.knowledge.forms_resources import ResourceDecisionForm, ResourcePropo
 from gcmhub.knowledge.models import CallForPractices, Practice, Resource, ResourceFile, ToolFeedback
 from gcmhub.lib import tabular, throttle
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
-from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language
+from gcmhub.lib.display import show
+from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language, language_of
 from gcmhub.lib.prepared import prepared
+from gcmhub.lib.urls import url_maker
+from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region
 
 LATEST_ON_HOME = 6
 # What the public pages show (gcmhub.pagecache): no account data.
@@ -54,18 +57,41 @@ def hub_home(request):
     )
 
 
-def hub_home_content() -> dict:
-    """The open calls and the latest resources and practices (kept with `{% fragment %}`)."""
-    resources = (
+@prepared
+def _latest_resources():
+    return (
         Resource.objects.published()
         .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date", "published_at")
         .order_by("-published_at", "-id")[:LATEST_ON_HOME]
     )
-    practices = (
+
+
+@prepared
+def _latest_practices():
+    return (
         Practice.objects.published()
         .only("slug", "title", "language", "published_at")
         .order_by("-published_at", "-id")[:LATEST_ON_HOME]
     )
+
+
+def hub_home_content() -> dict:
+    """The open calls and the latest resources and practices (kept with `{% fragment %}`); the
+    latter two by queries compiled once per process, their URLs and labels worked out here."""
+    resources = _latest_resources()
+    resource_url = url_maker("knowledge:resource", str)
+    kind_labels = {value: str(label) for value, label in Resource.Kind.choices}
+    for resource in resources:
+        show(
+            resource,
+            url=resource_url(resource.slug),
+            kind_label=kind_labels.get(resource.kind, resource.kind),
+            title_language=language_of(resource, "title"),
+        )
+    practices = _latest_practices()
+    practice_url = url_maker("knowledge:practice", str)
+    for practice in practices:
+        show(practice, url=practice_url(practice.slug))
     calls = CallForPractices.objects.open().order_by("deadline")
     return {"resources": resources, "practices": practices, "calls": calls}
 
@@ -177,27 +203,56 @@ def _resource_for_page(user, slug: str) -> Resource:
     return found[0]
 
 
+# A resource's lists, one query each as `prefetch_related` ran them, compiled once per process
+# (`gcmhub.lib.prepared`): building and compiling six queries cost more than running them.
+@prepared
+def _resource_files(pk: int):
+    return ResourceFile.objects.filter(resource_id=pk).order_by("sort_order", "id")
+
+
+@prepared
+def _resource_publishers(pk: int):
+    return Organisation.objects.filter(published_resources=pk)
+
+
+@prepared
+def _resource_countries(pk: int):
+    return Country.objects.filter(resources=pk)
+
+
+@prepared
+def _resource_regions(pk: int):
+    return Region.objects.filter(resources=pk)
+
+
+@prepared
+def _resource_objectives(pk: int):
+    return Objective.objects.filter(resources=pk)
+
+
+@prepared
+def _resource_principles(pk: int):
+    return GuidingPrinciple.objects.filter(resources=pk)
+
+
 def resource_content(resource) -> dict:
     """What the page shows of the resource, the same for everyone who may see it (the template
     keeps it with `{% fragment %}`)."""
-    prefetch_related_objects(
-        [resource],
-        Prefetch("files", queryset=ResourceFile.objects.order_by("sort_order", "id")),
-        "publishers",
-        "countries",
-        "regions",
-        "objectives",
-        "principles",
-    )
+    pk = resource.pk
     language_names = dict(ResourceLanguage.choices)
     audience_names = dict(Audience.choices)
     lang = active_language()
     other_versions = [
         (code, Language(code).label) for code in LANGUAGE_CODES if code != lang and getattr(resource, f"title_{code}")
     ]
-    files = [(f, language_names.get(f.language, f.language)) for f in resource.files.all()]
+    files = [(f, language_names.get(f.language, f.language)) for f in _resource_files(pk)]
     return {
         "files": files,
+        "publishers": _resource_publishers(pk),
+        "countries": _resource_countries(pk),
+        "regions": _resource_regions(pk),
+        "objectives": _resource_objectives(pk),
+        "principles": _resource_principles(pk),
         "languages": [language_names.get(code, code) for code in resource.languages],
         "audiences": [audience_names.get(code, code) for code in resource.audiences],
         "other_versions": other_versions,

@@ -8,7 +8,7 @@ a data table, so colour never carries information alone.
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -113,48 +113,40 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
+_LABEL = '<text x="{}" y="{}" text-anchor="end" class="chart__label">{}</text>'
+_SEGMENT = (
+    '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{})" stroke="#fff" stroke-width="1">'
+    "<title>{} – {}: {}</title></rect>"
+)
+_VALUE = '<text x="{}" y="{}" text-anchor="middle" class="chart__value">{}</text>'
+_TOTAL = '<text x="{}" y="{}" class="chart__total">{}</text>'
+
+
 def stacked_bars_svg(chart: StackedBarChart) -> str:
     """The bars of a stacked chart as SVG elements (labels, segments with their <title>, values,
     totals); the template draws the frame, the patterns, the legend and the table. Built here
     because the template engine would spend more on these few hundred elements than the rest of
-    the dashboard."""
+    the dashboard. What `format_html` would do per element, done once per text: each label and
+    pattern id is escaped once; the other values are numbers."""
     parts = []
     label_x = _num(chart.label_width - 8)
+    series_texts = {id(s): (escape(s.pattern_id), escape(s.label)) for s in chart.series}
     for row in chart.rows:
         text_y = _num(row.text_y)
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" text-anchor="end" class="chart__label">{}</text>', label_x, text_y, row.label
-            )
-        )
+        row_y = _num(row.y)
+        label = escape(row.label)
+        parts.append(_LABEL.format(label_x, text_y, label))
         for seg in row.segments:
+            found = series_texts.get(id(seg.series))
+            pattern_id, series_label = found or (escape(seg.series.pattern_id), escape(seg.series.label))
+            value = int(seg.value)
             parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{})" stroke="#fff" stroke-width="1">'
-                    "<title>{} – {}: {}</title></rect>",
-                    _num(seg.x),
-                    _num(row.y),
-                    _num(seg.width),
-                    BAR_HEIGHT,
-                    seg.series.pattern_id,
-                    row.label,
-                    seg.series.label,
-                    seg.value,
-                )
+                _SEGMENT.format(_num(seg.x), row_y, _num(seg.width), BAR_HEIGHT, pattern_id, label, series_label, value)
             )
             if seg.show_text:
-                parts.append(
-                    format_html(
-                        '<text x="{}" y="{}" text-anchor="middle" class="chart__value">{}</text>',
-                        _num(seg.text_x),
-                        text_y,
-                        seg.value,
-                    )
-                )
-        parts.append(
-            format_html('<text x="{}" y="{}" class="chart__total">{}</text>', _num(row.bar_end), text_y, row.total)
-        )
-    return mark_safe("".join(parts))  # every part went through format_html
+                parts.append(_VALUE.format(_num(seg.text_x), text_y, value))
+        parts.append(_TOTAL.format(_num(row.bar_end), text_y, int(row.total)))
+    return mark_safe("".join(parts))  # every text above is escaped
 
 
 def short(text: str, length: int = 28) -> str:

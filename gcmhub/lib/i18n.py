@@ -5,8 +5,11 @@ A model declares `title_en`, `title_fr`, `title_es` and a
 to the source language and then to any language that has text.
 """
 
+from collections.abc import Callable
+
 from django.db import models
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CODES = ("en", "fr", "es")
@@ -64,3 +67,33 @@ def language_of(obj, name: str) -> str:
         if getattr(obj, f"{name}_{code}", ""):
             return code
     return lang
+
+
+def counted(phrase: Callable[[int], str]) -> Callable[[int], str]:
+    """What `{% blocktranslate count counter=n %}…{% endblocktranslate %}` prints, for rows: the
+    sentence translated once per distinct number, as the tag leaves it (not escaped: translators'
+    text), with the number put in. `phrase` gives the translated sentence for a number; write it
+    with `ngettext` and literal msgids so that `makemessages` finds them:
+    `counted(lambda n: ngettext("%(counter)s priority", "%(counter)s priorities", n))`."""
+    texts: dict[int, str] = {}
+
+    def text(n: int) -> str:
+        found = texts.get(n)
+        if found is None:
+            found = texts[n] = mark_safe(phrase(n) % {"counter": int(n)})
+        return found
+
+    return text
+
+
+_CHOICE_LABELS: dict[type, dict] = {}
+
+
+def choice_label(choices: type[models.Choices], value) -> str:
+    """What `obj.get_<field>_display()` gives for a field with these `choices`, in the active
+    language, without its cost: Django's translates every choice's label to hash it, on each call.
+    The labels stay lazy here; only the one shown is translated."""
+    labels = _CHOICE_LABELS.get(choices)
+    if labels is None:
+        labels = _CHOICE_LABELS[choices] = dict(choices.choices)
+    return str(labels.get(value, value))

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.http import HttpRequest
 from django.urls import reverse
 
 # Stand-ins that no URL holds otherwise, replaced by the rows' values.
@@ -18,3 +19,16 @@ def url_maker(viewname: str, *kinds: type) -> Callable[..., str]:
     for stand_in in stand_ins:
         url = url.replace(str(stand_in), "{}", 1)
     return url.format
+
+
+def absolute_url_maker(request: HttpRequest, viewname: str, *kinds: type) -> Callable[..., str]:
+    """`url_maker` with the request's scheme and host in front (what `build_absolute_uri` adds),
+    made once per request and view: for the API's lists of absolute URLs."""
+    makers = request.__dict__.setdefault("_absolute_url_makers", {})
+    key = (viewname, kinds)
+    maker = makers.get(key)
+    if maker is None:
+        site = request.build_absolute_uri("/")[:-1]
+        relative = url_maker(viewname, *kinds)
+        maker = makers[key] = lambda *args: site + relative(*args)
+    return maker

@@ -7,13 +7,15 @@ from urllib.parse import urlencode
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from gcmhub import pagecache
 from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.display import show
-from gcmhub.lib.i18n import active_language, language_of
+from gcmhub.lib.i18n import active_language, counted, language_of
 from gcmhub.lib.params import paginate
+from gcmhub.lib.prepared import prepared
 from gcmhub.lib.urls import url_maker
 from gcmhub.site.forms import CountryFilterForm, OrganisationFilterForm
 from gcmhub.taxonomy.models import (
@@ -95,8 +97,22 @@ def linked_workplans(priorities, facet: str, value) -> dict:
     plan_url = url_maker("workplan:overview", str)
     list_url = url_maker("workplan:activities", str)
     query = urlencode({facet: value})
+    # What site/includes/other_plans.html prints per plan, its sentences translated once per count.
+    priorities_text = counted(lambda n: ngettext("%(counter)s priority", "%(counter)s priorities", n))
+    activities_text = counted(
+        lambda n: ngettext(
+            "its %(counter)s activity in the plan's list", "its %(counter)s activities in the plan's list", n
+        )
+    )
     for plan in plans:
-        show(plan, url=plan_url(plan.slug), activities_url=f"{list_url(plan.slug)}?{query}")
+        show(
+            plan,
+            url=plan_url(plan.slug),
+            activities_url=f"{list_url(plan.slug)}?{query}",
+            title_language=language_of(plan, "title"),
+            priority_count_text=priorities_text(plan.priority_count),
+            activity_count_text=activities_text(plan.activity_count),
+        )
     shown = plans[0] if plans else None
     return {
         "priorities": linked_priorities(selected, shown) if shown else [],
@@ -105,22 +121,70 @@ def linked_workplans(priorities, facet: str, value) -> dict:
     }
 
 
-def linked_knowledge(resources, practices, facet: str, value) -> dict:
-    """The latest published resources and practices among `resources` and `practices`, for
-    `site/includes/knowledge_links.html` (one query each), with links to the search page
-    filtered by `facet=value` (the search facets' keys and values)."""
-    resources = list(
+def _latest_resources(resources):
+    return (
         resources.published()
         .distinct()
         .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date", "published_at")
         .order_by("-published_at", "-id")[: LINKED_LIMIT + 1]
     )
-    practices = list(
+
+
+def _latest_practices(practices):
+    return (
         practices.published()
         .distinct()
         .only("slug", "title", "language", "published_at")
         .order_by("-published_at", "-id")[: LINKED_LIMIT + 1]
     )
+
+
+# What each reference page lists of the Hub, by the page's object: compiled once per process
+# (`gcmhub.lib.prepared`), as building and compiling these joins cost more than running them.
+@prepared
+def _resources_on_objective(pk: int):
+    return _latest_resources(Resource.objects.filter(objectives=pk))
+
+
+@prepared
+def _practices_on_objective(pk: int):
+    return _latest_practices(Practice.objects.filter(objectives=pk))
+
+
+@prepared
+def _resources_on_principle(pk: int):
+    return _latest_resources(Resource.objects.filter(principles=pk))
+
+
+@prepared
+def _practices_on_principle(pk: int):
+    return _latest_practices(Practice.objects.filter(principles=pk))
+
+
+@prepared
+def _resources_on_country(pk: int):
+    return _latest_resources(Resource.objects.filter(countries=pk))
+
+
+@prepared
+def _practices_on_country(pk: int):
+    return _latest_practices(Practice.objects.filter(countries=pk))
+
+
+@prepared
+def _resources_by_organisation(pk: int):
+    return _latest_resources(Resource.objects.filter(publishers=pk))
+
+
+@prepared
+def _practices_by_organisation(pk: int):
+    return _latest_practices(Practice.objects.filter(Q(implementing_organisation=pk) | Q(partner_organisations=pk)))
+
+
+def linked_knowledge(resources: list, practices: list, facet: str, value) -> dict:
+    """The latest published resources and practices (up to LINKED_LIMIT + 1, newest first, from
+    the `_resources_…`/`_practices_…` queries above), for `site/includes/knowledge_links.html`,
+    with links to the search page filtered by `facet=value` (the search facets' keys and values)."""
     resource_url = url_maker("knowledge:resource", str)
     practice_url = url_maker("knowledge:practice", str)
     kind_labels = {value: str(label) for value, label in Resource.Kind.choices}
@@ -144,7 +208,7 @@ def linked_knowledge(resources, practices, facet: str, value) -> dict:
 @require_safe
 @pagecache.cacheable()
 def objective_list(request):
-    objectives = list(Objective.objects.all())
+    objectives = _all_objectives()
     objective_url = url_maker("taxonomy:objective", int)
     for objective in objectives:
         show(
@@ -172,8 +236,8 @@ def objective_content(objective) -> dict:
             Priority.objects.filter(Q(objectives=objective) | Q(all_objectives=True)), "objective", objective.number
         ),
         **linked_knowledge(
-            Resource.objects.filter(objectives=objective),
-            Practice.objects.filter(objectives=objective),
+            _resources_on_objective(objective.pk),
+            _practices_on_objective(objective.pk),
             "objective",
             objective.number,
         ),
@@ -190,21 +254,50 @@ def principle_list(request):
 @pagecache.cacheable()
 def principle_detail(request, code):
     principle = get_object_or_404(GuidingPrinciple, code=code.lower())
-    content = partial(
-        linked_knowledge,
-        Resource.objects.filter(principles=principle),
-        Practice.objects.filter(principles=principle),
-        "principle",
-        principle.code,
-    )
+    content = partial(_principle_content, principle)
     return render(request, "site/principle_detail.html", {"principle": principle, "content": content})
+
+
+def _principle_content(principle) -> dict:
+    return linked_knowledge(
+        _resources_on_principle(principle.pk), _practices_on_principle(principle.pk), "principle", principle.code
+    )
 
 
 @require_safe
 @pagecache.cacheable()
 def thematic_area_list(request):
-    areas = ThematicArea.objects.prefetch_related("objectives").annotate(priority_count=Count("priorities"))
+    areas = _areas_with_counts()
+    objectives: dict = {}
+    for link in _area_objective_links():
+        objectives.setdefault(link.thematicarea_id, []).append(link.objective)
+    area_url = url_maker("taxonomy:thematic_area", int)
+    objective_url = url_maker("taxonomy:objective", int)
+    for area in areas:
+        area_objectives = objectives.get(area.pk, [])
+        for objective in area_objectives:
+            show(objective, url=objective_url(objective.number))
+        show(area, url=area_url(area.number), objective_list=area_objectives)
     return render(request, "site/thematic_area_list.html", {"thematic_areas": areas})
+
+
+@prepared
+def _all_objectives():
+    return Objective.objects.all()
+
+
+# The thematic areas page's queries, compiled once per process (`gcmhub.lib.prepared`); the
+# objectives as `prefetch_related` gave them (in the objectives' order).
+@prepared
+def _areas_with_counts():
+    return ThematicArea.objects.annotate(priority_count=Count("priorities"))
+
+
+@prepared
+def _area_objective_links():
+    return ThematicArea.objectives.through.objects.select_related("objective").order_by(
+        "objective__number", "objective_id"
+    )
 
 
 @require_safe
@@ -240,20 +333,36 @@ def _group_countries(countries):
 @require_safe
 @pagecache.cacheable()
 def country_list(request):
-    regions = _by_name(Region.objects.filter(parent__isnull=True))
+    regions = _by_name(_top_regions())
     form = CountryFilterForm(request.GET or None, regions=regions)
-    queryset = Country.objects.select_related("region", "subregion")
     selected = None
     if form.is_valid() and form.cleaned_data["region"]:
         selected = next(r for r in regions if r.m49 == form.cleaned_data["region"])
-        queryset = queryset.filter(region=selected)
-    context = {"form": form, "selected_region": selected, "content": partial(country_list_content, queryset)}
+    context = {"form": form, "selected_region": selected, "content": partial(country_list_content, selected)}
     return render(request, "site/country_list.html", context)
 
 
-def country_list_content(queryset) -> dict:
-    """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
-    countries = list(queryset)
+# The countries page's queries, compiled once per process (`gcmhub.lib.prepared`): compiling the
+# countries with their two regions cost more than running it.
+@prepared
+def _top_regions():
+    return Region.objects.filter(parent__isnull=True)
+
+
+@prepared
+def _all_countries():
+    return Country.objects.select_related("region", "subregion")
+
+
+@prepared
+def _countries_of_region(region_id: int):
+    return Country.objects.select_related("region", "subregion").filter(region_id=region_id)
+
+
+def country_list_content(region) -> dict:
+    """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201):
+    the countries of `region` (every country when None)."""
+    countries = _countries_of_region(region.pk) if region is not None else _all_countries()
     country_url = url_maker("taxonomy:country", str)
     for country in countries:
         show(country, url=country_url(country.iso3.lower()), name_language=language_of(country, "name"))
@@ -267,14 +376,14 @@ def country_detail(request, iso3):
         return redirect("taxonomy:country", iso3.lower(), permanent=True)
     country = get_object_or_404(Country.objects.select_related("region", "subregion"), iso3=iso3.upper())
     # Member State focal points are personal data: this public page neither lists nor counts them.
-    content = partial(
-        linked_knowledge,
-        Resource.objects.filter(countries=country),
-        Practice.objects.filter(countries=country),
-        "country",
-        country.iso2,
-    )
+    content = partial(_country_content, country)
     return render(request, "site/country_detail.html", {"country": country, "content": content})
+
+
+def _country_content(country) -> dict:
+    return linked_knowledge(
+        _resources_on_country(country.pk), _practices_on_country(country.pk), "country", country.iso2
+    )
 
 
 @require_safe
@@ -325,11 +434,15 @@ def organisation_detail(request, slug):
 
 def organisation_content(organisation) -> dict:
     """What the page's `{% fragment %}` shows, computed only when it is not kept (decision 1201)."""
-    names_it = Q(priorities__involvements__organisation=organisation) | Q(
-        priorities__activities__involvements__organisation=organisation
+    # The plans naming it, found from its involvements (indexed by organisation), not by joining
+    # every plan's priorities and activities to theirs.
+    names_it = Q(
+        pk__in=PriorityOrganisation.objects.filter(organisation=organisation).values("priority__workplan_id")
+    ) | Q(
+        pk__in=ActivityOrganisation.objects.filter(organisation=organisation).values("activity__priority__workplan_id")
     )
     plans = list(
-        WorkPlan.objects.filter(pk__in=WorkPlan.objects.filter(names_it).values("pk"))
+        WorkPlan.objects.filter(names_it)
         .annotate(
             priority_count=Count(
                 "priorities", filter=Q(priorities__involvements__organisation=organisation), distinct=True
@@ -350,13 +463,25 @@ def organisation_content(organisation) -> dict:
     priority_url = url_maker("workplan:priority", str, str)
     activity_url = url_maker("workplan:activity", int)
     status_labels = {value: str(label) for value, label in Status.choices}
+    # What site/includes/organisation_workplan.html prints per other plan, translated once per count.
+    priorities_text = counted(lambda n: ngettext("%(counter)s priority", "%(counter)s priorities", n))
+    activities_text = counted(
+        lambda n: ngettext("%(counter)s activity that names it", "%(counter)s activities that name it", n)
+    )
+    lead_query = urlencode({"lead": organisation.slug})
+    participant_query = urlencode({"participant": organisation.slug})
     for plan in plans:
+        activity_count = activity_counts.get(plan.pk, 0)
+        plan_list_url = list_url(plan.slug)
         show(
             plan,
             url=plan_url(plan.slug),
-            activity_count=activity_counts.get(plan.pk, 0),
-            lead_url=f"{list_url(plan.slug)}?{urlencode({'lead': organisation.slug})}",
-            participant_url=f"{list_url(plan.slug)}?{urlencode({'participant': organisation.slug})}",
+            activity_count=activity_count,
+            lead_url=f"{plan_list_url}?{lead_query}",
+            participant_url=f"{plan_list_url}?{participant_query}",
+            title_language=language_of(plan, "title"),
+            priority_count_text=priorities_text(plan.priority_count),
+            activity_count_text=activities_text(activity_count),
         )
     priority_involvements: list[PriorityOrganisation] = []
     activity_involvements: list[ActivityOrganisation] = []
@@ -393,8 +518,8 @@ def organisation_content(organisation) -> dict:
         "priority_count": sum(plan.priority_count for plan in plans),
         "activity_count": sum(activity_counts.values()),
         **linked_knowledge(
-            Resource.objects.filter(publishers=organisation),
-            Practice.objects.filter(Q(implementing_organisation=organisation) | Q(partner_organisations=organisation)),
+            _resources_by_organisation(organisation.pk),
+            _practices_by_organisation(organisation.pk),
             "publisher",
             organisation.slug,
         ),

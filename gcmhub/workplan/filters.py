@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gcmhub.lib.forms import field_of
 from gcmhub.lib.i18n import active_language
+from gcmhub.lib.prepared import prepared
 from gcmhub.taxonomy.models import Objective, Organisation, ThematicArea
 from gcmhub.workplan.calendar import period_bounds
 from gcmhub.workplan.models import (
@@ -32,26 +33,47 @@ __all__ = ["ActivityFilterForm", "period_bounds", "plan_organisations"]
 ORG_COLUMNS = ("slug", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es")
 
 
-def plan_organisations(workplan: WorkPlan | None) -> list[tuple[str, str]]:
-    """(slug, label) of the organisations named in the plan (on a priority or an activity), sorted
-    by label. Plain rows, not model instances: a filter form needs no more."""
-    qs = Organisation.objects.all()
-    if workplan is not None:
-        # Two IN subqueries, not two joins: joining both involvement tables multiplies rows
-        # (every priority role × every activity role of the organisation, in every plan).
-        qs = qs.filter(
-            Q(pk__in=PriorityOrganisation.objects.filter(priority__workplan=workplan).values("organisation_id"))
+# The form's choices, read by queries compiled once per process (`gcmhub.lib.prepared`): the
+# lists, calendars and exports of every plan build this form at each request.
+@prepared
+def _organisation_rows_of_plan(plan_id: int):
+    # Two IN subqueries, not two joins: joining both involvement tables multiplies rows
+    # (every priority role × every activity role of the organisation, in every plan).
+    return (
+        Organisation.objects.filter(
+            Q(pk__in=PriorityOrganisation.objects.filter(priority__workplan_id=plan_id).values("organisation_id"))
             | Q(
-                pk__in=ActivityOrganisation.objects.filter(activity__priority__workplan=workplan).values(
+                pk__in=ActivityOrganisation.objects.filter(activity__priority__workplan_id=plan_id).values(
                     "organisation_id"
                 )
             )
         )
+        .order_by()
+        .values(*ORG_COLUMNS)
+    )
+
+
+@prepared
+def _organisation_rows():
+    return Organisation.objects.order_by().values(*ORG_COLUMNS)
+
+
+@prepared
+def _area_rows():
+    return ThematicArea.objects.values("number", "name_en", "name_fr", "name_es")
+
+
+@prepared
+def _objective_rows():
+    return Objective.objects.values("number", "short_en", "short_fr", "short_es")
+
+
+def plan_organisations(workplan: WorkPlan | None) -> list[tuple[str, str]]:
+    """(slug, label) of the organisations named in the plan (on a priority or an activity), sorted
+    by label. Plain rows, not model instances: a filter form needs no more."""
+    rows = _organisation_rows_of_plan(workplan.pk) if workplan is not None else _organisation_rows()
     lang = active_language()
-    choices = [
-        (row["slug"], pick_value(row, "acronym", lang) or pick_value(row, "name", lang))
-        for row in qs.order_by().values(*ORG_COLUMNS)
-    ]
+    choices = [(row["slug"], pick_value(row, "acronym", lang) or pick_value(row, "name", lang)) for row in rows]
     return sorted(choices, key=lambda choice: choice[1].lower())
 
 
@@ -79,12 +101,10 @@ class ActivityFilterForm(forms.Form):
         lang = active_language()
         # Labels as `str()` of the models gives them ("3. Name"), from plain rows.
         field_of(self, "area", forms.ChoiceField).choices = [("", _("All thematic areas"))] + [
-            (row["number"], f"{row['number']}. {pick_value(row, 'name', lang)}")
-            for row in ThematicArea.objects.values("number", "name_en", "name_fr", "name_es")
+            (row["number"], f"{row['number']}. {pick_value(row, 'name', lang)}") for row in _area_rows()
         ]
         field_of(self, "objective", forms.ChoiceField).choices = [("", _("All objectives"))] + [
-            (row["number"], f"{row['number']}. {pick_value(row, 'short', lang)}")
-            for row in Objective.objects.values("number", "short_en", "short_fr", "short_es")
+            (row["number"], f"{row['number']}. {pick_value(row, 'short', lang)}") for row in _objective_rows()
         ]
         if organisations is not None:
             org_choices = [(o.slug, o.label) for o in organisations]

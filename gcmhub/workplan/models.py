@@ -188,10 +188,14 @@ class Priority(VersionedModel):
 
     @property
     def heading(self) -> str:
-        """'Core priority 2.1', 'Thematic priority 3' or the working group's title."""
+        """'Core priority 2.1', 'Thematic priority 3' or the working group's title. The kind's
+        label is looked up directly: `get_kind_display()` translates every choice to hash them."""
         if self.code:
-            return f"{self.get_kind_display()} {self.code}"
+            return f"{_KIND_LABELS.get(self.kind, self.kind)} {self.code}"
         return self.title
+
+
+_KIND_LABELS = dict(Priority.Kind.choices)  # lazy labels, translated when shown
 
 
 class Involvement(models.TextChoices):
@@ -372,6 +376,12 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
             ActivityOrganisation.objects.filter(activity=models.OuterRef("pk"), role=role)
         )
         return self.filter(models.Q(pk__in=own.values("activity_id")) | inherited)
+
+    def of_current_plans(self):
+        """Activities of the current plan(s), written as `priority IN (the current plans'
+        priorities)`: the database then starts from those priorities' activities, not from an
+        index on another filter (the due date) across every plan's activities."""
+        return self.filter(priority__in=Priority.objects.filter(workplan__is_current=True).values("pk"))
 
     def open(self):
         return self.exclude(status__in=CLOSED_STATUSES)

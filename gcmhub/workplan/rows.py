@@ -15,7 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from gcmhub.lib.i18n import LANGUAGE_CODES, active_language
@@ -102,7 +105,11 @@ class ActivityRow(_Item):
     leads_inherited: bool
     periods: list = field(default_factory=list)
     due_text: str = ""  # "due 30 June 2021", where a list shows it
+    due_iso: str = ""  # the due date for a `datetime` attribute ("2021-06-30"), where a list shows it
+    due_date_text: str = ""  # the due date as `|date:"DATE_FORMAT"` prints it (`RowBuilder.date_texts`)
     cells: list = field(default_factory=list)  # the calendar's quarter cells (views.Timeline)
+    cells_html: str = ""  # those cells as rendered <td>s (views.Timeline.cells_html)
+    leads_html: str = ""  # the leads as rendered links, where a list shows them (RowBuilder.leads_html)
     no_dates: bool = False
 
 
@@ -125,6 +132,8 @@ class RowBuilder:
         self.percent_format = gettext("%(status)s · %(percent)s%%")
         self.last_report_format = gettext("Last report: %(status)s")
         self._status_texts: dict = {}
+        self._dates: dict = {}
+        self._leads_html: dict = {}
         self._orgs: dict = {}
         self._priorities: dict = {}
 
@@ -141,6 +150,28 @@ class RowBuilder:
                 text = self.last_report_format % {"status": text}
             self._status_texts[key] = text
         return text
+
+    def date_texts(self, day: datetime.date | None) -> tuple[str, str]:
+        """`day|date:'Y-m-d'` and `day|date:"DATE_FORMAT"`, once per date and request: lists
+        repeat the same few due dates (quarter ends) on many rows."""
+        if day is None:
+            return "", ""
+        found = self._dates.get(day)
+        if found is None:
+            found = self._dates[day] = (date_format(day, "Y-m-d"), date_format(day, "DATE_FORMAT"))
+        return found
+
+    def leads_html(self, leads: list) -> str:
+        """`leads` (OrgLinks of `org()`) as workplan/includes/lead_links.html renders them, once per
+        distinct list: rows of one priority repeat its leads."""
+        key = tuple(id(link) for link in leads)
+        html = self._leads_html.get(key)
+        if html is None:
+            # The template file's final newline is not part of the list.
+            html = self._leads_html[key] = mark_safe(
+                render_to_string("workplan/includes/lead_links.html", {"leads": leads}).rstrip("\n")
+            )
+        return html
 
     def org(self, org) -> OrgLink:
         link = self._orgs.get(org.pk)

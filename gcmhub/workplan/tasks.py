@@ -27,7 +27,7 @@ def due_activities(today: datetime.date | None = None) -> list[Activity]:
     soon = Q(due_date__gte=today, due_date__lte=horizon)
     result = attach_row_details(
         attach_priorities(
-            Activity.objects.filter(priority__workplan__is_current=True)
+            Activity.objects.of_current_plans()
             .open()
             .filter(overdue_q(today) | soon)
             .select_related("priority__workplan")

@@ -16,15 +16,19 @@ from functools import partial
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from gcmhub.lib.display import show
 from gcmhub.lib.params import paginate
 from gcmhub.lib.prepared import prepared
+from gcmhub.taxonomy.models import Objective
 from gcmhub.workplan import charts
 from gcmhub.workplan.calendar import Quarter, period_bounds, quarters_between
 from gcmhub.workplan.filters import ActivityFilterForm
@@ -34,6 +38,7 @@ from gcmhub.workplan.models import (
     ActivityOrganisation,
     Involvement,
     Priority,
+    PriorityOrganisation,
     Status,
     WorkPlan,
     attach_row_details,
@@ -95,7 +100,10 @@ def _rows(activities, plan, today, **kwargs) -> list:
     lead organisations)."""
     activities = attach_row_details(attach_priorities(activities, plan))
     builder = RowBuilder(plan, today, **kwargs)
-    return [builder.row(a) for a in activities]
+    rows = [builder.row(a) for a in activities]
+    for row in rows:
+        row.leads_html = builder.leads_html(row.leads)
+    return rows
 
 
 def _plan_links(plan: WorkPlan, query: str = "") -> dict:
@@ -153,6 +161,7 @@ class PriorityCard:
     overdue: int
     progress_text: str = ""
     overdue_text: str = ""
+    leads_html: str = ""  # `leads` rendered (RowBuilder.leads_html)
     bar: list = field(default_factory=list)  # (status, percent as text)
     mix: list = field(default_factory=list)  # "On track: 3"
 
@@ -163,11 +172,61 @@ def overview(request, plan):
     return render(request, "workplan/overview.html", {"plan": plan, "content": partial(overview_content, plan)})
 
 
+# The overview's lists of one plan, compiled once per process (`lib.prepared`): building and
+# compiling these queries cost more than running them. Each priority's objectives and
+# organisations come as plain lists (`objective_list`, `involvement_list`), in the orders
+# `prefetch_related` gave.
+@prepared
+def _plan_priorities(plan_id: int):
+    return Priority.objects.filter(workplan_id=plan_id).select_related("thematic_area")
+
+
+@prepared
+def _plan_priority_objectives(plan_id: int):
+    return (
+        Priority.objectives.through.objects.filter(priority__workplan_id=plan_id)
+        .select_related("objective")
+        .order_by("objective__number", "objective_id")
+    )
+
+
+@prepared
+def _plan_involvements(plan_id: int):
+    return (
+        PriorityOrganisation.objects.filter(priority__workplan_id=plan_id)
+        .select_related("organisation")
+        .order_by("role", "order", "pk")
+    )
+
+
+@prepared
+def _plan_activity_leads(plan_id: int):
+    return (
+        ActivityOrganisation.objects.filter(activity__priority__workplan_id=plan_id, role=Involvement.LEAD)
+        .select_related("organisation")
+        .annotate(priority_pk=F("activity__priority_id"))
+        .order_by("organisation__name_en")
+    )
+
+
+def _plan_priorities_with_lists(plan) -> list:
+    priorities = _plan_priorities(plan.pk)
+    objectives: dict = defaultdict(list)
+    for link in _plan_priority_objectives(plan.pk):
+        objectives[link.priority_id].append(link.objective)
+    involvements: dict = defaultdict(list)
+    for involvement in _plan_involvements(plan.pk):
+        involvements[involvement.priority_id].append(involvement)
+    for priority in priorities:
+        priority.workplan = plan
+        show(priority, objective_list=objectives[priority.pk], involvement_list=involvements[priority.pk])
+    return priorities
+
+
 def overview_content(plan) -> dict:
     today = timezone.localdate()
     quarter = Quarter.of(today)
-    priorities = list(plan.priorities.select_related("thematic_area").prefetch_related("objectives"))
-    Priority.prefetch_involvements(priorities)
+    priorities = _plan_priorities_with_lists(plan)
     open_q = ~Q(status__in=CLOSED_STATUSES)
     counts = (
         _plan_activities(plan)
@@ -191,12 +250,7 @@ def overview_content(plan) -> dict:
         due_quarter_total += row["due_quarter"]
     # Thematic priorities name their leads per activity: show those when the priority names none.
     activity_leads: dict = defaultdict(dict)
-    for inv in (
-        ActivityOrganisation.objects.filter(activity__priority__workplan=plan, role=Involvement.LEAD)
-        .select_related("organisation")
-        .annotate(priority_pk=F("activity__priority_id"))
-        .order_by("organisation__name_en")
-    ):
+    for inv in _plan_activity_leads(plan.pk):
         activity_leads[inv.priority_pk].setdefault(inv.organisation.pk, inv.organisation)
     builder = RowBuilder(plan, today)
     words = _CardWords(builder)
@@ -242,7 +296,7 @@ class _CardWords:
     def card(self, priority, counts: Counter, overdue: int, activity_leads: dict) -> PriorityCard:
         total = sum(counts.values())
         completed = counts.get(Status.COMPLETED, 0)
-        leads = [i.organisation for i in priority.involvements.all() if i.role == Involvement.LEAD]
+        leads = [i.organisation for i in priority.involvement_list if i.role == Involvement.LEAD]
         inherited = False
         if not leads and activity_leads:
             leads, inherited = list(activity_leads.values()), True
@@ -256,13 +310,14 @@ class _CardWords:
             title=_words(title, 30) if priority.code else "",
             title_lang=title_lang,
             area=(str(area), self.area_url.format(area.number)) if area else None,
-            objectives=[(o.number, self.objective_url.format(o.number), o.short) for o in priority.objectives.all()],
+            objectives=[(o.number, self.objective_url.format(o.number), o.short) for o in priority.objective_list],
             leads=[self.builder.org(o) for o in leads],
             leads_inherited=inherited,
             total=total,
             completed=completed,
             overdue=overdue,
         )
+        card.leads_html = self.builder.leads_html(card.leads)
         if total:
             card.progress_text = ngettext(
                 "%(done)s of %(total)s activity completed", "%(done)s of %(total)s activities completed", total
@@ -286,7 +341,7 @@ def _words(text: str, count: int) -> str:
 # --- Priority ---------------------------------------------------------------------------------
 
 
-def _outputs(queryset):
+def published_outputs(queryset):
     """Published Hub resources among `queryset`, read through the priority's or activity's
     reverse relation (`resources`) and the resources' own `published()`, so the work plan needs
     no import of the Hub. Lazy: one query when `workplan/includes/outputs.html` reads it."""
@@ -295,16 +350,6 @@ def _outputs(queryset):
         .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date")
         .order_by("-publication_date", "-id")
     )
-
-
-def priority_outputs(priority):
-    """The priority's outputs and those of its activities."""
-    resources = priority.resources.model.objects  # the Hub's resources, through the reverse relation
-    return _outputs(resources.filter(Q(output_of_priority=priority) | Q(output_of_activity__priority=priority)))
-
-
-def activity_outputs(activity):
-    return _outputs(activity.resources.all())
 
 
 @prepared
@@ -325,17 +370,47 @@ def priority_detail(request, plan, priority):
     )
 
 
+# A priority's lists (its page, the activity page), compiled once per process (`lib.prepared`):
+# building and compiling these queries cost more than running them.
+@prepared
+def priority_objectives(priority_id: int):
+    return Objective.objects.filter(priorities=priority_id)
+
+
+@prepared
+def _priority_involvements(priority_id: int):
+    # In role order, as `Priority.prefetch_involvements`.
+    return (
+        PriorityOrganisation.objects.filter(priority_id=priority_id)
+        .select_related("organisation")
+        .order_by("role", "order", "pk")
+    )
+
+
+@prepared
+def _priority_activities(priority_id: int):
+    return Activity.objects.filter(priority_id=priority_id).order_by("order", "pk")
+
+
+@prepared
+def _priority_outputs(priority_id: int):
+    # The Hub's resources through the reverse relation: the work plan imports nothing of the Hub.
+    resources = Priority._meta.get_field("resources").related_model._default_manager
+    return published_outputs(
+        resources.filter(Q(output_of_priority_id=priority_id) | Q(output_of_activity__priority_id=priority_id))
+    )
+
+
 def priority_content(priority) -> dict:
-    Priority.prefetch_involvements([priority])
     today = timezone.localdate()
     plan = priority.workplan
-    activities = list(priority.activities.order_by("order", "pk"))
+    activities = _priority_activities(priority.pk)
     for activity in activities:
         activity.priority = priority
     rows = _rows(activities, plan, today)
-    involvements = list(priority.involvements.all())
+    involvements = _priority_involvements(priority.pk)
     return {
-        "objectives": list(priority.objectives.all()),
+        "objectives": priority_objectives(priority.pk),
         "rows": rows,
         "roles": [
             (role, label, [i for i in involvements if i.role == role])
@@ -346,7 +421,7 @@ def priority_content(priority) -> dict:
             )
         ],
         "completed": sum(1 for r in rows if r.status == Status.COMPLETED),
-        "outputs": priority_outputs(priority),
+        "outputs": _priority_outputs(priority.pk),
     }
 
 
@@ -463,39 +538,53 @@ def activity_list_content(request, plan) -> dict:
 
 
 class Timeline:
-    """The calendar's quarter columns, worked out once per request; the cells of each distinct set
-    of periods are built once."""
+    """The calendar's quarter columns, worked out once per request; the cells of each distinct
+    pattern of quarter states are built and rendered once (many activities share one)."""
 
     def __init__(self, quarters: list, current: Quarter):
         self.bounds = [(q.start, q.end) for q in quarters]
         self.now = [q == current for q in quarters]
         self.texts = [gettext("scheduled"), gettext("scheduled (year inferred)"), ""]
-        self._cache: dict = {}
+        self._by_states: dict = {}  # quarter states -> (cells, their HTML or None)
 
-    def cells(self, periods: list) -> list:
-        """Runs of quarters in the same state (0 scheduled, 1 year inferred, 2 none; the current
-        quarter is a run of its own), for `(start, end, year_inferred)` periods as in
-        `calendar.coverage`: a quarter is inferred when every period touching it is."""
-        key = tuple(periods)
-        cells = self._cache.get(key)
-        if cells is None:
-            states = [2] * len(self.bounds)
-            for start, end, inferred, *_label in periods:
-                for i, (first, last) in enumerate(self.bounds):
-                    if start <= last and end >= first:
-                        if not inferred:
-                            states[i] = 0
-                        elif states[i] == 2:
-                            states[i] = 1
-            cells = []
+    def _row(self, periods: list) -> list:
+        """[cells, HTML] of the periods' pattern of states (0 scheduled, 1 year inferred, 2 none):
+        a quarter is inferred when every period touching it is, as in `calendar.coverage`."""
+        states = [2] * len(self.bounds)
+        for start, end, inferred, *_label in periods:
+            for i, (first, last) in enumerate(self.bounds):
+                if start <= last and end >= first:
+                    if not inferred:
+                        states[i] = 0
+                    elif states[i] == 2:
+                        states[i] = 1
+        key = tuple(states)
+        found = self._by_states.get(key)
+        if found is None:
+            cells: list = []
             for i, state in enumerate(states):
                 if cells and not self.now[i] and not self.now[i - 1] and cells[-1]["state"] == state:
                     cells[-1]["span"] += 1
                     continue
                 css = ("q q--on", "q q--inferred", "q")[state] + (" q--now" if self.now[i] else "")
                 cells.append({"state": state, "css": css, "span": 1, "text": self.texts[state]})
-            self._cache[key] = cells
-        return cells
+            found = self._by_states[key] = [cells, None]
+        return found
+
+    def cells(self, periods: list) -> list:
+        """Runs of quarters in the same state (the current quarter is a run of its own), for
+        `(start, end, year_inferred, …)` periods."""
+        return self._row(periods)[0]
+
+    def cells_html(self, periods: list) -> str:
+        """The cells as `<td>`s (workplan/includes/timeline_cells.html), rendered once per pattern."""
+        found = self._row(periods)
+        if found[1] is None:
+            # The template file's final newline is not part of the row.
+            found[1] = mark_safe(
+                render_to_string("workplan/includes/timeline_cells.html", {"cells": found[0]}).rstrip("\n")
+            )
+        return found[1]
 
 
 @require_safe
@@ -521,6 +610,7 @@ def calendar_content(request, plan) -> dict:
     for activity in activities:
         row = builder.row(activity, with_periods=False)
         row.cells = timeline.cells(activity.period_list)
+        row.cells_html = timeline.cells_html(activity.period_list)
         row.no_dates = not activity.period_list
         rows.append(row)
         groups.setdefault(activity.priority_id, (row, []))[1].append(row)

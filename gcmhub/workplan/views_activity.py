@@ -15,23 +15,25 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import dateformat, formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gcmhub.accounts import permissions as roles
 from gcmhub.lib.prepared import prepared
+from gcmhub.lib.urls import url_maker
 from gcmhub.workplan import permissions
 from gcmhub.workplan.actions import NewerUpdates, do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.calendar import describe_periods
 from gcmhub.workplan.forms import ContributionNoteForm, StatusUpdateForm, add_action_errors
-from gcmhub.workplan.models import Activity, StatusUpdate, attach_row_details
+from gcmhub.workplan.models import Activity, Status, StatusUpdate, attach_row_details
 from gcmhub.workplan.rows import RowBuilder
 from gcmhub.workplan.tasks import deadline_groups_for_user
-from gcmhub.workplan.views import activity_outputs
+from gcmhub.workplan.views import priority_objectives, published_outputs
 
 
 def get_activity(pk: int) -> Activity:
@@ -50,20 +52,49 @@ def _with_row_details(activity) -> Activity:
     return activity
 
 
+# The page's other queries, compiled once per process (`gcmhub.lib.prepared`): building and
+# compiling them cost more than running them.
+@prepared
+def _activity_outputs(activity_id: int):
+    # The Hub's resources through the reverse relation: the work plan imports nothing of the Hub.
+    resources = Activity._meta.get_field("resources").related_model._default_manager
+    return published_outputs(resources.filter(output_of_activity_id=activity_id))
+
+
+@prepared
+def _activity_updates(activity_id: int):
+    return StatusUpdate.objects.filter(activity_id=activity_id).select_related("author", "organisation")
+
+
 def activity_details(activity) -> dict:
     """What the page shows of the activity besides its history (`{% fragment %}`'s content)."""
     _with_row_details(activity)
-    priority = activity.priority
-    prefetch_related_objects([priority], "objectives")
     return {
         "periods": describe_periods(activity.period_list),
         "is_overdue": activity.is_overdue(),
-        "outputs": activity_outputs(activity),
+        "objectives": priority_objectives(activity.priority_id),
+        "outputs": _activity_outputs(activity.pk),
     }
 
 
 def activity_history(activity) -> dict:
-    return {"history": list(activity.updates.select_related("author", "organisation"))}
+    """The status history, with what each update shows worked out once per request (status
+    labels, organisation URLs from one `reverse()`, dates): update_history.html only prints."""
+    history = _activity_updates(activity.pk)
+    status_labels = {value: str(label) for value, label in Status.choices}
+    # As {% blocktranslate %} does: the translated sentence as it is, the number put in.
+    percent_format = _("%(percent)s%% complete")
+    organisation_url = url_maker("taxonomy:organisation", str)
+    for update in history:
+        update.status_label = status_labels.get(update.status, update.status)
+        if update.percent_complete is not None:
+            update.percent_text = mark_safe(percent_format % {"percent": update.percent_complete})
+        if update.organisation is not None:
+            update.organisation_url = organisation_url(update.organisation.slug)
+        created = timezone.localtime(update.created_at)
+        update.created_iso = dateformat.format(created, "c")
+        update.created_text = formats.date_format(created, "DATE_FORMAT")
+    return {"history": history}
 
 
 def _render_activity(
@@ -222,6 +253,12 @@ def my_deadlines(request):
     return render(request, "workplan/my_deadlines.html", context)
 
 
+def _deadline_row(builder: RowBuilder, activity):
+    row = builder.row(activity, with_periods=False)
+    row.due_iso, row.due_date_text = builder.date_texts(activity.due_date)
+    return row
+
+
 def my_deadlines_content(user) -> dict:
     today = timezone.localdate()
     groups = deadline_groups_for_user(user, today)
@@ -229,7 +266,7 @@ def my_deadlines_content(user) -> dict:
     rows: dict = {}
     for group in groups:
         group["rows"] = [
-            rows.get(a.pk) or rows.setdefault(a.pk, builder.row(a, with_periods=False)) for a in group["activities"]
+            rows.get(a.pk) or rows.setdefault(a.pk, _deadline_row(builder, a)) for a in group["activities"]
         ]
     return {
         "groups": groups,
