@@ -236,6 +236,41 @@ class ProgressReportTests(ExportFixtures):
             self.get("report_pdf")
             self.assertEqual(build.call_count, 8)
 
+    def test_it_never_fetches_a_remote_url(self):
+        """ASVS 4.0 V5.3.9: whatever the report's HTML names (an image, a stylesheet, a font), only
+        local files and data: URLs are read; a server on loopback counts the requests it gets."""
+        import http.server
+        import threading
+
+        hits = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                hits.append(self.path)
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            remote = f"http://127.0.0.1:{server.server_port}"
+            html = (
+                f'<html lang="en"><head><title>R</title><link rel="stylesheet" href="{remote}/style.css">'
+                f"<style>@font-face {{ font-family: x; src: url({remote}/font.woff2); }}</style></head>"
+                f'<body><h1>Report</h1><img src="{remote}/image.png" alt="x"></body></html>'
+            )
+            with mock.patch.object(exports, "render_to_string", return_value=html):
+                pdf = exports.build_report_pdf(self.plan, [], [], filters={})
+        finally:
+            server.shutdown()
+            server.server_close()
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertEqual(hits, [])
+
     def test_it_renders_a_pdf_with_the_plan_title(self):
         do_post_status_update(activity=self.activity, author=self.ines, status=Status.AT_RISK, narrative="Slow start")
         response = self.get("report_pdf")
