@@ -19,6 +19,7 @@ from gcmhub.api.schemas.common import (
     ValidationErrorOut,
     organisation_ref,
     paginate,
+    paginate_rows,
     translations,
 )
 from gcmhub.api.schemas.workplan import (
@@ -431,12 +432,13 @@ def _pick(texts: dict[str, str], lang: str, source: str | None) -> str:
 
 def activities_page(request: HttpRequest, activity_filter: ActivityFilter, page: Pagination) -> dict:
     today = timezone.localdate()
-    qs = Activity.objects.matching(activity_filter, today).order_by(
-        "priority__workplan", "priority__order", "order", "pk"
+    qs = Activity.objects.matching(activity_filter, today)
+    # Counted before `values_list` joins the priority and plan: the count needs neither.
+    count = qs.count()
+    rows = paginate_rows(
+        qs.order_by("priority__workplan", "priority__order", "order", "pk").values_list(*ROW_FIELDS), page
     )
-    result = paginate(qs.values_list(*ROW_FIELDS), page)
-    result["items"] = activity_rows_out(request, result["items"], today)
-    return result
+    return {"count": count, "items": activity_rows_out(request, rows, today)}
 
 
 def activity_rows_out(request: HttpRequest, rows: list[tuple], today) -> list[dict]:
