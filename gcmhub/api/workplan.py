@@ -1,7 +1,7 @@
 """The work plan: plans, priorities, activities and their status updates."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -55,10 +55,8 @@ from gcmhub.workplan.models import (
     Status,
     StatusUpdate,
     WorkPlan,
-    attach_row_details,
 )
 from gcmhub.workplan.permissions import can_add_note, can_post_status, note_organisations, status_organisation
-from gcmhub.workplan.rows import attach_priorities
 
 router = Router(tags=["Work plan"])
 
@@ -141,16 +139,6 @@ def _objective_numbers(priority: Priority, all_objectives: _AllObjectives) -> li
     return sorted(o.number for o in priority.objectives.all())
 
 
-def _list_activities(activities) -> list[Activity]:
-    """Activities of `for_api()` with what `activity_out` reads: periods, lead and participating
-    organisations as plain rows (`attach_row_details`), one Priority instance per priority and
-    their objectives (one query). No per-instance prefetch: 50 items would clone querysets and
-    build model instances by the hundred."""
-    activities = attach_row_details(attach_priorities(activities), participants=True)
-    prefetch_related_objects(list({a.priority_id: a.priority for a in activities}.values()), "objectives")
-    return activities
-
-
 class _Words:
     """What every item of a list repeats, worked out once per request: status labels, the
     activity label's wording, each organisation's reference, each priority's part, the site's
@@ -196,7 +184,8 @@ class _Words:
 def activity_out(
     request: HttpRequest, activity: Activity, all_objectives: _AllObjectives, today=None, words: _Words | None = None
 ) -> dict:
-    """Reads what `_list_activities` (or `Activity.objects.for_list()`) loads."""
+    """Reads what `Activity.objects.for_list()` loads (or `attach_row_details`). Lists use
+    `activity_rows_out`, which gives the same dicts from plain rows."""
     words = words or _Words(request)
     priority = activity.priority
     if hasattr(activity, "period_list"):
