@@ -39,12 +39,14 @@ from gcmhub.api.schemas.workplan import (
 )
 from gcmhub.lib.concurrency import parse_if_match
 from gcmhub.lib.i18n import LANGUAGE_CODES, active_language, choice_label
+from gcmhub.lib.prepared import prepared
 from gcmhub.lib.urls import absolute_url_maker
 from gcmhub.taxonomy.models import Objective, Organisation
 from gcmhub.workplan.actions import NewerUpdates, do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.calendar import period_bounds
 from gcmhub.workplan.models import (
     NEVER_OVERDUE_STATUSES,
+    ROW_ROLES,
     Activity,
     ActivityFilter,
     ActivityOrganisation,
@@ -419,6 +421,43 @@ def _pick(texts: dict[str, str], lang: str, source: str | None) -> str:
     return texts[lang] or texts.get(source or "en") or texts["en"] or texts["fr"] or texts["es"] or ""
 
 
+# The four queries of a page's details, compiled once per process and number of ids
+# (`gcmhub.lib.prepared`: a page holds at most MAX_LIMIT activities, so at most that many plans
+# each): building and compiling them cost three times what running them does.
+@prepared
+def _periods_of(*activity_ids: int):
+    return (
+        ActivityPeriod.objects.filter(activity_id__in=activity_ids)
+        .order_by("order", "pk")
+        .values_list("activity_id", "start", "end", "label", "year_inferred")
+    )
+
+
+@prepared
+def _involvements_of_priorities(*priority_ids: int):
+    return (
+        PriorityOrganisation.objects.filter(priority_id__in=priority_ids, role__in=ROW_ROLES)
+        .order_by("order", "pk")
+        .values_list("priority_id", "role", *ORG_ROW_FIELDS)
+    )
+
+
+@prepared
+def _involvements_of_activities(*activity_ids: int):
+    return (
+        ActivityOrganisation.objects.filter(activity_id__in=activity_ids, role__in=ROW_ROLES)
+        .order_by("order", "pk")
+        .values_list("activity_id", "role", *ORG_ROW_FIELDS)
+    )
+
+
+@prepared
+def _objectives_of_priorities(*priority_ids: int):
+    return Priority.objectives.through.objects.filter(priority_id__in=priority_ids).values_list(
+        "priority_id", "objective__number"
+    )
+
+
 def activities_page(request: HttpRequest, activity_filter: ActivityFilter, page: Pagination) -> dict:
     today = timezone.localdate()
     qs = Activity.objects.matching(activity_filter, today)
@@ -441,26 +480,17 @@ def activity_rows_out(request: HttpRequest, rows: list[tuple], today) -> list[di
     activity_ids = [row[0] for row in rows]
     priority_ids = list(dict.fromkeys(row[14] for row in rows))
     periods: dict[int, list[dict]] = {pk: [] for pk in activity_ids}
-    for activity_id, start, end, label, inferred in (
-        ActivityPeriod.objects.filter(activity_id__in=activity_ids)
-        .order_by("order", "pk")
-        .values_list("activity_id", "start", "end", "label", "year_inferred")
-    ):
+    for activity_id, start, end, label, inferred in _periods_of(*activity_ids):
         periods[activity_id].append({"start": start, "end": end, "label": label, "year_inferred": inferred})
     # Organisations in each role: the activity's own, else its priority's (`Activity.leads`).
-    roles = (Involvement.LEAD, Involvement.PARTICIPANT)
+    roles = ROW_ROLES
     organisations: dict[int, dict] = {}
     by_priority: dict[int, dict[str, list[dict]]] = {pk: {role: [] for role in roles} for pk in priority_ids}
     own: dict[int, dict[str, list[dict]]] = {pk: {role: [] for role in roles} for pk in activity_ids}
-    for model, key, found in (
-        (PriorityOrganisation, "priority_id", by_priority),
-        (ActivityOrganisation, "activity_id", own),
+    for found, involvements in (
+        (by_priority, _involvements_of_priorities(*priority_ids)),
+        (own, _involvements_of_activities(*activity_ids)),
     ):
-        involvements = (
-            model.objects.filter(**{f"{key}__in": list(found)}, role__in=roles)
-            .order_by("order", "pk")
-            .values_list(key, "role", *ORG_ROW_FIELDS)
-        )
         for owner, role, org_id, slug, *names in involvements:
             ref = organisations.get(org_id)
             if ref is None:
@@ -471,9 +501,7 @@ def activity_rows_out(request: HttpRequest, rows: list[tuple], today) -> list[di
                 }
             found[owner][role].append(ref)
     objectives: dict[int, list[int]] = {pk: [] for pk in priority_ids}
-    for priority_id, number in Priority.objectives.through.objects.filter(priority_id__in=priority_ids).values_list(
-        "priority_id", "objective__number"
-    ):
+    for priority_id, number in _objectives_of_priorities(*priority_ids):
         objectives[priority_id].append(number)
     all_objectives = _AllObjectives()
     status_labels = {value: str(label) for value, label in Status.choices}
