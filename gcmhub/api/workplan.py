@@ -1,7 +1,7 @@
 """The work plan: plans, priorities, activities and their status updates."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,6 +19,7 @@ from gcmhub.api.schemas.common import (
     ValidationErrorOut,
     organisation_ref,
     paginate,
+    paginate_rows,
     translations,
 )
 from gcmhub.api.schemas.workplan import (
@@ -37,23 +38,27 @@ from gcmhub.api.schemas.workplan import (
     WorkPlanOut,
 )
 from gcmhub.lib.concurrency import parse_if_match
-from gcmhub.lib.i18n import choice_label
+from gcmhub.lib.i18n import LANGUAGE_CODES, active_language, choice_label
+from gcmhub.lib.prepared import prepared
+from gcmhub.lib.urls import absolute_url_maker
 from gcmhub.taxonomy.models import Objective, Organisation
 from gcmhub.workplan.actions import NewerUpdates, do_add_contribution_note, do_post_status_update
 from gcmhub.workplan.calendar import period_bounds
 from gcmhub.workplan.models import (
+    NEVER_OVERDUE_STATUSES,
+    ROW_ROLES,
     Activity,
     ActivityFilter,
+    ActivityOrganisation,
+    ActivityPeriod,
     Involvement,
     Priority,
     PriorityOrganisation,
     Status,
     StatusUpdate,
     WorkPlan,
-    attach_row_details,
 )
 from gcmhub.workplan.permissions import can_add_note, can_post_status, note_organisations, status_organisation
-from gcmhub.workplan.rows import attach_priorities
 
 router = Router(tags=["Work plan"])
 
@@ -136,16 +141,6 @@ def _objective_numbers(priority: Priority, all_objectives: _AllObjectives) -> li
     return sorted(o.number for o in priority.objectives.all())
 
 
-def _list_activities(activities) -> list[Activity]:
-    """Activities of `for_api()` with what `activity_out` reads: periods, lead and participating
-    organisations as plain rows (`attach_row_details`), one Priority instance per priority and
-    their objectives (one query). No per-instance prefetch: 50 items would clone querysets and
-    build model instances by the hundred."""
-    activities = attach_row_details(attach_priorities(activities), participants=True)
-    prefetch_related_objects(list({a.priority_id: a.priority for a in activities}.values()), "objectives")
-    return activities
-
-
 class _Words:
     """What every item of a list repeats, worked out once per request: status labels, the
     activity label's wording, each organisation's reference, each priority's part, the site's
@@ -191,7 +186,8 @@ class _Words:
 def activity_out(
     request: HttpRequest, activity: Activity, all_objectives: _AllObjectives, today=None, words: _Words | None = None
 ) -> dict:
-    """Reads what `_list_activities` (or `Activity.objects.for_list()`) loads."""
+    """Reads what `Activity.objects.for_list()` loads (or `attach_row_details`). Lists use
+    `activity_rows_out`, which gives the same dicts from plain rows."""
     words = words or _Words(request)
     priority = activity.priority
     if hasattr(activity, "period_list"):
@@ -380,16 +376,201 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
     )
 
 
+# What a list item reads of an activity and its priority: plain rows (`values_list`), no model
+# instances. `activity_rows_out` gives the same dicts as `activity_out`.
+ROW_FIELDS = (
+    "id",
+    "number",
+    "text_en",
+    "text_fr",
+    "text_es",
+    "source_language",
+    "deadline_text",
+    "deadline_state",
+    "start_date",
+    "due_date",
+    "ongoing",
+    "status",
+    "percent_complete",
+    "status_updated_at",
+    "priority_id",
+    "priority__code",
+    "priority__title_en",
+    "priority__title_fr",
+    "priority__title_es",
+    "priority__source_language",
+    "priority__kind",
+    "priority__workplan__slug",
+    "priority__all_objectives",
+)
+ORG_ROW_FIELDS = (
+    "organisation_id",
+    "organisation__slug",
+    "organisation__name_en",
+    "organisation__name_fr",
+    "organisation__name_es",
+    "organisation__acronym_en",
+    "organisation__acronym_fr",
+    "organisation__acronym_es",
+)
+
+
+def _pick(texts: dict[str, str], lang: str, source: str | None) -> str:
+    """`gcmhub.lib.i18n.pick` on a row's texts by language: the active language's, else the
+    source language's, else any."""
+    return texts[lang] or texts.get(source or "en") or texts["en"] or texts["fr"] or texts["es"] or ""
+
+
+# The four queries of a page's details, compiled once per process and number of ids
+# (`gcmhub.lib.prepared`: a page holds at most MAX_LIMIT activities, so at most that many plans
+# each): building and compiling them cost three times what running them does.
+@prepared
+def _periods_of(*activity_ids: int):
+    return (
+        ActivityPeriod.objects.filter(activity_id__in=activity_ids)
+        .order_by("order", "pk")
+        .values_list("activity_id", "start", "end", "label", "year_inferred")
+    )
+
+
+@prepared
+def _involvements_of_priorities(*priority_ids: int):
+    return (
+        PriorityOrganisation.objects.filter(priority_id__in=priority_ids, role__in=ROW_ROLES)
+        .order_by("order", "pk")
+        .values_list("priority_id", "role", *ORG_ROW_FIELDS)
+    )
+
+
+@prepared
+def _involvements_of_activities(*activity_ids: int):
+    return (
+        ActivityOrganisation.objects.filter(activity_id__in=activity_ids, role__in=ROW_ROLES)
+        .order_by("order", "pk")
+        .values_list("activity_id", "role", *ORG_ROW_FIELDS)
+    )
+
+
+@prepared
+def _objectives_of_priorities(*priority_ids: int):
+    return Priority.objectives.through.objects.filter(priority_id__in=priority_ids).values_list(
+        "priority_id", "objective__number"
+    )
+
+
 def activities_page(request: HttpRequest, activity_filter: ActivityFilter, page: Pagination) -> dict:
     today = timezone.localdate()
-    qs = Activity.objects.matching(activity_filter, today).select_related("priority__workplan")
-    result = paginate(qs.order_by("priority__workplan", "priority__order", "order", "pk"), page)
+    qs = Activity.objects.matching(activity_filter, today)
+    # Counted before `values_list` joins the priority and plan: the count needs neither.
+    count = qs.count()
+    rows = paginate_rows(
+        qs.order_by("priority__workplan", "priority__order", "order", "pk").values_list(*ROW_FIELDS), page
+    )
+    return {"count": count, "items": activity_rows_out(request, rows, today)}
+
+
+def activity_rows_out(request: HttpRequest, rows: list[tuple], today) -> list[dict]:
+    """`activity_out` for rows of `ROW_FIELDS`, in four more queries of plain rows whatever their
+    number (periods, priorities' and activities' organisations, priorities' objectives): what
+    `attach_row_details` and a prefetch of the objectives read, without building a model
+    instance per activity, priority, period or organisation."""
+    if not rows:
+        return []
+    lang = active_language()
+    activity_ids = [row[0] for row in rows]
+    priority_ids = list(dict.fromkeys(row[14] for row in rows))
+    periods: dict[int, list[dict]] = {pk: [] for pk in activity_ids}
+    for activity_id, start, end, label, inferred in _periods_of(*activity_ids):
+        periods[activity_id].append({"start": start, "end": end, "label": label, "year_inferred": inferred})
+    # Organisations in each role: the activity's own, else its priority's (`Activity.leads`).
+    roles = ROW_ROLES
+    organisations: dict[int, dict] = {}
+    by_priority: dict[int, dict[str, list[dict]]] = {pk: {role: [] for role in roles} for pk in priority_ids}
+    own: dict[int, dict[str, list[dict]]] = {pk: {role: [] for role in roles} for pk in activity_ids}
+    for found, involvements in (
+        (by_priority, _involvements_of_priorities(*priority_ids)),
+        (own, _involvements_of_activities(*activity_ids)),
+    ):
+        for owner, role, org_id, slug, *names in involvements:
+            ref = organisations.get(org_id)
+            if ref is None:
+                ref = organisations[org_id] = {
+                    "slug": slug,
+                    "acronym": _pick(dict(zip(LANGUAGE_CODES, names[3:], strict=True)), lang, "en"),
+                    "name": _pick(dict(zip(LANGUAGE_CODES, names[:3], strict=True)), lang, "en"),
+                }
+            found[owner][role].append(ref)
+    objectives: dict[int, list[int]] = {pk: [] for pk in priority_ids}
+    for priority_id, number in _objectives_of_priorities(*priority_ids):
+        objectives[priority_id].append(number)
     all_objectives = _AllObjectives()
-    words = _Words(request)
-    result["items"] = [
-        activity_out(request, a, all_objectives, today, words) for a in _list_activities(result["items"])
-    ]
-    return result
+    status_labels = {value: str(label) for value, label in Status.choices}
+    activity_label = gettext("Activity %(number)s")
+    unnumbered_label = gettext("Unnumbered activity")
+    activity_url = absolute_url_maker(request, "workplan:activity", int)
+    priorities: dict[int, tuple[dict, list[int]]] = {}
+    items = []
+    for (
+        pk,
+        number,
+        text_en,
+        text_fr,
+        text_es,
+        source_language,
+        deadline_text,
+        deadline_state,
+        start_date,
+        due_date,
+        ongoing,
+        status,
+        percent_complete,
+        status_updated_at,
+        priority_id,
+        code,
+        title_en,
+        title_fr,
+        title_es,
+        priority_language,
+        kind,
+        workplan,
+        priority_all_objectives,
+    ) in rows:
+        known = priorities.get(priority_id)
+        if known is None:
+            title = _pick({"en": title_en, "fr": title_fr, "es": title_es}, lang, priority_language)
+            priority = {"id": priority_id, "code": code, "title": title, "kind": kind, "workplan": workplan}
+            numbers = all_objectives() if priority_all_objectives else sorted(objectives[priority_id])
+            known = priorities[priority_id] = (priority, numbers)
+        priority, numbers = known
+        texts = {"en": text_en or "", "fr": text_fr or "", "es": text_es or ""}
+        mine, inherited = own[pk], by_priority[priority_id]
+        items.append(
+            {
+                "id": pk,
+                "number": number,
+                "label": activity_label % {"number": number} if number else unnumbered_label,
+                "text": _pick(texts, lang, source_language),
+                "texts": texts,
+                "source_language": source_language,
+                "priority": priority,
+                "deadline_text": deadline_text,
+                "deadline_state": deadline_state,
+                "periods": periods[pk],
+                "start_date": start_date,
+                "due_date": due_date,
+                "ongoing": ongoing,
+                "overdue": bool(due_date and due_date < today and not ongoing and status not in NEVER_OVERDUE_STATUSES),
+                "leads": mine[Involvement.LEAD] or inherited[Involvement.LEAD],
+                "participants": mine[Involvement.PARTICIPANT] or inherited[Involvement.PARTICIPANT],
+                "objectives": numbers,
+                "status": status,
+                "status_label": status_labels.get(status, status),
+                "percent_complete": percent_complete,
+                "status_updated_at": status_updated_at,
+                "url": activity_url(pk),
+            }
+        )
+    return items
 
 
 @router.get(

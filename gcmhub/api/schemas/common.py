@@ -37,9 +37,14 @@ class Pagination(Schema):
 def paginate(qs, page: Pagination) -> dict:
     """`{count, items}` for one page of a queryset; two queries plus the queryset's prefetches.
     The schema bounds limit and offset; they are clamped again here, whoever built `page`."""
+    return {"count": qs.count(), "items": paginate_rows(qs, page)}
+
+
+def paginate_rows(qs, page: Pagination) -> list:
+    """The items of one page of a queryset (one query), for a count taken otherwise."""
     limit = max(1, min(page.limit, MAX_LIMIT))
     offset = max(0, min(page.offset, MAX_OFFSET))
-    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
+    return list(qs[offset : offset + limit])
 
 
 class OrganisationRef(Schema):

@@ -97,6 +97,45 @@ class ActivityListTestCase(ApiTestCase):
         item = self.get_json(f"/activities/{a.pk}").json()
         self.assertEqual(item["objectives"], [1, 2])
 
+    def test_it_lists_each_activity_as_its_detail_gives_it_in_every_language(self):
+        # The list reads plain rows (activity_rows_out), the detail model instances (activity_out):
+        # the same item either way, here with an unnumbered activity, a text only in one language,
+        # an activity's own leads over its priority's, an all-objectives priority, a status,
+        # several periods and an overdue deadline.
+        unicef = make_organisation("UNICEF", acronym_fr="", name_fr="Fonds des Nations unies pour l'enfance")
+        p = make_priority(
+            self.plan,
+            leads=[self.undp],
+            participants=[self.ohchr],
+            all_objectives=True,
+            source_language="en",
+            title_fr="",
+        )
+        make_activity(
+            p,
+            number=None,
+            text_en="",
+            text_fr="",
+            text_es="Solo en español",
+            source_language="en",
+            leads=[unicef, self.iom],
+            periods=[
+                (datetime.date(2020, 1, 1), datetime.date(2020, 3, 31)),
+                (datetime.date(2020, 6, 1), datetime.date(2020, 6, 30)),
+            ],
+            status="delayed",
+            percent_complete=40,
+            deadline_text="2020",
+        )
+        for lang in ("en", "fr", "es"):
+            with self.subTest(lang=lang):
+                items = self.get_json(f"/activities?lang={lang}").json()["items"]
+                self.assertEqual(len(items), 4)
+                for item in items:
+                    detail = self.get_json(f"/activities/{item['id']}?lang={lang}").json()
+                    detail.pop("updates")
+                    self.assertEqual(item, detail)
+
     def test_it_filters_by_status(self):
         self.assertEqual(self.ids("?status=on_track"), [self.a3.pk])
         self.assertEqual(self.get_json("/activities?status=nope").status_code, 400)
