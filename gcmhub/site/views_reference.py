@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from gcmhub import pagecache
 from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.display import show
-from gcmhub.lib.i18n import active_language, counted, language_of
+from gcmhub.lib.i18n import active_language, choice_label, counted, language_of
 from gcmhub.lib.params import paginate
 from gcmhub.lib.prepared import prepared
 from gcmhub.lib.urls import url_maker
@@ -66,13 +66,12 @@ def linked_priorities(priorities, plan: WorkPlan) -> list[Priority]:
     )
     priority_url = url_maker("workplan:priority", str, str)
     activity_url = url_maker("workplan:activity", int)
-    status_labels = {value: str(label) for value, label in Status.choices}
     for priority in priorities:
         priority.workplan = plan
         priority.url = priority_url(plan.slug, priority.slug)
         for activity in priority.activity_list:
             activity.url = activity_url(activity.pk)
-            activity.status_label = status_labels.get(activity.status, activity.status)
+            activity.status_label = choice_label(Status, activity.status)
             activity.text_language = language_of(activity, "text")
     return priorities
 
@@ -82,7 +81,7 @@ def linked_workplans(priorities, facet: str, value) -> dict:
     the latest with a matching priority), its priorities and their activities, and every other
     plan as one line (its counts and a link to its activity list filtered by `facet=value`, the
     list's filter keys). The page stays the size of one plan whatever the number of plans:
-    4 queries."""
+    3 queries."""
     selected = Priority.objects.filter(pk__in=priorities.values("pk"))
     in_selection = Q(priorities__in=selected.values("pk"))
     plans = list(
@@ -92,7 +91,7 @@ def linked_workplans(priorities, facet: str, value) -> dict:
         )
         .filter(priority_count__gt=0)
         .only("slug", "is_current", "period_start", "source_language", "title_en", "title_fr", "title_es")
-        .order_by("-is_current", "-period_start", "slug")
+        .current_first()
     )
     plan_url = url_maker("workplan:overview", str)
     list_url = url_maker("workplan:activities", str)
@@ -449,7 +448,7 @@ def organisation_content(organisation) -> dict:
             ),
         )
         .only("slug", "is_current", "period_start", "source_language", "title_en", "title_fr", "title_es")
-        .order_by("-is_current", "-period_start", "slug")
+        .current_first()
     )
     activity_counts = dict(
         ActivityOrganisation.objects.filter(organisation=organisation)
@@ -462,7 +461,6 @@ def organisation_content(organisation) -> dict:
     list_url = url_maker("workplan:activities", str)
     priority_url = url_maker("workplan:priority", str, str)
     activity_url = url_maker("workplan:activity", int)
-    status_labels = {value: str(label) for value, label in Status.choices}
     # What site/includes/organisation_workplan.html prints per other plan, translated once per count.
     priorities_text = counted(lambda n: ngettext("%(counter)s priority", "%(counter)s priorities", n))
     activities_text = counted(
@@ -507,7 +505,7 @@ def organisation_content(organisation) -> dict:
             show(
                 activity,
                 url=activity_url(activity.pk),
-                status_label=status_labels.get(activity.status, activity.status),
+                status_label=choice_label(Status, activity.status),
                 text_language=language_of(activity, "text"),
             )
     return {

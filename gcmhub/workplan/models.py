@@ -9,6 +9,7 @@ deadline says "ongoing", or its latest status is "Ongoing"). docs/workplan.md sa
 import dataclasses
 import datetime
 from collections.abc import Iterable
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +28,10 @@ class WorkPlanQuerySet(models.QuerySet["WorkPlan"]):
     def current(self) -> "WorkPlan | None":
         """The plan marked current, else the latest one; None when there is no plan."""
         return self.filter(is_current=True).first() or self.first()
+
+    def current_first(self) -> Self:
+        """The current plan first, then the latest: the order in which pages show several plans."""
+        return self.order_by("-is_current", "-period_start", "slug")
 
     def bump_data_version(self) -> int:
         """Mark these plans' data as changed (cached reports of them are then stale)."""
