@@ -30,6 +30,7 @@ from gcmhub.lib import tabular, throttle
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
 from gcmhub.lib.display import show
 from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language, language_of
+from gcmhub.lib.params import paginate
 from gcmhub.lib.prepared import prepared
 from gcmhub.lib.urls import url_maker
 from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region
@@ -310,6 +311,12 @@ def _check_feedback_access(user):
 @require_safe
 def feedback_results(request):
     _check_feedback_access(request.user)
+    return render(request, "knowledge/feedback/results.html", {"content": feedback_results_content})
+
+
+def feedback_results_content() -> dict:
+    """The table of every tool's ratings: the same for every Secretariat member, so the template
+    keeps it (scope "toolfeedback": a new piece of feedback shows at once)."""
     tools = list(
         Resource.objects.filter(is_network_tool=True)
         .only("slug", "status", "source_language", "title_en", "title_fr", "title_es")
@@ -325,7 +332,10 @@ def feedback_results(request):
     ):
         distribution[row["resource_id"]][row["rating"]] = row["n"]
     rows = [(tool, [(rating, distribution[tool.pk].get(rating, 0)) for rating in RATINGS]) for tool in tools]
-    return render(request, "knowledge/feedback/results.html", {"rows": rows, "ratings": RATINGS})
+    return {"rows": rows, "ratings": RATINGS}
+
+
+FEEDBACK_PAGE_SIZE = 50
 
 
 @login_required
@@ -333,21 +343,27 @@ def feedback_results(request):
 def feedback_tool(request, slug):
     _check_feedback_access(request.user)
     tool = get_object_or_404(Resource, slug=slug, is_network_tool=True)
-    feedback = list(tool.feedback.select_related("country").order_by("-created_at", "-id"))
-    counts = dict.fromkeys(RATINGS, 0)
-    for item in feedback:
-        counts[item.rating] = counts.get(item.rating, 0) + 1
-    average = round(sum(f.rating for f in feedback) / len(feedback), 1) if feedback else None
     return render(
         request,
         "knowledge/feedback/tool.html",
-        {
-            "tool": tool,
-            "feedback": feedback,
-            "average": average,
-            "counts": sorted(counts.items()),
-        },
+        {"tool": tool, "content": partial(feedback_tool_content, tool, request.GET.get("page"))},
     )
+
+
+def feedback_tool_content(tool, page_number) -> dict:
+    """One tool's ratings (counted by the database) and a page of its comments, newest first."""
+    counts = dict.fromkeys(RATINGS, 0)
+    for rating, n in tool.feedback.values_list("rating").annotate(n=Count("id")).order_by():
+        counts[rating] = n
+    total = sum(counts.values())
+    average = round(sum(rating * n for rating, n in counts.items()) / total, 1) if total else None
+    page = paginate(
+        tool.feedback.select_related("country").order_by("-created_at", "-id"),
+        FEEDBACK_PAGE_SIZE,
+        page_number,
+        count=total,
+    )
+    return {"page": page, "total": total, "average": average, "counts": sorted(counts.items())}
 
 
 FEEDBACK_COLUMN_WIDTHS = (40, 40, 17, 12, 60, 60, 20, 12, 30, 10)

@@ -66,9 +66,13 @@ def last_page(total: int, per_page: int, *, max_items: int | None = None) -> int
     return max(1, -(-max(0, total) // per_page))
 
 
-def paginate(object_list: Sequence | Any, per_page: int, number: Any) -> Page:
+def paginate(object_list: Sequence | Any, per_page: int, number: Any, *, count: int | None = None) -> Page:
     """The page `number` (a raw query-string value) of `object_list`; never raises.
 
-    Unlike `Paginator.get_page`, a number below 1 shows the first page, not the last.
+    Unlike `Paginator.get_page`, a number below 1 shows the first page, not the last. `count`:
+    the number of items when the caller has counted them already (saves the COUNT query).
     """
-    return Paginator(object_list, per_page).get_page(page_number(number))
+    paginator = Paginator(object_list, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not computed
+    return paginator.get_page(page_number(number))

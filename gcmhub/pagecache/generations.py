@@ -1,7 +1,8 @@
 """Generation counters: one per scope of content, bumped in the transaction that changes it.
 
 A scope is the label of a content app (`settings.PAGE_CACHE_APPS`: taxonomy, accounts, workplan,
-knowledge, redirects...). Every model of those apps is watched: `post_save`, `post_delete` and
+knowledge, redirects...), or a model's own scope (`settings.PAGE_CACHE_OWN_SCOPES`: tool feedback,
+which only the Secretariat's results show). Every model of those apps is watched: `post_save`, `post_delete` and
 `m2m_changed`, plus `gcmhub.lib.changes.content_changed` for bulk writes, bump the app's counter
 with an `UPDATE ... SET value = value + 1` on the changing connection, so the bump commits or
 rolls back with the change. The page cache reads all counters (one query) before it looks a page
@@ -40,6 +41,17 @@ def watched_apps() -> tuple[str, ...]:
 
 def _ignored_models() -> set[str]:
     return {label.lower() for label in getattr(settings, "PAGE_CACHE_IGNORED_MODELS", ())}
+
+
+def _own_scopes() -> dict[str, str]:
+    """{model label: scope} of the models whose changes count in a scope of their own, not their
+    app's: only the parts that name that scope show them (`settings.PAGE_CACHE_OWN_SCOPES`)."""
+    return {label.lower(): scope for label, scope in getattr(settings, "PAGE_CACHE_OWN_SCOPES", {}).items()}
+
+
+def all_scopes() -> tuple[str, ...]:
+    """Every scope a change can bump: the content apps and the models' own scopes."""
+    return (*watched_apps(), *sorted(set(_own_scopes().values()) - set(watched_apps())))
 
 
 def _ignored_fields() -> dict[str, set[str]]:
@@ -122,7 +134,7 @@ def _create(scope: str, using: str) -> None:
 
 def bump_all(using: str | None = None) -> None:
     """Invalidate every cached page (after a data migration, raw SQL, a restore)."""
-    bump(*watched_apps(), using=using)
+    bump(*all_scopes(), using=using)
 
 
 # --- Signals ------------------------------------------------------------------------------------
@@ -130,6 +142,9 @@ def bump_all(using: str | None = None) -> None:
 
 def _scope_of(model) -> str | None:
     meta = model._meta
+    own = _own_scopes().get(meta.label_lower)
+    if own is not None:
+        return own
     if meta.app_label not in watched_apps() or meta.label_lower in _ignored_models():
         return None
     return meta.app_label
@@ -174,9 +189,10 @@ def connect_signals() -> None:
 
     content_changed.connect(_on_content_changed, dispatch_uid="pagecache-content-changed")
     ignored = _ignored_models()
+    own = _own_scopes()
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
-        if meta.app_label not in watched_apps() or meta.label_lower in ignored:
+        if meta.label_lower not in own and (meta.app_label not in watched_apps() or meta.label_lower in ignored):
             continue
         uid = f"pagecache-{meta.label_lower}"
         if meta.auto_created:

@@ -4,6 +4,12 @@ Place it right after WhiteNoise, before the session, locale, CSRF, authenticatio
 middleware: a hit is answered before any of them runs (no session read, no user), and a miss
 stores what they produced (their headers included). Middleware above it (security headers) runs
 on hits too.
+
+A page with a form for anonymous visitors (a tool's feedback form) holds each visitor's CSRF
+token: it is kept with the tokens left out, and each hit fills in a token of the visitor's own
+CSRF secret (read from their cookie, or a new one sent in a cookie, as Django's CSRF middleware
+would), so the form is served from the cache and still posts. Such an answer is private
+(`Cache-Control: private, no-cache`): the shared copy is only ever the one on the server.
 """
 
 import functools
@@ -21,6 +27,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
+from django.middleware import csrf as django_csrf
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, CsrfViewMiddleware, get_token
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.module_loading import import_string
@@ -45,8 +53,10 @@ VARY_KEYED = frozenset({"cookie", "accept-language", "accept-encoding"})  # what
 NOT_STORED_HEADERS = frozenset(
     {"set-cookie", "date", "cache-control", "etag", "last-modified", "expires", "x-page-cache"}
 )
-ENTRY_FORMAT = 1
+ENTRY_FORMAT = 2
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+CSRF_HOLE = b'name="csrfmiddlewaretoken" value="\x00csrf\x00"'  # never in a rendered page (no NUL)
+MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
 
 
 @dataclass(frozen=True)
@@ -116,6 +126,7 @@ def _clocks(now: float) -> float | None:
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)  # its request and response steps, for kept forms
         self.languages = frozenset(code for code, _name in settings.LANGUAGES)
         if _setting("PAGE_CACHE_ENABLED", True):
             release()  # at the worker's start, not during its first request
@@ -188,7 +199,9 @@ class PageCacheMiddleware:
         return entry
 
     def serve(self, request, entry) -> HttpResponse:
-        _format, status, headers, content, etag, modified, expires = entry
+        _format, status, headers, content, etag, modified, expires, holes = entry
+        if holes:
+            return self.serve_with_token(request, entry)
         response = HttpResponse(content if request.method == "GET" else b"", status=status)
         for name, value in headers:
             response.headers[name] = value
@@ -196,6 +209,37 @@ class PageCacheMiddleware:
         response["X-Page-Cache"] = "hit"
         conditional = get_conditional_response(request, etag=etag, last_modified=int(modified), response=response)
         return response if conditional is None else conditional  # None only when given no response
+
+    def serve_with_token(self, request, entry) -> HttpResponse:
+        """A kept page with forms: each hole gets a masking of the visitor's CSRF secret (a new
+        secret, and its cookie, when they have none), as `{% csrf_token %}` would have given."""
+        _format, status, headers, content, etag, modified, _expires, _holes = entry
+        csrf = self.csrf
+        csrf.process_request(request)  # the visitor's secret, from their cookie, if well formed
+        # The secret the browser sent, well formed (else process_request made a new one).
+        sent = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        had_secret = sent is not None and request.META.get("CSRF_COOKIE") == sent
+        if request.method == "GET":
+            content = b"".join(
+                part if i == 0 else b'name="csrfmiddlewaretoken" value="' + get_token(request).encode() + b'"' + part
+                for i, part in enumerate(content.split(CSRF_HOLE))
+            )
+        else:
+            content = b""
+            get_token(request)  # the cookie, as on a GET
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response.headers[name] = value
+        csrf.process_response(request, response)  # sets (or renews) the CSRF cookie
+        response["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ("Cookie",))
+        response["ETag"] = etag
+        response["Last-Modified"] = _http_date(modified)
+        response["X-Page-Cache"] = "hit"
+        if not had_secret:  # the page the browser kept holds tokens of another secret
+            return response
+        conditional = get_conditional_response(request, etag=etag, last_modified=int(modified), response=response)
+        return response if conditional is None else conditional
 
     # --- response -----------------------------------------------------------------------------
 
@@ -246,24 +290,44 @@ class PageCacheMiddleware:
                 return False
             patch_vary_headers(response, ("Cookie",))
             content = response.content
-            etag = _etag(content)
+            # A token was rendered: Django's CSRF middleware then (re)sends the cookie.
+            holes = settings.CSRF_COOKIE_NAME in response.cookies or CSRF_INPUT.search(content) is not None
+            if holes:
+                kept = self.without_tokens(request, content)
+                if kept is None:
+                    return False
+                etag = _etag(CSRF_INPUT.sub(b"", content))  # as `finish` gives the visitor's own pages
+            else:
+                kept, etag = content, _etag(content)
             headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS]
-            entry = (ENTRY_FORMAT, response.status_code, headers, content, etag, started, expires)
+            entry = (ENTRY_FORMAT, response.status_code, headers, kept, etag, started, expires, holes)
             cache.set(plan.key, entry, timeout)
         except Exception:  # a cache outage must not take pages down
             logger.exception("Page cache: store failed")
             return False
         generations.forget_bumps()
-        self.public_headers(response, etag, started, expires)
+        if not holes:
+            self.public_headers(response, etag, started, expires)
         return True
+
+    @staticmethod
+    def without_tokens(request, content: bytes) -> bytes | None:
+        """`content` with its CSRF token inputs made holes; None when the visitor's secret shows
+        anywhere else (a token outside a form input would be given to every other visitor)."""
+        secret = request.META.get("CSRF_COOKIE")
+        kept = CSRF_INPUT.sub(CSRF_HOLE, content)
+        if not secret or CSRF_HOLE not in kept or secret.encode() in kept:
+            return None
+        for match in MASKED_TOKEN.finditer(kept):
+            if django_csrf._unmask_cipher_token(match.group().decode()) == secret:  # type: ignore[attr-defined]
+                logger.warning("Page cache: %s shows a CSRF token outside a form input; not kept.", request.path)
+                return None
+        return kept
 
     def shareable(self, request, response) -> bool:
         if getattr(request, "_page_cache_exempt", False) or response.streaming:
             return False
-        if response.status_code not in (200, 404) or response.cookies:
-            return False
-        meta = request.META
-        if meta.get("CSRF_COOKIE_NEEDS_UPDATE") or meta.get("CSRF_COOKIE_USED"):
+        if response.status_code not in (200, 404) or set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
             return False
         messages = getattr(request, "_messages", None)
         if messages is not None and (getattr(messages, "_queued_messages", None) or getattr(messages, "used", False)):

@@ -282,9 +282,12 @@ PAGE_CACHE_MAX_QUERY_PARAMS = 20
 PAGE_CACHE_APPS = ["taxonomy", "accounts", "workplan", "knowledge", "wagtailredirects"]
 # Always in the key: a redirect added in the CMS turns a cached 404 into a redirect.
 PAGE_CACHE_GLOBAL_SCOPES = ["wagtailredirects"]
-# Models whose changes no cacheable page shows: tool feedback (the Secretariat's results only,
-# and anonymous visitors write it: counting it would let anyone empty the cache).
-PAGE_CACHE_IGNORED_MODELS = ["knowledge.ToolFeedback"]
+# Models whose changes no cacheable page shows.
+PAGE_CACHE_IGNORED_MODELS: list[str] = []
+# Models whose changes count in a scope of their own, shown only by the parts that name it: tool
+# feedback (the Secretariat's results only, and anonymous visitors write it: counting it in
+# "knowledge" would let anyone empty the cache of every Hub page).
+PAGE_CACHE_OWN_SCOPES = {"knowledge.ToolFeedback": "toolfeedback"}
 # Saves that change no page: a sign-in's last_login; a new account shows nowhere until it acts.
 PAGE_CACHE_IGNORED_FIELDS = {"accounts.User": ["last_login", "__created__"]}
 # Views of other apps served from the cache ({"namespace:name" or "namespace:*": scopes or None

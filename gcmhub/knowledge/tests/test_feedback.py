@@ -5,6 +5,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from gcmhub.knowledge.models import Resource, ToolFeedback
+from gcmhub.knowledge.views_resources import feedback_results_content
 from gcmhub.test import BaseTestCase, make_resource
 
 RESULTS_URL = reverse("knowledge:feedback_results")
@@ -116,23 +117,46 @@ class FeedbackResultsTests(BaseTestCase):
         self.login(self.sam)
         with self.assertNumQueries(5):  # session, user, roles, tools with counts, distribution
             response = self.client.get(RESULTS_URL)
-        rows = response.context["rows"]
+        rows = feedback_results_content()["rows"]
         self.assertEqual([tool.title for tool, _ in rows], ["Guidance on returns", "Quiet tool"])
         tool, distribution = rows[0]
         self.assertEqual((tool.feedback_count, tool.average), (2, 3.5))
         self.assertEqual(distribution, [(1, 0), (2, 1), (3, 0), (4, 0), (5, 1)])
-        self.assertContains(response, "3.5")
+        tool_url = reverse("knowledge:feedback_tool", args=[self.tool.slug])
+        self.assertContains(
+            response,
+            f'<tr><th scope="row"><a href="{tool_url}" lang="en">Guidance on returns</a></th>'
+            "<td>2</td><td>3.5</td><td>0</td><td>1</td><td>0</td><td>0</td><td>1</td></tr>",
+            html=True,
+        )
         self.assertContains(response, "<caption>", html=False)
 
     def test_it_lists_comments_of_one_tool(self):
         self.login(self.sam)
-        with self.assertNumQueries(5):  # session, user, roles, tool, feedback with countries
+        with self.assertNumQueries(6):  # session, user, roles, tool, counts, a page of feedback with countries
             response = self.client.get(reverse("knowledge:feedback_tool", args=[self.tool.slug]))
         self.assertContains(response, "Workshops")
         self.assertContains(response, "Shorter please")
         self.assertContains(response, "Morocco")
         self.assertContains(response, "mailto:fan@example.org")
         self.assertContains(response, "3.5 out of 5")
+
+    def test_it_pages_the_comments_of_one_tool(self):
+        ToolFeedback.objects.bulk_create(
+            ToolFeedback(resource=self.quiet_tool, rating=1 + i % 5, how_used=f"Use number {i:02d}") for i in range(55)
+        )
+        self.login(self.sam)
+        url = reverse("knowledge:feedback_tool", args=[self.quiet_tool.slug])
+        first = self.client.get(url)
+        self.assertEqual(len(first.context["page"]), 50)
+        self.assertContains(first, "Page 1 of 2.")
+        self.assertContains(first, "<dd>55</dd>", html=True)
+        self.assertContains(first, "3.0 out of 5")
+        second = self.client.get(url, {"page": "2"})
+        self.assertEqual(len(second.context["page"]), 5)
+        for hostile in ("0", "-1", "99999999999999999999", "1e23", "x"):
+            with self.subTest(page=hostile):
+                self.assertEqual(self.client.get(url, {"page": hostile}).status_code, 200)
 
     def test_it_404s_for_a_resource_that_is_not_a_tool(self):
         self.login(self.sam)

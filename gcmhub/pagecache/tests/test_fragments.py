@@ -250,6 +250,42 @@ class HubFragmentPrivacyTests(FragmentCacheMixin, BaseTestCase):
             with self.subTest(user=user and user.email):
                 self.assertEqual(session(user).get(page).status_code, 404)
 
+    def test_it_keeps_the_empty_feedback_fields_but_never_a_visitors_own_address(self):
+        tool = make_resource(is_network_tool=True, title_en="Guidance on returns")
+        self.commit()
+        page = tool.get_absolute_url()
+        for user in (self.alice, self.fatima, None):
+            with self.subTest(user=user and user.email):
+                response = session(user).get(page)
+                self.assertContains(response, 'name="rating"')
+                self.assertContains(response, 'name="country"')
+                self.assertContains(response, 'name="csrfmiddlewaretoken"')
+                if user is not None:
+                    self.assertContains(response, f'value="{user.email}"')
+                others = {self.alice.email, self.fatima.email} - {user and user.email}
+                for other in others:
+                    self.assertNotContains(response, other)
+
+    def test_it_shows_new_feedback_to_the_secretariat_at_once_and_keeps_public_pages(self):
+        tool = make_resource(is_network_tool=True, title_en="Guidance on returns")
+        self.commit()
+        results = reverse("knowledge:feedback_results")
+        one_tool = reverse("knowledge:feedback_tool", args=[tool.slug])
+        secretariat = session(self.sam)
+        secretariat.get(results)
+        secretariat.get(one_tool)
+        before = generations.read_all()
+        response = Client().post(
+            reverse("knowledge:resource_feedback", args=[tool.slug]),
+            {"rating": "4", "improvements": "A summary in Spanish"},
+        )
+        self.assertEqual(response.status_code, 302)
+        after = generations.read_all()
+        self.assertEqual(after.pop("toolfeedback"), before.pop("toolfeedback", 0) + 1)
+        self.assertEqual(after, before)  # no page anonymous visitors read is invalidated
+        self.assertContains(secretariat.get(one_tool), "A summary in Spanish")
+        self.assertContains(secretariat.get(results), "<td>1</td>", html=False)
+
 
 @override_settings(PAGE_CACHE_ENABLED=True)
 class ApiKeptAnswerTests(FragmentCacheMixin, ActivityFixtures):

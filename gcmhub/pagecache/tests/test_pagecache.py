@@ -1,12 +1,14 @@
 import datetime
 import io
+import re
 import tempfile
 
 import time_machine
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.http import HttpResponse
-from django.test import RequestFactory, SimpleTestCase, TransactionTestCase, override_settings
+from django.test import Client, RequestFactory, SimpleTestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -129,7 +131,10 @@ class PageCacheTests(CacheTestMixin, BaseTestCase):
         self.client.logout()
         before = dict(Generation.objects.values_list("scope", "value"))
         ToolFeedback.objects.create(resource=tool, rating=4)
-        self.assertEqual(dict(Generation.objects.values_list("scope", "value")), before)
+        after = dict(Generation.objects.values_list("scope", "value"))
+        # Feedback counts in its own scope, which only the Secretariat's results show.
+        self.assertEqual(after.pop("toolfeedback"), before.pop("toolfeedback", 0) + 1)
+        self.assertEqual(after, before)
 
     def test_it_never_serves_signed_in_users_from_the_cache(self):
         self.client.get(url("taxonomy:objectives"))
@@ -170,13 +175,67 @@ class PageCacheTests(CacheTestMixin, BaseTestCase):
                 self.assertComputed(response)
                 self.assertNotIn("X-Page-Cache", response)
 
-    def test_it_never_stores_a_page_whose_form_uses_the_csrf_token(self):
+    def test_it_keeps_a_page_with_an_anonymous_form_and_gives_each_visitor_their_own_token(self):
         tool = make_resource(is_network_tool=True, slug="migration-toolkit")
-        first = self.client.get(url("knowledge:resource", tool.slug))
-        self.assertContains(first, "csrfmiddlewaretoken")
-        self.assertEqual(first["X-Page-Cache"], "pass")
+        page = url("knowledge:resource", tool.slug)
+        first = self.client.get(page)
+        self.assertEqual(first["X-Page-Cache"], "miss")
         self.assertEqual(first["Cache-Control"], "private, no-cache")
-        self.assertComputed(self.client.get(url("knowledge:resource", tool.slug)))
+        visitors = [Client(enforce_csrf_checks=True) for _ in range(3)]
+        tokens = []
+        for visitor in visitors:
+            response = visitor.get(page)
+            self.assertHit(response)
+            self.assertEqual(response["Cache-Control"], "private, no-cache")
+            self.assertIn("Cookie", response["Vary"])
+            self.assertIn(settings.CSRF_COOKIE_NAME, response.cookies)  # a new visitor gets a secret
+            self.assertNotIn(b"\x00", response.content)
+            token = re.search(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"', response.content.decode())
+            self.assertIsNotNone(token)
+            tokens.append(token.group(1))
+        self.assertEqual(len(set(tokens)), 3)
+        # Each visitor's form posts with their own token, and not with another's.
+        feedback = url("knowledge:resource_feedback", tool.slug)
+        self.assertEqual(visitors[1].post(feedback, {"rating": "4", "csrfmiddlewaretoken": tokens[0]}).status_code, 403)
+        for visitor, token in zip(visitors, tokens, strict=True):
+            response = visitor.post(feedback, {"rating": "4", "csrfmiddlewaretoken": token})
+            self.assertEqual(response.status_code, 302)
+        self.assertEqual(ToolFeedback.objects.filter(resource=tool).count(), 3)
+
+    def test_it_fills_the_token_of_a_returning_visitors_secret_and_answers_304_only_then(self):
+        tool = make_resource(is_network_tool=True, slug="migration-toolkit")
+        page = url("knowledge:resource", tool.slug)
+        self.client.get(page)
+        visitor = Client(enforce_csrf_checks=True)
+        first = visitor.get(page)
+        secret = visitor.cookies[settings.CSRF_COOKIE_NAME].value
+        again = visitor.get(page)
+        self.assertHit(again)
+        self.assertEqual(visitor.cookies[settings.CSRF_COOKIE_NAME].value, secret)  # kept, renewed
+        self.assertEqual(again["ETag"], first["ETag"])
+        self.assertEqual(visitor.get(page, headers={"If-None-Match": first["ETag"]}).status_code, 304)
+        # Without their cookie, the browser's copy holds tokens of a lost secret: a full page.
+        stranger = Client()
+        self.assertEqual(stranger.get(page, headers={"If-None-Match": first["ETag"]}).status_code, 200)
+        malformed = Client()
+        malformed.cookies[settings.CSRF_COOKIE_NAME] = "not a secret"
+        response = malformed.get(page, headers={"If-None-Match": first["ETag"]})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotEqual(response.cookies[settings.CSRF_COOKIE_NAME].value, "not a secret")
+
+    def test_it_never_keeps_a_page_that_shows_a_token_outside_a_form_input(self):
+        from django.middleware.csrf import get_token
+
+        request = RequestFactory().get("/en/")
+        token = get_token(request)
+        other = get_token(request)  # another masking of the same secret
+        page = f'<form><input type="hidden" name="csrfmiddlewaretoken" value="{token}"></form>'.encode()
+        kept = PageCacheMiddleware.without_tokens(request, page)
+        self.assertNotIn(token.encode(), kept)
+        leaky = page + f'<meta name="csrf-token" content="{other}">'.encode()
+        self.assertIsNone(PageCacheMiddleware.without_tokens(request, leaky))
+        bare = page + request.META["CSRF_COOKIE"].encode()
+        self.assertIsNone(PageCacheMiddleware.without_tokens(request, bare))
 
     def test_it_never_stores_a_page_that_shows_a_message(self):
         from django.contrib import messages
