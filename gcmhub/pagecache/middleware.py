@@ -54,6 +54,8 @@ NOT_STORED_HEADERS = frozenset(
     {"set-cookie", "date", "cache-control", "etag", "last-modified", "expires", "x-page-cache"}
 )
 ENTRY_FORMAT = 2
+# Pages, "not found" pages, and redirects (to the current plan: they follow the data like pages).
+STORED_STATUSES = frozenset({200, 404, 301, 302, 307, 308})
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 CSRF_HOLE = b'name="csrfmiddlewaretoken" value="\x00csrf\x00"'  # never in a rendered page (no NUL)
 MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
@@ -327,7 +329,7 @@ class PageCacheMiddleware:
     def shareable(self, request, response) -> bool:
         if getattr(request, "_page_cache_exempt", False) or response.streaming:
             return False
-        if response.status_code not in (200, 404) or set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
+        if response.status_code not in STORED_STATUSES or set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
             return False
         messages = getattr(request, "_messages", None)
         if messages is not None and (getattr(messages, "_queued_messages", None) or getattr(messages, "used", False)):

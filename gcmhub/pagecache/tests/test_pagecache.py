@@ -21,7 +21,7 @@ from gcmhub.pagecache.models import Generation
 from gcmhub.search.indexing import rebuild
 from gcmhub.search.tests.helpers import HubTestCase
 from gcmhub.taxonomy.models import Objective
-from gcmhub.test import BaseTestCase, make_call, make_objective, make_resource, make_user
+from gcmhub.test import BaseTestCase, make_activity, make_call, make_objective, make_resource, make_user, make_workplan
 
 
 def url(name, *args, lang="en"):
@@ -257,6 +257,30 @@ class PageCacheTests(CacheTestMixin, BaseTestCase):
         self.assertEqual(response["X-Page-Cache"], "pass")
         self.assertIsNot(render, render_with_message)
         self.assertComputed(self.client.get(url("taxonomy:objectives")))
+
+    def test_it_keeps_a_redirect_to_the_current_plan_until_the_current_plan_changes(self):
+        from gcmhub.workplan.models import WorkPlan
+
+        first_plan = make_activity().priority.workplan
+        WorkPlan.objects.filter(pk=first_plan.pk).update(is_current=True)
+        announce_changes(WorkPlan, [first_plan.pk])
+        generations.forget_bumps()
+        index = url("workplan:index")
+        first = self.client.get(index)
+        self.assertEqual(first.status_code, 302)
+        self.assertEqual(first["X-Page-Cache"], "miss")
+        second = self.client.get(index)
+        self.assertEqual(second.get("X-Page-Cache"), "hit")
+        self.assertEqual(second["Location"], first["Location"])
+        self.assertIn(first_plan.slug, second["Location"])
+        other = make_workplan(slug="work-plan-2025-2026", title_en="Work plan 2025-2026")
+        WorkPlan.objects.filter(pk=first_plan.pk).update(is_current=False)
+        WorkPlan.objects.filter(pk=other.pk).update(is_current=True)
+        announce_changes(WorkPlan, [first_plan.pk, other.pk])
+        generations.forget_bumps()
+        third = self.client.get(index)
+        self.assertEqual(third["X-Page-Cache"], "miss")
+        self.assertIn(other.slug, third["Location"])
 
     def test_it_answers_304_to_a_matching_etag(self):
         first = self.client.get(url("taxonomy:objectives"))
