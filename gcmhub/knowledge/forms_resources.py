@@ -222,7 +222,8 @@ class ToolFeedbackForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        field_of(self, "country", forms.ModelChoiceField).queryset = Country.objects.order_by("name_en")
+        if "country" in self.fields:
+            field_of(self, "country", forms.ModelChoiceField).queryset = Country.objects.order_by("name_en")
         if user is not None and user.is_authenticated and not self.is_bound:
             self.initial.setdefault("contact_email", user.email)
 
@@ -234,3 +235,14 @@ class ToolFeedbackForm(forms.ModelForm):
         if not cleaned.get("may_contact"):
             cleaned["contact_email"] = ""
         return cleaned
+
+
+class ToolFeedbackContactForm(ToolFeedbackForm):
+    """The feedback form's e-mail field alone, as a GET renders it (prefilled with a signed-in
+    visitor's address): the other, empty fields are kept (resources/detail.html), so a page
+    view builds this one-field form, not the whole one."""
+
+    rating = None  # type: ignore[assignment]
+
+    class Meta(ToolFeedbackForm.Meta):
+        fields = ["contact_email"]

@@ -24,7 +24,12 @@ from gcmhub.knowledge.actions.resources import (
     do_propose_resource,
 )
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
-from gcmhub.knowledge.forms_resources import ResourceDecisionForm, ResourceProposalForm, ToolFeedbackForm
+from gcmhub.knowledge.forms_resources import (
+    ResourceDecisionForm,
+    ResourceProposalForm,
+    ToolFeedbackContactForm,
+    ToolFeedbackForm,
+)
 from gcmhub.knowledge.models import CallForPractices, Practice, Resource, ResourceFile, ToolFeedback
 from gcmhub.lib import tabular, throttle
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
@@ -261,22 +266,33 @@ def resource_content(resource) -> dict:
 
 
 def _render_detail(request, resource, feedback_form=None, status=200):
+    """The resource's page; on a tool's page, the feedback form: `feedback_form` as posted (its
+    errors and what was typed), or else the empty fields (kept: built only when not kept) and the
+    e-mail field alone, prefilled for a signed-in visitor."""
     can_feedback = permissions.can_give_feedback(request.user, resource)
+    contact_field = None
     if can_feedback and feedback_form is None:
-        feedback_form = ToolFeedbackForm(user=request.user)
+        contact_field = ToolFeedbackContactForm(user=request.user)["contact_email"]
     return render(
         request,
         "knowledge/resources/detail.html",
         {
             "resource": resource,
             "content": partial(resource_content, resource),
+            "can_feedback": can_feedback,
             "feedback_form": feedback_form if can_feedback else None,
+            "empty_feedback_form": _empty_feedback_form,
+            "contact_field": contact_field,
             "can_publish": permissions.can_publish_resource(request.user)
             and resource.status == Resource.Status.PROPOSED,
             "can_view_feedback": can_feedback and permissions.can_view_feedback_results(request.user),
         },
         status=status,
     )
+
+
+def _empty_feedback_form() -> dict:
+    return {"form": ToolFeedbackForm()}
 
 
 @require_safe
