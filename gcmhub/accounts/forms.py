@@ -172,7 +172,9 @@ class GrantRoleForm(forms.Form):
         field_of(self, "organisation", forms.ModelChoiceField).queryset = Organisation.objects.order_by(
             "-is_network_member", "name_en"
         )
-        field_of(self, "country", forms.ModelChoiceField).queryset = Country.objects.order_by("name_en")
+        field_of(self, "country", forms.ModelChoiceField).queryset = Country.objects.offered(
+            [self.initial["country"]] if self.initial.get("country") else None
+        ).by_name(active_language())
 
     def clean(self):
         super().clean()

@@ -80,6 +80,7 @@ def country_out(request: HttpRequest, country: Country) -> dict:
         "m49": country.m49,
         "name": country.name,
         "names": translations(country, "name"),
+        "notes": translations(country, "note"),
         "region": region_out(country.region),
         "subregion": region_out(country.subregion),
         "url": request.build_absolute_uri(country.get_absolute_url()),
@@ -161,12 +162,16 @@ def get_thematic_area(request: HttpRequest, number: int):
 
 class CountryFilters(Pagination):
     region: str | None = Field(None, description="UN M49 code of a region or sub-region, such as 002 (Africa).")
-    q: str | None = Field(None, max_length=100, description="Part of the name in any language, or an ISO code.")
+    q: str | None = Field(
+        None,
+        max_length=100,
+        description="Part of the name in any language (official or another name: Vietnam finds Viet Nam), or an ISO code.",
+    )
 
 
 @router.get("/countries", response=CountryList, summary="List countries")
 def list_countries(request: HttpRequest, filters: Query[CountryFilters]):
-    qs = Country.objects.select_related("region", "subregion").order_by("name_en", "iso3")
+    qs = Country.objects.listed().select_related("region", "subregion").order_by("name_en", "iso3")
     if filters.region:
         qs = qs.filter(Q(region__m49=filters.region) | Q(subregion__m49=filters.region))
     if filters.q:
@@ -175,6 +180,7 @@ def list_countries(request: HttpRequest, filters: Query[CountryFilters]):
             Q(name_en__icontains=q)
             | Q(name_fr__icontains=q)
             | Q(name_es__icontains=q)
+            | Q(other_names__icontains=q)
             | Q(iso2__iexact=q)
             | Q(iso3__iexact=q)
         )

@@ -194,7 +194,9 @@ class PracticeForm(VersionedFormMixin, forms.ModelForm):
             # A label per field instance; django-stubs only knows the method.
             field_of(self, name, forms.ModelChoiceField).label_from_instance = _organisation_label  # type: ignore[method-assign,assignment]
         querysets = {
-            "countries": Country.objects.order_by(f"name_{lang}", "name_en"),
+            "countries": Country.objects.offered(
+                self.instance.countries.values("pk") if self.instance.pk else None
+            ).by_name(lang),
             "regions": Region.objects.order_by(f"name_{lang}", "name_en"),
             "objectives": Objective.objects.order_by("number"),
             "principles": GuidingPrinciple.objects.all(),

@@ -10,7 +10,7 @@ from gcmhub.knowledge.models import RESOURCE_FILE_EXTENSIONS, Resource, ToolFeed
 from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.lib.filetypes import check_upload
 from gcmhub.lib.forms import field_of
-from gcmhub.lib.i18n import LANGUAGE_CODES, Language
+from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language
 from gcmhub.lib.widgets import PickerSelect, PickerSelectMultiple
 from gcmhub.taxonomy.models import Country, Organisation, Region
 from gcmhub.workplan.models import Activity, Priority
@@ -95,7 +95,9 @@ class ResourceProposalForm(forms.ModelForm):
         )
         querysets = {
             "publishers": Organisation.objects.order_by("name_en"),
-            "countries": Country.objects.order_by("name_en"),
+            "countries": Country.objects.offered(
+                self.instance.countries.values("pk") if self.instance.pk else None
+            ).by_name(active_language()),
             "regions": Region.objects.order_by("name_en"),
             "output_of_priority": Priority.objects.select_related("workplan").order_by(
                 "-workplan__is_current", "workplan__slug", "order"
@@ -223,7 +225,9 @@ class ToolFeedbackForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if "country" in self.fields:
-            field_of(self, "country", forms.ModelChoiceField).queryset = Country.objects.order_by("name_en")
+            field_of(self, "country", forms.ModelChoiceField).queryset = Country.objects.listed().by_name(
+                active_language()
+            )
         if user is not None and user.is_authenticated and not self.is_bound:
             self.initial.setdefault("contact_email", user.email)
 

@@ -350,12 +350,12 @@ def _top_regions():
 
 @prepared
 def _all_countries():
-    return Country.objects.select_related("region", "subregion")
+    return Country.objects.listed().select_related("region", "subregion")
 
 
 @prepared
 def _countries_of_region(region_id: int):
-    return Country.objects.select_related("region", "subregion").filter(region_id=region_id)
+    return Country.objects.listed().select_related("region", "subregion").filter(region_id=region_id)
 
 
 def country_list_content(region) -> dict:
@@ -365,7 +365,8 @@ def country_list_content(region) -> dict:
     country_url = url_maker("taxonomy:country", str)
     for country in countries:
         show(country, url=country_url(country.iso3.lower()), name_language=language_of(country, "name"))
-    return {"groups": _group_countries(countries), "count": len(countries)}
+    notes = [country for country in countries if country.note]  # Kosovo: resolution 1244
+    return {"groups": _group_countries(countries), "count": len(countries), "notes": notes}
 
 
 @require_safe

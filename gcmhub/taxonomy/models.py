@@ -104,6 +104,25 @@ class Region(VersionedModel):
         return self.name
 
 
+class CountryQuerySet(models.QuerySet["Country"]):
+    def listed(self):
+        """The countries and areas offered in lists, pickers and filters: not those the UN does not
+        list as a country (`listed` false), which stay only where content already names them."""
+        return self.filter(listed=True)
+
+    def offered(self, keep=None):
+        """What a picker offers: the listed ones, and those in `keep` (a queryset of ids or
+        countries the edited object names already, so that saving it keeps them)."""
+        if keep is None:
+            return self.listed()
+        return self.filter(models.Q(listed=True) | models.Q(pk__in=keep))
+
+    def by_name(self, lang: str):
+        """Ordered by the name shown in `lang` (its own name, else the English one)."""
+        shown = Coalesce(NullIf(f"name_{lang}", models.Value("")), "name_en")
+        return self.order_by(Lower(shown), "iso3")
+
+
 class Country(VersionedModel):
     iso2 = models.CharField(_("ISO 3166 alpha-2"), max_length=2, unique=True)
     iso3 = models.CharField(_("ISO 3166 alpha-3"), max_length=3, unique=True)
@@ -115,9 +134,25 @@ class Country(VersionedModel):
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_fr = models.CharField(_("name (French)"), max_length=120)
     name_es = models.CharField(_("name (Spanish)"), max_length=120)
+    other_names = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_("One per line: names in common use or in other lists (ISO, CLDR), found by imports and searches."),
+    )
+    note_en = models.TextField(_("note (English)"), blank=True)
+    note_fr = models.TextField(_("note (French)"), blank=True)
+    note_es = models.TextField(_("note (Spanish)"), blank=True)
+    listed = models.BooleanField(
+        _("listed as a country or area"),
+        default=True,
+        help_text=_("Offered in lists, pickers and filters. Off for a territory the UN does not list as a country."),
+    )
 
     name = TranslatedField("name")
+    note = TranslatedField("note")  # shown wherever the name is listed (Kosovo: resolution 1244)
     source_language = "en"
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_en"]

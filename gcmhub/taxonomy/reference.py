@@ -1,14 +1,21 @@
 """Load the GCM reference data shipped in `gcmhub/taxonomy/data/` into the database.
 
-Objectives, guiding principles and thematic areas come from the JSON files beside this module;
-countries from ISO 3166 (pycountry) with names from Unicode CLDR (Babel); regions and each
-country's region from the UN M49 scheme as CLDR records it (`data/m49.json`, see build_m49.py).
+Objectives, guiding principles and thematic areas come from the JSON files beside this module.
+Countries and areas are those of the UN M49 standard with their official names in English, French
+and Spanish (`data/m49_names.csv`: the UN Statistics Division's table in each language, see
+`data/SOURCES.md`), plus Kosovo, listed with the Security Council resolution 1244 note; names from
+Unicode CLDR (Babel) and ISO 3166 (pycountry) are kept as other names, for imports and searches.
+Taiwan is not listed (it is not in M49): a database that has it keeps it unlisted. Regions and
+each country's region come from the M49 scheme as CLDR records it (`data/m49.json`, see build_m49.py).
 
 Loading is idempotent. By default it creates what is missing and fills empty fields, so edits made
-by the Secretariat in the CMS survive a reload; `overwrite=True` resets every field to the shipped
-value. It never removes a row nor an objective/thematic-area mapping.
+by the Secretariat in the CMS survive a reload; a country's name that is still the CLDR name an
+earlier version shipped is replaced by the official one (it was never edited). `overwrite=True`
+resets every field to the shipped value. It never removes a row nor an objective/thematic-area
+mapping, and adds other names without removing any.
 """
 
+import csv
 import json
 import logging
 from pathlib import Path
@@ -23,9 +30,18 @@ logger = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).parent / "data"
 LANGUAGES = ("en", "fr", "es")
 
-# Kosovo has no ISO 3166 code; CLDR and many UN data sets use the user-assigned XK. Other CLDR
-# territories outside ISO 3166 (EU, UN, QO, ZZ, EA, IC ...) are groupings or parts of countries.
+# Kosovo has no ISO 3166 code and is not in M49; CLDR and many UN data sets use the user-assigned
+# XK, and UN documents list it with this note (the national-plans seed carries the French one).
 EXTRA_TERRITORIES = ("XK",)
+KOSOVO_NOTE = {
+    "en": "References to Kosovo shall be understood to be in the context of United Nations Security Council "
+    "resolution 1244 (1999).",
+    "fr": "Toutes les références au Kosovo doivent être comprises dans le contexte de la résolution 1244 (1999) "
+    "du Conseil de sécurité des Nations Unies.",
+    "es": "Todas las referencias a Kosovo deben entenderse en el contexto de la resolución 1244 (1999) del "
+    "Consejo de Seguridad de las Naciones Unidas.",
+}
+NOTES = {"XK": KOSOVO_NOTE}
 
 # The official M49 names where CLDR's display names name something narrower: CLDR's "419" is
 # "Latin America", M49's is "Latin America and the Caribbean" (it contains the Caribbean).
@@ -40,6 +56,12 @@ M49_NAMES = {
 
 def read_data(name: str) -> dict:
     return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def official_names() -> dict[str, dict[str, str]]:
+    """{ISO alpha-2: {"m49", "iso3", "name_en", "name_fr", "name_es"}} of the M49 table."""
+    with (DATA_DIR / "m49_names.csv").open(encoding="utf-8", newline="") as f:
+        return {row["iso2"]: row for row in csv.DictReader(f)}
 
 
 _M = TypeVar("_M", bound=models.Model)
@@ -94,28 +116,78 @@ def _region_rows(m49: dict, names: dict) -> list[dict]:
 
 
 def _country_rows(m49: dict, names: dict, regions: dict[str, Region]) -> list[dict]:
+    """The M49 countries and areas, then Kosovo: official names, CLDR and ISO names as other names."""
     import pycountry
 
     parents = {r["m49"]: r["parent"] for r in m49["regions"]}
     territories = m49["territories"]
-    codes = [(c.alpha_2, c.alpha_3, c.numeric) for c in pycountry.countries]
+    official = official_names()
+    codes = [(iso2, row["iso3"], row["m49"]) for iso2, row in official.items()]
     codes += [(iso2, territories[iso2]["alpha3"], "") for iso2 in EXTRA_TERRITORIES if iso2 in territories]
     rows = []
     for iso2, iso3, numeric in codes:
         subregion_code = territories.get(iso2, {}).get("subregion")
         subregion = regions.get(subregion_code) if subregion_code else None
         region = regions.get(parents.get(subregion_code) or "") if subregion_code else None
-        row = {
+        row: dict[str, Any] = {
             "iso2": iso2,
             "iso3": iso3,
             "m49": numeric,
             "region_id": region.pk if region else None,
             "subregion_id": subregion.pk if subregion else None,
         }
+        cldr = {lang: names[lang].get(iso2) or names["en"].get(iso2) or iso2 for lang in LANGUAGES}
         for lang in LANGUAGES:
-            row[f"name_{lang}"] = names[lang].get(iso2) or names["en"].get(iso2) or iso2
+            row[f"name_{lang}"] = official[iso2][f"name_{lang}"] if iso2 in official else cldr[lang]
+            if iso2 in NOTES:
+                row[f"note_{lang}"] = NOTES[iso2][lang]
+        iso = pycountry.countries.get(alpha_2=iso2)
+        others = [*cldr.values(), *(getattr(iso, attr, "") for attr in ("name", "official_name", "common_name"))]
+        row["other_names"] = _other_names(others, [row[f"name_{lang}"] for lang in LANGUAGES])
+        row["_cldr"] = cldr
         rows.append(row)
     return rows
+
+
+def _other_names(names, shown) -> str:
+    """`names` but those shown already and duplicates (by case), one per line."""
+    seen = {name.casefold() for name in shown}
+    kept = []
+    for name in names:
+        name = (name or "").strip()
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            kept.append(name)
+    return "\n".join(kept)
+
+
+def _load_countries(rows: list[dict], overwrite: bool) -> None:
+    """`_upsert` for countries, and: a name still equal to the CLDR name an earlier version of this
+    loader shipped is replaced by the official one; other names are added to, never removed."""
+    existing = {country.iso2: country for country in Country.objects.all()}
+    stale, fields = [], set()
+    for row in rows:
+        cldr = row.pop("_cldr")
+        country = existing.get(row["iso2"])
+        if country is None or overwrite:
+            continue
+        changed = False
+        for lang in LANGUAGES:
+            field = f"name_{lang}"
+            if getattr(country, field) == cldr[lang] != row[field]:
+                setattr(country, field, row[field])
+                fields.add(field)
+                changed = True
+        merged = _other_names([*country.other_names.splitlines(), *row["other_names"].splitlines()], [])
+        if merged != country.other_names:
+            country.other_names = merged
+            fields.add("other_names")
+            changed = True
+        if changed:
+            stale.append(country)
+    if stale:
+        Country.objects.bulk_update(stale, sorted(fields))
+    _upsert(Country, "iso2", rows, overwrite)
 
 
 def load_reference_data(stdout=None, overwrite: bool = False) -> dict:
@@ -155,13 +227,13 @@ def load_reference_data(stdout=None, overwrite: bool = False) -> dict:
                 region.parent = parent
                 stale.append(region)
         Region.objects.bulk_update(stale, ["parent"])
-        _upsert(Country, "iso2", _country_rows(m49, names, regions), overwrite)
+        _load_countries(_country_rows(m49, names, regions), overwrite)
 
     counts["objectives"] = Objective.objects.count()
     counts["principles"] = GuidingPrinciple.objects.count()
     counts["thematic_areas"] = ThematicArea.objects.count()
     counts["regions"] = Region.objects.count()
-    counts["countries"] = Country.objects.count()
+    counts["countries"] = Country.objects.listed().count()
     try:
         from gcmhub.taxonomy.organisations_data import load_organisations
     except ImportError:

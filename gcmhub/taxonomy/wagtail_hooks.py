@@ -97,14 +97,17 @@ class CountryViewSet(VersionedSnippetViewSet):
     model = Country
     icon = "globe"
     menu_label = _("Countries")
-    list_display = ["name_en", "iso3", "region", "subregion"]
-    list_filter = ["region"]
-    search_fields = ["name_en", "name_fr", "name_es", "iso2", "iso3"]
+    list_display = ["name_en", "iso3", "region", "subregion", "listed"]
+    list_filter = ["region", "listed"]
+    search_fields = ["name_en", "name_fr", "name_es", "other_names", "iso2", "iso3"]
     copy_view_enabled = False
     panels = [
         FieldRowPanel([FieldPanel("iso2"), FieldPanel("iso3"), FieldPanel("m49")]),
         FieldRowPanel([FieldPanel("region"), FieldPanel("subregion")]),
         translated_panel("name", _("Name")),
+        FieldPanel("other_names"),
+        translated_panel("note", _("Note shown with the name")),
+        FieldPanel("listed"),
     ]
 
     def get_queryset(self, request):

@@ -1,4 +1,4 @@
-from ninja import Schema
+from ninja import Field, Schema
 
 from gcmhub.api.schemas.common import Translations
 
@@ -54,6 +54,10 @@ class CountryOut(Schema):
     m49: str
     name: str
     names: Translations
+    notes: Translations = Field(
+        description="A note to show wherever the name is listed, per language (Kosovo: Security Council "
+        "resolution 1244); empty strings when there is none."
+    )
     region: RegionOut | None
     subregion: RegionOut | None
     url: str

@@ -284,3 +284,21 @@ class ResourceDetailTests(BaseTestCase):
 
     def test_it_404s_for_an_unknown_resource(self):
         self.assertEqual(self.client.get(reverse("knowledge:resource", args=["nope"])).status_code, 404)
+
+
+class CountryPickerTests(BaseTestCase):
+    def test_it_offers_listed_countries_in_the_readers_order_and_keeps_an_unlisted_one_already_named(self):
+        from django.utils import translation
+
+        from gcmhub.test import make_country
+
+        taiwan = make_country("TW", "TWN", name_en="Taiwan", name_fr="Taïwan", name_es="Taiwán", listed=False)
+        make_country("DE", "DEU", name_en="Germany", name_fr="Allemagne", name_es="Alemania")
+        with translation.override("fr"):
+            offered = list(forms_resources.ResourceProposalForm().fields["countries"].queryset)
+        self.assertNotIn(taiwan, offered)
+        self.assertEqual([c.name_fr for c in offered][:2], ["Allemagne", "Maroc"])
+        resource = make_resource()
+        resource.countries.add(taiwan)
+        kept = forms_resources.ResourceProposalForm(instance=resource).fields["countries"].queryset
+        self.assertIn(taiwan, list(kept))

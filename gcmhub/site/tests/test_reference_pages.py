@@ -313,6 +313,32 @@ class CountryPagesTestCase(BaseTestCase):
                 )
                 self.assertNotContains(response, "Fatima")
 
+    def test_it_lists_kosovo_with_its_note_and_not_taiwan(self):
+        make_country("TW", "TWN", name_en="Taiwan", name_fr="Taïwan", name_es="Taiwán", listed=False)
+        kosovo = make_country(
+            "XK",
+            "XKX",
+            name_en="Kosovo",
+            name_fr="Kosovo",
+            name_es="Kosovo",
+            note_en="References to Kosovo shall be understood to be in the context of resolution 1244 (1999).",
+            note_fr="Toutes les références au Kosovo doivent être comprises dans le contexte de la résolution 1244.",
+        )
+        response = self.client.get(url("countries"))
+        self.assertNotContains(response, "Taiwan")
+        self.assertContains(response, 'aria-describedby="note-xkx"')
+        self.assertContains(
+            response,
+            '<p class="muted" id="note-xkx" lang="en">* References to Kosovo shall be understood to be in the '
+            "context of resolution 1244 (1999).</p>",
+            html=True,
+        )
+        french = self.client.get(url("country", "xkx", lang="fr"))
+        self.assertContains(french, kosovo.note_fr)
+        spanish = self.client.get(url("country", "xkx", lang="es"))
+        self.assertContains(spanish, f'<p class="lead" lang="en">{kosovo.note_en}</p>', html=True)  # said in English
+        self.assertEqual(self.client.get(url("country", "twn")).status_code, 200)  # what names it still links
+
     def test_it_redirects_upper_case_codes_and_404s_unknown_ones(self):
         self.assertRedirects(self.client.get("/en/gcm/countries/MAR/"), url("country", "mar"), status_code=301)
         self.assertEqual(self.client.get(url("country", "xyz")).status_code, 404)

@@ -22,8 +22,20 @@ class LoadReferenceDataTestCase(TestCase):
         self.assertEqual(
             objective.title_en, "Use migration detention only as a measure of last resort and work towards alternatives"
         )
-        self.assertEqual(objective.title_fr, "")
+        self.assertEqual(
+            objective.title_fr,
+            "Ne recourir au placement en rétention administrative des migrants qu’en dernier ressort et chercher "
+            "des solutions de rechange",
+        )
+        self.assertEqual(
+            objective.title_es,
+            "Utilizar la detención de migrantes solo como último recurso y buscar otras alternativas",
+        )
         self.assertTrue(Objective.objects.get(number=1).title_es.startswith("Recopilar y utilizar datos"))
+        # Filled only where the official text was seen; the short label shows meanwhile.
+        self.assertEqual(Objective.objects.filter(title_fr="").count(), 1)
+        self.assertEqual(Objective.objects.filter(title_es="").count(), 5)
+        self.assertFalse(Objective.objects.filter(title_en="").exists())
 
     def test_it_loads_the_10_guiding_principles(self):
         self.assertEqual(self.counts["principles"], 10)
@@ -48,9 +60,67 @@ class LoadReferenceDataTestCase(TestCase):
         self.assertEqual((morocco.region.m49, morocco.region.name_en), ("002", "Africa"))
         self.assertEqual((morocco.subregion.m49, morocco.subregion.name_en), ("015", "Northern Africa"))
 
-    def test_it_skips_cldr_groupings_and_keeps_kosovo(self):
+    def test_it_skips_cldr_groupings_and_keeps_kosovo_with_its_note(self):
         self.assertFalse(Country.objects.filter(iso2__in=["EU", "UN", "ZZ", "QO", "EZ", "EA", "IC"]).exists())
-        self.assertEqual(Country.objects.get(iso2="XK").name_en, "Kosovo")
+        kosovo = Country.objects.get(iso2="XK")
+        self.assertEqual(kosovo.name_en, "Kosovo")
+        self.assertIn("Security Council resolution 1244 (1999)", kosovo.note_en)
+        self.assertIn("résolution 1244 (1999) du Conseil de sécurité", kosovo.note_fr)
+        self.assertIn("resolución 1244 (1999) del Consejo de Seguridad", kosovo.note_es)
+        self.assertTrue(kosovo.listed)
+
+    def test_it_names_countries_and_areas_as_the_un_m49_standard_does(self):
+        expected = {
+            "VNM": ("Viet Nam", "Viet Nam", "Viet Nam"),
+            "RUS": ("Russian Federation", "Fédération de Russie", "Federación de Rusia"),
+            "COD": (
+                "Democratic Republic of the Congo",
+                "République démocratique du Congo",
+                "República Democrática del Congo",
+            ),
+            "PSE": ("State of Palestine", "État de Palestine", "Estado de Palestina"),
+            "HKG": (
+                "China, Hong Kong Special Administrative Region",
+                "Chine, région administrative spéciale de Hong Kong",
+                "China, región administrativa especial de Hong Kong",
+            ),
+            "BOL": (
+                "Bolivia (Plurinational State of)",
+                "Bolivie (État plurinational de)",
+                "Bolivia (Estado Plurinacional de)",
+            ),
+            "TUR": ("Türkiye", "Türkiye", "Türkiye"),
+        }
+        for iso3, names in expected.items():
+            with self.subTest(iso3=iso3):
+                country = Country.objects.get(iso3=iso3)
+                self.assertEqual((country.name_en, country.name_fr, country.name_es), names)
+        self.assertEqual(self.counts["countries"], 249)  # the 248 of M49 and Kosovo
+        # Other names stay for imports and searches.
+        self.assertIn("Vietnam", Country.objects.get(iso3="VNM").other_names.splitlines())
+        self.assertIn("Congo - Kinshasa", Country.objects.get(iso3="COD").other_names.splitlines())
+        self.assertIn("Russia", Country.objects.get(iso3="RUS").other_names.splitlines())
+
+    def test_it_does_not_list_taiwan(self):
+        self.assertFalse(Country.objects.filter(iso2="TW").exists())
+        Country.objects.create(
+            iso2="TW", iso3="TWN", name_en="Taiwan", name_fr="Taïwan", name_es="Taiwán", listed=False
+        )
+        load_reference_data()
+        self.assertFalse(Country.objects.get(iso2="TW").listed)
+        self.assertFalse(Country.objects.listed().filter(iso2="TW").exists())
+
+    def test_it_replaces_the_cldr_names_an_earlier_version_shipped_but_not_edits(self):
+        Country.objects.filter(iso3="VNM").update(name_en="Vietnam", name_fr="Viêt Nam", other_names="")
+        Country.objects.filter(iso3="RUS").update(name_en="Russia (edited in the CMS)")
+        load_reference_data()
+        vietnam = Country.objects.get(iso3="VNM")
+        self.assertEqual((vietnam.name_en, vietnam.name_fr), ("Viet Nam", "Viet Nam"))
+        self.assertIn("Vietnam", vietnam.other_names.splitlines())
+        self.assertEqual(Country.objects.get(iso3="RUS").name_en, "Russia (edited in the CMS)")
+        Country.objects.filter(iso3="MAR").update(other_names="Al-Maghrib")
+        load_reference_data()
+        self.assertEqual(Country.objects.get(iso3="MAR").other_names.splitlines()[0], "Al-Maghrib")  # added to, kept
 
     def test_it_loads_m49_regions_and_subregions(self):
         top = set(Region.objects.filter(parent__isnull=True).values_list("m49", flat=True))
@@ -72,14 +142,14 @@ class LoadReferenceDataTestCase(TestCase):
             self.assertEqual(list(model.objects.order_by("pk").values()), rows, model.__name__)
 
     def test_it_keeps_cms_edits_unless_asked_to_overwrite(self):
-        Country.objects.filter(iso3="PSE").update(name_en="State of Palestine")
+        Country.objects.filter(iso3="PSE").update(name_en="Palestine (edited)")
         area = ThematicArea.objects.get(number=1)
         area.objectives.add(Objective.objects.get(number=1))
         load_reference_data()
-        self.assertEqual(Country.objects.get(iso3="PSE").name_en, "State of Palestine")
+        self.assertEqual(Country.objects.get(iso3="PSE").name_en, "Palestine (edited)")
         self.assertEqual(list(area.objectives.values_list("number", flat=True)), [1])
         load_reference_data(overwrite=True)
-        self.assertNotEqual(Country.objects.get(iso3="PSE").name_en, "State of Palestine")
+        self.assertEqual(Country.objects.get(iso3="PSE").name_en, "State of Palestine")
         self.assertEqual(list(area.objectives.values_list("number", flat=True)), [1])
 
     def test_it_fills_missing_rows_again(self):
