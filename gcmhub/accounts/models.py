@@ -2,6 +2,7 @@
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
@@ -29,7 +30,7 @@ class User(VersionedModel, AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=2, choices=Language.choices, default=Language.EN
+        _("preferred language"), max_length=2, choices=Language.choices, default=settings.LANGUAGE_CODE
     )
     email_verified = models.BooleanField(_("e-mail verified"), default=False)
 

@@ -32,6 +32,7 @@ from gcmhub.knowledge.models import (
     ReviewerProfile,
     ToolFeedback,
 )
+from gcmhub.lib.i18n import LANGUAGE_CODES
 
 DATA_DIR = Path(__file__).parent / "data" / "demo"
 DEMO_PASSWORD = "demo-password-2021"  # noqa: S105 (demo accounts only, printed on purpose)
@@ -246,7 +247,7 @@ def load_calls(lookups: Lookups, now) -> dict:
             "deadline": now + datetime.timedelta(days=row["deadline_days"]),
         }
         for name in ("title", "rationale", "eligibility", "criteria"):
-            for lang in ("en", "fr", "es"):
+            for lang in LANGUAGE_CODES:
                 values[f"{name}_{lang}"] = row[name].get(lang, "")
         call, _created = CallForPractices.objects.update_or_create(slug=row["slug"], defaults=values)
         call.objectives.set(lookups.pick(lookups.objectives, row["objectives"]))
@@ -274,7 +275,7 @@ def load_resources(lookups: Lookups, users: dict, now) -> list:
             "output_of_priority": activity.priority if activity else None,
         }
         for name in ("title", "summary"):
-            for lang in ("en", "fr", "es"):
+            for lang in LANGUAGE_CODES:
                 values[f"{name}_{lang}"] = row[name].get(lang, "")
         resource = Resource.objects.filter(slug=row["slug"]).first()
         if resource is None:

@@ -1,24 +1,29 @@
-"""Structured content in English, French and Spanish with fallback to the source language.
+"""Structured content in the languages of `settings.LANGUAGES`, with fallback to the source language.
 
-A model declares `title_en`, `title_fr`, `title_es` and a
-`source_language`; `TranslatedField("title")` then reads the active language's value, falling back
-to the source language and then to any language that has text.
+`settings.LANGUAGES` is the only list of languages: `LANGUAGE_CODES` and the `Language` choices
+are made from it. A model declares `title_en`, `title_fr`, `title_es` … and a `source_language`;
+`TranslatedField("title")` then reads the active language's value, falling back to the source
+language and then to any language that has text.
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
 
-LANGUAGE_CODES = ("en", "fr", "es")
+LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
 
+# The languages as model and form choices ("en" → "English", translated), made from the settings.
+if TYPE_CHECKING:  # django-stubs do not model the functional API: a class for the checker
 
-class Language(models.TextChoices):
-    EN = "en", _("English")
-    FR = "fr", _("French")
-    ES = "es", _("Spanish")
+    class Language(models.TextChoices):
+        pass
+
+else:
+    Language = models.TextChoices("Language", [(code.upper(), (code, name)) for code, name in settings.LANGUAGES])
 
 
 def active_language() -> str:

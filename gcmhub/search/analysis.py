@@ -19,8 +19,9 @@ from functools import cache, lru_cache
 
 import tantivy
 
-LANGUAGES = ("en", "fr", "es")
+# The languages the engine stems (tantivy's stemmers); text in another language is only folded.
 STEMMERS = {"en": "english", "fr": "french", "es": "spanish"}
+LANGUAGES = tuple(STEMMERS)
 DEFAULT_LANGUAGE = "en"
 FOLD_TOKENIZER = "gcm_fold"
 EXCERPT_CHARS = 240

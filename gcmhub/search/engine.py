@@ -9,6 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from gcmhub.lib.i18n import LANGUAGE_CODES
+
 
 @dataclass(frozen=True)
 class SearchDocument:
@@ -102,6 +104,6 @@ def document_versions(doc: SearchDocument, language: str) -> dict[str, tuple[str
     """{language: (title, body)}: the document's own text first, then its other language versions."""
     versions = {language: (doc.title, doc.body)}
     for other, (title, body) in doc.translations.items():
-        if other in ("en", "fr", "es") and other not in versions and (title or body):
+        if other in LANGUAGE_CODES and other not in versions and (title or body):
             versions[other] = (title, body)
     return versions

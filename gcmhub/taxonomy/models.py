@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.lib.concurrency import VersionedModel
-from gcmhub.lib.i18n import TranslatedField
+from gcmhub.lib.i18n import LANGUAGE_CODES, TranslatedField
 from gcmhub.lib.names import normalize_name
 
 
@@ -176,7 +176,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         """Organisations whose name, acronym or alias (any language) contains `text`."""
         condition = models.Q()
         for field in ("name", "acronym"):
-            for code in ("en", "fr", "es"):
+            for code in LANGUAGE_CODES:
                 condition |= models.Q(**{f"{field}_{code}__icontains": text})
         key = normalize_name(text)
         if key:
@@ -241,7 +241,7 @@ class Organisation(VersionedModel):
 
     def all_names(self) -> set[str]:
         names = set()
-        for code in ("en", "fr", "es"):
+        for code in LANGUAGE_CODES:
             for field in ("name", "acronym"):
                 value = getattr(self, f"{field}_{code}")
                 if value:

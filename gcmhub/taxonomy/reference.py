@@ -23,12 +23,13 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
+from gcmhub.lib.i18n import LANGUAGE_CODES
 from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Region, ThematicArea
 
 logger = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).parent / "data"
-LANGUAGES = ("en", "fr", "es")
+LANGUAGES = LANGUAGE_CODES  # a language without official names here takes CLDR's
 
 # Kosovo has no ISO 3166 code and is not in M49; CLDR and many UN data sets use the user-assigned
 # XK, and UN documents list it with this note (the national-plans seed carries the French one).
@@ -138,9 +139,9 @@ def _country_rows(m49: dict, names: dict, regions: dict[str, Region]) -> list[di
         }
         cldr = {lang: names[lang].get(iso2) or names["en"].get(iso2) or iso2 for lang in LANGUAGES}
         for lang in LANGUAGES:
-            row[f"name_{lang}"] = official[iso2][f"name_{lang}"] if iso2 in official else cldr[lang]
+            row[f"name_{lang}"] = official.get(iso2, {}).get(f"name_{lang}") or cldr[lang]
             if iso2 in NOTES:
-                row[f"note_{lang}"] = NOTES[iso2][lang]
+                row[f"note_{lang}"] = NOTES[iso2].get(lang, "")
         iso = pycountry.countries.get(alpha_2=iso2)
         others = [*cldr.values(), *(getattr(iso, attr, "") for attr in ("name", "official_name", "common_name"))]
         row["other_names"] = _other_names(others, [row[f"name_{lang}"] for lang in LANGUAGES])

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gcmhub.lib.i18n import LANGUAGE_CODES
 from gcmhub.workplan.importer import NEW, WorkPlanImportError, do_import_workplan, parse_document, resolve
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--language", choices=["en", "fr", "es"], help="Override the detected language")
+        parser.add_argument("--language", choices=LANGUAGE_CODES, help="Override the detected language")
         parser.add_argument("--create-unknown", action="store_true", help="Create unknown organisations")
 
     def handle(self, *args, file: Path, language=None, create_unknown=False, **options):

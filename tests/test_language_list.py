@@ -1,0 +1,37 @@
+"""`settings.LANGUAGES` is the only list of languages (issue 9 §1): code reads it through
+`gcmhub.lib.i18n` (`LANGUAGE_CODES`, `Language`), never writes the list out again."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.test import SimpleTestCase
+
+from gcmhub.lib.i18n import LANGUAGE_CODES, Language
+
+ROOT = Path(__file__).resolve().parent.parent / "gcmhub"
+# A written-out list of the site's languages: "en", "fr", "es" in a row, in any quotes.
+LANGUAGE_LIST = re.compile(r"""["']en["']\s*,\s*["']fr["']\s*,\s*["']es["']""")
+EXEMPT_PARTS = {"tests", "migrations", "settings"}  # settings: where the list lives
+EXEMPT_FILES = {ROOT / "test.py"}  # test fixtures
+
+
+class LanguageListTests(SimpleTestCase):
+    def test_the_languages_come_from_the_settings(self):
+        codes = tuple(code for code, _name in settings.LANGUAGES)
+        self.assertEqual(LANGUAGE_CODES, codes)
+        self.assertEqual([code for code, _label in Language.choices], list(codes))
+        self.assertEqual(Language("fr").label, "French")
+
+    def test_no_module_or_template_writes_the_list_again(self):
+        found = []
+        for path in sorted(ROOT.rglob("*")):
+            if path.suffix not in (".py", ".html", ".js", ".txt") or path in EXEMPT_FILES:
+                continue
+            if EXEMPT_PARTS & set(path.relative_to(ROOT).parts):
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for match in LANGUAGE_LIST.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                found.append(f"{path.relative_to(ROOT.parent)}:{line}")
+        self.assertEqual(found, [], "Use gcmhub.lib.i18n.LANGUAGE_CODES (from settings.LANGUAGES) instead.")
