@@ -35,3 +35,41 @@ class LanguageListTests(SimpleTestCase):
                 line = text.count("\n", 0, match.start()) + 1
                 found.append(f"{path.relative_to(ROOT.parent)}:{line}")
         self.assertEqual(found, [], "Use gcmhub.lib.i18n.LANGUAGE_CODES (from settings.LANGUAGES) instead.")
+
+
+class TranslatedFieldDeclarationTests(SimpleTestCase):
+    def test_every_per_language_column_comes_from_one_translated_declaration(self):
+        """A column per language is declared once (`gcmhub.lib.i18n.Translated`), so that a
+        language added to the settings gets its columns everywhere by a migration alone."""
+        from django.apps import apps
+
+        problems = []
+        for model in apps.get_models():
+            if not model.__module__.startswith("gcmhub."):
+                continue
+            declared = getattr(model, "_translated_fields", ())
+            for field in model._meta.concrete_fields:
+                base, _sep, code = field.name.rpartition("_")
+                if code in LANGUAGE_CODES and base not in declared:
+                    problems.append(f"{model._meta.label}.{field.name}")
+            for name in declared:
+                columns = {f"{name}_{code}" for code in LANGUAGE_CODES}
+                missing = columns - {field.name for field in model._meta.concrete_fields}
+                if missing:
+                    problems.append(f"{model._meta.label}.{name}: no {sorted(missing)}")
+        self.assertEqual(problems, [])
+
+    def test_a_translated_field_reads_the_readers_language_with_fallback(self):
+        from django.utils import translation
+
+        from gcmhub.taxonomy.models import Objective
+
+        objective = Objective(number=13, short_en="Alternatives to detention", short_fr="Alternatives à la rétention")
+        with translation.override("fr"):
+            self.assertEqual(objective.short, "Alternatives à la rétention")
+        with translation.override("es"):
+            self.assertEqual(objective.short, "Alternatives to detention")  # the source language
+        self.assertEqual(Objective._meta.get_field("short_fr").blank, True)
+        self.assertEqual(Objective._meta.get_field("short_en").blank, False)
+        with translation.override("en"):
+            self.assertEqual(str(Objective._meta.get_field("title_es").verbose_name), "title (Spanish)")

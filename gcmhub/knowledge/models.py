@@ -22,7 +22,7 @@ from gcmhub.knowledge.criteria import Criterion
 from gcmhub.lib.concurrency import VersionedModel
 from gcmhub.lib.files import UnguessablePath, filename_of
 from gcmhub.lib.filetypes import UploadValidator
-from gcmhub.lib.i18n import Language, TranslatedField
+from gcmhub.lib.i18n import Language, Translated
 
 GCM_ADOPTION = datetime.date(2018, 12, 1)  # practices that began before this get a warning
 
@@ -78,12 +78,8 @@ class Resource(VersionedModel, ClusterableModel):
     kind = models.CharField(_("type of resource"), max_length=20, choices=Kind.choices, default=Kind.PUBLICATION)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
     source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
-    title_es = models.CharField(_("title (Spanish)"), max_length=300, blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
-    summary_fr = models.TextField(_("summary (French)"), blank=True)
-    summary_es = models.TextField(_("summary (Spanish)"), blank=True)
+    title = Translated(models.CharField, _("title"), max_length=300)
+    summary = Translated(models.TextField, _("summary"))
     external_url = models.URLField(_("external link"), max_length=500, blank=True)
     publishers = models.ManyToManyField(
         "taxonomy.Organisation", blank=True, related_name="published_resources", verbose_name=_("publishers")
@@ -149,9 +145,6 @@ class Resource(VersionedModel, ClusterableModel):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-
-    title = TranslatedField("title")
-    summary = TranslatedField("summary")
 
     objects = ResourceQuerySet.as_manager()
 
@@ -275,18 +268,10 @@ def next_call_change(now=None) -> datetime.datetime | None:
 class CallForPractices(VersionedModel):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
-    title_es = models.CharField(_("title (Spanish)"), max_length=300, blank=True)
-    rationale_en = models.TextField(_("rationale (English)"), blank=True)
-    rationale_fr = models.TextField(_("rationale (French)"), blank=True)
-    rationale_es = models.TextField(_("rationale (Spanish)"), blank=True)
-    eligibility_en = models.TextField(_("eligibility (English)"), blank=True)
-    eligibility_fr = models.TextField(_("eligibility (French)"), blank=True)
-    eligibility_es = models.TextField(_("eligibility (Spanish)"), blank=True)
-    criteria_en = models.TextField(_("criteria (English)"), blank=True)
-    criteria_fr = models.TextField(_("criteria (French)"), blank=True)
-    criteria_es = models.TextField(_("criteria (Spanish)"), blank=True)
+    title = Translated(models.CharField, _("title"), max_length=300)
+    rationale = Translated(models.TextField, _("rationale"))
+    eligibility = Translated(models.TextField, _("eligibility"))
+    criteria = Translated(models.TextField, _("criteria"))
     objectives = models.ManyToManyField(
         "taxonomy.Objective", blank=True, related_name="calls", verbose_name=_("GCM objectives")
     )
@@ -295,11 +280,6 @@ class CallForPractices(VersionedModel):
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    title = TranslatedField("title")
-    rationale = TranslatedField("rationale")
-    eligibility = TranslatedField("eligibility")
-    criteria = TranslatedField("criteria")
 
     objects = CallQuerySet.as_manager()
 

@@ -7,12 +7,13 @@ language and then to any language that has text.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 
 LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
 
@@ -58,6 +59,49 @@ class TranslatedField:
         if obj is None:
             return self
         return pick(obj, self.name)
+
+
+class Translated:
+    """A translatable field, declared once on a model::
+
+        title = Translated(models.CharField, _("title"), max_length=300, required=("en",))
+
+    makes one column per language of `settings.LANGUAGES` (`title_en`, `title_fr`, `title_es` …,
+    verbose names "title (English)" …) and `obj.title`, the text in the reader's language, falling
+    back to the source language and then to any language with text (`pick`). Only the languages in
+    `required` must be filled; the others are optional, so a new language in the settings needs
+    only a migration (empty columns) and its interface strings. The model's translated fields are
+    listed in `Model._translated_fields`."""
+
+    def __init__(self, field_class: type[models.Field], verbose_name, *, required: tuple[str, ...] = (), **options):
+        # The columns are made here, so that they keep their place among the model's fields.
+        self.columns = []
+        for code, language in settings.LANGUAGES:
+            column_options = dict(options)
+            if code not in required:
+                column_options["blank"] = True
+            self.columns.append((code, field_class(format_lazy("{} ({})", verbose_name, language), **column_options)))
+
+    def contribute_to_class(self, cls, name: str, private_only: bool = False) -> None:
+        self.name = name
+        for code, column in self.columns:
+            cls.add_to_class(f"{name}_{code}", column)
+        setattr(cls, name, self)
+        cls._translated_fields = (*cls.__dict__.get("_translated_fields", ()), name)
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> "Translated": ...
+    @overload
+    def __get__(self, obj: object, objtype: type | None = None) -> str: ...
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return pick(obj, self.name)
+
+
+def translated_names(name: str) -> list[str]:
+    """The columns of a translated field `name`: ["title_en", "title_fr", …]."""
+    return [f"{name}_{code}" for code in LANGUAGE_CODES]
 
 
 def language_of(obj, name: str) -> str:

@@ -8,21 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.lib.concurrency import VersionedModel
-from gcmhub.lib.i18n import LANGUAGE_CODES, TranslatedField
+from gcmhub.lib.i18n import LANGUAGE_CODES, Translated
 from gcmhub.lib.names import normalize_name
 
 
 class Objective(VersionedModel):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    short_en = models.CharField(_("short label (English)"), max_length=120)
-    short_fr = models.CharField(_("short label (French)"), max_length=120)
-    short_es = models.CharField(_("short label (Spanish)"), max_length=120)
-    title_en = models.CharField(_("title (English)"), max_length=300)
-    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
-    title_es = models.CharField(_("title (Spanish)"), max_length=300, blank=True)
-
-    short = TranslatedField("short")
-    title = TranslatedField("title")
+    short = Translated(models.CharField, _("short label"), max_length=120, required=("en",))
+    title = Translated(models.CharField, _("title"), max_length=300, required=("en",))
     source_language = "en"
 
     class Meta:
@@ -40,11 +33,7 @@ class Objective(VersionedModel):
 class GuidingPrinciple(VersionedModel):
     code = models.CharField(_("code"), max_length=1, unique=True, help_text=_("Letter of GCM paragraph 15"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_fr = models.CharField(_("name (French)"), max_length=200)
-    name_es = models.CharField(_("name (Spanish)"), max_length=200)
-
-    name = TranslatedField("name")
+    name = Translated(models.CharField, _("name"), max_length=200, required=("en",))
     source_language = "en"
 
     class Meta:
@@ -61,14 +50,10 @@ class GuidingPrinciple(VersionedModel):
 
 class ThematicArea(VersionedModel):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=300)
-    name_fr = models.CharField(_("name (French)"), max_length=300)
-    name_es = models.CharField(_("name (Spanish)"), max_length=300)
+    name = Translated(models.CharField, _("name"), max_length=300, required=("en",))
     objectives = models.ManyToManyField(
         Objective, blank=True, related_name="thematic_areas", verbose_name=_("objectives")
     )
-
-    name = TranslatedField("name")
     source_language = "en"
 
     class Meta:
@@ -88,11 +73,7 @@ class Region(VersionedModel):
 
     m49 = models.CharField(_("M49 code"), max_length=3, unique=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
-    name_en = models.CharField(_("name (English)"), max_length=120)
-    name_fr = models.CharField(_("name (French)"), max_length=120)
-    name_es = models.CharField(_("name (Spanish)"), max_length=120)
-
-    name = TranslatedField("name")
+    name = Translated(models.CharField, _("name"), max_length=120, required=("en",))
     source_language = "en"
 
     class Meta:
@@ -131,25 +112,18 @@ class Country(VersionedModel):
     subregion = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="subregion_countries"
     )
-    name_en = models.CharField(_("name (English)"), max_length=120)
-    name_fr = models.CharField(_("name (French)"), max_length=120)
-    name_es = models.CharField(_("name (Spanish)"), max_length=120)
+    name = Translated(models.CharField, _("name"), max_length=120, required=("en",))
     other_names = models.TextField(
         _("other names"),
         blank=True,
         help_text=_("One per line: names in common use or in other lists (ISO, CLDR), found by imports and searches."),
     )
-    note_en = models.TextField(_("note (English)"), blank=True)
-    note_fr = models.TextField(_("note (French)"), blank=True)
-    note_es = models.TextField(_("note (Spanish)"), blank=True)
+    note = Translated(models.TextField, _("note"))
     listed = models.BooleanField(
         _("listed as a country or area"),
         default=True,
         help_text=_("Offered in lists, pickers and filters. Off for a territory the UN does not list as a country."),
     )
-
-    name = TranslatedField("name")
-    note = TranslatedField("note")  # shown wherever the name is listed (Kosovo: resolution 1244)
     source_language = "en"
 
     objects = CountryQuerySet.as_manager()
@@ -207,18 +181,11 @@ class Organisation(VersionedModel):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    name_en = models.CharField(_("name (English)"), max_length=300)
-    name_fr = models.CharField(_("name (French)"), max_length=300, blank=True)
-    name_es = models.CharField(_("name (Spanish)"), max_length=300, blank=True)
-    acronym_en = models.CharField(_("acronym (English)"), max_length=40, blank=True)
-    acronym_fr = models.CharField(_("acronym (French)"), max_length=40, blank=True)
-    acronym_es = models.CharField(_("acronym (Spanish)"), max_length=40, blank=True)
+    name = Translated(models.CharField, _("name"), max_length=300, required=("en",))
+    acronym = Translated(models.CharField, _("acronym"), max_length=40)
     website = models.URLField(_("website"), blank=True)
     is_network_member = models.BooleanField(_("member of the UN Network on Migration"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    name = TranslatedField("name")
-    acronym = TranslatedField("acronym")
     source_language = "en"
 
     objects = OrganisationQuerySet.as_manager()

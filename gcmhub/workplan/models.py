@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gcmhub.lib.concurrency import VersionedModel
 from gcmhub.lib.files import UnguessablePath, filename_of
-from gcmhub.lib.i18n import Language, TranslatedField
+from gcmhub.lib.i18n import Language, Translated
 from gcmhub.lib.prepared import prepared
 
 
@@ -40,9 +40,7 @@ class WorkPlanQuerySet(models.QuerySet["WorkPlan"]):
 
 class WorkPlan(VersionedModel):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
-    title_es = models.CharField(_("title (Spanish)"), max_length=300, blank=True)
+    title = Translated(models.CharField, _("title"), max_length=300)
     source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
@@ -61,8 +59,6 @@ class WorkPlan(VersionedModel):
     data_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    title = TranslatedField("title")
     objects = WorkPlanQuerySet.as_manager()
 
     class Meta:
@@ -134,9 +130,7 @@ class Priority(VersionedModel):
     )
     slug = models.SlugField(_("slug"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    title_en = models.TextField(_("title (English)"), blank=True)
-    title_fr = models.TextField(_("title (French)"), blank=True)
-    title_es = models.TextField(_("title (Spanish)"), blank=True)
+    title = Translated(models.TextField, _("title"))
     source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
     thematic_area = models.ForeignKey(
         "taxonomy.ThematicArea",
@@ -155,8 +149,6 @@ class Priority(VersionedModel):
     organisations = models.ManyToManyField(
         "taxonomy.Organisation", through="PriorityOrganisation", related_name="priorities", blank=True
     )
-
-    title = TranslatedField("title")
 
     class Meta:
         ordering = ["workplan", "order"]
@@ -411,9 +403,7 @@ class Activity(VersionedModel):
         _("number"), null=True, blank=True, help_text=_("Empty for an unnumbered activity")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text_en = models.TextField(_("text (English)"), blank=True)
-    text_fr = models.TextField(_("text (French)"), blank=True)
-    text_es = models.TextField(_("text (Spanish)"), blank=True)
+    text = Translated(models.TextField, _("text"))
     source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
     deadline_text = models.TextField(_("deadline (as written)"), blank=True)
     deadline_state = models.CharField(
@@ -433,8 +423,6 @@ class Activity(VersionedModel):
     # Participants the document names that are not organisations ("all members of the
     # Executive Committee"), kept as written.
     other_participants = models.TextField(_("other participants (as written)"), blank=True)
-
-    text = TranslatedField("text")
     objects = ActivityQuerySet.as_manager()
 
     class Meta:
