@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.charts import Row, Series, StackedBarChart, short, stacked_bars
+from gcmhub.lib.i18n import translated_names
 from gcmhub.taxonomy.models import Country, Objective, Region
 
 # An objective with fewer published resources and practices than this is "thin".
@@ -138,7 +139,7 @@ def by_country(top: int = TOP_COUNTRIES) -> StackedBarChart:
         .annotate(n_total=F("n_resources") + F("n_practices"))
         .filter(n_total__gt=0)
         .order_by("-n_total", "name_en")
-        .only("iso2", "name_en", "name_fr", "name_es")[:top]
+        .only("iso2", *translated_names("name"))[:top]
     )
     rows = [
         _row(

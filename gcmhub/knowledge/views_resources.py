@@ -34,7 +34,7 @@ from gcmhub.knowledge.models import CallForPractices, Practice, Resource, Resour
 from gcmhub.lib import tabular, throttle
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
 from gcmhub.lib.display import show
-from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language, language_of
+from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language, language_of, translated_names
 from gcmhub.lib.params import paginate
 from gcmhub.lib.prepared import prepared
 from gcmhub.lib.urls import url_maker
@@ -67,7 +67,7 @@ def hub_home(request):
 def _latest_resources():
     return (
         Resource.objects.published()
-        .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date", "published_at")
+        .only("slug", "kind", "source_language", *translated_names("title"), "publication_date", "published_at")
         .order_by("-published_at", "-id")[:LATEST_ON_HOME]
     )
 
@@ -335,7 +335,7 @@ def feedback_results_content() -> dict:
     keeps it (scope "toolfeedback": a new piece of feedback shows at once)."""
     tools = list(
         Resource.objects.filter(is_network_tool=True)
-        .only("slug", "status", "source_language", "title_en", "title_fr", "title_es")
+        .only("slug", "status", "source_language", *translated_names("title"))
         .annotate(feedback_count=Count("feedback"), average=Avg("feedback__rating"))
         .order_by("-feedback_count", "title_en", "id")
     )

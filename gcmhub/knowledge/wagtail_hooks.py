@@ -17,6 +17,7 @@ from gcmhub.knowledge.actions.resources import do_record_status_change
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
 from gcmhub.knowledge.models import CallForPractices, Resource, ToolFeedback
 from gcmhub.lib.cms_concurrency import VersionedAdminForm, VersionedSnippetViewSet
+from gcmhub.lib.i18n import translated_names
 from gcmhub.lib.panels import ReadOnlyPolicy, translated_panel
 
 
@@ -55,7 +56,7 @@ class ResourceViewSet(VersionedSnippetViewSet):
     menu_label = _("Resources")
     list_display = ["title", "kind", "status", "publication_date"]
     list_filter = ["status", "kind", "is_network_tool"]
-    search_fields = ["title_en", "title_fr", "title_es", "summary_en", "summary_fr", "summary_es"]
+    search_fields = [*translated_names("title"), *translated_names("summary")]
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("kind"), FieldPanel("status"), FieldPanel("source_language")]),
@@ -109,7 +110,7 @@ class CallForPracticesViewSet(VersionedSnippetViewSet):
     icon = "mail"
     menu_label = _("Calls for practices")
     list_display = ["title", "opens_at", "deadline"]
-    search_fields = ["title_en", "title_fr", "title_es"]
+    search_fields = [*translated_names("title")]
     panels = [
         FieldPanel("slug"),
         FieldPanel("source_language"),

@@ -1,9 +1,10 @@
 """Structured content in the languages of `settings.LANGUAGES`, with fallback to the source language.
 
 `settings.LANGUAGES` is the only list of languages: `LANGUAGE_CODES` and the `Language` choices
-are made from it. A model declares `title_en`, `title_fr`, `title_es` … and a `source_language`;
-`TranslatedField("title")` then reads the active language's value, falling back to the source
-language and then to any language that has text.
+are made from it. A model declares each translatable field once (`title = Translated(...)`, one
+column per language: `title_en`, `title_fr` …) and a `source_language`; `obj.title` then reads
+the active language's value, falling back to the source language and then to any language that
+has text (decision 1302).
 """
 
 from collections.abc import Callable
@@ -47,18 +48,6 @@ def pick(obj, name: str, lang: str | None = None) -> str:
         if value:
             return value
     return ""
-
-
-class TranslatedField:
-    """Descriptor: `obj.title` returns `pick(obj, "title")`."""
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def __get__(self, obj, objtype=None):
-        if obj is None:
-            return self
-        return pick(obj, self.name)
 
 
 class Translated:

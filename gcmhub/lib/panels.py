@@ -3,12 +3,12 @@
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from gcmhub.lib.i18n import translated_names
+
 
 def translated_panel(name: str, heading) -> MultiFieldPanel:
-    """One panel with the English, French and Spanish versions of `name` side by side."""
-    return MultiFieldPanel(
-        [FieldPanel(f"{name}_en"), FieldPanel(f"{name}_fr"), FieldPanel(f"{name}_es")], heading=heading
-    )
+    """One panel with the versions of `name` in every language of the settings, side by side."""
+    return MultiFieldPanel([FieldPanel(column) for column in translated_names(name)], heading=heading)
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):

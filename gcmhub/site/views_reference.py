@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from gcmhub import pagecache
 from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.display import show
-from gcmhub.lib.i18n import active_language, choice_label, counted, language_of
+from gcmhub.lib.i18n import active_language, choice_label, counted, language_of, translated_names
 from gcmhub.lib.params import paginate
 from gcmhub.lib.prepared import prepared
 from gcmhub.lib.urls import url_maker
@@ -57,7 +57,7 @@ def linked_priorities(priorities, plan: WorkPlan) -> list[Priority]:
             Prefetch(
                 "activities",
                 queryset=Activity.objects.only(
-                    "priority_id", "number", "order", "status", "source_language", "text_en", "text_fr", "text_es"
+                    "priority_id", "number", "order", "status", "source_language", *translated_names("text")
                 ).order_by("order", "pk"),
                 to_attr="activity_list",
             )
@@ -90,7 +90,7 @@ def linked_workplans(priorities, facet: str, value) -> dict:
             activity_count=Count("priorities__activities", filter=in_selection),
         )
         .filter(priority_count__gt=0)
-        .only("slug", "is_current", "period_start", "source_language", "title_en", "title_fr", "title_es")
+        .only("slug", "is_current", "period_start", "source_language", *translated_names("title"))
         .current_first()
     )
     plan_url = url_maker("workplan:overview", str)
@@ -124,7 +124,7 @@ def _latest_resources(resources):
     return (
         resources.published()
         .distinct()
-        .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date", "published_at")
+        .only("slug", "kind", "source_language", *translated_names("title"), "publication_date", "published_at")
         .order_by("-published_at", "-id")[: LINKED_LIMIT + 1]
     )
 
@@ -448,7 +448,7 @@ def organisation_content(organisation) -> dict:
                 "priorities", filter=Q(priorities__involvements__organisation=organisation), distinct=True
             ),
         )
-        .only("slug", "is_current", "period_start", "source_language", "title_en", "title_fr", "title_es")
+        .only("slug", "is_current", "period_start", "source_language", *translated_names("title"))
         .current_first()
     )
     activity_counts = dict(

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from django.db import transaction
 
+from gcmhub.lib.i18n import translated_names
 from gcmhub.taxonomy.models import Organisation, OrganisationAlias, normalize_name
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "organisations.json"
 
-FIELDS = ("kind", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es", "website")
+FIELDS = ("kind", *translated_names("name"), *translated_names("acronym"), "website")
 
 
 def read_organisations(path: Path = DATA_FILE) -> list[dict]:

@@ -60,7 +60,7 @@ def read_data(name: str) -> dict:
 
 
 def official_names() -> dict[str, dict[str, str]]:
-    """{ISO alpha-2: {"m49", "iso3", "name_en", "name_fr", "name_es"}} of the M49 table."""
+    """{ISO alpha-2: {"m49", "iso3", *translated_names("name")}} of the M49 table."""
     with (DATA_DIR / "m49_names.csv").open(encoding="utf-8", newline="") as f:
         return {row["iso2"]: row for row in csv.DictReader(f)}
 

@@ -9,6 +9,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from gcmhub.lib.cms_concurrency import VersionedSnippetViewSet
+from gcmhub.lib.i18n import translated_names
 from gcmhub.lib.panels import translated_panel
 from gcmhub.taxonomy.models import (
     Country,
@@ -27,7 +28,7 @@ class OrganisationViewSet(VersionedSnippetViewSet):
     menu_label = _("Organisations")
     list_display = ["__str__", "name_en", "kind", "is_network_member"]
     list_filter = ["kind", "is_network_member"]
-    search_fields = ["name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es", "slug"]
+    search_fields = [*translated_names("name"), *translated_names("acronym"), "slug"]
     panels = [
         translated_panel("name", _("Name")),
         translated_panel("acronym", _("Acronym")),
@@ -51,7 +52,7 @@ class ObjectiveViewSet(VersionedSnippetViewSet):
     icon = "crosshairs"
     menu_label = _("GCM objectives")
     list_display = ["number", "short_en", "title_en"]
-    search_fields = ["short_en", "short_fr", "short_es", "title_en", "title_fr", "title_es"]
+    search_fields = [*translated_names("short"), *translated_names("title")]
     copy_view_enabled = False
     panels = [
         FieldPanel("number"),
@@ -88,7 +89,7 @@ class RegionViewSet(VersionedSnippetViewSet):
     menu_label = _("Regions")
     list_display = ["name_en", "m49", "parent"]
     list_filter = ["parent"]
-    search_fields = ["name_en", "name_fr", "name_es", "m49"]
+    search_fields = [*translated_names("name"), "m49"]
     copy_view_enabled = False
     panels = [FieldRowPanel([FieldPanel("m49"), FieldPanel("parent")]), translated_panel("name", _("Name"))]
 
@@ -99,7 +100,7 @@ class CountryViewSet(VersionedSnippetViewSet):
     menu_label = _("Countries")
     list_display = ["name_en", "iso3", "region", "subregion", "listed"]
     list_filter = ["region", "listed"]
-    search_fields = ["name_en", "name_fr", "name_es", "other_names", "iso2", "iso3"]
+    search_fields = [*translated_names("name"), "other_names", "iso2", "iso3"]
     copy_view_enabled = False
     panels = [
         FieldRowPanel([FieldPanel("iso2"), FieldPanel("iso3"), FieldPanel("m49")]),

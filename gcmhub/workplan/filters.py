@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.lib.forms import field_of
-from gcmhub.lib.i18n import active_language
+from gcmhub.lib.i18n import active_language, translated_names
 from gcmhub.lib.prepared import prepared
 from gcmhub.taxonomy.models import Objective, Organisation, ThematicArea
 from gcmhub.workplan.calendar import period_bounds
@@ -30,7 +30,7 @@ from gcmhub.workplan.rows import pick_value
 __all__ = ["ActivityFilterForm", "period_bounds", "plan_organisations"]
 
 
-ORG_COLUMNS = ("slug", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es")
+ORG_COLUMNS = ("slug", *translated_names("name"), *translated_names("acronym"))
 
 
 # The form's choices, read by queries compiled once per process (`gcmhub.lib.prepared`): the
@@ -60,12 +60,12 @@ def _organisation_rows():
 
 @prepared
 def _area_rows():
-    return ThematicArea.objects.values("number", "name_en", "name_fr", "name_es")
+    return ThematicArea.objects.values("number", *translated_names("name"))
 
 
 @prepared
 def _objective_rows():
-    return Objective.objects.values("number", "short_en", "short_fr", "short_es")
+    return Objective.objects.values("number", *translated_names("short"))
 
 
 def plan_organisations(workplan: WorkPlan | None) -> list[tuple[str, str]]:

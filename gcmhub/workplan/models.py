@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gcmhub.lib.concurrency import VersionedModel
 from gcmhub.lib.files import UnguessablePath, filename_of
-from gcmhub.lib.i18n import Language, Translated
+from gcmhub.lib.i18n import Language, Translated, translated_names
 from gcmhub.lib.prepared import prepared
 
 
@@ -583,7 +583,7 @@ class StatusUpdate(models.Model):
         return reverse("workplan_files:evidence", args=[self.pk, self.evidence_filename])
 
 
-ORG_DISPLAY_FIELDS = ("id", "slug", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es")
+ORG_DISPLAY_FIELDS = ("id", "slug", *translated_names("name"), *translated_names("acronym"))
 
 
 PERIOD_ROW_FIELDS = ("activity_id", "start", "end", "year_inferred", "label")

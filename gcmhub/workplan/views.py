@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from gcmhub.lib.display import show
+from gcmhub.lib.i18n import translated_names
 from gcmhub.lib.params import paginate
 from gcmhub.lib.prepared import prepared
 from gcmhub.taxonomy.models import Objective
@@ -347,7 +348,7 @@ def published_outputs(queryset):
     no import of the Hub. Lazy: one query when `workplan/includes/outputs.html` reads it."""
     return (
         queryset.published()
-        .only("slug", "kind", "source_language", "title_en", "title_fr", "title_es", "publication_date")
+        .only("slug", "kind", "source_language", *translated_names("title"), "publication_date")
         .order_by("-publication_date", "-id")
     )
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from gcmhub.lib import stash
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
+from gcmhub.lib.i18n import translated_names
 from gcmhub.taxonomy.models import Organisation
 from gcmhub.workplan.actions import do_fix_activity_deadline
 from gcmhub.workplan.forms_import import DeadlineForm, MappingForm, UploadForm
@@ -127,7 +128,7 @@ def preview(request, token):
     resolution = resolve(parsed, aliases=aliases)
     unknown = resolution.unknown
     organisations = (
-        list(Organisation.objects.only("pk", "name_en", "name_fr", "name_es", "acronym_en", "acronym_fr", "acronym_es"))
+        list(Organisation.objects.only("pk", *translated_names("name"), *translated_names("acronym")))
         if unknown
         else []
     )

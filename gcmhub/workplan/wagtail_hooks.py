@@ -9,6 +9,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from gcmhub.lib.cms_concurrency import VersionedSnippetViewSet
+from gcmhub.lib.i18n import translated_names
 from gcmhub.lib.panels import ReadOnlyPolicy, translated_panel
 from gcmhub.workplan.models import Activity, Priority, StatusUpdate, WorkPlan
 
@@ -19,7 +20,7 @@ class WorkPlanViewSet(VersionedSnippetViewSet):
     menu_label = _("Work plans")
     list_display = ["__str__", "period_start", "period_end", "is_current"]
     list_filter = ["is_current", "source_language"]
-    search_fields = ["title_en", "title_fr", "title_es", "slug"]
+    search_fields = [*translated_names("title"), "slug"]
     panels = [
         translated_panel("title", _("Title")),
         FieldPanel("slug"),
@@ -36,7 +37,7 @@ class PriorityViewSet(VersionedSnippetViewSet):
     menu_label = _("Priorities")
     list_display = ["heading", "workplan", "kind", "thematic_area"]
     list_filter = ["workplan", "kind", "thematic_area"]
-    search_fields = ["title_en", "title_fr", "title_es", "code"]
+    search_fields = [*translated_names("title"), "code"]
     panels = [
         FieldPanel("workplan"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("code"), FieldPanel("order")]),
@@ -62,7 +63,7 @@ class ActivityViewSet(VersionedSnippetViewSet):
     menu_label = _("Activities")
     list_display = ["__str__", "due_date", "status", "deadline_state"]
     list_filter = ["priority__workplan", "status", "deadline_state", "ongoing"]
-    search_fields = ["text_en", "text_fr", "text_es", "deadline_text"]
+    search_fields = [*translated_names("text"), "deadline_text"]
     panels = [
         FieldPanel("priority"),
         FieldRowPanel([FieldPanel("number"), FieldPanel("order")]),

@@ -42,7 +42,7 @@ from gcmhub.knowledge.importer.parse import (
 from gcmhub.knowledge.importer.read import InvalidCell
 from gcmhub.knowledge.models import GeographicScope, Practice, Resource
 from gcmhub.lib.cleantext import clean_text
-from gcmhub.lib.i18n import LANGUAGE_CODES
+from gcmhub.lib.i18n import LANGUAGE_CODES, translated_names
 from gcmhub.taxonomy.models import (
     Country,
     GuidingPrinciple,
@@ -155,13 +155,13 @@ class Lookups:
         self.areas = dict(ThematicArea.objects.values_list("number", "pk"))
         self.countries: dict[str, int] = {}
         for pk, iso2, iso3, m49, *names in Country.objects.values_list(
-            "pk", "iso2", "iso3", "m49", "name_en", "name_fr", "name_es"
+            "pk", "iso2", "iso3", "m49", *translated_names("name")
         ):
             for key in (iso2, iso3, m49, *names):
                 if key:
                     self.countries.setdefault(normalize_name(key), pk)
         self.regions: dict[str, int] = {}
-        for pk, m49, *names in Region.objects.values_list("pk", "m49", "name_en", "name_fr", "name_es"):
+        for pk, m49, *names in Region.objects.values_list("pk", "m49", *translated_names("name")):
             for key in (m49, *names):
                 if key:
                     self.regions.setdefault(normalize_name(key), pk)
@@ -178,7 +178,7 @@ class Lookups:
         self.resource_ids = set(Resource.objects.values_list("pk", flat=True))
         self.resource_slugs = dict(Resource.objects.values_list("slug", "pk"))
         self.resource_titles: dict[str, int] = {}
-        for pk, *titles in Resource.objects.values_list("pk", "title_en", "title_fr", "title_es"):
+        for pk, *titles in Resource.objects.values_list("pk", *translated_names("title")):
             for title in titles:
                 if title:
                     self.resource_titles.setdefault(normalize_name(title), pk)
@@ -453,7 +453,7 @@ class _RowChecker:
             values["call_id"] = lookups.call(self.text("call"))
             if values["call_id"] is None:
                 self.error("call", _("No call for practices has this identifier."))
-        for column in ("publishers", "title_en", "title_fr", "title_es", "external_url", "type"):
+        for column in ("publishers", *translated_names("title"), "external_url", "type"):
             if column in self.data:
                 self.error(column, _("This column is for resources only."))
 

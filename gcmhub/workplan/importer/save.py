@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from gcmhub.lib.changes import announce_changes
+from gcmhub.lib.i18n import translated_names
 from gcmhub.taxonomy.models import Objective, Organisation, OrganisationAlias, ThematicArea, normalize_name
 from gcmhub.workplan.deadlines import ParsedDeadline
 from gcmhub.workplan.importer.errors import UnknownOrganisationsError, WorkPlanImportError
@@ -135,7 +136,7 @@ PRIORITY_FIELDS = [
     "cross_cutting",
     "objectives_text",
 ]
-ACTIVITY_FIELDS = ["number", "order", "text_en", "text_fr", "text_es", "other_participants", *DEADLINE_FIELDS]
+ACTIVITY_FIELDS = ["number", "order", *translated_names("text"), "other_participants", *DEADLINE_FIELDS]
 
 
 def do_import_workplan(
