@@ -1,10 +1,10 @@
 """Schemas shared by every context: translated labels, organisation references, pages, errors."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from django.db.models import TextChoices
 from ninja import Field, Schema
-from pydantic import StrictInt, WithJsonSchema
+from pydantic import StrictInt, WithJsonSchema, create_model
 
 from gcmhub.lib.i18n import LANGUAGE_CODES
 from gcmhub.lib.params import MAX_ID, MAX_OFFSET
@@ -17,12 +17,18 @@ MAX_LIMIT = 500
 BodyId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
 
-class Translations(Schema):
-    """One text in English, French and Spanish, exactly as stored (empty when untranslated)."""
+if TYPE_CHECKING:  # the checker sees a schema; the fields are made from the settings below
 
-    en: str
-    fr: str
-    es: str
+    class Translations(Schema):
+        pass
+
+else:
+    Translations = create_model(
+        "Translations",
+        __base__=Schema,
+        __doc__="One text in each language of the platform, exactly as stored (empty when untranslated).",
+        **dict.fromkeys(LANGUAGE_CODES, (str, ...)),
+    )
 
 
 def translations(obj, name: str) -> dict[str, str]:
