@@ -38,7 +38,7 @@ from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language, language_
 from gcmhub.lib.params import paginate
 from gcmhub.lib.prepared import prepared
 from gcmhub.lib.urls import url_maker
-from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region
+from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, note_rows
 
 LATEST_ON_HOME = 6
 # What the public pages show (gcmhub.pagecache): no account data.
@@ -404,7 +404,10 @@ def _export_columns() -> list[tabular.Column]:
 def _export_rows():
     """Every piece of feedback, newest first, read in chunks (an export may hold thousands)."""
     queryset = ToolFeedback.objects.select_related("resource", "country").order_by("-created_at", "-id")
+    noted = {}
     for item in queryset.iterator(chunk_size=500):
+        if item.country is not None and item.country.note:
+            noted[item.country.pk] = item.country
         yield [
             item.resource.title,
             item.resource.get_absolute_url(),
@@ -412,11 +415,12 @@ def _export_rows():
             item.rating,
             item.how_used,
             item.improvements,
-            item.country.name if item.country else "",
+            item.country.marked_name if item.country else "",
             gettext("Yes") if item.may_contact else gettext("No"),
             item.contact_email if item.may_contact else "",
             item.language,
         ]
+    yield from note_rows(noted.values(), len(FEEDBACK_COLUMN_WIDTHS))
 
 
 @login_required

@@ -18,7 +18,7 @@ from gcmhub.lib import tabular
 from gcmhub.lib.tabular import Column, Sheet
 from gcmhub.search.documents import GENERAL, parse_doc_id
 from gcmhub.search.engine import Hit
-from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
+from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea, note_rows
 from gcmhub.workplan.models import Activity, ActivityOrganisation, PriorityOrganisation
 
 # Facets shown on the page, in this order, with their legends; "kind" is a filter only.
@@ -306,11 +306,13 @@ def export_rows(hits: list[Hit], request) -> list[list]:
     """One row per hit, in the hits' order: a fixed number of queries whatever their number."""
     by_kind = _ids_by_kind(hits)
     rows = {}
+    named: list[Country] = []  # the countries named, for their notes below the table
     if by_kind["resource"]:
         resources = Resource.objects.filter(pk__in=by_kind["resource"]).prefetch_related(
             "objectives", "countries", "publishers"
         )
         for r in resources:
+            named.extend(r.countries.all())
             objectives = [str(o) for o in r.objectives.all()] + ([_("The Compact as a whole")] if r.is_general else [])
             rows[f"resource:{r.pk}"] = [
                 r.title,
@@ -319,7 +321,7 @@ def export_rows(hits: list[Hit], request) -> list[list]:
                 r.publication_date,
                 request.build_absolute_uri(r.get_absolute_url()),
                 _join(objectives),
-                _join(c.name for c in r.countries.all()),
+                _join(c.marked_name for c in r.countries.all()),
                 _join(o.label for o in r.publishers.all()),
             ]
     if by_kind["practice"]:
@@ -329,6 +331,7 @@ def export_rows(hits: list[Hit], request) -> list[list]:
             .prefetch_related("objectives", "countries", "partner_organisations")
         )
         for p in practices:
+            named.extend(p.countries.all())
             organisations = [p.implementer_name] if p.implementer_name else []
             organisations += [o.label for o in p.partner_organisations.all()]
             rows[f"practice:{p.pk}"] = [
@@ -338,7 +341,7 @@ def export_rows(hits: list[Hit], request) -> list[list]:
                 timezone.localdate(p.published_at) if p.published_at else None,
                 request.build_absolute_uri(p.get_absolute_url()),
                 _join(p.objectives.all()),
-                _join(c.name for c in p.countries.all()),
+                _join(c.marked_name for c in p.countries.all()),
                 _join(organisations),
             ]
     if by_kind["activity"]:
@@ -367,7 +370,7 @@ def export_rows(hits: list[Hit], request) -> list[list]:
                 "",
                 _join(o.label for o in a.leads),
             ]
-    return [rows[hit.id] for hit in hits if hit.id in rows]
+    return [rows[hit.id] for hit in hits if hit.id in rows] + note_rows(named, len(COLUMN_WIDTHS))
 
 
 COLUMN_WIDTHS = (60, 16, 24, 12, 50, 40, 30, 30)

@@ -136,8 +136,20 @@ class Country(VersionedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def marked_name(self) -> str:
+        """The name, with "*" when a note goes with it (exports add the note below: `note_rows`)."""
+        return f"{self.name}*" if self.note else self.name
+
     def get_absolute_url(self):
         return reverse("taxonomy:country", args=[self.iso3.lower()])
+
+
+def note_rows(countries, width: int) -> list[list[str]]:
+    """The rows an export adds below its table for the `countries` it named with a note (Kosovo:
+    resolution 1244): "* note" in the first of `width` cells, once per distinct note."""
+    notes = dict.fromkeys(country.note for country in countries if country.note)
+    return [[f"* {note}", *[""] * (width - 1)] for note in notes]
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):

@@ -178,6 +178,26 @@ class FeedbackResultsTests(BaseTestCase):
         self.assertEqual(by_rating["5"][6:9], ["Morocco", "Yes", "fan@example.org"])
         self.assertEqual(by_rating["2"][5], "Shorter please")
 
+    def test_it_marks_a_country_with_a_note_and_gives_the_note_below(self):
+        from gcmhub.test import make_country
+
+        kosovo = make_country(
+            "XK",
+            "XKX",
+            name_en="Kosovo",
+            name_fr="Kosovo",
+            name_es="Kosovo",
+            note_en="In the context of resolution 1244.",
+        )
+        ToolFeedback.objects.create(resource=self.tool, rating=3, country=kosovo)
+        ToolFeedback.objects.create(resource=self.tool, rating=4, country=kosovo)
+        self.login(self.sam)
+        response = self.client.get(reverse("knowledge:feedback_export", args=["csv"]))
+        rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+        self.assertEqual(sum(1 for row in rows if row[6] == "Kosovo*"), 2)
+        self.assertEqual(rows[-1][0], "* In the context of resolution 1244.")
+        self.assertEqual(len(rows), 6)  # header, 4 pieces of feedback, one note
+
     def test_it_exports_xlsx(self):
         self.login(self.sam)
         response = self.client.get(reverse("knowledge:feedback_export", args=["xlsx"]))

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import translate_url as django_translate_url
 
-from gcmhub.lib.i18n import language_of
+from gcmhub.lib.i18n import LANGUAGE_CODES, Language, language_of
 
 register = template.Library()
 
@@ -22,6 +22,18 @@ def translate_url(context, lang_code):
     if lang_code not in memo:
         memo[lang_code] = django_translate_url(request.get_full_path(), lang_code)
     return memo[lang_code]
+
+
+@register.filter
+def in_languages(obj, fields):
+    """[(code, language name, [obj.<field>_<code> for each field]), …] for every language of the
+    settings: `{% for code, language, texts in country|in_languages:"name" %}` ("name,acronym"
+    for several fields)."""
+    names = [name.strip() for name in str(fields).split(",")]
+    return [
+        (code, Language(code).label, [getattr(obj, f"{name}_{code}", "") or "" for name in names])
+        for code in LANGUAGE_CODES
+    ]
 
 
 @register.simple_tag

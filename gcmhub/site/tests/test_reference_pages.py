@@ -351,3 +351,30 @@ class CountryPagesTestCase(BaseTestCase):
         with self.assertNumQueries(2):
             response = self.client.get(url("countries"))
         self.assertContains(response, "Not in an M49 region")
+
+
+class KosovoNoteOnContentTests(BaseTestCase):
+    def test_a_resource_and_a_practice_that_name_kosovo_show_the_note(self):
+        from gcmhub.knowledge.models import Practice
+        from gcmhub.test import make_practice, make_resource
+
+        kosovo = make_country(
+            "XK",
+            "XKX",
+            name_en="Kosovo",
+            name_fr="Kosovo",
+            name_es="Kosovo",
+            note_en="References to Kosovo shall be understood to be in the context of resolution 1244 (1999).",
+        )
+        resource = make_resource()
+        resource.countries.add(kosovo, self.morocco)
+        practice = make_practice(self.alice, status=Practice.Status.PUBLISHED)
+        practice.countries.add(kosovo)
+        for page in (resource.get_absolute_url(), practice.get_absolute_url()):
+            with self.subTest(page=page):
+                response = self.client.get(page)
+                self.assertContains(response, 'aria-describedby="note-xkx"')
+                self.assertContains(
+                    response, f'<p class="muted" id="note-xkx" lang="en">* {kosovo.note_en}</p>', html=True
+                )
+                self.assertNotContains(response, 'aria-describedby="note-mar"')
