@@ -38,7 +38,7 @@ from gcmhub.api.schemas.workplan import (
     WorkPlanOut,
 )
 from gcmhub.lib.concurrency import parse_if_match
-from gcmhub.lib.i18n import LANGUAGE_CODES, active_language, choice_label
+from gcmhub.lib.i18n import LANGUAGE_CODES, active_language, choice_label, translated_names
 from gcmhub.lib.prepared import prepared
 from gcmhub.lib.urls import absolute_url_maker
 from gcmhub.taxonomy.models import Objective, Organisation
@@ -378,12 +378,10 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]):
 
 # What a list item reads of an activity and its priority: plain rows (`values_list`), no model
 # instances. `activity_rows_out` gives the same dicts as `activity_out`.
-ROW_FIELDS = (
+# The fixed columns first, then the activity's text and the priority's title in every language.
+ROW_FIXED = (
     "id",
     "number",
-    "text_en",
-    "text_fr",
-    "text_es",
     "source_language",
     "deadline_text",
     "deadline_state",
@@ -395,30 +393,25 @@ ROW_FIELDS = (
     "status_updated_at",
     "priority_id",
     "priority__code",
-    "priority__title_en",
-    "priority__title_fr",
-    "priority__title_es",
     "priority__source_language",
     "priority__kind",
     "priority__workplan__slug",
     "priority__all_objectives",
 )
+ROW_FIELDS = (*ROW_FIXED, *translated_names("text"), *translated_names("priority__title"))
+ROW_PRIORITY_ID = ROW_FIXED.index("priority_id")
 ORG_ROW_FIELDS = (
     "organisation_id",
     "organisation__slug",
-    "organisation__name_en",
-    "organisation__name_fr",
-    "organisation__name_es",
-    "organisation__acronym_en",
-    "organisation__acronym_fr",
-    "organisation__acronym_es",
+    *translated_names("organisation__name"),
+    *translated_names("organisation__acronym"),
 )
 
 
 def _pick(texts: dict[str, str], lang: str, source: str | None) -> str:
     """`gcmhub.lib.i18n.pick` on a row's texts by language: the active language's, else the
     source language's, else any."""
-    return texts[lang] or texts.get(source or "en") or texts["en"] or texts["fr"] or texts["es"] or ""
+    return texts.get(lang) or texts.get(source or "en") or next((text for text in texts.values() if text), "")
 
 
 # The four queries of a page's details, compiled once per process and number of ids
@@ -477,8 +470,9 @@ def activity_rows_out(request: HttpRequest, rows: list[tuple], today) -> list[di
     if not rows:
         return []
     lang = active_language()
+    languages, fixed = len(LANGUAGE_CODES), len(ROW_FIXED)
     activity_ids = [row[0] for row in rows]
-    priority_ids = list(dict.fromkeys(row[14] for row in rows))
+    priority_ids = list(dict.fromkeys(row[ROW_PRIORITY_ID] for row in rows))
     periods: dict[int, list[dict]] = {pk: [] for pk in activity_ids}
     for activity_id, start, end, label, inferred in _periods_of(*activity_ids):
         periods[activity_id].append({"start": start, "end": end, "label": label, "year_inferred": inferred})
@@ -496,8 +490,8 @@ def activity_rows_out(request: HttpRequest, rows: list[tuple], today) -> list[di
             if ref is None:
                 ref = organisations[org_id] = {
                     "slug": slug,
-                    "acronym": _pick(dict(zip(LANGUAGE_CODES, names[3:], strict=True)), lang, "en"),
-                    "name": _pick(dict(zip(LANGUAGE_CODES, names[:3], strict=True)), lang, "en"),
+                    "acronym": _pick(dict(zip(LANGUAGE_CODES, names[languages:], strict=True)), lang, "en"),
+                    "name": _pick(dict(zip(LANGUAGE_CODES, names[:languages], strict=True)), lang, "en"),
                 }
             found[owner][role].append(ref)
     objectives: dict[int, list[int]] = {pk: [] for pk in priority_ids}
@@ -510,39 +504,37 @@ def activity_rows_out(request: HttpRequest, rows: list[tuple], today) -> list[di
     activity_url = absolute_url_maker(request, "workplan:activity", int)
     priorities: dict[int, tuple[dict, list[int]]] = {}
     items = []
-    for (
-        pk,
-        number,
-        text_en,
-        text_fr,
-        text_es,
-        source_language,
-        deadline_text,
-        deadline_state,
-        start_date,
-        due_date,
-        ongoing,
-        status,
-        percent_complete,
-        status_updated_at,
-        priority_id,
-        code,
-        title_en,
-        title_fr,
-        title_es,
-        priority_language,
-        kind,
-        workplan,
-        priority_all_objectives,
-    ) in rows:
+    for row in rows:
+        (
+            pk,
+            number,
+            source_language,
+            deadline_text,
+            deadline_state,
+            start_date,
+            due_date,
+            ongoing,
+            status,
+            percent_complete,
+            status_updated_at,
+            priority_id,
+            code,
+            priority_language,
+            kind,
+            workplan,
+            priority_all_objectives,
+        ) = row[:fixed]
         known = priorities.get(priority_id)
         if known is None:
-            title = _pick({"en": title_en, "fr": title_fr, "es": title_es}, lang, priority_language)
+            titles = dict(zip(LANGUAGE_CODES, row[fixed + languages :], strict=True))
+            title = _pick(titles, lang, priority_language)
             priority = {"id": priority_id, "code": code, "title": title, "kind": kind, "workplan": workplan}
             numbers = all_objectives() if priority_all_objectives else sorted(objectives[priority_id])
             known = priorities[priority_id] = (priority, numbers)
         priority, numbers = known
-        texts = {"en": text_en or "", "fr": text_fr or "", "es": text_es or ""}
+        texts = {
+            language: text or "" for language, text in zip(LANGUAGE_CODES, row[fixed : fixed + languages], strict=True)
+        }
         mine, inherited = own[pk], by_priority[priority_id]
         items.append(
             {

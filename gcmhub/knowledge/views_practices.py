@@ -41,7 +41,7 @@ from gcmhub.knowledge.permissions import (
 )
 from gcmhub.lib.concurrency import StaleObject, refuse_stale, set_bound_value
 from gcmhub.lib.display import show
-from gcmhub.lib.i18n import active_language, language_of
+from gcmhub.lib.i18n import active_language, language_of, translated_names
 from gcmhub.lib.prepared import prepared
 from gcmhub.lib.urls import url_maker
 from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region
@@ -367,9 +367,7 @@ def my_submissions(request):
             "language",
             "submitter_id",
             "call__slug",
-            "call__title_en",
-            "call__title_fr",
-            "call__title_es",
+            *translated_names("call__title"),
             "call__source_language",
             "update_of__slug",
             "update_of__title",

@@ -270,9 +270,7 @@ CALENDAR_FIELDS = (
     "priority_id",
     "number",
     "order",
-    "text_en",
-    "text_fr",
-    "text_es",
+    *translated_names("text"),
     "source_language",
     "ongoing",
     "due_date",
@@ -284,9 +282,7 @@ CALENDAR_FIELDS = (
     "priority__code",
     "priority__slug",
     "priority__order",
-    "priority__title_en",
-    "priority__title_fr",
-    "priority__title_es",
+    *translated_names("priority__title"),
     "priority__source_language",
 )
 

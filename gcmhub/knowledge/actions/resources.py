@@ -16,17 +16,13 @@ from gcmhub.accounts.models import User
 from gcmhub.knowledge import tasks
 from gcmhub.knowledge.models import GeographicScope, Resource, ResourceEvent, ResourceFile
 from gcmhub.lib.concurrency import claim
-from gcmhub.lib.i18n import LANGUAGE_CODES, Language
+from gcmhub.lib.i18n import LANGUAGE_CODES, Language, translated_names
 
 RESOURCE_FIELDS = (
     "kind",
     "source_language",
-    "title_en",
-    "title_fr",
-    "title_es",
-    "summary_en",
-    "summary_fr",
-    "summary_es",
+    *translated_names("title"),
+    *translated_names("summary"),
     "external_url",
     "publication_date",
     "languages",

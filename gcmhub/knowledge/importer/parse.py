@@ -9,6 +9,7 @@ import datetime
 import functools
 import re
 
+from gcmhub.lib.i18n import translated_names
 from gcmhub.lib.names import normalize_name
 
 RESOURCE, PRACTICE = "resource", "practice"
@@ -33,12 +34,8 @@ COMMON_COLUMNS = (
     "scope",
 )
 RESOURCE_COLUMNS = (
-    "title_en",
-    "title_fr",
-    "title_es",
-    "summary_en",
-    "summary_fr",
-    "summary_es",
+    *translated_names("title"),
+    *translated_names("summary"),
     "type",
     "status",
     "publishers",
@@ -85,9 +82,7 @@ COLUMN_ALIASES = {
 MULTILINE_COLUMNS = frozenset(
     {
         "summary",
-        "summary_en",
-        "summary_fr",
-        "summary_es",
+        *translated_names("summary"),
         "description",
         "results",
         "challenges",
