@@ -53,8 +53,8 @@ format:  ## ruff format and fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-messages:  ## Extract strings into locale/fr and locale/es
-	$(BIN)/gcmhub makemessages -l fr -l es --no-location --ignore=.venv --ignore=static_collected --ignore=tests --ignore=bench --ignore=var
+messages:  ## Extract strings into locale/<code> for each language of settings.LANGUAGES but English
+	$(BIN)/gcmhub makemessages $$($(BIN)/python -c "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'gcmhub.settings.dev'); import django; django.setup(); from django.conf import settings; print(' '.join('-l ' + c for c, _ in settings.LANGUAGES if c != 'en'))") --no-location --ignore=.venv --ignore=static_collected --ignore=tests --ignore=bench --ignore=var
 
 compilemessages:  ## Compile the PO files
 	$(BIN)/gcmhub compilemessages --ignore=.venv

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
@@ -10,7 +10,7 @@ from gcmhub.knowledge.models import RESOURCE_FILE_EXTENSIONS, Resource, ToolFeed
 from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.lib.filetypes import check_upload
 from gcmhub.lib.forms import field_of
-from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language
+from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language, translated_names
 from gcmhub.lib.widgets import PickerSelect, PickerSelectMultiple
 from gcmhub.taxonomy.models import Country, Organisation, Region
 from gcmhub.workplan.models import Activity, Priority
@@ -38,21 +38,13 @@ class ResourceProposalForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    file_en = forms.FileField(label=_("File in English"), required=False)
-    file_fr = forms.FileField(label=_("File in French"), required=False)
-    file_es = forms.FileField(label=_("File in Spanish"), required=False)
 
     class Meta:
         model = Resource
         fields = [
             "kind",
             "source_language",
-            "title_en",
-            "summary_en",
-            "title_fr",
-            "summary_fr",
-            "title_es",
-            "summary_es",
+            *(name for code in LANGUAGE_CODES for name in (f"title_{code}", f"summary_{code}")),
             "external_url",
             "publishers",
             "publication_date",
@@ -73,9 +65,7 @@ class ResourceProposalForm(forms.ModelForm):
             "source_language": forms.RadioSelect,
             "geographic_scope": forms.RadioSelect,
             "publication_date": forms.DateInput(attrs={"type": "date"}),
-            "summary_en": forms.Textarea(attrs={"rows": 5}),
-            "summary_fr": forms.Textarea(attrs={"rows": 5}),
-            "summary_es": forms.Textarea(attrs={"rows": 5}),
+            **{name: forms.Textarea(attrs={"rows": 5}) for name in translated_names("summary")},
             "publishers": PickerSelectMultiple,
             "countries": PickerSelectMultiple,
             "regions": PickerSelectMultiple(attrs={"size": 6}),
@@ -112,8 +102,10 @@ class ResourceProposalForm(forms.ModelForm):
         # A label per field instance; django-stubs only knows the method.
         output_of_activity.label_from_instance = lambda a: f"{a.priority.heading} – {a.label}"  # type: ignore[method-assign,assignment]
         accept = ",".join(f".{extension}" for extension in RESOURCE_FILE_EXTENSIONS)
-        for code in LANGUAGE_CODES:
-            field = self.fields[f"file_{code}"]
+        for code in LANGUAGE_CODES:  # a file per language of the settings
+            field = self.fields[f"file_{code}"] = forms.FileField(
+                label=gettext("File in %(language)s") % {"language": LANGUAGE_NAMES[code]}, required=False
+            )
             field.help_text = _(
                 "PDF, Word, Excel, PowerPoint, OpenDocument, RTF, plain text, CSV, JSON, ZIP or an image "
                 "(JPEG, PNG, GIF, WebP); 25 MB at most."
@@ -130,18 +122,25 @@ class ResourceProposalForm(forms.ModelForm):
             check_upload(upload, RESOURCE_FILE_EXTENSIONS)
         return upload
 
-    def clean_file_en(self):
-        return self._clean_file("en")
+    def language_sections(self) -> list[tuple[str, str, list]]:
+        """[(code, the language's own name, [its title and summary fields]), …] for the template."""
+        return [
+            (code, get_language_info(code)["name_local"], [self[f"title_{code}"], self[f"summary_{code}"]])
+            for code in LANGUAGE_CODES
+        ]
 
-    def clean_file_fr(self):
-        return self._clean_file("fr")
-
-    def clean_file_es(self):
-        return self._clean_file("es")
+    def file_fields(self) -> list:
+        return [self[f"file_{code}"] for code in LANGUAGE_CODES]
 
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
+        for code in LANGUAGE_CODES:
+            if f"file_{code}" in cleaned:
+                try:
+                    cleaned[f"file_{code}"] = self._clean_file(code)
+                except forms.ValidationError as error:
+                    self.add_error(f"file_{code}", error)
         source = cleaned.get("source_language")
         if source:
             language = LANGUAGE_NAMES[source]

@@ -77,6 +77,7 @@ def check_post_status_update(*, status, percent_complete=None, evidence_links=""
         elif not 0 <= percent_complete <= 100:
             errors["percent_complete"] = [_("Write a whole number from 0 to 100.")]
         elif status == Status.COMPLETED and percent_complete != 100:
+            # xgettext:no-python-format
             errors["percent_complete"] = [_("A completed activity is 100% complete.")]
     if status == Status.COMPLETED and percent_complete is None:
         percent_complete = 100

@@ -91,6 +91,7 @@ class StatusUpdateForm(LatestUpdateMixin, EvidenceMixin, forms.Form):
         super().clean()
         cleaned = self.cleaned_data
         if cleaned.get("status") == Status.COMPLETED and cleaned.get("percent_complete") not in (None, 100):
+            # xgettext:no-python-format
             self.add_error("percent_complete", _("A completed activity is 100% complete."))
         return cleaned
 

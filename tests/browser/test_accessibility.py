@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from gcmhub.lib.i18n import LANGUAGE_CODES
 from tests.browser.conftest import PASSWORD, axe_violations, login, make_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -131,7 +132,7 @@ def _sweep(page, lang, paths) -> dict:
     return found
 
 
-@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
 def test_every_page_passes_axe(page, seeded_plan, lang):
     from gcmhub.accounts.models import Role
 
@@ -345,7 +346,7 @@ IMPORT_CSV = (
 )
 
 
-@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
 def test_every_hub_and_search_page_passes_axe(open_page, reference_data, lang, tmp_path):
     data = _hub_data()
     found = {}

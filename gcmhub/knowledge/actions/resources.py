@@ -5,6 +5,7 @@ status change is a `ResourceEvent`; e-mails leave after the commit, through the 
 
 import dataclasses
 import datetime
+from typing import TYPE_CHECKING, Any, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -37,17 +38,12 @@ RESOURCE_M2M = ("publishers", "countries", "regions", "objectives", "principles"
 
 
 @dataclasses.dataclass
-class ResourceValues:
-    """A proposed resource, typed; references are model instances (lists for many-to-many)."""
+class _ResourceValues:
+    """A proposed resource, typed; references are model instances (lists for many-to-many). The
+    title and summary in each language (`title_en`, `summary_fr` …) are added below."""
 
     kind: str
     source_language: str
-    title_en: str = ""
-    title_fr: str = ""
-    title_es: str = ""
-    summary_en: str = ""
-    summary_fr: str = ""
-    summary_es: str = ""
     external_url: str = ""
     publication_date: datetime.date | None = None
     languages: list = dataclasses.field(default_factory=list)
@@ -64,7 +60,7 @@ class ResourceValues:
     principles: list = dataclasses.field(default_factory=list)
 
     @classmethod
-    def from_cleaned(cls, cleaned: dict) -> "ResourceValues":
+    def from_cleaned(cls, cleaned: dict) -> Self:
         names = {f.name for f in dataclasses.fields(cls)}
         values = {}
         for name, value in cleaned.items():
@@ -79,6 +75,22 @@ class ResourceValues:
 
 
 _http_url = URLValidator(schemes=["http", "https"])
+
+
+TEXT_FIELDS = (*translated_names("title"), *translated_names("summary"))
+if TYPE_CHECKING:
+
+    class ResourceValues(_ResourceValues):
+        def __init__(self, kind: str, source_language: str, **values: Any) -> None: ...
+        def __getattr__(self, name: str) -> str: ...
+
+else:
+    ResourceValues = dataclasses.make_dataclass(
+        "ResourceValues",
+        [(name, str, dataclasses.field(default="")) for name in TEXT_FIELDS],
+        bases=(_ResourceValues,),
+        namespace={"__doc__": _ResourceValues.__doc__, "__module__": __name__},
+    )
 
 
 def check_resource_proposal(values: ResourceValues, has_files: bool) -> dict[str, list[str]]:
