@@ -44,7 +44,7 @@ from gcmhub.api.schemas.knowledge import (
     ResourceList,
     ResourceOut,
 )
-from gcmhub.knowledge.actions.resources import ResourceValues, do_propose_resource
+from gcmhub.knowledge.actions.resources import TEXT_FIELDS, ResourceValues, do_propose_resource
 from gcmhub.knowledge.actions.submissions import (
     PracticeStateError,
     PracticeValues,
@@ -495,12 +495,7 @@ def propose_resource(request: HttpRequest, payload: ResourceIn):
     values = ResourceValues(
         kind=payload.kind.value,
         source_language=payload.source_language.value,
-        title_en=payload.title_en,
-        title_fr=payload.title_fr,
-        title_es=payload.title_es,
-        summary_en=payload.summary_en,
-        summary_fr=payload.summary_fr,
-        summary_es=payload.summary_es,
+        **{name: getattr(payload, name) for name in TEXT_FIELDS},
         external_url=payload.external_url.strip(),
         publication_date=payload.publication_date,
         languages=[v.value for v in payload.languages],

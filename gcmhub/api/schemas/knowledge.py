@@ -1,13 +1,13 @@
 import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StrictBool, StrictStr
+from pydantic import ConfigDict, StrictBool, StrictStr, create_model
 
 from gcmhub.api.schemas.common import BodyId, OrganisationRef, Translations, enum_schema
 from gcmhub.knowledge.criteria import Audience, Criterion, ResourceLanguage
 from gcmhub.knowledge.models import GeographicScope, Practice, Resource
-from gcmhub.lib.i18n import Language
+from gcmhub.lib.i18n import Language, translated_names
 
 ResourceKindChoice = Annotated[Resource.Kind, enum_schema(Resource.Kind, "ResourceKind")]
 ResourceLanguageChoice = Annotated[ResourceLanguage, enum_schema(ResourceLanguage, "ResourceLanguage")]
@@ -151,12 +151,6 @@ class ResourceIn(Schema):
 
     kind: ResourceKindChoice
     source_language: LanguageChoice
-    title_en: StrictStr = Field("", max_length=300)
-    title_fr: StrictStr = Field("", max_length=300)
-    title_es: StrictStr = Field("", max_length=300)
-    summary_en: StrictStr = Field("", max_length=MAX_TEXT)
-    summary_fr: StrictStr = Field("", max_length=MAX_TEXT)
-    summary_es: StrictStr = Field("", max_length=MAX_TEXT)
     external_url: StrictStr = Field("", max_length=500, description="Needed: files cannot be sent through the API.")
     publishers: list[StrictStr] = Field(default_factory=list, max_length=MAX_ITEMS)
     publication_date: datetime.date | None = None
@@ -171,6 +165,18 @@ class ResourceIn(Schema):
     audiences: list[AudienceChoice] = Field(default_factory=list)
     output_of_priority: StrictStr | None = Field(None, description="Slug of a work-plan priority.")
     output_of_activity: BodyId | None = Field(None, description="Id of a work-plan activity.")
+
+
+# The title and summary in each language of the settings (`title_en`, `summary_fr` …), added to
+# `ResourceIn` as fields of their own, after its others.
+if not TYPE_CHECKING:
+    ResourceIn = create_model(
+        "ResourceIn",
+        __base__=ResourceIn,
+        __doc__=ResourceIn.__doc__,
+        **{name: (StrictStr, Field("", max_length=300)) for name in translated_names("title")},
+        **{name: (StrictStr, Field("", max_length=MAX_TEXT)) for name in translated_names("summary")},
+    )
 
 
 class PracticeIn(Schema):

@@ -184,6 +184,17 @@ class ProposeResourceTestCase(KnowledgeApiTestCase):
                 resource = Resource.objects.get(slug=data["slug"])
                 self.assertEqual((resource.proposed_by, resource.publishers.get()), (user, self.iom))
 
+    def test_it_takes_the_texts_in_every_language_of_the_settings(self):
+        body = {**self.body, "source_language": "ar", "title_ar": "مجموعة أدوات", "summary_ar": "أدوات."}
+        response = self.send("post", "/resources", body, token=self.token_for(self.sam))
+        self.assertEqual(response.status_code, 201, response.content)
+        resource = Resource.objects.get(slug=response.json()["slug"])
+        self.assertEqual(
+            (resource.source_language, resource.title_ar, resource.title_fr), ("ar", "مجموعة أدوات", "Boîte à outils")
+        )
+        missing = self.send("post", "/resources", {**body, "title_ar": ""}, token=self.token_for(self.sam))
+        self.assertEqual(set(missing.json()["errors"]), {"title_ar"})  # the source language's title is needed
+
     def test_it_answers_400_per_field(self):
         body = {**self.body, "countries": ["ZZ"], "objectives": [99], "title_fr": "", "colour": "red"}
         response = self.send("post", "/resources", body, token=self.token_for(self.ines))
