@@ -59,6 +59,21 @@ def make_country(iso2="MA", iso3="MAR", **kwargs) -> Country:
     return Country.objects.create(iso2=iso2, iso3=iso3, **kwargs)
 
 
+def make_kosovo(**kwargs) -> Country:
+    """Kosovo as the reference loader makes it: code XK, with the note of Security Council
+    resolution 1244 (shortened here; `kwargs` change any field)."""
+    kwargs = {
+        "name_en": "Kosovo",
+        "name_fr": "Kosovo",
+        "name_es": "Kosovo",
+        "m49": "",
+        "note_en": "References to Kosovo shall be understood to be in the context of resolution 1244 (1999).",
+        "note_fr": "Toutes les références au Kosovo doivent être comprises dans le contexte de la résolution 1244.",
+        **kwargs,
+    }
+    return make_country("XK", "XKX", **kwargs)
+
+
 def make_organisation(acronym_en="IOM", **kwargs) -> Organisation:
     kwargs.setdefault("slug", acronym_en.lower().replace(" ", "-"))
     kwargs.setdefault("name_en", f"{acronym_en} (test organisation)")

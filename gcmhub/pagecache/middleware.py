@@ -202,46 +202,37 @@ class PageCacheMiddleware:
 
     def serve(self, request, entry) -> HttpResponse:
         _format, status, headers, content, etag, modified, expires, holes = entry
-        if holes:
-            return self.serve_with_token(request, entry)
-        response = HttpResponse(content if request.method == "GET" else b"", status=status)
-        for name, value in headers:
-            response.headers[name] = value
-        self.public_headers(response, etag, modified, expires)
-        response["X-Page-Cache"] = "hit"
-        conditional = get_conditional_response(request, etag=etag, last_modified=int(modified), response=response)
-        return response if conditional is None else conditional  # None only when given no response
-
-    def serve_with_token(self, request, entry) -> HttpResponse:
-        """A kept page with forms: each hole gets a masking of the visitor's CSRF secret (a new
-        secret, and its cookie, when they have none), as `{% csrf_token %}` would have given."""
-        _format, status, headers, content, etag, modified, _expires, _holes = entry
-        csrf = self.csrf
-        csrf.process_request(request)  # the visitor's secret, from their cookie, if well formed
-        # The secret the browser sent, well formed (else process_request made a new one).
-        sent = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-        had_secret = sent is not None and request.META.get("CSRF_COOKIE") == sent
-        if request.method == "GET":
-            content = b"".join(
-                part if i == 0 else b'name="csrfmiddlewaretoken" value="' + get_token(request).encode() + b'"' + part
-                for i, part in enumerate(content.split(CSRF_HOLE))
-            )
-        else:
+        if request.method != "GET":
             content = b""
-            get_token(request)  # the cookie, as on a GET
+        own_secret = True
+        if holes:
+            content, own_secret = self.fill_tokens(request, content)
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response.headers[name] = value
-        csrf.process_response(request, response)  # sets (or renews) the CSRF cookie
-        response["Cache-Control"] = "private, no-cache"
-        patch_vary_headers(response, ("Cookie",))
-        response["ETag"] = etag
-        response["Last-Modified"] = _http_date(modified)
+        if holes:  # the visitor's own token: only their browser may keep this answer
+            self.csrf.process_response(request, response)  # sets (or renews) the CSRF cookie
+            response["Cache-Control"] = "private, no-cache"
+            patch_vary_headers(response, ("Cookie",))
+            response["ETag"] = etag
+            response["Last-Modified"] = _http_date(modified)
+        else:
+            self.public_headers(response, etag, modified, expires)
         response["X-Page-Cache"] = "hit"
-        if not had_secret:  # the page the browser kept holds tokens of another secret
+        if not own_secret:  # the page the browser kept holds tokens of a secret it no longer has
             return response
         conditional = get_conditional_response(request, etag=etag, last_modified=int(modified), response=response)
-        return response if conditional is None else conditional
+        return response if conditional is None else conditional  # None only when given no response
+
+    def fill_tokens(self, request, content: bytes) -> tuple[bytes, bool]:
+        """`content` with its holes filled with a masking of the visitor's CSRF secret (a new
+        secret when they sent none, or none well formed), as `{% csrf_token %}` renders it; and
+        whether the browser sent that secret."""
+        self.csrf.process_request(request)
+        sent = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        own_secret = sent is not None and request.META.get("CSRF_COOKIE") == sent
+        token = get_token(request).encode()  # also asks for the cookie, on a HEAD too
+        return content.replace(CSRF_HOLE, b'name="csrfmiddlewaretoken" value="' + token + b'"'), own_secret
 
     # --- response -----------------------------------------------------------------------------
 

@@ -12,6 +12,13 @@ from gcmhub.lib.i18n import LANGUAGE_CODES, Translated
 from gcmhub.lib.names import normalize_name
 
 
+def by_shown_name(queryset, lang: str, then: str):
+    """`queryset` ordered by the name shown in `lang` (its own name, else the English one), then
+    by `then`: countries and organisations in the reader's alphabetical order."""
+    shown = Coalesce(NullIf(f"name_{lang}", models.Value("")), "name_en")
+    return queryset.order_by(Lower(shown), then)
+
+
 class Objective(VersionedModel):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     short = Translated(models.CharField, _("short label"), max_length=120, required=("en",))
@@ -99,9 +106,7 @@ class CountryQuerySet(models.QuerySet["Country"]):
         return self.filter(models.Q(listed=True) | models.Q(pk__in=keep))
 
     def by_name(self, lang: str):
-        """Ordered by the name shown in `lang` (its own name, else the English one)."""
-        shown = Coalesce(NullIf(f"name_{lang}", models.Value("")), "name_en")
-        return self.order_by(Lower(shown), "iso3")
+        return by_shown_name(self, lang, "iso3")
 
 
 class Country(VersionedModel):
@@ -170,9 +175,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return self.filter(condition).distinct()
 
     def by_name(self, lang: str):
-        """Ordered by the name shown in `lang` (its own name, else the English one)."""
-        shown = Coalesce(NullIf(f"name_{lang}", models.Value("")), "name_en")
-        return self.order_by(Lower(shown), "pk")
+        return by_shown_name(self, lang, "pk")
 
 
 class Organisation(VersionedModel):

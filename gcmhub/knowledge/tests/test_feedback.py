@@ -179,16 +179,9 @@ class FeedbackResultsTests(BaseTestCase):
         self.assertEqual(by_rating["2"][5], "Shorter please")
 
     def test_it_marks_a_country_with_a_note_and_gives_the_note_below(self):
-        from gcmhub.test import make_country
+        from gcmhub.test import make_kosovo
 
-        kosovo = make_country(
-            "XK",
-            "XKX",
-            name_en="Kosovo",
-            name_fr="Kosovo",
-            name_es="Kosovo",
-            note_en="In the context of resolution 1244.",
-        )
+        kosovo = make_kosovo(note_en="In the context of resolution 1244.")
         ToolFeedback.objects.create(resource=self.tool, rating=3, country=kosovo)
         ToolFeedback.objects.create(resource=self.tool, rating=4, country=kosovo)
         self.login(self.sam)

@@ -8,6 +8,7 @@ from gcmhub.test import (
     BaseTestCase,
     make_activity,
     make_country,
+    make_kosovo,
     make_objective,
     make_priority,
     make_region,
@@ -315,15 +316,7 @@ class CountryPagesTestCase(BaseTestCase):
 
     def test_it_lists_kosovo_with_its_note_and_not_taiwan(self):
         make_country("TW", "TWN", name_en="Taiwan", name_fr="Taïwan", name_es="Taiwán", listed=False)
-        kosovo = make_country(
-            "XK",
-            "XKX",
-            name_en="Kosovo",
-            name_fr="Kosovo",
-            name_es="Kosovo",
-            note_en="References to Kosovo shall be understood to be in the context of resolution 1244 (1999).",
-            note_fr="Toutes les références au Kosovo doivent être comprises dans le contexte de la résolution 1244.",
-        )
+        kosovo = make_kosovo()
         response = self.client.get(url("countries"))
         self.assertNotContains(response, "Taiwan")
         self.assertContains(response, 'aria-describedby="note-xkx"')
@@ -358,14 +351,7 @@ class KosovoNoteOnContentTests(BaseTestCase):
         from gcmhub.knowledge.models import Practice
         from gcmhub.test import make_practice, make_resource
 
-        kosovo = make_country(
-            "XK",
-            "XKX",
-            name_en="Kosovo",
-            name_fr="Kosovo",
-            name_es="Kosovo",
-            note_en="References to Kosovo shall be understood to be in the context of resolution 1244 (1999).",
-        )
+        kosovo = make_kosovo()
         resource = make_resource()
         resource.countries.add(kosovo, self.morocco)
         practice = make_practice(self.alice, status=Practice.Status.PUBLISHED)
