@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("workplan/", include("gcmhub.workplan.urls")),
     path("hub/", include("gcmhub.knowledge.urls")),
     path("search/", include("gcmhub.search.urls")),
+    path("translations/", include("gcmhub.translations.urls")),
 )
 
 if settings.BENCH_PAGES:  # bench/http.py's reference pages, never in production

@@ -152,6 +152,9 @@ class HostileRequestTests(BaseTestCase):
             "document_id": 1,
             "document_filename": "file.pdf",
             "name": "resources/no/such.pdf",
+            "lang": "en",
+            "kind": "workplan.activity",
+            "field": "text",
         }
         return {kwarg: values[kwarg] for kwarg in kwargs}
 

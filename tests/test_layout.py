@@ -3,6 +3,7 @@
 Arrows point down. Each app of `gcmhub/` sits in a layer, lowest first:
 
     0  lib                         framework-light helpers; no models, no app
+       formats                     Django's format modules per language (data only, decision 1303)
     1  pagecache                   infrastructure with models: hears `gcmhub.lib.changes` and model
                                    signals, knows no app; views use its `cacheable` decorator
     2  taxonomy, accounts          reference data; users, roles and permission helpers
@@ -51,11 +52,13 @@ PROJECT = "(project)"
 
 LAYERS = {
     "lib": 0,
+    "formats": 0,
     "pagecache": 1,
     "taxonomy": 2,
     "accounts": 2,
     "workplan": 3,
     "knowledge": 3,
+    "translations": 3,
     "site": 4,
     "api": 4,
     "search": 4,

@@ -78,6 +78,7 @@ class Role(models.Model):
         NETWORK_FOCAL_POINT = "network_focal_point", _("Network member focal point")
         MEMBER_STATE_FOCAL_POINT = "member_state_focal_point", _("Member State focal point")
         REVIEWER = "reviewer", _("Reviewer")
+        TRANSLATOR = "translator", _("Translator")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("role"), max_length=40, choices=Kind.choices)

@@ -32,6 +32,16 @@ def is_reviewer(user) -> bool:
     return any(r.kind == Role.Kind.REVIEWER for r in _active_roles(user))
 
 
+def is_translator(user) -> bool:
+    return any(r.kind == Role.Kind.TRANSLATOR for r in _active_roles(user))
+
+
+def may_translate(user) -> bool:
+    """Whether the user has a translation workspace: the Secretariat and translators translate
+    everything, Network member focal points their organisations' content."""
+    return is_secretariat(user) or is_translator(user) or bool(focal_point_organisation_ids(user))
+
+
 def focal_point_organisation_ids(user) -> set[int]:
     """Organisations for which the user is a Network member focal point."""
     return {

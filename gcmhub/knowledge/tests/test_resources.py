@@ -262,9 +262,11 @@ class ResourceDetailTests(BaseTestCase):
 
     def test_it_falls_back_to_the_source_language_with_a_lang_attribute(self):
         response = self.client.get("/es" + self.resource.get_absolute_url()[3:])
-        self.assertContains(response, '<h1 lang="en">Labour mobility toolkit</h1>')
+        self.assertContains(response, '<h1 lang="en" dir="ltr">Labour mobility toolkit</h1>')
+        self.assertContains(response, '<p class="shown-in">')  # "Shown in English — no Spanish translation yet."
         response = self.client.get("/fr" + self.resource.get_absolute_url()[3:])
-        self.assertContains(response, '<h1 lang="fr">Boîte à outils</h1>')
+        self.assertContains(response, '<h1 lang="fr" dir="ltr">Boîte à outils</h1>')
+        self.assertNotContains(response, '<p class="shown-in">')
 
     def test_it_shows_general_when_no_objective(self):
         resource = make_resource()

@@ -1,0 +1,226 @@
+"""The state of every translation: source, missing, source changed since ("stale"), suggested
+(to review) or translated by a person — worked out from the texts and `TranslationState` rows.
+
+`sync()` keeps the rows in step with the texts (called on every save, see signals.py); code that
+knows who wrote a translation, and how, says so with `recorded_as(...)` around its save.
+"""
+
+import contextlib
+import contextvars
+import hashlib
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gcmhub.lib.i18n import LANGUAGE_CODES
+from gcmhub.translations.models import TranslationState
+from gcmhub.translations.registry import Kind, kind_of
+
+MISSING = "missing"
+STALE = "stale"
+SUGGESTED = TranslationState.Status.SUGGESTED.value
+TRANSLATED = TranslationState.Status.HUMAN.value
+# What is left to do, in the order the workspace shows it.
+STATES = (MISSING, STALE, SUGGESTED, TRANSLATED)
+STATE_LABELS = {
+    MISSING: _("missing"),
+    STALE: _("source changed since"),
+    SUGGESTED: _("suggested, to review"),
+    TRANSLATED: _("translated by a person"),
+}
+TO_DO = (MISSING, STALE, SUGGESTED)
+
+
+def fingerprint(text: str) -> str:
+    """A short fingerprint of a text: the same for the same words, whatever the line endings."""
+    normal = unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n").strip())
+    return hashlib.sha256(normal.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Segment:
+    """One field of one object in one target language."""
+
+    kind: Kind
+    pk: int
+    field: str
+    language: str
+    source_language: str
+    source: str
+    text: str
+    state: str
+    by_id: int | None = None
+    at: object = None
+
+    @property
+    def id(self) -> str:
+        return segment_id(self.kind.key, self.pk, self.field)
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+    @property
+    def max_length(self) -> int | None:
+        return self.kind.column(self.field, self.language).max_length
+
+
+def segment_id(key: str, pk, field: str) -> str:
+    return f"{key}/{pk}/{field}"
+
+
+def source_of(texts: dict[str, str], declared: str) -> tuple[str, str]:
+    """(language, text) of the source: the declared source language's text, else the first
+    language with text (a record whose source text was removed keeps its translations)."""
+    if (texts.get(declared) or "").strip():
+        return declared, texts[declared]
+    for code in LANGUAGE_CODES:
+        if (texts.get(code) or "").strip():
+            return code, texts[code]
+    return declared, ""
+
+
+def _rows(kind: Kind, queryset) -> Iterator[tuple[int, str, dict[str, dict[str, str]]]]:
+    """(pk, declared source language, {field: {language: text}}) of each object, in one query."""
+    columns = [f"{field}_{code}" for field in kind.fields for code in LANGUAGE_CODES]
+    names = ["pk", *(["source_language"] if kind.has_source_column else []), *columns]
+    constant = getattr(kind.model, "source_language", "en")
+    for values in queryset.values_list(*names):
+        pk, rest = values[0], values[1:]
+        declared = rest[0] if kind.has_source_column else constant
+        texts = rest[1:] if kind.has_source_column else rest
+        by_field: dict[str, dict[str, str]] = {}
+        for i, column in enumerate(columns):
+            field, code = column.rsplit("_", 1)
+            by_field.setdefault(field, {})[code] = texts[i] or ""
+        yield pk, declared or "en", by_field
+
+
+def segments(kind: Kind, queryset, languages: Iterable[str]) -> Iterator[Segment]:
+    """Every segment of the objects of `queryset` in `languages` (not their source language),
+    in the queryset's order and the fields' declaration order. Two queries."""
+    languages = list(languages)
+    states = {
+        (object_id, field, language): (status, source_fp, text_fp, by_id, at)
+        for object_id, field, language, status, source_fp, text_fp, by_id, at in TranslationState.objects.filter(
+            content_type=kind.content_type, language__in=languages
+        ).values_list("object_id", "field", "language", "status", "source_fingerprint", "text_fingerprint", "by", "at")
+    }
+    for pk, declared, by_field in _rows(kind, queryset):
+        for field in kind.fields:
+            texts = by_field[field]
+            source_language, source = source_of(texts, declared)
+            if not source.strip():
+                continue
+            source_fp = None
+            for language in languages:
+                if language == source_language:
+                    continue
+                text = texts.get(language, "")
+                state, by_id, at = MISSING, None, None
+                if text.strip():
+                    found = states.get((pk, field, language))
+                    state = TRANSLATED
+                    if found:
+                        status, row_source_fp, _text_fp, by_id, at = found
+                        source_fp = source_fp or fingerprint(source)
+                        if row_source_fp != source_fp:
+                            state = STALE
+                        elif status == SUGGESTED:
+                            state = SUGGESTED
+                yield Segment(kind, pk, field, language, source_language, source, text, state, by_id, at)
+
+
+def counts(kind: Kind, queryset, languages: Iterable[str]) -> dict[str, Counter]:
+    """{language: Counter(state → number of segments)}."""
+    found: dict[str, Counter] = {language: Counter() for language in languages}
+    for segment in segments(kind, queryset, found):
+        found[segment.language][segment.state] += 1
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Keeping the rows in step with the texts
+
+
+@dataclass(frozen=True)
+class _Recording:
+    status: str
+    by: object
+    only: frozenset  # {(field, language)} rewritten even when their text did not change
+
+
+_recording: contextvars.ContextVar[_Recording | None] = contextvars.ContextVar("translation_recording", default=None)
+
+
+@contextlib.contextmanager
+def recorded_as(status: str, by=None, only: Iterable[tuple[str, str]] = ()):
+    """Translations saved inside are recorded with this status and author. Pairs in `only`
+    (field, language) are recorded even if their text is unchanged (a suggestion accepted as is)."""
+    token = _recording.set(_Recording(status, by, frozenset(only)))
+    try:
+        yield
+    finally:
+        _recording.reset(token)
+
+
+def sync(model, instances: Iterable) -> None:
+    """Bring the rows of `instances` in step with their texts: a new or changed translation is
+    recorded (as `recorded_as` says, else as translated by a person, author unknown: an edit
+    outside the workspace, such as the CMS); an emptied one, or the source's own, loses its row."""
+    kind = kind_of(f"{model._meta.app_label}.{model._meta.model_name}")
+    instances = [obj for obj in instances if obj.pk is not None]
+    if kind is None or not instances:
+        return
+    content_type = ContentType.objects.get_for_model(model)
+    existing = {
+        (row.object_id, row.field, row.language): row
+        for row in TranslationState.objects.filter(content_type=content_type, object_id__in=[o.pk for o in instances])
+    }
+    recording = _recording.get() or _Recording(TRANSLATED, None, frozenset())
+    by = recording.by if getattr(recording.by, "is_authenticated", False) else None
+    now = timezone.now()
+    create, update, delete = [], [], []
+    for obj in instances:
+        declared = getattr(obj, "source_language", None) or "en"
+        for field in kind.fields:
+            texts = {code: getattr(obj, f"{field}_{code}", "") or "" for code in LANGUAGE_CODES}
+            source_language, source = source_of(texts, declared)
+            for code, text in texts.items():
+                row = existing.get((obj.pk, field, code))
+                if code == source_language or not text.strip():
+                    if row is not None:
+                        delete.append(row.pk)
+                    continue
+                text_fp = fingerprint(text)
+                forced = (field, code) in recording.only
+                if row is not None and row.text_fingerprint == text_fp and not forced:
+                    continue
+                values = {
+                    "status": recording.status,
+                    "by": by,
+                    "at": now,
+                    "source_fingerprint": fingerprint(source),
+                    "text_fingerprint": text_fp,
+                }
+                if row is None:
+                    create.append(
+                        TranslationState(
+                            content_type=content_type, object_id=obj.pk, field=field, language=code, **values
+                        )
+                    )
+                else:
+                    for name, value in values.items():
+                        setattr(row, name, value)
+                    update.append(row)
+    if delete:
+        TranslationState.objects.filter(pk__in=delete).delete()
+    if create:
+        TranslationState.objects.bulk_create(create)
+    if update:
+        TranslationState.objects.bulk_update(update, ["status", "by", "at", "source_fingerprint", "text_fingerprint"])
