@@ -13,8 +13,9 @@ from django.urls import URLResolver, get_resolver, get_script_prefix, reverse
 from django.urls import translate_url as django_translate_url
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils.functional import Promise, cached_property
-from django.utils.text import capfirst
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language
+
+from gcmhub.lib.formats import native_language_name
 
 API_PREFIX = "/api/"
 
@@ -22,7 +23,7 @@ API_PREFIX = "/api/"
 @functools.cache
 def local_name(code: str) -> str:
     """ "Français" for "fr": the language's name in itself, as the switcher shows it."""
-    return capfirst(get_language_info(code)["name_local"])
+    return native_language_name(code)
 
 
 @functools.cache

@@ -98,6 +98,15 @@ def make_thematic_area(number=1, **kwargs) -> ThematicArea:
     return ThematicArea.objects.create(number=number, **kwargs)
 
 
+def _as_written(kwargs: dict, *names: str) -> None:
+    """`deadline_text="T2 2021"` → the column of the record's source language (texts "as written"
+    are translated fields: each language's document has its own wording)."""
+    language = kwargs.get("source_language", "fr")
+    for name in names:
+        if name in kwargs:
+            kwargs[f"{name}_{language}"] = kwargs.pop(name)
+
+
 def make_workplan(**kwargs) -> WorkPlan:
     n = next(_seq)
     kwargs.setdefault("slug", f"plan-{n}")
@@ -106,6 +115,7 @@ def make_workplan(**kwargs) -> WorkPlan:
     kwargs.setdefault("source_language", "fr")
     kwargs.setdefault("period_start", datetime.date(2021, 1, 1))
     kwargs.setdefault("period_end", datetime.date(2022, 12, 31))
+    _as_written(kwargs, "as_of")
     # One plan at most is current (a database constraint): the first one made, unless told.
     kwargs.setdefault("is_current", not WorkPlan.objects.filter(is_current=True).exists())
     return WorkPlan.objects.create(**kwargs)
@@ -121,6 +131,7 @@ def make_priority(workplan=None, leads=(), participants=(), objectives=(), **kwa
     kwargs.setdefault("title_fr", f"Priorité {n}")
     kwargs.setdefault("title_en", f"Priority {n}")
     kwargs.setdefault("source_language", "fr")
+    _as_written(kwargs, "objectives_text")
     priority = Priority.objects.create(workplan=workplan, **kwargs)
     for i, org in enumerate(leads):
         PriorityOrganisation.objects.create(priority=priority, organisation=org, role=Involvement.LEAD, order=i)
@@ -139,6 +150,7 @@ def make_activity(priority=None, periods=(), leads=(), participants=(), **kwargs
     kwargs.setdefault("text_fr", f"Activité {n}")
     kwargs.setdefault("text_en", f"Activity {n}")
     kwargs.setdefault("source_language", "fr")
+    _as_written(kwargs, "deadline_text", "other_participants")
     if periods:
         kwargs.setdefault("start_date", min(p[0] for p in periods))
         kwargs.setdefault("due_date", max(p[1] for p in periods))

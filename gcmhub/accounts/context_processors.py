@@ -15,6 +15,7 @@ def roles(request):
         return SimpleLazyObject(compute)
 
     return {
-        "is_secretariat": flag(permissions.is_secretariat), "is_reviewer": flag(permissions.is_reviewer),
+        "is_secretariat": flag(permissions.is_secretariat),
+        "is_reviewer": flag(permissions.is_reviewer),
         "may_translate": flag(permissions.may_translate),
     }

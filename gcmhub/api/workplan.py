@@ -383,7 +383,6 @@ ROW_FIXED = (
     "id",
     "number",
     "source_language",
-    "deadline_text",
     "deadline_state",
     "start_date",
     "due_date",
@@ -398,7 +397,12 @@ ROW_FIXED = (
     "priority__workplan__slug",
     "priority__all_objectives",
 )
-ROW_FIELDS = (*ROW_FIXED, *translated_names("text"), *translated_names("priority__title"))
+ROW_FIELDS = (
+    *ROW_FIXED,
+    *translated_names("text"),
+    *translated_names("priority__title"),
+    *translated_names("deadline_text"),
+)
 ROW_PRIORITY_ID = ROW_FIXED.index("priority_id")
 ORG_ROW_FIELDS = (
     "organisation_id",
@@ -509,7 +513,6 @@ def activity_rows_out(request: HttpRequest, rows: list[tuple], today) -> list[di
             pk,
             number,
             source_language,
-            deadline_text,
             deadline_state,
             start_date,
             due_date,
@@ -526,7 +529,7 @@ def activity_rows_out(request: HttpRequest, rows: list[tuple], today) -> list[di
         ) = row[:fixed]
         known = priorities.get(priority_id)
         if known is None:
-            titles = dict(zip(LANGUAGE_CODES, row[fixed + languages :], strict=True))
+            titles = dict(zip(LANGUAGE_CODES, row[fixed + languages : fixed + 2 * languages], strict=True))
             title = _pick(titles, lang, priority_language)
             priority = {"id": priority_id, "code": code, "title": title, "kind": kind, "workplan": workplan}
             numbers = all_objectives() if priority_all_objectives else sorted(objectives[priority_id])
@@ -545,7 +548,9 @@ def activity_rows_out(request: HttpRequest, rows: list[tuple], today) -> list[di
                 "texts": texts,
                 "source_language": source_language,
                 "priority": priority,
-                "deadline_text": deadline_text,
+                "deadline_text": _pick(
+                    dict(zip(LANGUAGE_CODES, row[fixed + 2 * languages :], strict=True)), lang, source_language
+                ),
                 "deadline_state": deadline_state,
                 "periods": periods[pk],
                 "start_date": start_date,

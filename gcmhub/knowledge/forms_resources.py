@@ -2,13 +2,14 @@
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import get_language_info, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.knowledge.criteria import Audience, ResourceLanguage
 from gcmhub.knowledge.models import RESOURCE_FILE_EXTENSIONS, Resource, ToolFeedback
 from gcmhub.lib.concurrency import VersionedFormMixin
 from gcmhub.lib.filetypes import check_upload
+from gcmhub.lib.formats import native_language_name
 from gcmhub.lib.forms import field_of
 from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language, translated_names
 from gcmhub.lib.widgets import PickerSelect, PickerSelectMultiple
@@ -125,7 +126,7 @@ class ResourceProposalForm(forms.ModelForm):
     def language_sections(self) -> list[tuple[str, str, list]]:
         """[(code, the language's own name, [its title and summary fields]), …] for the template."""
         return [
-            (code, get_language_info(code)["name_local"], [self[f"title_{code}"], self[f"summary_{code}"]])
+            (code, native_language_name(code), [self[f"title_{code}"], self[f"summary_{code}"]])
             for code in LANGUAGE_CODES
         ]
 

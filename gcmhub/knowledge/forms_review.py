@@ -12,6 +12,7 @@ from gcmhub.knowledge.criteria import SCORE_MAX, SCORE_MIN, Criterion, CrossCutt
 from gcmhub.knowledge.models import Review, ReviewerProfile
 from gcmhub.knowledge.review import DEFAULT_DUE_DAYS
 from gcmhub.lib.concurrency import VersionedFormMixin
+from gcmhub.lib.formats import language_name
 from gcmhub.lib.forms import field_of
 from gcmhub.lib.widgets import PickerSelect, PickerSelectMultiple
 from gcmhub.taxonomy.models import Objective, Organisation
@@ -45,7 +46,7 @@ class ScreeningForm(VersionedFormMixin, forms.Form):
 class ReviewerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, profile):
         kind = _("UN") if profile.is_un else _("external")
-        languages = ", ".join(profile.languages or []) or "—"
+        languages = ", ".join(language_name(code, in_sentence=True) for code in profile.languages or ()) or "—"
         return _("%(name)s (%(kind)s; languages: %(languages)s; open reviews: %(load)s)") % {
             "name": profile,
             "kind": kind,

@@ -23,7 +23,7 @@ from gcmhub.knowledge.actions.resources import (
     do_decide_resource,
     do_propose_resource,
 )
-from gcmhub.knowledge.criteria import Audience, ResourceLanguage
+from gcmhub.knowledge.criteria import Audience
 from gcmhub.knowledge.forms_resources import (
     ResourceDecisionForm,
     ResourceProposalForm,
@@ -34,7 +34,8 @@ from gcmhub.knowledge.models import CallForPractices, Practice, Resource, Resour
 from gcmhub.lib import tabular, throttle
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
 from gcmhub.lib.display import show
-from gcmhub.lib.i18n import LANGUAGE_CODES, Language, active_language, language_of, translated_names
+from gcmhub.lib.formats import language_name
+from gcmhub.lib.i18n import LANGUAGE_CODES, active_language, language_of, translated_names
 from gcmhub.lib.params import paginate
 from gcmhub.lib.prepared import prepared
 from gcmhub.lib.urls import url_maker
@@ -245,13 +246,15 @@ def resource_content(resource) -> dict:
     """What the page shows of the resource, the same for everyone who may see it (the template
     keeps it with `{% fragment %}`)."""
     pk = resource.pk
-    language_names = dict(ResourceLanguage.choices)
     audience_names = dict(Audience.choices)
     lang = active_language()
+    # Names inside a sentence ("Also available in: anglais, espagnol"; "– anglais, 2 MB").
     other_versions = [
-        (code, Language(code).label) for code in LANGUAGE_CODES if code != lang and getattr(resource, f"title_{code}")
+        (code, language_name(code, in_sentence=True))
+        for code in LANGUAGE_CODES
+        if code != lang and getattr(resource, f"title_{code}")
     ]
-    files = [(f, language_names.get(f.language, f.language)) for f in _resource_files(pk)]
+    files = [(f, language_name(f.language, in_sentence=True)) for f in _resource_files(pk)]
     return {
         "files": files,
         "publishers": _resource_publishers(pk),
@@ -259,7 +262,7 @@ def resource_content(resource) -> dict:
         "regions": _resource_regions(pk),
         "objectives": _resource_objectives(pk),
         "principles": _resource_principles(pk),
-        "languages": [language_names.get(code, code) for code in resource.languages],
+        "languages": [language_name(code, in_sentence=True) for code in resource.languages],
         "audiences": [audience_names.get(code, code) for code in resource.audiences],
         "other_versions": other_versions,
     }

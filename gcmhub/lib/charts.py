@@ -12,6 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from gcmhub.lib.formats import number_text
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -113,6 +115,12 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
+def _count(value: int) -> str:
+    """A count the reader sees, grouped as the language groups thousands ("1,234", "1 234")."""
+    value = int(value)
+    return str(value) if -1000 < value < 1000 else number_text(value)
+
+
 _LABEL = '<text x="{}" y="{}" text-anchor="end" class="chart__label">{}</text>'
 _SEGMENT = (
     '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{})" stroke="#fff" stroke-width="1">'
@@ -139,13 +147,13 @@ def stacked_bars_svg(chart: StackedBarChart) -> str:
         for seg in row.segments:
             found = series_texts.get(id(seg.series))
             pattern_id, series_label = found or (escape(seg.series.pattern_id), escape(seg.series.label))
-            value = int(seg.value)
+            value = _count(seg.value)
             parts.append(
                 _SEGMENT.format(_num(seg.x), row_y, _num(seg.width), BAR_HEIGHT, pattern_id, label, series_label, value)
             )
             if seg.show_text:
                 parts.append(_VALUE.format(_num(seg.text_x), text_y, value))
-        parts.append(_TOTAL.format(_num(row.bar_end), text_y, int(row.total)))
+        parts.append(_TOTAL.format(_num(row.bar_end), text_y, _count(row.total)))
     return mark_safe("".join(parts))  # every text above is escaped
 
 

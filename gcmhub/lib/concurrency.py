@@ -182,10 +182,15 @@ def conflict_rows(form: forms.BaseForm, current) -> list[ConflictRow]:
             or isinstance(form_field.widget, forms.HiddenInput)
         ):
             continue
+        column = name
+        if name in getattr(current, "_translated_fields", ()):
+            # A form field named after a translated field edits the source language's text.
+            column = f"{name}_{getattr(current, 'source_language', None) or 'en'}"
         try:
-            model_field = current._meta.get_field(name)
+            model_field = current._meta.get_field(column)
         except FieldDoesNotExist:  # a form-only field: nothing saved to compare it with
             continue
+        name_on_model = model_field.name
         if model_field.many_to_many:
             saved_value = list(getattr(current, name).all())
             initial = [obj.pk for obj in saved_value]
@@ -193,7 +198,7 @@ def conflict_rows(form: forms.BaseForm, current) -> list[ConflictRow]:
             saved_value = getattr(current, name)
             initial = getattr(current, model_field.attname)
         else:
-            saved_value = initial = getattr(current, name)
+            saved_value = initial = getattr(current, name_on_model)
         typed = form[name].data
         if not form_field.has_changed(initial, typed):
             continue

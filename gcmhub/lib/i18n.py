@@ -7,14 +7,21 @@ the active language's value, falling back to the source language and then to any
 has text (decision 1302).
 """
 
-from collections.abc import Callable
+import contextlib
+import contextvars
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, overload
 
 from django.conf import settings
 from django.db import models
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
+
+from gcmhub.lib.formats import language_name
 
 LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
 
@@ -50,6 +57,10 @@ def pick(obj, name: str, lang: str | None = None) -> str:
     return ""
 
 
+def _in_sentence_name(code: str) -> str:
+    return language_name(code, in_sentence=True)
+
+
 class Translated:
     """A translatable field, declared once on a model::
 
@@ -65,11 +76,13 @@ class Translated:
     def __init__(self, field_class: type[models.Field], verbose_name, *, required: tuple[str, ...] = (), **options):
         # The columns are made here, so that they keep their place among the model's fields.
         self.columns = []
-        for code, language in settings.LANGUAGES:
+        for code in LANGUAGE_CODES:
             column_options = dict(options)
             if code not in required:
                 column_options["blank"] = True
-            self.columns.append((code, field_class(format_lazy("{} ({})", verbose_name, language), **column_options)))
+            # "title (French)", "titre (français)": the language named as inside a sentence.
+            label = lazy(_in_sentence_name, str)(code)
+            self.columns.append((code, field_class(format_lazy("{} ({})", verbose_name, label), **column_options)))
 
     def contribute_to_class(self, cls, name: str, private_only: bool = False) -> None:
         self.name = name
@@ -91,6 +104,15 @@ class Translated:
 def translated_names(name: str) -> list[str]:
     """The columns of a translated field `name`: ["title_en", "title_fr", …]."""
     return [f"{name}_{code}" for code in LANGUAGE_CODES]
+
+
+@functools.cache
+def direction(code: str) -> str:
+    """ "rtl" for a language written right to left (Arabic), else "ltr": the `dir` of a fragment."""
+    try:
+        return "rtl" if translation.get_language_info(code)["bidi"] else "ltr"
+    except KeyError:
+        return "ltr"
 
 
 def language_of(obj, name: str) -> str:
@@ -135,3 +157,32 @@ def choice_label(choices: type[models.Choices], value) -> str:
     if labels is None:
         labels = _CHOICE_LABELS[choices] = dict(choices.choices)
     return str(labels.get(value, value))
+
+
+@dataclass(frozen=True)
+class TranslationRecording:
+    status: str  # "human" (translated by a person) or "suggested" (to review)
+    by: object  # the user, or None
+    only: frozenset  # {(field, language)} recorded even when their text did not change
+
+
+_recording: contextvars.ContextVar[TranslationRecording | None] = contextvars.ContextVar(
+    "translation_recording", default=None
+)
+
+
+@contextlib.contextmanager
+def recorded_as(status: str, by=None, only: Iterable[tuple[str, str]] = ()):
+    """Translations saved inside this block are recorded (by `gcmhub.translations`, which follows
+    every save of a translated model) with this status and author: "human" for a person's,
+    "suggested" for a machine translation or a draft to review. Pairs in `only` (field, language)
+    are recorded even if their text did not change (a suggestion accepted as it is)."""
+    token = _recording.set(TranslationRecording(status, by, frozenset(only)))
+    try:
+        yield
+    finally:
+        _recording.reset(token)
+
+
+def translation_recording() -> TranslationRecording | None:
+    return _recording.get()

@@ -11,7 +11,10 @@ same way everywhere:
 - **No control characters.** NUL and other C0 controls are removed (openpyxl refuses them and
   XML cannot hold them; one title with `\\x07` made a whole export fail).
 - **Typed cells.** Numbers and dates stay numbers and dates in XLSX (ISO 8601 in CSV); aware
-  datetimes are written in the site's time zone (Excel has none).
+  datetimes are written in the site's time zone and say which: the cell's number format ends with
+  the zone ("2026-12-04 14:30 UTC"; Excel has none), CSV gives the offset ("2026-12-04 14:30+00:00").
+  Dates in cells are data, in ISO order whatever the language (decision 1303); texts for readers
+  (an "About" sheet's "Generated at") are written by the caller with `gcmhub.lib.formats`.
 - **One look.** A bold header on the house blue, frozen, with an autofilter and column widths given
   per export; an optional "About" sheet of label/value pairs.
 - **Streaming.** Rows may be a generator: CSV responses stream row by row; XLSX is written by
@@ -93,7 +96,10 @@ def cell_value(value: Any) -> Cell:
 
 def csv_value(value: Any) -> str:
     """A value as CSV text that no spreadsheet evaluates."""
-    value = cell_value(value)
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)  # written with its offset
+    else:
+        value = cell_value(value)
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -172,6 +178,9 @@ def _styles():
 def _xlsx_cell(ws, value: Any, styles: dict, *, wrap: bool):
     from openpyxl.cell import WriteOnlyCell
 
+    zone = None
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        zone = timezone.localtime(value).tzname()  # Excel has no zones: the number format names it
     value = cell_value(value)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
@@ -179,7 +188,7 @@ def _xlsx_cell(ws, value: Any, styles: dict, *, wrap: bool):
         if is_formula_like(value):
             cell.quotePrefix = True
     elif isinstance(value, datetime.datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
+        cell.number_format = f'yyyy-mm-dd hh:mm "{zone}"' if zone else "yyyy-mm-dd hh:mm"
     elif isinstance(value, datetime.date):
         cell.number_format = "yyyy-mm-dd"
     if wrap:

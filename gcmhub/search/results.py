@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from gcmhub.knowledge.models import GeographicScope, Practice, Resource
 from gcmhub.lib import tabular
+from gcmhub.lib.formats import datetime_text, language_name, number_text
 from gcmhub.lib.tabular import Column, Sheet
 from gcmhub.search.documents import GENERAL, parse_doc_id
 from gcmhub.search.engine import Hit
@@ -152,19 +153,18 @@ def _checkboxes(name: str, values: list[FacetValue], suffix: str) -> str:
     for number, v in enumerate(values, start=1):
         control = f"facet-{name}{suffix}-{number}"
         checked = " checked" if v.selected else ""
+        count = v.count if v.count < 1000 else number_text(v.count)  # grouped from four digits on
         parts.append(
             f'<li><input type="checkbox" name="{name}" value="{escape(v.value)}" id="{control}"{checked}>'
-            f'<label for="{control}">{escape(v.label)} <span class="search-facet__count">({v.count})</span>'
+            f'<label for="{control}">{escape(v.label)} <span class="search-facet__count">({count})</span>'
             "</label></li>"
         )
     return mark_safe("".join(parts))
 
 
 def _language_label(code: str) -> str:
-    try:
-        return translation.get_language_info(code)["name_translated"]
-    except KeyError:
-        return code
+    """A language facet's value, a standalone label ("Anglais"), named as the resource pages name it."""
+    return language_name(code)
 
 
 LABEL_CACHE_SECONDS = 300
@@ -387,7 +387,7 @@ def export_sheet(rows: list[list], *, query, total: int) -> Sheet:
     about += [
         (_("Matches"), total),
         (_("Rows"), len(rows)),
-        (_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+        (_("Generated"), datetime_text(timezone.now())),
     ]
     return Sheet(_("Results"), export_columns(), rows, about=about, about_title=_("About"))
 

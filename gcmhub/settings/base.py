@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "gcmhub.taxonomy",
     "gcmhub.workplan",
     "gcmhub.knowledge",
+    "gcmhub.translations",
     "gcmhub.site",
     "gcmhub.search",
     "gcmhub.api",
@@ -137,6 +138,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# One date format, one date-time format (with its zone), numbers and percentages per language:
+# gcmhub/formats/<code>/formats.py, read before Django's own (decision 1303). Numbers shown to
+# readers are grouped ("1,234", "1 234"); a number a machine reads in a template (an id, a URL,
+# an input's value, a data- attribute) takes `|unlocalize`.
+FORMAT_MODULE_PATH = ["gcmhub.formats"]
+USE_THOUSAND_SEPARATOR = True
 
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES

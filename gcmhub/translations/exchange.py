@@ -27,11 +27,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gcmhub.lib.cleantext import strip_controls
-from gcmhub.lib.concurrency import VersionedModel, claim
-from gcmhub.lib.i18n import LANGUAGE_CODES, Language
+from gcmhub.lib.formats import language_name
+from gcmhub.lib.i18n import LANGUAGE_CODES, recorded_as
 from gcmhub.translations.models import TranslationExport
 from gcmhub.translations.registry import Kind, kind_of
-from gcmhub.translations.status import MISSING, STALE, Segment, fingerprint, recorded_as, segments
+from gcmhub.translations.status import MISSING, STALE, Segment, fingerprint, segments
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -238,7 +238,7 @@ class ImportReport:
 
 
 def _language_name(code: str) -> str:
-    return str(Language(code).label) if code in LANGUAGE_CODES else code
+    return language_name(code, in_sentence=True) if code in LANGUAGE_CODES else code
 
 
 def read_file(data: bytes, language: str) -> tuple[str, str, str, list[FileSegment]]:
@@ -436,10 +436,7 @@ def apply(user, report: ImportReport, status: str) -> None:
     language = report.language
     with transaction.atomic():
         for (kind, pk), items in by_object.items():
-            if issubclass(kind.model, VersionedModel):
-                obj = claim(kind.model, pk, None)
-            else:
-                obj = kind.model._default_manager.select_for_update().get(pk=pk)
+            obj = kind.lock(pk)
             columns = []
             for segment in items:
                 current = getattr(obj, f"{segment.field}_{language}", "") or ""

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gcmhub.lib.formats import language_name
 from gcmhub.lib.i18n import Language
 from gcmhub.translations.exchange import MAX_IMPORT_BYTES
 from gcmhub.translations.models import TranslationState
@@ -45,9 +46,10 @@ class ExportForm(forms.Form):
     def __init__(self, *args, language: str, kinds, source_counts, **kwargs):
         super().__init__(*args, **kwargs)
         choices = []
-        for code, name in Language.choices:
+        for code, _label in Language.choices:
             if code == language:
                 continue
+            name = language_name(code)
             choices.append(
                 (
                     code,
@@ -55,10 +57,10 @@ class ExportForm(forms.Form):
                     % {"language": name, "count": source_counts.get(code, 0)},
                 )
             )
-        self.fields["source_language"].choices = choices
+        self.fields["source_language"].choices = choices  # type: ignore[attr-defined]
         best = max((c for c, _n in Language.choices if c != language), key=lambda c: source_counts.get(c, 0))
         self.fields["source_language"].initial = best
-        self.fields["kinds"].choices = [(kind.key, kind.label) for kind in kinds]
+        self.fields["kinds"].choices = [(kind.key, kind.label) for kind in kinds]  # type: ignore[attr-defined]
         self.fields["kinds"].initial = [kind.key for kind in kinds]
 
 

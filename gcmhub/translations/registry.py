@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.text import capfirst
 
 from gcmhub.accounts import permissions as roles
+from gcmhub.lib.concurrency import VersionedModel, claim
 
 # Kind key → the lookup from the model to the organisations whose focal points translate it.
 ORGANISATION_LOOKUPS = {
@@ -42,7 +43,7 @@ class Kind:
 
     @property
     def label(self) -> str:
-        return capfirst(self.model._meta.verbose_name_plural)
+        return str(capfirst(self.model._meta.verbose_name_plural))
 
     @property
     def content_type(self) -> ContentType:
@@ -67,6 +68,13 @@ class Kind:
         if lookup == "pk":
             return queryset.filter(pk__in=organisation_ids)
         return queryset.filter(pk__in=queryset.filter(**{f"{lookup}__in": organisation_ids}).values("pk"))
+
+    def lock(self, pk) -> models.Model:
+        """The object, write-locked until the transaction ends; a versioned one's version goes up
+        (an edit form opened before refuses its save). Inside `transaction.atomic` only."""
+        if issubclass(self.model, VersionedModel):
+            return claim(self.model, pk, None)
+        return self.model._default_manager.select_for_update().get(pk=pk)
 
     def with_labels(self, queryset: models.QuerySet) -> models.QuerySet:
         related = SELECT_RELATED.get(self.key)

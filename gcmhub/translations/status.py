@@ -5,8 +5,6 @@
 knows who wrote a translation, and how, says so with `recorded_as(...)` around its save.
 """
 
-import contextlib
-import contextvars
 import hashlib
 import unicodedata
 from collections import Counter
@@ -17,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gcmhub.lib.i18n import LANGUAGE_CODES
+from gcmhub.lib.i18n import LANGUAGE_CODES, TranslationRecording, translation_recording
 from gcmhub.translations.models import TranslationState
 from gcmhub.translations.registry import Kind, kind_of
 
@@ -145,28 +143,7 @@ def counts(kind: Kind, queryset, languages: Iterable[str]) -> dict[str, Counter]
 
 
 # ---------------------------------------------------------------------------------------------
-# Keeping the rows in step with the texts
-
-
-@dataclass(frozen=True)
-class _Recording:
-    status: str
-    by: object
-    only: frozenset  # {(field, language)} rewritten even when their text did not change
-
-
-_recording: contextvars.ContextVar[_Recording | None] = contextvars.ContextVar("translation_recording", default=None)
-
-
-@contextlib.contextmanager
-def recorded_as(status: str, by=None, only: Iterable[tuple[str, str]] = ()):
-    """Translations saved inside are recorded with this status and author. Pairs in `only`
-    (field, language) are recorded even if their text is unchanged (a suggestion accepted as is)."""
-    token = _recording.set(_Recording(status, by, frozenset(only)))
-    try:
-        yield
-    finally:
-        _recording.reset(token)
+# Keeping the rows in step with the texts (`recorded_as`, in gcmhub.lib.i18n, says who and how)
 
 
 def sync(model, instances: Iterable) -> None:
@@ -182,7 +159,7 @@ def sync(model, instances: Iterable) -> None:
         (row.object_id, row.field, row.language): row
         for row in TranslationState.objects.filter(content_type=content_type, object_id__in=[o.pk for o in instances])
     }
-    recording = _recording.get() or _Recording(TRANSLATED, None, frozenset())
+    recording = translation_recording() or TranslationRecording(TRANSLATED, None, frozenset())
     by = recording.by if getattr(recording.by, "is_authenticated", False) else None
     now = timezone.now()
     create, update, delete = [], [], []

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gcmhub.accounts import permissions as roles
-from gcmhub.lib.concurrency import VersionedModel, claim
 from gcmhub.lib.files import content_disposition
-from gcmhub.lib.i18n import LANGUAGE_CODES, Language
+from gcmhub.lib.formats import language_name
+from gcmhub.lib.i18n import LANGUAGE_CODES, recorded_as
 from gcmhub.lib.params import paginate
 from gcmhub.translations import exchange
 from gcmhub.translations.forms import ExportForm, ImportForm, SegmentForm
@@ -32,7 +32,6 @@ from gcmhub.translations.status import (
     Segment,
     counts,
     fingerprint,
-    recorded_as,
     segments,
     source_of,
 )
@@ -71,7 +70,7 @@ def workspace(request):
         for code, counter in found.items():
             totals[code].update(counter)
         rows.append({"kind": kind, "cells": [(code, found[code]) for code in LANGUAGE_CODES]})
-    languages = [(code, Language(code).label) for code in LANGUAGE_CODES]
+    languages = [(code, language_name(code)) for code in LANGUAGE_CODES]
     return render(
         request,
         "translations/workspace.html",
@@ -97,7 +96,7 @@ def _segment_context(segment: Segment, obj, form=None, *, note="", refusal="", s
             continue
         text = getattr(obj, f"{segment.field}_{code}", "") or ""
         if text.strip():
-            others.append((code, Language(code).label, text))
+            others.append((code, language_name(code), text))
     if form is None:
         form = SegmentForm(
             initial={
@@ -112,9 +111,9 @@ def _segment_context(segment: Segment, obj, form=None, *, note="", refusal="", s
         "segment": segment,
         "object": obj,
         "label": str(obj),
-        "field_label": kind.model._meta.get_field(f"{segment.field}_{segment.language}").verbose_name,
-        "source_language_name": Language(segment.source_language).label,
-        "language_name": Language(segment.language).label,
+        "field_label": kind.column(segment.field, segment.language).verbose_name,
+        "source_language_name": language_name(segment.source_language, in_sentence=True),
+        "language_name": language_name(segment.language, in_sentence=True),
         "others": others,
         "form": form,
         "html_id": f"seg-{kind.key.replace('.', '-')}-{segment.pk}-{segment.field}",
@@ -147,7 +146,7 @@ def segment_list(request, lang, kind):
         {
             "kind": kind_,
             "language": language,
-            "language_name": Language(language).label,
+            "language_name": language_name(language, in_sentence=True),
             "items": items,
             "page": page,
             "state": state,
@@ -194,10 +193,7 @@ def save_segment(request, lang, kind, pk, field):
     if form.is_valid():
         text = form.cleaned_data["text"]
         with transaction.atomic():
-            if issubclass(kind_.model, VersionedModel):
-                locked = claim(kind_.model, obj.pk, None)
-            else:
-                locked = kind_.model._default_manager.select_for_update().get(pk=obj.pk)
+            locked = kind_.lock(obj.pk)
             current = _current_segment(kind_, locked, field, language)
             if current is None:
                 raise Http404("This is the source text now.")
@@ -225,7 +221,7 @@ def save_segment(request, lang, kind, pk, field):
                     reverse("translations:segments", args=[language, kind_.key])
                     + f"#seg-{kind_.key.replace('.', '-')}-{pk}-{field}"
                 )
-            saved = _current_segment(kind_, locked, field, language)
+            saved = _current_segment(kind_, locked, field, language) or segment
             return render(request, "translations/includes/segment.html", _segment_context(saved, locked, saved=True))
         # Refused: show the segment as it is now, with what the translator typed kept and the
         # fingerprints moved on, so that saving again is a deliberate choice.
@@ -275,7 +271,7 @@ def export_view(request, lang):
     return render(
         request,
         "translations/export.html",
-        {"form": form, "language": language, "language_name": Language(language).label},
+        {"form": form, "language": language, "language_name": language_name(language, in_sentence=True)},
         status=400 if form.is_bound else 200,
     )
 
@@ -313,7 +309,7 @@ def import_view(request, lang):
         {
             "form": form,
             "language": language,
-            "language_name": Language(language).label,
+            "language_name": language_name(language, in_sentence=True),
             "report": report,
             "error": error,
             "outcome_counts": [

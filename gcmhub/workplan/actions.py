@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from gcmhub.lib.concurrency import StaleObject, claim
 from gcmhub.lib.filetypes import check_upload, extension_of
+from gcmhub.lib.formats import percent_text
 from gcmhub.workplan.deadlines import parse_deadline
 from gcmhub.workplan.models import Activity, ActivityPeriod, Status, StatusUpdate
 
@@ -77,8 +78,9 @@ def check_post_status_update(*, status, percent_complete=None, evidence_links=""
         elif not 0 <= percent_complete <= 100:
             errors["percent_complete"] = [_("Write a whole number from 0 to 100.")]
         elif status == Status.COMPLETED and percent_complete != 100:
-            # xgettext:no-python-format
-            errors["percent_complete"] = [_("A completed activity is 100% complete.")]
+            errors["percent_complete"] = [
+                _("A completed activity is %(percent)s complete.") % {"percent": percent_text(100)}
+            ]
     if status == Status.COMPLETED and percent_complete is None:
         percent_complete = 100
     evidence_links = _check_evidence(errors, evidence_links, evidence_file)
@@ -210,7 +212,7 @@ def do_fix_activity_deadline(
         for name in [*DEADLINE_FIELDS, "version"]:
             setattr(activity, name, getattr(fresh, name))
         plan = activity.priority.workplan
-        changed = text != activity.deadline_text
+        changed = text != activity.deadline_as_written
         if changed:
             parsed = parse_deadline(text, plan_start=plan.period_start, plan_end=plan.period_end) if text else None
             periods = apply_deadline(activity, text, parsed)
@@ -222,7 +224,7 @@ def do_fix_activity_deadline(
         if user is not None and user.is_authenticated:
             message = []
             if changed:
-                message.append({"changed": {"fields": ["deadline_text"]}})
+                message.append({"changed": {"fields": [f"deadline_text_{activity.source_language}"]}})
             message.append({"changed": {"fields": [f"deadline_state={activity.deadline_state}"]}})
             LogEntry.objects.log_actions(user.pk, [activity], CHANGE, change_message=message, single_object=True)
     return activity

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 
-from django.utils import dateformat, translation
+from django.utils import dateformat, formats, translation
 from django.utils.translation import gettext
 
 
@@ -108,10 +108,11 @@ def coverage(periods, quarters: list[Quarter]) -> dict[Quarter, str]:
     return result
 
 
-# Django's "N" abbreviations (Jan., juil., Ene.) are unambiguous in every language; "M" gives
-# French "Jui" for both juin and juillet.
+# Runs of months are abbreviated: Django's "N" abbreviations (Jan., juil., Ene.) are unambiguous in
+# every language; "M" gives French "Jui" for both juin and juillet. One month is written as the
+# pages write a month ("March 2021", YEAR_MONTH_FORMAT) and days as they write a date ("15 March
+# 2021", DATE_FORMAT): decision 1303.
 MONTH = "N"
-DAY_MONTH_YEAR = "j N Y"
 MONTH_YEAR = "N Y"
 
 
@@ -130,10 +131,10 @@ def _period_label(start: datetime.date, end: datetime.date, language: str) -> st
     month_aligned = start.day == 1 and (end + datetime.timedelta(days=1)).day == 1
     if not month_aligned:
         if start == end:
-            return dateformat.format(start, DAY_MONTH_YEAR)
+            return formats.date_format(start, "DATE_FORMAT")
         return gettext("%(start)s – %(end)s") % {
-            "start": dateformat.format(start, DAY_MONTH_YEAR),
-            "end": dateformat.format(end, DAY_MONTH_YEAR),
+            "start": formats.date_format(start, "DATE_FORMAT"),
+            "end": formats.date_format(end, "DATE_FORMAT"),
         }
     first, last = Quarter.of(start), Quarter.of(end)
     quarter_aligned = start == first.start and end == last.end
@@ -150,7 +151,7 @@ def _period_label(start: datetime.date, end: datetime.date, language: str) -> st
         return gettext("%(start)s–%(end)s") % {"start": first.label, "end": last.label}
     if start.year == end.year:
         if start.month == end.month:
-            return dateformat.format(start, MONTH_YEAR)
+            return formats.date_format(start, "YEAR_MONTH_FORMAT")
         return gettext("%(first)s–%(last)s %(year)s") % {
             "first": _month(start),
             "last": _month(end),

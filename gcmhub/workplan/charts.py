@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.lib.charts import WIDTH, Column, ColumnChart, Row, Series, StackedBarChart, short, stacked_bars
+from gcmhub.lib.formats import number_text
 from gcmhub.workplan.calendar import Quarter
 from gcmhub.workplan.models import CLOSED_STATUSES, Status
 
@@ -225,7 +226,7 @@ def deadlines_by_quarter(activities, quarters: list[Quarter], today) -> ColumnCh
             "all, of which %(overdue)s are overdue, shown at the foot of each column. The table "
             "that follows gives the same figures."
         )
-        % {"count": len(columns), "total": total, "overdue": total_overdue},
+        % {"count": len(columns), "total": number_text(total), "overdue": number_text(total_overdue)},
         series=series,
         columns=columns,
         width=width,

@@ -10,11 +10,12 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from gcmhub.lib import tabular
+from gcmhub.lib.formats import datetime_text
 from gcmhub.lib.tabular import Column, Sheet
 from gcmhub.workplan.calendar import period_label
 from gcmhub.workplan.models import Status
@@ -104,7 +105,7 @@ def build_xlsx(activities, *, plan, filters: list[tuple[str, str]], generated_at
     generated_at = generated_at or timezone.now()
     about = [
         (_("Work plan"), plan.title),
-        (_("Generated at"), formats.date_format(timezone.localtime(generated_at), "DATETIME_FORMAT")),
+        (_("Generated at"), datetime_text(generated_at)),
         (_("Activities"), len(activities)),
     ]
     if filters:

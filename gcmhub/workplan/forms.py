@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gcmhub.lib.concurrency import set_bound_value
+from gcmhub.lib.formats import percent_text
 from gcmhub.lib.forms import field_of
 from gcmhub.workplan import actions
 from gcmhub.workplan.models import Status, StatusUpdate
@@ -91,8 +92,9 @@ class StatusUpdateForm(LatestUpdateMixin, EvidenceMixin, forms.Form):
         super().clean()
         cleaned = self.cleaned_data
         if cleaned.get("status") == Status.COMPLETED and cleaned.get("percent_complete") not in (None, 100):
-            # xgettext:no-python-format
-            self.add_error("percent_complete", _("A completed activity is 100% complete."))
+            self.add_error(
+                "percent_complete", _("A completed activity is %(percent)s complete.") % {"percent": percent_text(100)}
+            )
         return cleaned
 
 

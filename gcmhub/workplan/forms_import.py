@@ -75,7 +75,7 @@ class DeadlineForm(VersionedFormMixin, forms.Form):
     )
 
     def __init__(self, *args, activity, **kwargs):
-        kwargs.setdefault("initial", {"deadline_text": activity.deadline_text})
+        kwargs.setdefault("initial", {"deadline_text": activity.deadline_as_written})
         kwargs.setdefault("current", activity)
         super().__init__(*args, **kwargs)
         self.activity = activity

@@ -44,7 +44,7 @@ class WorkPlan(VersionedModel):
     source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
-    as_of = models.CharField(_("as of (as written)"), max_length=100, blank=True)
+    as_of = Translated(models.CharField, _("as of (as written)"), max_length=100)
     source_document = models.FileField(
         _("source document"), upload_to=UnguessablePath("workplans/"), max_length=255, blank=True
     )
@@ -145,7 +145,7 @@ class Priority(VersionedModel):
     )
     all_objectives = models.BooleanField(_("all objectives"), default=False)
     cross_cutting = models.BooleanField(_("cross-cutting priority"), default=False)
-    objectives_text = models.CharField(_("objectives (as written)"), max_length=300, blank=True)
+    objectives_text = Translated(models.CharField, _("objectives (as written)"), max_length=300)
     organisations = models.ManyToManyField(
         "taxonomy.Organisation", through="PriorityOrganisation", related_name="priorities", blank=True
     )
@@ -401,7 +401,8 @@ class Activity(VersionedModel):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = Translated(models.TextField, _("text"))
     source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
-    deadline_text = models.TextField(_("deadline (as written)"), blank=True)
+    # As written in each language's document; the deadline is parsed from the source language's.
+    deadline_text = Translated(models.TextField, _("deadline (as written)"))
     deadline_state = models.CharField(
         _("deadline state"), max_length=20, choices=DeadlineState.choices, default=DeadlineState.NONE
     )
@@ -418,7 +419,7 @@ class Activity(VersionedModel):
     )
     # Participants the document names that are not organisations ("all members of the
     # Executive Committee"), kept as written.
-    other_participants = models.TextField(_("other participants (as written)"), blank=True)
+    other_participants = Translated(models.TextField, _("other participants (as written)"))
     objects = ActivityQuerySet.as_manager()
 
     class Meta:
@@ -436,6 +437,12 @@ class Activity(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("workplan:activity", args=[self.pk])
+
+    @property
+    def deadline_as_written(self) -> str:
+        """The deadline as the plan's source document writes it: the text its periods are parsed
+        from (the other languages' texts are its translations)."""
+        return getattr(self, f"deadline_text_{self.source_language}", "") or ""
 
     @property
     def label(self) -> str:

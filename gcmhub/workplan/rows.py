@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from gcmhub.lib.formats import percent_text
 from gcmhub.lib.i18n import LANGUAGE_CODES, active_language
 from gcmhub.workplan.calendar import describe_periods
 from gcmhub.workplan.models import Activity, Status
@@ -99,7 +100,7 @@ class ActivityRow(_Item):
     text: str
     text_lang: str
     status: str
-    status_text: str  # "On track · 80 %", or "Last report: On track · 80 %" when overdue
+    status_text: str  # "On track · 80%", or "Last report: On track · 80%" when overdue
     overdue: bool
     leads: list
     leads_inherited: bool
@@ -129,7 +130,7 @@ class RowBuilder:
         self.status_labels = {value: str(label) for value, label in Status.choices}
         self.activity_label = gettext("Activity %(number)s")
         self.unnumbered_label = gettext("Unnumbered activity")
-        self.percent_format = gettext("%(status)s · %(percent)s%%")
+        self.percent_format = gettext("%(status)s · %(percent)s")
         self.last_report_format = gettext("Last report: %(status)s")
         self._status_texts: dict = {}
         self._dates: dict = {}
@@ -145,7 +146,7 @@ class RowBuilder:
         if text is None:
             text = self.status_labels.get(status, status)
             if percent is not None:
-                text = self.percent_format % {"status": text, "percent": percent}
+                text = self.percent_format % {"status": text, "percent": percent_text(percent)}
             if overdue:
                 text = self.last_report_format % {"status": text}
             self._status_texts[key] = text

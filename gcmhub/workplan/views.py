@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from gcmhub.lib.display import show
+from gcmhub.lib.formats import number_text
 from gcmhub.lib.i18n import translated_names
 from gcmhub.lib.params import paginate
 from gcmhub.lib.prepared import prepared
@@ -322,14 +323,16 @@ class _CardWords:
         if total:
             card.progress_text = ngettext(
                 "%(done)s of %(total)s activity completed", "%(done)s of %(total)s activities completed", total
-            ) % {"done": completed, "total": total}
+            ) % {"done": number_text(completed), "total": number_text(total)}
             if overdue:
-                card.overdue_text = ngettext("%(n)s overdue", "%(n)s overdue", overdue) % {"n": overdue}
+                card.overdue_text = ngettext("%(n)s overdue", "%(n)s overdue", overdue) % {"n": number_text(overdue)}
             for status in charts.STATUS_ORDER:
                 n = counts.get(status.value)
                 if n:
                     card.bar.append((status.value, f"{100 * n / total:.1f}"))
-                    card.mix.append(self.mix_format % {"label": self.status_labels[status.value], "value": n})
+                    card.mix.append(
+                        self.mix_format % {"label": self.status_labels[status.value], "value": number_text(n)}
+                    )
         return card
 
 
@@ -673,7 +676,10 @@ def dashboard_content(plan) -> dict:
             "%(done)s of %(total)s activities completed",
             summary["total"],
         )
-        % {"done": dict(summary["by_status"]).get(Status.COMPLETED, 0), "total": summary["total"]},
+        % {
+            "done": number_text(dict(summary["by_status"]).get(Status.COMPLETED, 0)),
+            "total": number_text(summary["total"]),
+        },
         "stacked": [
             charts.status_by_priority(priorities, activities),
             charts.status_by_thematic_area(activities),

@@ -18,12 +18,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import dateformat, formats, timezone
+from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gcmhub.accounts import permissions as roles
+from gcmhub.lib.formats import date_text, percent_text
 from gcmhub.lib.prepared import prepared
 from gcmhub.lib.urls import url_maker
 from gcmhub.workplan import permissions
@@ -83,17 +84,17 @@ def activity_history(activity) -> dict:
     history = _activity_updates(activity.pk)
     status_labels = {value: str(label) for value, label in Status.choices}
     # As {% blocktranslate %} does: the translated sentence as it is, the number put in.
-    percent_format = _("%(percent)s%% complete")
+    percent_format = _("%(percent)s complete")
     organisation_url = url_maker("taxonomy:organisation", str)
     for update in history:
         update.status_label = status_labels.get(update.status, update.status)
         if update.percent_complete is not None:
-            update.percent_text = mark_safe(percent_format % {"percent": update.percent_complete})
+            update.percent_text = mark_safe(percent_format % {"percent": percent_text(update.percent_complete)})
         if update.organisation is not None:
             update.organisation_url = organisation_url(update.organisation.slug)
         created = timezone.localtime(update.created_at)
         update.created_iso = dateformat.format(created, "c")
-        update.created_text = formats.date_format(created, "DATE_FORMAT")
+        update.created_text = date_text(created)
     return {"history": history}
 
 

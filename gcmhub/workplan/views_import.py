@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from gcmhub.lib import stash
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
+from gcmhub.lib.formats import language_name
 from gcmhub.lib.i18n import translated_names
 from gcmhub.taxonomy.models import Organisation
 from gcmhub.workplan.actions import do_fix_activity_deadline
@@ -29,6 +30,7 @@ from gcmhub.workplan.importer import (
     parse_document,
     resolve,
 )
+from gcmhub.workplan.importer.translations import attach, is_translation, match
 from gcmhub.workplan.models import Activity, Involvement, Priority
 from gcmhub.workplan.permissions import can_fix_deadlines, can_import_workplan
 
@@ -126,6 +128,8 @@ def preview(request, token):
         messages.error(request, exc.message)
         return redirect("workplan:import")
     resolution = resolve(parsed, aliases=aliases)
+    if is_translation(parsed, resolution.existing_plan):
+        return _translation_preview(request, token, filename, parsed, resolution.existing_plan)
     unknown = resolution.unknown
     organisations = (
         list(Organisation.objects.only("pk", *translated_names("name"), *translated_names("acronym")))
@@ -176,6 +180,41 @@ def preview(request, token):
             "inferred_count": len(resolution.inferred),
             "form": form,
             "error": error,
+        },
+    )
+
+
+def _translation_preview(request, token, filename, parsed, plan):
+    """The document is the plan in another language: what matches becomes its translations."""
+    found = match(parsed, plan)
+    if request.method == "POST":
+        summary = attach(parsed, found, user=request.user)
+        stash.delete(request.user, STASH, token)
+        messages.success(
+            request,
+            _(
+                "The texts of “%(title)s” in %(language)s were added to the plan: %(priorities)s priorities, "
+                "%(activities)s activities."
+            )
+            % {
+                "title": plan.title,
+                "language": language_name(parsed.source_language, in_sentence=True),
+                "priorities": summary["priorities"],
+                "activities": summary["activities"],
+            },
+        )
+        return redirect("workplan:overview", plan.slug)
+    return render(
+        request,
+        "workplan/import_translation_preview.html",
+        {
+            "token": token,
+            "filename": filename,
+            "parsed": parsed,
+            "plan": plan,
+            "found": found,
+            "language": language_name(parsed.source_language, in_sentence=True),
+            "plan_language": language_name(plan.source_language, in_sentence=True),
         },
     )
 

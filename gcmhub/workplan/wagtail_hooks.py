@@ -25,7 +25,7 @@ class WorkPlanViewSet(VersionedSnippetViewSet):
         translated_panel("title", _("Title")),
         FieldPanel("slug"),
         FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
-        FieldPanel("as_of"),
+        translated_panel("as_of", _("As of (as written)")),
         FieldPanel("source_language"),
         FieldPanel("is_current"),
     ]
@@ -50,7 +50,7 @@ class PriorityViewSet(VersionedSnippetViewSet):
                 FieldPanel("objectives"),
                 FieldPanel("all_objectives"),
                 FieldPanel("cross_cutting"),
-                FieldPanel("objectives_text"),
+                translated_panel("objectives_text", _("Objectives (as written)")),
             ],
             heading=_("GCM objectives"),
         ),
@@ -63,16 +63,16 @@ class ActivityViewSet(VersionedSnippetViewSet):
     menu_label = _("Activities")
     list_display = ["__str__", "due_date", "status", "deadline_state"]
     list_filter = ["priority__workplan", "status", "deadline_state", "ongoing"]
-    search_fields = [*translated_names("text"), "deadline_text"]
+    search_fields = [*translated_names("text"), *translated_names("deadline_text")]
     panels = [
         FieldPanel("priority"),
         FieldRowPanel([FieldPanel("number"), FieldPanel("order")]),
         translated_panel("text", _("Text")),
         FieldPanel("source_language"),
-        FieldPanel("other_participants"),
+        translated_panel("other_participants", _("Other participants (as written)")),
         MultiFieldPanel(
             [
-                FieldPanel("deadline_text"),
+                translated_panel("deadline_text", _("Deadline (as written)")),
                 FieldPanel("deadline_state"),
                 FieldPanel("ongoing"),
                 FieldRowPanel([FieldPanel("start_date"), FieldPanel("due_date")]),

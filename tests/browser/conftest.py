@@ -95,7 +95,6 @@ def login(page, email, password, lang="en"):
     page.wait_for_load_state()
 
 
-SEED = Path(__file__).resolve().parents[2] / "gcmhub" / "workplan" / "data" / "workplan-2021-2022-fr.txt"
 PASSWORD = "journey-password-2021"
 
 
@@ -103,14 +102,10 @@ PASSWORD = "journey-password-2021"
 def seeded_plan(transactional_db):
     """Reference data and the seed work plan, as `make demo` loads them."""
     from gcmhub.taxonomy.reference import load_reference_data
-    from gcmhub.workplan.importer import do_import_workplan, parse_document
+    from gcmhub.workplan.seed import load_seed_plan
 
     load_reference_data()
-    data = SEED.read_bytes()
-    plan = do_import_workplan(parse_document(data, SEED.name), filename=SEED.name, data=data).plan
-    plan.is_current = True
-    plan.save(update_fields=["is_current"])
-    return plan
+    return load_seed_plan()
 
 
 def make_account(email, *, kind=None, organisation=None, country=None, language="en"):

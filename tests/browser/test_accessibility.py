@@ -116,6 +116,12 @@ def _secretariat_paths(plan, user):
         "/workplan/my-deadlines/",
         f"/workplan/activities/{activity.pk}/",
         f"/workplan/activities/{activity.pk}/deadline/",
+        "/translations/",
+        "/translations/en/workplan.activity/",
+        "/translations/ar/taxonomy.country/",
+        f"/translations/es/workplan.activity/{activity.pk}/text/",
+        "/translations/es/export/",
+        "/translations/es/import/",
     ]
 
 

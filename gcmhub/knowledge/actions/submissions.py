@@ -21,7 +21,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +35,7 @@ from gcmhub.knowledge.models import (
 )
 from gcmhub.knowledge.permissions import WITHDRAWABLE_STATUSES
 from gcmhub.lib.concurrency import claim
+from gcmhub.lib.formats import datetime_text
 
 # Content copied from a published practice to its update draft, and from an approved update back
 # onto the published practice. Not status, slug, submitter, round, dates of the workflow or events.
@@ -133,7 +133,7 @@ def call_closed_error(practice: Practice, now=None) -> str | None:
     if now < call.opens_at:
         return _("This call is not open yet. Remove the call to submit your practice outside it.")
     return _("This call closed on %(deadline)s. Remove the call to submit your practice outside it.") % {
-        "deadline": date_filter(timezone.localtime(call.deadline), "DATETIME_FORMAT"),
+        "deadline": datetime_text(call.deadline),
     }
 
 

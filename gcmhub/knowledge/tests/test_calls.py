@@ -36,8 +36,8 @@ class CallListTestCase(BaseTestCase):
         html = response.content.decode()
         self.assertLess(html.index("Labour mobility"), html.index("Children on the move"))
         self.assertLess(html.index("Children on the move"), html.index("Climate and migration"))
-        self.assertContains(response, "Submissions to this call close on March 31, 2026, 11:59 p.m. (UTC).")
-        self.assertContains(response, "This call closed on June 30, 2025, noon (UTC).")
+        self.assertContains(response, "Submissions to this call close on 31 March 2026, 23:59 UTC.")
+        self.assertContains(response, "This call closed on 30 June 2025, 12:00 UTC.")
         self.assertContains(response, "1 practice published.")
         self.assertContains(response, f"?call={self.open_call.slug}")
 
@@ -82,7 +82,7 @@ class CallDetailTestCase(BaseTestCase):
             "Objective 6",
             "Published one",
             "Submit a practice to this call",
-            "(UTC)",
+            "31 March 2026, 23:59 UTC",
         ):
             self.assertContains(response, text)
         self.assertNotContains(response, "Waiting one")
@@ -91,7 +91,7 @@ class CallDetailTestCase(BaseTestCase):
     @time_machine.travel(datetime.datetime(2026, 4, 1, tzinfo=datetime.UTC))
     def test_it_says_the_call_closed_after_its_deadline(self):
         response = self.client.get(self.url)
-        self.assertContains(response, "This call closed on March 31, 2026, 11:59 p.m. (UTC).")
+        self.assertContains(response, "This call closed on 31 March 2026, 23:59 UTC.")
         self.assertNotContains(response, "Submit a practice to this call")
         self.assertContains(response, "Published one")
 
@@ -131,7 +131,7 @@ class SubmitToCallTestCase(BaseTestCase):
         self.login(self.alice)
         response = self.client.get(reverse("knowledge:practice_new") + f"?call={self.call.slug}")
         self.assertEqual(response.context["form"]["call"].value(), self.call.pk)
-        self.assertContains(response, "Submissions to this call close on March 31, 2026, 11:59 p.m. (UTC).")
+        self.assertContains(response, "Submissions to this call close on 31 March 2026, 23:59 UTC.")
 
     @time_machine.travel(datetime.datetime(2026, 3, 31, 23, 58, tzinfo=datetime.UTC))
     def test_it_accepts_a_submission_just_before_the_deadline(self):

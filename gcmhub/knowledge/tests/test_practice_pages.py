@@ -40,7 +40,7 @@ class PracticeDetailTestCase(BaseTestCase):
         with self.assertNumQueries(7):  # the practice with its links, then one query per list it shows
             response = self.client.get(self.url)
         self.assertContains(response, "Peer reviewed")
-        self.assertContains(response, "published on Feb. 3, 2026")
+        self.assertContains(response, "published on 3 February 2026")
         self.assertContains(response, '<article lang="fr">', html=False)
         for text in (
             "Guichet des travailleurs",

@@ -2,7 +2,6 @@
 
 import datetime
 import random
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -13,7 +12,6 @@ from django.utils import timezone
 from gcmhub.knowledge.demo import KNOWLEDGE_ACCOUNTS
 
 DEMO_PASSWORD = "demo-password-2021"  # noqa: S105 (demo accounts only, printed on purpose)
-SEED = Path(__file__).resolve().parents[2] / "workplan" / "data" / "workplan-2021-2022-fr.txt"
 
 # (e-mail, full name, language, role kind, organisation acronym or country ISO3)
 DEMO_ACCOUNTS = [
@@ -130,18 +128,13 @@ class Command(BaseCommand):
             self.stdout.write(f"E-mails are sent by {settings.EMAIL_BACKEND}.")
 
     def import_seed(self):
-        from gcmhub.workplan.importer import do_import_workplan, parse_document
+        from gcmhub.workplan.seed import load_seed_plan
 
-        data = SEED.read_bytes()
-        parsed = parse_document(data, SEED.name)
-        result = do_import_workplan(parsed, filename=SEED.name, data=data)
-        workplan = result.plan
-        if not workplan.is_current:
-            workplan.is_current = True
-            workplan.save(update_fields=["is_current"])
+        workplan = load_seed_plan()
         self.stdout.write(
             f"Work plan imported: {workplan.title} ({workplan.priorities.count()} priority blocks, "
-            f"{sum(p.activities.count() for p in workplan.priorities.all())} activities)."
+            f"{sum(p.activities.count() for p in workplan.priorities.all())} activities), with its "
+            "English and Spanish texts as suggested translations to review."
         )
         return workplan
 

@@ -2,8 +2,11 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import translate_url as django_translate_url
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
-from gcmhub.lib.i18n import LANGUAGE_CODES, Language, language_of
+from gcmhub.lib.formats import language_name
+from gcmhub.lib.i18n import LANGUAGE_CODES, active_language, direction, language_of
 
 register = template.Library()
 
@@ -31,7 +34,7 @@ def in_languages(obj, fields):
     for several fields)."""
     names = [name.strip() for name in str(fields).split(",")]
     return [
-        (code, Language(code).label, [getattr(obj, f"{name}_{code}", "") or "" for name in names])
+        (code, language_name(code), [getattr(obj, f"{name}_{code}", "") or "" for name in names])
         for code in LANGUAGE_CODES
     ]
 
@@ -40,6 +43,34 @@ def in_languages(obj, fields):
 def lang_of(obj, field):
     """The language the shown text of obj.<field> is written in, for a `lang` attribute."""
     return language_of(obj, field)
+
+
+@register.simple_tag
+def lang_attrs(obj, field):
+    """` lang="fr" dir="ltr"`: the language and direction of the shown text of obj.<field>, for a
+    fragment that may fall back to another language than the page's (`<p{% lang_attrs … %}>`)."""
+    code = language_of(obj, field)
+    return format_html(' lang="{}" dir="{}"', code, direction(code))
+
+
+@register.simple_tag
+def shown_in(obj, field, tag="p"):
+    """A note when obj.<field> is shown in another language than the reader's, for lack of a
+    translation: "Shown in French — no English translation yet." (nothing otherwise)."""
+    shown, reader = language_of(obj, field), active_language()
+    if shown == reader or not getattr(obj, f"{field}_{shown}", ""):
+        return ""
+    text = gettext("Shown in %(language)s — no %(reader)s translation yet.") % {
+        "language": language_name(shown, in_sentence=True),
+        "reader": language_name(reader, in_sentence=True),
+    }
+    return format_html('<{} class="shown-in">{}</{}>', tag, text, tag)
+
+
+@register.filter
+def dir_of(code):
+    """The `dir` of text in language `code`: "rtl" or "ltr"."""
+    return direction(str(code))
 
 
 @register.simple_tag(takes_context=True)

@@ -3,10 +3,11 @@ save, whatever the path."""
 
 from gcmhub.accounts.models import Role
 from gcmhub.lib.changes import announce_changes
+from gcmhub.lib.i18n import recorded_as
 from gcmhub.test import BaseTestCase, make_activity, make_role, make_user
 from gcmhub.translations.models import TranslationState
 from gcmhub.translations.registry import kind_of, kinds
-from gcmhub.translations.status import MISSING, STALE, SUGGESTED, TRANSLATED, recorded_as, segments
+from gcmhub.translations.status import MISSING, STALE, SUGGESTED, TRANSLATED, segments
 from gcmhub.workplan.models import Activity
 
 
@@ -27,9 +28,7 @@ def states(obj, field="text"):
 class StatesTests(BaseTestCase):
     def test_every_model_with_a_translated_field_is_a_kind(self):
         keys = {kind.key for kind in kinds()}
-        self.assertLessEqual(
-            {"workplan.activity", "workplan.priority", "knowledge.resource", "taxonomy.country"}, keys
-        )
+        self.assertLessEqual({"workplan.activity", "workplan.priority", "knowledge.resource", "taxonomy.country"}, keys)
 
     def test_a_new_text_is_missing_in_the_other_languages(self):
         activity = make_activity(text_fr="Élaborer un guide", text_en="", source_language="fr")

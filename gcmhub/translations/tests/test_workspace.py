@@ -19,7 +19,9 @@ class WorkspaceTests(BaseTestCase):
         cls.tara = make_user("tara@example.org", full_name="Tara Translator")
         make_role(cls.tara, Role.Kind.TRANSLATOR)
         cls.activity = make_activity(
-            text_fr="Élaborer un guide sur les alternatives à la détention", text_en="", source_language="fr",
+            text_fr="Élaborer un guide sur les alternatives à la détention",
+            text_en="",
+            source_language="fr",
             leads=[cls.iom],
         )
 
@@ -43,8 +45,12 @@ class WorkspaceTests(BaseTestCase):
         url = reverse("translations:workspace")
         self.assertEqual(self.client.get(url).status_code, 302)  # anonymous: sign in first
         for user, expected in (
-            (self.alice, 403), (self.fatima, 403), (self.rita, 403),
-            (self.ines, 200), (self.tara, 200), (self.sam, 200),
+            (self.alice, 403),
+            (self.fatima, 403),
+            (self.rita, 403),
+            (self.ines, 200),
+            (self.tara, 200),
+            (self.sam, 200),
         ):
             with self.subTest(user=user.email):
                 self.login(user)
@@ -77,7 +83,9 @@ class WorkspaceTests(BaseTestCase):
         self.login(self.sam)
         response = self.post("Develop a guide", htmx=False)
         self.assertRedirects(
-            response, reverse("translations:segments", args=["en", "workplan.activity"]) + f"#seg-workplan-activity-{self.activity.pk}-text",
+            response,
+            reverse("translations:segments", args=["en", "workplan.activity"])
+            + f"#seg-workplan-activity-{self.activity.pk}-text",
             fetch_redirect_response=False,
         )
 
@@ -134,10 +142,14 @@ class WorkspaceTests(BaseTestCase):
 
     def test_unknown_languages_kinds_and_fields(self):
         self.login(self.sam)
-        self.assertEqual(self.client.get(reverse("translations:segments", args=["xx", "workplan.activity"])).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("translations:segments", args=["xx", "workplan.activity"])).status_code, 404
+        )
         self.assertEqual(self.client.get(reverse("translations:segments", args=["en", "auth.user"])).status_code, 404)
         self.assertEqual(self.client.get(self.save_url(field="number")).status_code, 404)
-        self.assertEqual(self.client.get("/en/translations/en/workplan.activity/99999999999999999999/text/").status_code, 404)
+        self.assertEqual(
+            self.client.get("/en/translations/en/workplan.activity/99999999999999999999/text/").status_code, 404
+        )
 
     def test_the_list_shows_source_and_target_side_by_side_in_bounded_queries(self):
         for n in range(5):

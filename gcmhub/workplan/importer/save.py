@@ -102,7 +102,7 @@ def _apply_mapping(resolution: Resolution, mapping: dict, language: str) -> dict
 
 def apply_deadline(activity: Activity, text: str, parsed: ParsedDeadline | None) -> list[ActivityPeriod]:
     """Set the activity's deadline fields from `parsed` (not saved) and return its new periods."""
-    activity.deadline_text = text
+    setattr(activity, f"deadline_text_{activity.source_language}", text)
     activity.deadline_state = deadline_state(text, parsed)
     periods = list(parsed.periods) if parsed else []
     activity.ongoing = bool(parsed and parsed.ongoing)
@@ -121,7 +121,7 @@ def apply_deadline(activity: Activity, text: str, parsed: ParsedDeadline | None)
     ]
 
 
-DEADLINE_FIELDS = ["deadline_text", "deadline_state", "ongoing", "start_date", "due_date"]
+DEADLINE_FIELDS = [*translated_names("deadline_text"), "deadline_state", "ongoing", "start_date", "due_date"]
 
 
 PRIORITY_FIELDS = [
@@ -132,9 +132,15 @@ PRIORITY_FIELDS = [
     "thematic_area",
     "all_objectives",
     "cross_cutting",
-    "objectives_text",
+    *translated_names("objectives_text"),
 ]
-ACTIVITY_FIELDS = ["number", "order", *translated_names("text"), "other_participants", *DEADLINE_FIELDS]
+ACTIVITY_FIELDS = [
+    "number",
+    "order",
+    *translated_names("text"),
+    *translated_names("other_participants"),
+    *DEADLINE_FIELDS,
+]
 
 
 def do_import_workplan(
@@ -192,7 +198,7 @@ def _save_plan(parsed: ParsedPlan, data: bytes, filename: str) -> tuple[WorkPlan
         if created or lang == language or not getattr(plan, f"title_{lang}"):
             setattr(plan, f"title_{lang}", title[:300])
     plan.period_start, plan.period_end = parsed.period_start, parsed.period_end
-    plan.as_of = parsed.as_of
+    setattr(plan, f"as_of_{language}", parsed.as_of)
     if data:
         plan.source_sha256 = hashlib.sha256(data).hexdigest()
         plan.source_document.save(PurePath(filename or "workplan.txt").name, ContentFile(data), save=False)
@@ -233,7 +239,7 @@ def _save_priorities(plan: WorkPlan, parsed: ParsedPlan) -> list[Priority]:
         setattr(priority, f"title_{language}", block.title)
         priority.thematic_area = areas.get(block.thematic_area) if block.thematic_area else None
         priority.all_objectives, priority.cross_cutting = block.all_objectives, block.cross_cutting
-        priority.objectives_text = block.objectives_text[:300]
+        setattr(priority, f"objectives_text_{language}", block.objectives_text[:300])
         result.append(priority)
     Priority.objects.bulk_create(new)
     Priority.objects.bulk_update(old, PRIORITY_FIELDS)
@@ -284,13 +290,13 @@ def _save_activities(parsed, priorities, resolution, orgs) -> tuple[list[Activit
             else:
                 old.append(activity)
             activity.number, activity.order = item.number, order
-            activity.other_participants = "; ".join(item.remarks)
+            setattr(activity, f"other_participants_{language}", "; ".join(item.remarks))
             setattr(activity, f"text_{language}", item.text)
             deadline = resolution.deadlines[(p_index, a_index)]
             if (
                 activity.pk
                 and activity.deadline_state == Activity.DeadlineState.CONFIRMED
-                and activity.deadline_text == deadline.text
+                and activity.deadline_as_written == deadline.text
             ):
                 confirmed_ids.add(activity.pk)  # the Secretariat checked these periods: keep them
             else:

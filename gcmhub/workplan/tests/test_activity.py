@@ -91,7 +91,7 @@ class ActivityDetailTests(ActivityFixtures):
         self.assertContains(response, "Contribution note")
         self.assertContains(response, "40% complete")
         self.assertContains(response, 'href="https://example.org/report"')
-        self.assertContains(response, "Aug. 1, 2021")
+        self.assertContains(response, "1 August 2021")
 
     def test_it_shows_no_form_to_anonymous_and_stakeholders(self):
         for user in (None, self.alice, self.fatima, self.rita):

@@ -18,4 +18,4 @@ class OtherParticipantsTests(BaseTestCase):
         )
         self.assertEqual(activity.other_participants, "tous les membres du Comité exécutif")
         response = self.client.get(f"/en/workplan/activities/{activity.pk}/")
-        self.assertContains(response, '<p lang="fr">tous les membres du Comité exécutif</p>', html=True)
+        self.assertContains(response, '<p lang="fr" dir="ltr">tous les membres du Comité exécutif</p>', html=True)
