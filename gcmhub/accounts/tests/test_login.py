@@ -90,7 +90,7 @@ class PasswordResetTestCase(BaseTestCase):
         self.assertEqual(len(mail.outbox), 1)
         message = mail.outbox[0]
         self.assertEqual(message.to, ["alice@example.org"])
-        self.assertIn('<html lang="fr">', message.alternatives[0][0])
+        self.assertIn('<html lang="fr" dir="ltr">', message.alternatives[0][0])
         link = re.search(r"https?://\S+", message.body).group(0).removeprefix(settings.SITE_URL)
         self.assertTrue(link.startswith("/fr/accounts/password-reset/"))
 

@@ -57,7 +57,7 @@ class SignupTestCase(BaseTestCase):
         message = mail.outbox[0]
         self.assertEqual(message.to, ["nadia@example.org"])
         self.assertEqual(message.alternatives[0][1], "text/html")
-        self.assertIn('<html lang="fr">', message.alternatives[0][0])  # rendered in the user's language
+        self.assertIn('<html lang="fr" dir="ltr">', message.alternatives[0][0])  # rendered in the user's language
         link = link_in(message)
         self.assertIn("/fr/accounts/verify/", link)
 

@@ -125,7 +125,7 @@ class FeedbackResultsTests(BaseTestCase):
         tool_url = reverse("knowledge:feedback_tool", args=[self.tool.slug])
         self.assertContains(
             response,
-            f'<tr><th scope="row"><a href="{tool_url}" lang="en">Guidance on returns</a></th>'
+            f'<tr><th scope="row"><a href="{tool_url}" lang="en" dir="ltr">Guidance on returns</a></th>'
             "<td>2</td><td>3.5</td><td>0</td><td>1</td><td>0</td><td>0</td><td>1</td></tr>",
             html=True,
         )

@@ -58,7 +58,9 @@ class SearchPageTests(HubTestCase):
             response, "Promouvoir des alternatives à la rétention et à la <mark>détention</mark>", html=False
         )
         response = self.get("q=migrantes", lang="fr")  # no French version: the Spanish one, marked as such
-        self.assertContains(response, f'<a href="{self.migrantes_es.get_absolute_url()}" lang="es">', html=False)
+        self.assertContains(
+            response, f'<a href="{self.migrantes_es.get_absolute_url()}" lang="es" dir="ltr">', html=False
+        )
 
     def test_it_combines_facets_kept_in_the_url(self):
         response = self.get("objective=13&country=MX&country=MA")

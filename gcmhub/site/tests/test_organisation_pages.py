@@ -26,12 +26,12 @@ class OrganisationListTestCase(BaseTestCase):
     def test_it_lists_organisations_in_the_active_language(self):
         response = self.client.get(url("organisations", lang="fr"))
         self.assertContains(response, "Organisation internationale pour les migrations")
-        self.assertContains(response, '<td lang="fr">OIM</td>', html=True)
+        self.assertContains(response, '<td lang="fr" dir="ltr">OIM</td>', html=True)
         self.assertContains(response, "HCDH")
         response = self.client.get(url("organisations", lang="es"))
-        self.assertContains(response, '<td lang="es">OIM</td>', html=True)
+        self.assertContains(response, '<td lang="es" dir="ltr">OIM</td>', html=True)
         # No Spanish name: the English one, marked as English.
-        self.assertContains(response, 'lang="en">International Detention Coalition</a>')
+        self.assertContains(response, 'lang="en" dir="ltr">International Detention Coalition</a>')
 
     def test_it_filters_by_name_acronym_or_alias_in_any_language(self):
         for query in ("OIM", "migrations", "haut commissariat", "hcdh"):
@@ -99,7 +99,7 @@ class OrganisationDetailTestCase(BaseTestCase):
             with self.subTest(lang=lang):
                 response = self.client.get(url("organisation", "iom", lang=lang))
                 self.assertContains(
-                    response, '<td lang="fr">Organisation internationale pour les migrations</td>', html=True
+                    response, '<td lang="fr" dir="ltr">Organisation internationale pour les migrations</td>', html=True
                 )
                 self.assertContains(response, '<li class="chip">OIM</li>', html=True)
                 self.assertContains(response, self.led.get_absolute_url().replace("/en/", f"/{lang}/"))

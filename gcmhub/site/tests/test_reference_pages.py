@@ -62,7 +62,7 @@ class ObjectivePagesTestCase(BaseTestCase):
                 response = self.client.get(url("objectives", lang=lang))
                 self.assertContains(response, label)
                 self.assertContains(response, url("objective", 13, lang=lang))
-                self.assertContains(response, 'lang="en">Use migration detention')
+                self.assertContains(response, 'lang="en" dir="ltr">Use migration detention')
 
     def test_it_shows_the_objective_with_its_work_plan_priorities(self):
         for lang in LANGUAGES:
@@ -80,7 +80,9 @@ class ObjectivePagesTestCase(BaseTestCase):
 
     def test_it_uses_the_title_of_the_language_when_there_is_one(self):
         response = self.client.get(url("objective", 1, lang="fr"))
-        self.assertContains(response, '<p class="lead" lang="fr">Collecter et utiliser des données</p>', html=True)
+        self.assertContains(
+            response, '<p class="lead" lang="fr" dir="ltr">Collecter et utiliser des données</p>', html=True
+        )
 
     def test_it_says_when_nothing_is_linked(self):
         Priority.objects.all().delete()
@@ -302,8 +304,8 @@ class CountryPagesTestCase(BaseTestCase):
         for lang in LANGUAGES:
             with self.subTest(lang=lang):
                 response = self.client.get(url("country", "mar", lang=lang))
-                self.assertContains(response, '<td lang="fr">Maroc</td>', html=True)
-                self.assertContains(response, '<td lang="es">Marruecos</td>', html=True)
+                self.assertContains(response, '<td lang="fr" dir="ltr">Maroc</td>', html=True)
+                self.assertContains(response, '<td lang="es" dir="ltr">Marruecos</td>', html=True)
                 self.assertContains(
                     response,
                     self.north_africa.name_en
@@ -322,14 +324,16 @@ class CountryPagesTestCase(BaseTestCase):
         self.assertContains(response, 'aria-describedby="note-xkx"')
         self.assertContains(
             response,
-            '<p class="muted" id="note-xkx" lang="en">* References to Kosovo shall be understood to be in the '
+            '<p class="muted" id="note-xkx" lang="en" dir="ltr">* References to Kosovo shall be understood to be in the '
             "context of resolution 1244 (1999).</p>",
             html=True,
         )
         french = self.client.get(url("country", "xkx", lang="fr"))
         self.assertContains(french, kosovo.note_fr)
         spanish = self.client.get(url("country", "xkx", lang="es"))
-        self.assertContains(spanish, f'<p class="lead" lang="en">{kosovo.note_en}</p>', html=True)  # said in English
+        self.assertContains(
+            spanish, f'<p class="lead" lang="en" dir="ltr">{kosovo.note_en}</p>', html=True
+        )  # said in English
         self.assertEqual(self.client.get(url("country", "twn")).status_code, 200)  # what names it still links
 
     def test_it_redirects_upper_case_codes_and_404s_unknown_ones(self):
@@ -361,6 +365,6 @@ class KosovoNoteOnContentTests(BaseTestCase):
                 response = self.client.get(page)
                 self.assertContains(response, 'aria-describedby="note-xkx"')
                 self.assertContains(
-                    response, f'<p class="muted" id="note-xkx" lang="en">* {kosovo.note_en}</p>', html=True
+                    response, f'<p class="muted" id="note-xkx" lang="en" dir="ltr">* {kosovo.note_en}</p>', html=True
                 )
                 self.assertNotContains(response, 'aria-describedby="note-mar"')

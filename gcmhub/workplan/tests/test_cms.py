@@ -183,3 +183,85 @@ class OneCurrentPlanMigrationTests(TransactionTestCase):
         executor.migrate(self.migrate_to)
         self.assertEqual(list(WorkPlan.objects.filter(is_current=True).values_list("slug", flat=True)), ["b-2021"])
         self.assertEqual(WorkPlan.objects.count(), 4)
+
+
+class TextsAsWrittenMigrationTests(TransactionTestCase):
+    """The texts kept "as written" move into their source language's column, and back, with
+    nothing lost (issue 9 §1: every text before equals every text after)."""
+
+    before = [("workplan", "0007_activity_text_ar_priority_title_ar_workplan_title_ar_and_more")]
+    after = [("workplan", "0008_texts_as_written_in_each_language")]
+
+    def tearDown(self):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        super().tearDown()
+
+    def _migrate(self, target):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(target)
+        return executor.loader.project_state(target).apps
+
+    def test_a_round_trip_keeps_every_text(self):
+        old = self._migrate(self.before)
+        Plan, Priority, Activity = (old.get_model("workplan", name) for name in ("WorkPlan", "Priority", "Activity"))
+        plans = [
+            Plan.objects.create(
+                slug=f"p-{lang}",
+                title_en="Plan",
+                source_language=lang,
+                period_start="2021-01-01",
+                period_end="2022-12-31",
+                as_of={"fr": "Au 28 avril 2021", "en": "As of 28 April 2021", "es": "Al 28 de abril de 2021"}[lang],
+            )
+            for lang in ("fr", "en", "es")
+        ]
+        texts = {}
+        for n, plan in enumerate(plans):
+            priority = Priority.objects.create(
+                workplan=plan,
+                kind="core",
+                code=str(n),
+                slug=f"core-{n}",
+                title_en="P",
+                source_language=plan.source_language,
+                objectives_text=f"Objectifs {n}",
+            )
+            activity = Activity.objects.create(
+                priority=priority,
+                number=1,
+                text_en="A",
+                source_language=plan.source_language,
+                deadline_text=f"T{n + 1} 2021\n2022",
+                other_participants=f"tous les membres {n}",
+            )
+            texts[plan.source_language] = (
+                plan.as_of,
+                priority.objectives_text,
+                activity.deadline_text,
+                activity.other_participants,
+            )
+
+        new = self._migrate(self.after)
+        NewPlan, NewPriority, NewActivity = (
+            new.get_model("workplan", name) for name in ("WorkPlan", "Priority", "Activity")
+        )
+        for lang, (as_of, objectives, deadline, others) in texts.items():
+            plan = NewPlan.objects.get(slug=f"p-{lang}")
+            priority = NewPriority.objects.get(workplan=plan)
+            activity = NewActivity.objects.get(priority=priority)
+            self.assertEqual(getattr(plan, f"as_of_{lang}"), as_of)
+            self.assertEqual(getattr(priority, f"objectives_text_{lang}"), objectives)
+            self.assertEqual(getattr(activity, f"deadline_text_{lang}"), deadline)
+            self.assertEqual(getattr(activity, f"other_participants_{lang}"), others)
+            for other in {"en", "fr", "es"} - {lang}:
+                self.assertEqual(getattr(activity, f"deadline_text_{other}"), "")
+
+        back = self._migrate(self.before)
+        BackPlan, BackActivity = back.get_model("workplan", "WorkPlan"), back.get_model("workplan", "Activity")
+        for lang, (as_of, _objectives, deadline, others) in texts.items():
+            self.assertEqual(BackPlan.objects.get(slug=f"p-{lang}").as_of, as_of)
+            activity = BackActivity.objects.get(priority__workplan__slug=f"p-{lang}")
+            self.assertEqual((activity.deadline_text, activity.other_participants), (deadline, others))

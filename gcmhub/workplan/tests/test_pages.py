@@ -150,7 +150,7 @@ class OverviewTests(PlanTestCase):
             response = self.get(f"/{lang}/workplan/wp/")
             self.assertEqual(response.status_code, 200)
             self.assertContains(response, f'<html lang="{lang}"')
-            self.assertContains(response, '<h1 lang="en">Network work plan 2021-2022</h1>')
+            self.assertContains(response, '<h1 lang="en" dir="ltr">Network work plan 2021-2022</h1>')
             self.assertContains(response, "1 March 2021")
 
     def test_it_groups_priority_cards_by_kind(self):
@@ -236,7 +236,7 @@ class PriorityDetailTests(PlanTestCase):
 
     def test_it_shows_text_in_its_own_language_with_a_lang_attribute(self):
         response = self.get("/es/workplan/wp/priorities/core-2-1/")
-        self.assertContains(response, '<p lang="fr">Atelier régional sur les données</p>')
+        self.assertContains(response, '<p lang="fr" dir="ltr">Atelier régional sur les données</p>')
 
     def test_it_404s_for_an_unknown_priority_or_plan(self):
         self.assertEqual(self.get("/en/workplan/wp/priorities/nope/").status_code, 404)
