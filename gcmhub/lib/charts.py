@@ -8,11 +8,13 @@ a data table, so colour never carries information alone.
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from gcmhub.lib.formats import number_text
+from gcmhub.lib.i18n import direction
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -72,9 +74,15 @@ class StackedBarChart:
     width: int = WIDTH
     height: int = 0
     label_width: int = LABEL_WIDTH
+    rtl: bool = False  # laid out right to left (mirror_rows)
     totals: list = field(default_factory=list)
     grand_total: int = 0
     note: str = ""
+
+    @property
+    def axis_x(self) -> int:
+        """Where the labels end and the bars start: on the left, or on the right when mirrored."""
+        return self.width - self.label_width if self.rtl else self.label_width
 
     @property
     def svg_bars(self) -> str:
@@ -121,7 +129,10 @@ def _count(value: int) -> str:
     return str(value) if -1000 < value < 1000 else number_text(value)
 
 
-_LABEL = '<text x="{}" y="{}" text-anchor="end" class="chart__label">{}</text>'
+_LABEL = '<text x="{}" y="{}" text-anchor="end" class="chart__label"{}>{}</text>'
+# A label written in the other direction than the page's (French on an Arabic page): anchored at
+# its start, which is then on the axis side.
+_LABEL_OTHER_WAY = '<text x="{}" y="{}" text-anchor="start" direction="{}" class="chart__label"{}>{}</text>'
 _SEGMENT = (
     '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{})" stroke="#fff" stroke-width="1">'
     "<title>{} – {}: {}</title></rect>"
@@ -137,13 +148,20 @@ def stacked_bars_svg(chart: StackedBarChart) -> str:
     the dashboard. What `format_html` would do per element, done once per text: each label and
     pattern id is escaped once; the other values are numbers."""
     parts = []
-    label_x = _num(chart.label_width - 8)
+    # Labels end 8 units before the axis, on its side: "end" is the left of right-to-left text.
+    label_x = _num(chart.axis_x + 8 if chart.rtl else chart.axis_x - 8)
     series_texts = {id(s): (escape(s.pattern_id), escape(s.label)) for s in chart.series}
+    page_direction = "rtl" if chart.rtl else "ltr"
     for row in chart.rows:
         text_y = _num(row.text_y)
         row_y = _num(row.y)
         label = escape(row.label)
-        parts.append(_LABEL.format(label_x, text_y, label))
+        lang = f' lang="{escape(row.lang)}"' if row.lang else ""
+        label_direction = direction(row.lang) if row.lang else page_direction
+        if label_direction == page_direction:
+            parts.append(_LABEL.format(label_x, text_y, lang, label))
+        else:
+            parts.append(_LABEL_OTHER_WAY.format(label_x, text_y, label_direction, lang, label))
         for seg in row.segments:
             found = series_texts.get(id(seg.series))
             pattern_id, series_label = found or (escape(seg.series.pattern_id), escape(seg.series.label))
@@ -189,6 +207,9 @@ def stacked_bars(chart_id, title, summary, label_header, rows: list[Row], series
             )
             x += width
         row.bar_end = round(x + 6, 1)
+    rtl = translation.get_language_bidi()
+    if rtl:
+        mirror_rows(rows, WIDTH)
     totals = [sum(r.counts.get(s.key, 0) for r in rows) for s in series]
     return StackedBarChart(
         id=chart_id,
@@ -200,4 +221,22 @@ def stacked_bars(chart_id, title, summary, label_header, rows: list[Row], series
         height=TOP * 2 + max(len(rows), 1) * ROW_HEIGHT,
         totals=totals,
         grand_total=sum(r.total for r in rows),
+        rtl=rtl,
     )
+
+
+def mirror_rows(rows: list[Row], width: int) -> None:
+    """Right to left: bars start at the right and grow leftwards (the text of the labels, values and
+    totals keeps its anchors: "start" and "end" follow the text's direction)."""
+    for row in rows:
+        for seg in row.segments:
+            seg.x = round(width - seg.x - seg.width, 1)
+            seg.text_x = round(width - seg.text_x, 1)
+        row.bar_end = round(width - row.bar_end, 1)
+
+
+def mirror_columns(columns: list[Column], width: int) -> None:
+    """Right to left: the first column (the earliest quarter) on the right."""
+    for column in columns:
+        column.x = round(width - column.x - column.width, 1)
+        column.center = round(width - column.center, 1)

@@ -4,11 +4,23 @@ shared chart helpers of `gcmhub.lib.charts` and drawn by the templates under `in
 
 from collections import Counter
 
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gcmhub.lib.charts import WIDTH, Column, ColumnChart, Row, Series, StackedBarChart, short, stacked_bars
+from gcmhub.lib.charts import (
+    WIDTH,
+    Column,
+    ColumnChart,
+    Row,
+    Series,
+    StackedBarChart,
+    mirror_columns,
+    short,
+    stacked_bars,
+)
 from gcmhub.lib.formats import number_text
+from gcmhub.lib.i18n import language_of
 from gcmhub.workplan.calendar import Quarter
 from gcmhub.workplan.models import CLOSED_STATUSES, Status
 
@@ -68,6 +80,8 @@ def status_by_priority(priorities, activities) -> StackedBarChart:
             f"{p.heading} – {p.title}" if p.code else p.title,
             p.get_absolute_url(),
             by_priority.get(p.pk, []),
+            # A working group is named by its title, in the language it is written in.
+            "" if p.code else language_of(p, "title"),
         )
         for p in priorities
     ]
@@ -98,7 +112,7 @@ def status_by_thematic_area(activities) -> StackedBarChart:
         if area is None:
             rows.append(_status_row(gettext("No thematic area"), gettext("No thematic area"), "", statuses))
         else:
-            rows.append(_status_row(str(area), str(area), area.get_absolute_url(), statuses))
+            rows.append(_status_row(str(area), str(area), area.get_absolute_url(), statuses, language_of(area, "name")))
     chart_id = "chart-area"
     return stacked_bars(
         chart_id,
@@ -217,6 +231,8 @@ def deadlines_by_quarter(activities, quarters: list[Quarter], today) -> ColumnCh
                 current=quarter == current,
             )
         )
+    if translation.get_language_bidi():
+        mirror_columns(columns, width)
     total, total_overdue = sum(due.values()), sum(overdue.values())
     return ColumnChart(
         id=chart_id,

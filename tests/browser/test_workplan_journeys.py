@@ -255,6 +255,16 @@ def test_an_arabic_visitor_browses_the_work_plan_and_the_hub_right_to_left(page,
     assert page.locator("main .activity-row").count() > 0
     assert_accessible(page, "activities (ar)")
 
+    page.goto(f"/ar/workplan/{seeded_plan.slug}/dashboard/")
+    # The charts read right to left: bars grow from the right, labels on their right, the earliest
+    # quarter on the right.
+    chart = page.locator(".chart__svg").first
+    bar, label = chart.locator("rect[fill^='url']").first.bounding_box(), chart.locator("text").first.bounding_box()
+    assert label["x"] >= bar["x"] + bar["width"] - 1
+    quarters = page.locator("#chart-deadlines .chart__label")
+    assert quarters.first.bounding_box()["x"] > quarters.last.bounding_box()["x"]
+    assert_accessible(page, "dashboard (ar)")
+
     page.goto("/ar/hub/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert_accessible(page, "hub (ar)")
