@@ -134,6 +134,30 @@ def segments(kind: Kind, queryset, languages: Iterable[str]) -> Iterator[Segment
                 yield Segment(kind, pk, field, language, source_language, source, text, state, by_id, at)
 
 
+def segment_of(kind: Kind, obj, field: str, language: str) -> Segment | None:
+    """The segment of one loaded object (None for its source language, or nothing to translate),
+    its state read from its row (one query)."""
+    declared = getattr(obj, "source_language", None) or "en"
+    texts = {code: getattr(obj, f"{field}_{code}", "") or "" for code in LANGUAGE_CODES}
+    source_language, source = source_of(texts, declared)
+    if not source.strip() or language == source_language:
+        return None
+    text = texts[language]
+    segment = Segment(kind, obj.pk, field, language, source_language, source, text, MISSING)
+    if text.strip():
+        segment.state = TRANSLATED
+        row = TranslationState.objects.filter(
+            content_type=kind.content_type, object_id=obj.pk, field=field, language=language
+        ).first()
+        if row is not None:
+            segment.by_id, segment.at = row.by_id, row.at
+            if row.source_fingerprint != fingerprint(source):
+                segment.state = STALE
+            elif row.status == SUGGESTED:
+                segment.state = SUGGESTED
+    return segment
+
+
 def counts(kind: Kind, queryset, languages: Iterable[str]) -> dict[str, Counter]:
     """{language: Counter(state → number of segments)}."""
     found: dict[str, Counter] = {language: Counter() for language in languages}

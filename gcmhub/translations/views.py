@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gcmhub.accounts import permissions as roles
+from gcmhub.accounts.models import User
 from gcmhub.lib.files import content_disposition
 from gcmhub.lib.formats import language_name
 from gcmhub.lib.i18n import LANGUAGE_CODES, recorded_as
@@ -28,12 +29,11 @@ from gcmhub.translations.status import (
     STATE_LABELS,
     STATES,
     TO_DO,
-    TRANSLATED,
     Segment,
     counts,
     fingerprint,
+    segment_of,
     segments,
-    source_of,
 )
 
 PER_PAGE = 20
@@ -88,8 +88,18 @@ def _objects_for_page(kind: Kind, page_segments: list[Segment]) -> dict:
     return kind.with_labels(kind.model._default_manager.filter(pk__in=pks)).order_by().in_bulk()
 
 
-def _segment_context(segment: Segment, obj, form=None, *, note="", refusal="", saved=False) -> dict:
+def _authors(segments) -> dict:
+    """{user id: display name} of the people who made these translations (one query)."""
+    ids = {s.by_id for s in segments if s.by_id}
+    return {user.pk: user.display_name() for user in User.objects.filter(pk__in=ids)} if ids else {}
+
+
+def _segment_context(
+    segment: Segment, obj, form=None, *, note="", refusal="", saved=False, authors: dict | None = None
+) -> dict:
     kind = segment.kind
+    if authors is None:
+        authors = _authors([segment])
     others = []
     for code in LANGUAGE_CODES:
         if code in (segment.language, segment.source_language):
@@ -121,6 +131,7 @@ def _segment_context(segment: Segment, obj, form=None, *, note="", refusal="", s
         "note": note,
         "refusal": refusal,
         "saved": saved,
+        "author": authors.get(segment.by_id, "") if segment.by_id else "",
     }
 
 
@@ -138,7 +149,12 @@ def segment_list(request, lang, kind):
     found = [s for s in segments(kind_, kind_.objects_for(user), [language]) if s.state in wanted]
     page = paginate(found, PER_PAGE, request.GET.get("page"), count=len(found))
     objects = _objects_for_page(kind_, list(page.object_list))
-    items = [_segment_context(segment, objects[segment.pk]) for segment in page.object_list if segment.pk in objects]
+    authors = _authors(page.object_list)
+    items = [
+        _segment_context(segment, objects[segment.pk], authors=authors)
+        for segment in page.object_list
+        if segment.pk in objects
+    ]
     filters = [("todo", _("to do")), *((s, STATE_LABELS[s]) for s in STATES), ("all", _("all"))]
     return render(
         request,
@@ -156,15 +172,6 @@ def segment_list(request, lang, kind):
     )
 
 
-def _current_segment(kind: Kind, obj, field: str, language: str) -> Segment | None:
-    declared = getattr(obj, "source_language", None) or "en"
-    texts = {code: getattr(obj, f"{field}_{code}", "") or "" for code in LANGUAGE_CODES}
-    source_language, source = source_of(texts, declared)
-    if not source.strip() or language == source_language:
-        return None
-    return Segment(kind, obj.pk, field, language, source_language, source, texts[language], TRANSLATED)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def save_segment(request, lang, kind, pk, field):
@@ -178,7 +185,7 @@ def save_segment(request, lang, kind, pk, field):
     obj = kind_.with_labels(kind_.objects_for(user)).filter(pk=pk).first()
     if obj is None:
         raise Http404("No such content, or not yours to translate.")
-    segment = _current_segment(kind_, obj, field, language)
+    segment = segment_of(kind_, obj, field, language)
     if segment is None:
         raise Http404("This is the source text, or there is nothing to translate.")
     htmx = request.headers.get("HX-Request") == "true"
@@ -194,7 +201,7 @@ def save_segment(request, lang, kind, pk, field):
         text = form.cleaned_data["text"]
         with transaction.atomic():
             locked = kind_.lock(obj.pk)
-            current = _current_segment(kind_, locked, field, language)
+            current = segment_of(kind_, locked, field, language)
             if current is None:
                 raise Http404("This is the source text now.")
             base = fingerprint(current.text) if current.text.strip() else ""
@@ -221,7 +228,7 @@ def save_segment(request, lang, kind, pk, field):
                     reverse("translations:segments", args=[language, kind_.key])
                     + f"#seg-{kind_.key.replace('.', '-')}-{pk}-{field}"
                 )
-            saved = _current_segment(kind_, locked, field, language) or segment
+            saved = segment_of(kind_, locked, field, language) or segment
             return render(request, "translations/includes/segment.html", _segment_context(saved, locked, saved=True))
         # Refused: show the segment as it is now, with what the translator typed kept and the
         # fingerprints moved on, so that saving again is a deliberate choice.

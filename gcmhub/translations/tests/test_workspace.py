@@ -72,6 +72,7 @@ class WorkspaceTests(BaseTestCase):
                 base = fingerprint(self.activity.text_en) if self.activity.text_en else ""
                 response = self.post(f"Develop a guide ({user.email})", base=base)
                 self.assertContains(response, "Saved.")
+                self.assertContains(response, user.display_name())  # who translated it, and when
                 self.activity.refresh_from_db()
                 self.assertEqual(self.activity.text_en, f"Develop a guide ({user.email})")
                 row = TranslationState.objects.get(
