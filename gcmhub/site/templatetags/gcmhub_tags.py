@@ -67,6 +67,23 @@ def shown_in(obj, field, tag="p"):
     return format_html('<{} class="shown-in">{}</{}>', tag, text, tag)
 
 
+_SHOWN_IN_TAGS: dict[tuple[str, str], str] = {}
+
+
+@register.filter
+def shown_in_tag(code):
+    """After a list item's text: "(in French)" when the text is shown in another language than
+    the reader's (no translation yet), nothing otherwise. Each tag is made once per language pair."""
+    code, reader = str(code or ""), active_language()
+    if not code or code == reader:
+        return ""
+    tag = _SHOWN_IN_TAGS.get((code, reader))
+    if tag is None:
+        text = gettext("(in %(language)s)") % {"language": language_name(code, in_sentence=True)}
+        tag = _SHOWN_IN_TAGS[(code, reader)] = format_html(' <span class="shown-in-tag">{}</span>', text)
+    return tag
+
+
 @register.filter
 def dir_of(code):
     """The `dir` of text in language `code`: "rtl" or "ltr"."""

@@ -213,7 +213,7 @@ class OverdueRuleTests(PlanTestCase):
 
     def test_it_never_says_on_track_and_overdue_side_by_side(self):
         text = self.text(self.get("/en/workplan/wp/activities/"))
-        self.assertIn("Late survey</p>", text.replace("Core priority 2.1 – Activity 7", ""))  # the row is there
+        self.assertIn("Late survey</span>", text.replace("Core priority 2.1 – Activity 7", ""))  # the row is there
         self.assertIn(
             '<span class="badge badge--overdue">Overdue</span> <span class="status status--on_track">'
             "Last report: On track · 80%</span>",

@@ -236,7 +236,11 @@ class PriorityDetailTests(PlanTestCase):
 
     def test_it_shows_text_in_its_own_language_with_a_lang_attribute(self):
         response = self.get("/es/workplan/wp/priorities/core-2-1/")
-        self.assertContains(response, '<p lang="fr" dir="ltr">Atelier régional sur les données</p>')
+        self.assertContains(
+            response,
+            '<p><span lang="fr" dir="ltr">Atelier régional sur les données</span>'
+            ' <span class="shown-in-tag">(en francés)</span></p>',  # no Spanish translation yet
+        )
 
     def test_it_404s_for_an_unknown_priority_or_plan(self):
         self.assertEqual(self.get("/en/workplan/wp/priorities/nope/").status_code, 404)
