@@ -186,3 +186,18 @@ def recorded_as(status: str, by=None, only: Iterable[tuple[str, str]] = ()):
 
 def translation_recording() -> TranslationRecording | None:
     return _recording.get()
+
+
+# Set by the app that keeps the translation states (gcmhub.translations), so that what reads
+# content (template tags) can ask without depending on it.
+_suggested_fields: Callable[[object, str], set[str]] | None = None
+
+
+def register_suggested_fields(lookup: Callable[[object, str], set[str]]) -> None:
+    global _suggested_fields
+    _suggested_fields = lookup
+
+
+def suggested_fields(obj, language: str) -> set[str]:
+    """The fields of `obj` whose `language` text is a suggested translation not yet reviewed."""
+    return _suggested_fields(obj, language) if _suggested_fields is not None else set()

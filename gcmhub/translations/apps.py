@@ -7,6 +7,9 @@ class TranslationsConfig(AppConfig):
     verbose_name = _("Translations")
 
     def ready(self):
+        from gcmhub.lib.i18n import register_suggested_fields
         from gcmhub.translations import signals
+        from gcmhub.translations.status import suggested_fields
 
         signals.connect()
+        register_suggested_fields(suggested_fields)

@@ -158,6 +158,22 @@ def segment_of(kind: Kind, obj, field: str, language: str) -> Segment | None:
     return segment
 
 
+def suggested_fields(obj, language: str) -> set[str]:
+    """The fields of `obj` whose `language` text is a suggestion not yet reviewed (one query per
+    object and language, remembered on the object)."""
+    memo = obj.__dict__.setdefault("_suggested_fields", {})
+    if language not in memo:
+        memo[language] = set(
+            TranslationState.objects.filter(
+                content_type=ContentType.objects.get_for_model(type(obj)),
+                object_id=obj.pk,
+                language=language,
+                status=SUGGESTED,
+            ).values_list("field", flat=True)
+        )
+    return memo[language]
+
+
 def counts(kind: Kind, queryset, languages: Iterable[str]) -> dict[str, Counter]:
     """{language: Counter(state → number of segments)}."""
     found: dict[str, Counter] = {language: Counter() for language in languages}

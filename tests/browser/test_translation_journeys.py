@@ -68,6 +68,7 @@ def test_the_secretariat_translates_an_activity_side_by_side_and_a_visitor_reads
     assert lead.inner_text() == "Hold a workshop on alternatives to detention"
     assert lead.get_attribute("lang") == "en"
     assert "Shown in French" not in visitor.locator("main").inner_text()
+    assert "Suggested translation" not in visitor.locator("main").inner_text()  # a person's
     visitor.goto(f"/fr/workplan/activities/{activity.pk}/")
     assert "Organiser un atelier" in visitor.locator("main .lead").inner_text()
 
@@ -167,6 +168,8 @@ def test_an_english_visitor_reads_the_seed_plan_in_english(page, seeded_plan):
     written = page.locator("main q")
     assert written.first.inner_text() == activity.deadline_text_en
     assert "Shown in French" not in page.locator("main").inner_text()
+    # The seed's English texts are suggestions, not yet reviewed: the page says so.
+    assert "Suggested translation from French, not yet reviewed by a person." in page.locator("main").inner_text()
     assert_accessible(page, "activity (en)")
 
     page.goto(f"/es/workplan/{seeded_plan.slug}/")

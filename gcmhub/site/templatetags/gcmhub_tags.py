@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from gcmhub.lib.formats import language_name
-from gcmhub.lib.i18n import LANGUAGE_CODES, active_language, direction, language_of
+from gcmhub.lib.i18n import LANGUAGE_CODES, active_language, direction, language_of, suggested_fields
 
 register = template.Library()
 
@@ -56,10 +56,20 @@ def lang_attrs(obj, field):
 @register.simple_tag
 def shown_in(obj, field, tag="p"):
     """A note when obj.<field> is shown in another language than the reader's, for lack of a
-    translation: "Shown in French — no English translation yet." (nothing otherwise)."""
+    translation: "Shown in French — no English translation yet."; or when the reader's text is a
+    suggestion not yet reviewed (a machine translation): "Suggested translation from French, not
+    yet reviewed by a person." Nothing otherwise."""
     shown, reader = language_of(obj, field), active_language()
-    if shown == reader or not getattr(obj, f"{field}_{shown}", ""):
+    if not getattr(obj, f"{field}_{shown}", ""):
         return ""
+    if shown == reader:
+        source = getattr(obj, "source_language", None) or "en"
+        if reader == source or field not in suggested_fields(obj, reader):
+            return ""
+        text = gettext("Suggested translation from %(language)s, not yet reviewed by a person.") % {
+            "language": language_name(source, in_sentence=True)
+        }
+        return format_html('<{} class="shown-in">{}</{}>', tag, text, tag)
     text = gettext("Shown in %(language)s — no %(reader)s translation yet.") % {
         "language": language_name(shown, in_sentence=True),
         "reader": language_name(reader, in_sentence=True),

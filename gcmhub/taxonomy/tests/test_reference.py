@@ -33,7 +33,7 @@ class LoadReferenceDataTestCase(TestCase):
         )
         self.assertTrue(Objective.objects.get(number=1).title_es.startswith("Recopilar y utilizar datos"))
         # Filled only where the official text was seen; the short label shows meanwhile.
-        self.assertEqual(Objective.objects.filter(title_fr="").count(), 1)
+        self.assertEqual(Objective.objects.filter(title_fr="").count(), 0)
         self.assertEqual(Objective.objects.filter(title_es="").count(), 5)
         self.assertFalse(Objective.objects.filter(title_en="").exists())
 

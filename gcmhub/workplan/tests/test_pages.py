@@ -460,7 +460,8 @@ class QueryCountTests(BaseTestCase):
 
     pages = {
         "overview": ("/en/workplan/{plan}/", 6),
-        "priority": ("/en/workplan/{plan}/priorities/{priority}/", 8),  # + the Hub resources it produced
+        # + the Hub resources it produced, + whether its English title is a suggestion to review
+        "priority": ("/en/workplan/{plan}/priorities/{priority}/", 9),
         "list": ("/en/workplan/{plan}/activities/", 9),
         "list filtered": ("/en/workplan/{plan}/activities/?lead=iom&period=2021&sort=due", 9),
         "calendar": ("/en/workplan/{plan}/calendar/", 8),
