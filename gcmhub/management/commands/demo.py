@@ -22,6 +22,7 @@ DEMO_ACCOUNTS = [
     ("morocco@demo.gcmhub.org", "Mounia Focal (Maroc)", "fr", "member_state_focal_point", "MAR"),
     ("reviewer@demo.gcmhub.org", "Rafael Reviewer", "es", "reviewer", None),
     ("stakeholder@demo.gcmhub.org", "Stella Stakeholder", "es", None, None),
+    ("translator@demo.gcmhub.org", "Tomás Translator", "es", "translator", None),
     *KNOWLEDGE_ACCOUNTS,
 ]
 # What the knowledge platform's accounts do, printed beside them.
