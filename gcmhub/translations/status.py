@@ -99,15 +99,29 @@ def _rows(kind: Kind, queryset) -> Iterator[tuple[int, str, dict[str, dict[str, 
         yield pk, declared or "en", by_field
 
 
+_STATE_COLUMNS = ("status", "source_fingerprint", "by", "at")
+
+
+def _state(text: str, source: str, row: tuple | None) -> tuple[str, int | None, object]:
+    """(state, by, at) of a translation: `row` is its (status, source fingerprint, by, at)."""
+    if not text.strip():
+        return MISSING, None, None
+    if row is None:  # written before the states were kept: a person's, who and when unknown
+        return TRANSLATED, None, None
+    status, source_fp, by_id, at = row
+    if source_fp != fingerprint(source):
+        return STALE, by_id, at
+    return (SUGGESTED if status == SUGGESTED else TRANSLATED), by_id, at
+
+
 def segments(kind: Kind, queryset, languages: Iterable[str]) -> Iterator[Segment]:
     """Every segment of the objects of `queryset` in `languages` (not their source language),
     in the queryset's order and the fields' declaration order. Two queries."""
     languages = list(languages)
+    rows = TranslationState.objects.filter(content_type=kind.content_type, language__in=languages)
     states = {
-        (object_id, field, language): (status, source_fp, text_fp, by_id, at)
-        for object_id, field, language, status, source_fp, text_fp, by_id, at in TranslationState.objects.filter(
-            content_type=kind.content_type, language__in=languages
-        ).values_list("object_id", "field", "language", "status", "source_fingerprint", "text_fingerprint", "by", "at")
+        (object_id, field, language): tuple(rest)
+        for object_id, field, language, *rest in rows.values_list("object_id", "field", "language", *_STATE_COLUMNS)
     }
     for pk, declared, by_field in _rows(kind, queryset):
         for field in kind.fields:
@@ -115,47 +129,34 @@ def segments(kind: Kind, queryset, languages: Iterable[str]) -> Iterator[Segment
             source_language, source = source_of(texts, declared)
             if not source.strip():
                 continue
-            source_fp = None
             for language in languages:
                 if language == source_language:
                     continue
                 text = texts.get(language, "")
-                state, by_id, at = MISSING, None, None
-                if text.strip():
-                    found = states.get((pk, field, language))
-                    state = TRANSLATED
-                    if found:
-                        status, row_source_fp, _text_fp, by_id, at = found
-                        source_fp = source_fp or fingerprint(source)
-                        if row_source_fp != source_fp:
-                            state = STALE
-                        elif status == SUGGESTED:
-                            state = SUGGESTED
+                state, by_id, at = _state(text, source, states.get((pk, field, language)))
                 yield Segment(kind, pk, field, language, source_language, source, text, state, by_id, at)
 
 
 def segment_of(kind: Kind, obj, field: str, language: str) -> Segment | None:
     """The segment of one loaded object (None for its source language, or nothing to translate),
-    its state read from its row (one query)."""
+    its state read from its row (one query when it has a translation)."""
     declared = getattr(obj, "source_language", None) or "en"
     texts = {code: getattr(obj, f"{field}_{code}", "") or "" for code in LANGUAGE_CODES}
     source_language, source = source_of(texts, declared)
     if not source.strip() or language == source_language:
         return None
     text = texts[language]
-    segment = Segment(kind, obj.pk, field, language, source_language, source, text, MISSING)
+    row = None
     if text.strip():
-        segment.state = TRANSLATED
-        row = TranslationState.objects.filter(
-            content_type=kind.content_type, object_id=obj.pk, field=field, language=language
-        ).first()
-        if row is not None:
-            segment.by_id, segment.at = row.by_id, row.at
-            if row.source_fingerprint != fingerprint(source):
-                segment.state = STALE
-            elif row.status == SUGGESTED:
-                segment.state = SUGGESTED
-    return segment
+        row = (
+            TranslationState.objects.filter(
+                content_type=kind.content_type, object_id=obj.pk, field=field, language=language
+            )
+            .values_list(*_STATE_COLUMNS)
+            .first()
+        )
+    state, by_id, at = _state(text, source, row)
+    return Segment(kind, obj.pk, field, language, source_language, source, text, state, by_id, at)
 
 
 def suggested_fields(obj, language: str) -> set[str]:
