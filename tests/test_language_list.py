@@ -73,3 +73,60 @@ class TranslatedFieldDeclarationTests(SimpleTestCase):
         self.assertEqual(Objective._meta.get_field("short_en").blank, False)
         with translation.override("en"):
             self.assertEqual(str(Objective._meta.get_field("title_es").verbose_name), "title (Spanish)")
+
+
+# Text fields of the project's models that are not translated, and why (issue 9 §7). A new text
+# field that users read is either declared with `Translated` or added here with its reason: a
+# test fails otherwise. Keys are "app.Model" (every text field of it) or "app.Model.field".
+NOT_TRANSLATED = {
+    "accounts.User": "people's names and sign-in data",
+    "taxonomy.GuidingPrinciple.code": "an identifier (a–j)",
+    "taxonomy.Region.m49": "a code",
+    "taxonomy.Country": "codes, and other names kept as aliases for import and search",
+    "taxonomy.OrganisationAlias": "spellings as met in documents, for matching",
+    "workplan.WorkPlan.source_sha256": "a checksum",
+    "workplan.Priority.code": "an identifier (2.1)",
+    "workplan.PriorityOrganisation.note": "as written in the plan's document, shown with its lang",
+    "workplan.ActivityPeriod.label": "as written in the plan's document, shown with its lang",
+    "workplan.StatusUpdate": "written by a lead in one language, with its evidence links",
+    "workplan.ImportRun": "a file name and checksum",
+    "knowledge.ResourceFile": "a file's title and language: one file per language",
+    "knowledge.ResourceEvent": "the workflow's history (status codes, a moderator's note)",
+    "knowledge.CallForPractices.contact_name": "a person's name",
+    "knowledge.Practice": "written by its submitter in one language, marked with it (Practice.language)",
+    "knowledge.PracticeAttachment": "a file's title",
+    "knowledge.PracticeEvent": "the review workflow's history",
+    "knowledge.ReviewerProfile": "a reviewer's own profile",
+    "knowledge.ReviewAssignment": "a reviewer's declaration",
+    "knowledge.Review": "a reviewer's comments, in their language",
+    "knowledge.ToolFeedback": "a visitor's feedback, marked with its language",
+    "translations.TranslationState": "bookkeeping",
+    "search.IndexChange": "bookkeeping",
+    "pagecache.Generation": "bookkeeping",
+}
+
+
+class TranslationDeclarationTests(SimpleTestCase):
+    def test_every_text_field_is_translated_or_says_why_not(self):
+        from django.apps import apps
+        from django.db import models
+
+        undeclared = []
+        for model in apps.get_models():
+            if not model.__module__.startswith("gcmhub."):
+                continue
+            label = model._meta.label
+            if label in NOT_TRANSLATED:
+                continue
+            columns = {f"{name}_{code}" for name in getattr(model, "_translated_fields", ()) for code in LANGUAGE_CODES}
+            for field in model._meta.concrete_fields:
+                if not isinstance(field, models.CharField | models.TextField) or field.choices:
+                    continue
+                if isinstance(field, models.SlugField | models.EmailField | models.URLField):
+                    continue
+                if field.name in columns or f"{label}.{field.name}" in NOT_TRANSLATED:
+                    continue
+                undeclared.append(f"{label}.{field.name}")
+        self.assertEqual(
+            undeclared, [], "declare these with Translated, or say in NOT_TRANSLATED why they stay in one language"
+        )
