@@ -28,8 +28,10 @@ from django.utils.translation import gettext_lazy
 
 from gcmhub.lib.cleantext import strip_controls
 from gcmhub.lib.formats import language_name
-from gcmhub.lib.i18n import LANGUAGE_CODES, recorded_as
+from gcmhub.lib.i18n import LANGUAGE_CODES
+from gcmhub.translations.actions import text_fingerprint, write_translations
 from gcmhub.translations.models import TranslationExport
+from gcmhub.translations.permissions import translatable
 from gcmhub.translations.registry import Kind, kind_of
 from gcmhub.translations.status import MISSING, STALE, Segment, fingerprint, segments
 
@@ -60,13 +62,14 @@ class ExportItem:
     url: str
 
 
-def exportable(user, kinds: list[Kind], language: str, source_language: str, states=(MISSING, STALE)):
-    """(items with a text in `source_language`, Counter of the segments to do by their source
-    language) — the second tells which other source language would carry the rest."""
+def exportable(user, kinds: list[Kind], language: str, source_language: str | None = None, states=EXPORT_STATES):
+    """(items with a text in `source_language` (none without it), Counter of the segments to do
+    by the languages they have a text in) — the second tells which source language would carry
+    how many."""
     items: list[ExportItem] = []
     by_source: Counter = Counter()
     for kind in kinds:
-        queryset = kind.objects_for(user)
+        queryset = translatable(kind, user)
         found = [s for s in segments(kind, queryset, [language]) if s.state in states]
         if not found:
             continue
@@ -80,23 +83,21 @@ def exportable(user, kinds: list[Kind], language: str, source_language: str, sta
             for code, text in texts.items():
                 if text.strip() and code != language:
                     by_source[code] += 1
-            source = texts.get(source_language, "")
+            source = texts.get(source_language, "") if source_language else ""
             if source.strip():
                 url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
                 items.append(ExportItem(segment, source, f"{kind.label}: {obj}", url))
     return items, by_source
 
 
-def export(user, kinds: list[Kind], language: str, source_language: str, fmt: str, states=(MISSING, STALE)):
+def export(user, kinds: list[Kind], language: str, source_language: str, fmt: str, states=EXPORT_STATES):
     """(filename, content type, bytes) of a new export, recorded."""
     items, _by_source = exportable(user, kinds, language, source_language, states)
     record = TranslationExport.objects.create(
         language=language,
         source_language=source_language,
         by=user if user.is_authenticated else None,
-        segments={
-            item.segment.id: fingerprint(item.segment.text) if item.segment.text.strip() else "" for item in items
-        },
+        segments={item.segment.id: text_fingerprint(item.segment.text) for item in items},
     )
     extension, content_type = FORMATS[fmt]
     data = _write_xliff(record, items) if fmt == "xliff" else _write_po(record, items)
@@ -365,7 +366,7 @@ def _judge(user, report: ImportReport) -> None:
     for kind, pks in wanted.items():
         key = kind.key
         objects[key] = kind.with_labels(kind.model._default_manager.filter(pk__in=pks)).order_by().in_bulk()
-        allowed[key] = set(kind.objects_for(user).filter(pk__in=pks).values_list("pk", flat=True))
+        allowed[key] = set(translatable(kind, user).filter(pk__in=pks).values_list("pk", flat=True))
     language, source_language = report.language, report.source_language
     expected = report.export.segments if report.export else {}
     for segment in report.segments:
@@ -399,7 +400,7 @@ def _judge(user, report: ImportReport) -> None:
             segment.message = _("The source text now reads: %(text)s") % {"text": current_source[:300]}
             continue
         current = getattr(obj, f"{segment.field}_{language}", "") or ""
-        if (fingerprint(current) if current.strip() else "") != expected[segment.id]:
+        if text_fingerprint(current) != expected[segment.id]:
             if fingerprint(current) == fingerprint(target):
                 segment.outcome = UNCHANGED
             else:
@@ -437,16 +438,12 @@ def apply(user, report: ImportReport, status: str) -> None:
     with transaction.atomic():
         for (kind, pk), items in by_object.items():
             obj = kind.lock(pk)
-            columns = []
             for segment in items:
                 current = getattr(obj, f"{segment.field}_{language}", "") or ""
                 expected = report.export.segments.get(segment.id, "") if report.export else ""
-                if (fingerprint(current) if current.strip() else "") != expected:
+                if text_fingerprint(current) != expected:
                     raise ChangedDuringImport(segment.id)
-                setattr(obj, f"{segment.field}_{language}", segment.target)
-                columns.append(f"{segment.field}_{language}")
-            with recorded_as(status, by=user, only=[(s.field, language) for s in items]):
-                obj.save(update_fields=columns)
+            write_translations(obj, {s.field: s.target for s in items}, language, status=status, by=user)
         for segment in report.applicable:
             segment.outcome = APPLIED
     report.applied = True

@@ -1,10 +1,10 @@
-"""The kinds of content that have translated fields, and who may translate which.
+"""The kinds of content that have translated fields.
 
 Every model with a `Translated` field (`Model._translated_fields`) is a kind, found at start-up:
 a model added later is in the workspace without a line here. What is declared here is only what
-the models cannot say: which of their objects belong to an organisation (a Network member's focal
-point translates their organisation's content), what to load with them for their labels, and the
-order in which the workspace lists the kinds.
+the models cannot say: which of their objects belong to an organisation (`permissions.py`: a
+Network member's focal point translates their organisation's content), what to load with them for
+their labels, and the order in which the workspace lists the kinds.
 """
 
 from dataclasses import dataclass
@@ -15,7 +15,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.text import capfirst
 
-from gcmhub.accounts import permissions as roles
 from gcmhub.lib.concurrency import VersionedModel, claim
 
 # Kind key → the lookup from the model to the organisations whose focal points translate it.
@@ -56,19 +55,6 @@ class Kind:
     def column(self, field: str, lang: str) -> models.Field:
         return self.model._meta.get_field(f"{field}_{lang}")  # type: ignore[return-value]
 
-    def objects_for(self, user) -> models.QuerySet:
-        """The objects of this kind that `user` may translate (none when they may not)."""
-        queryset = self.model._default_manager.all()
-        if roles.is_secretariat(user) or roles.is_translator(user):
-            return queryset
-        lookup = ORGANISATION_LOOKUPS.get(self.key)
-        organisation_ids = roles.focal_point_organisation_ids(user)
-        if not lookup or not organisation_ids:
-            return queryset.none()
-        if lookup == "pk":
-            return queryset.filter(pk__in=organisation_ids)
-        return queryset.filter(pk__in=queryset.filter(**{f"{lookup}__in": organisation_ids}).values("pk"))
-
     def lock(self, pk) -> models.Model:
         """The object, write-locked until the transaction ends; a versioned one's version goes up
         (an edit form opened before refuses its save). Inside `transaction.atomic` only."""
@@ -95,12 +81,3 @@ def kinds() -> tuple[Kind, ...]:
 
 def kind_of(key: str) -> Kind | None:
     return next((kind for kind in kinds() if kind.key == key), None)
-
-
-def kinds_for(user) -> list[Kind]:
-    """The kinds `user` may translate something of."""
-    if roles.is_secretariat(user) or roles.is_translator(user):
-        return list(kinds())
-    if not roles.focal_point_organisation_ids(user):
-        return []
-    return [kind for kind in kinds() if kind.key in ORGANISATION_LOOKUPS]

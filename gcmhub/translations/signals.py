@@ -1,6 +1,7 @@
 """Translation states follow every save of a translated model, whatever the path (site, CMS,
 importers, bulk writes announced with `announce_changes`)."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save
 
 from gcmhub.lib.changes import content_changed
@@ -15,8 +16,6 @@ def _on_save(sender, instance, raw=False, **kwargs):
 
 
 def _on_delete(sender, instance, **kwargs):
-    from django.contrib.contenttypes.models import ContentType
-
     TranslationState.objects.filter(
         content_type=ContentType.objects.get_for_model(sender), object_id=instance.pk
     ).delete()
@@ -26,8 +25,6 @@ def _on_content_changed(sender, pks, deleted=False, **kwargs):
     if not getattr(sender, "_translated_fields", None):
         return
     if deleted:
-        from django.contrib.contenttypes.models import ContentType
-
         TranslationState.objects.filter(
             content_type=ContentType.objects.get_for_model(sender), object_id__in=pks
         ).delete()

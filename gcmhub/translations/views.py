@@ -8,7 +8,6 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,15 +18,16 @@ from gcmhub.accounts import permissions as roles
 from gcmhub.accounts.models import User
 from gcmhub.lib.files import content_disposition
 from gcmhub.lib.formats import language_name
-from gcmhub.lib.i18n import LANGUAGE_CODES, recorded_as
+from gcmhub.lib.i18n import LANGUAGE_CODES
 from gcmhub.lib.params import paginate
-from gcmhub.translations import exchange
+from gcmhub.translations import actions, exchange
 from gcmhub.translations.forms import ExportForm, ImportForm, SegmentForm
-from gcmhub.translations.models import TranslationState
-from gcmhub.translations.registry import Kind, kinds_for
+from gcmhub.translations.permissions import kinds_for, translatable
+from gcmhub.translations.registry import Kind
 from gcmhub.translations.status import (
     STATE_LABELS,
     STATES,
+    SUGGESTED,
     TO_DO,
     Segment,
     counts,
@@ -66,7 +66,7 @@ def workspace(request):
     rows = []
     totals: dict[str, Counter] = {code: Counter() for code in LANGUAGE_CODES}
     for kind in kinds_for(user):
-        found = counts(kind, kind.objects_for(user), LANGUAGE_CODES)
+        found = counts(kind, translatable(kind, user), LANGUAGE_CODES)
         for code, counter in found.items():
             totals[code].update(counter)
         rows.append({"kind": kind, "cells": [(code, found[code]) for code in LANGUAGE_CODES]})
@@ -112,7 +112,7 @@ def _segment_context(
             initial={
                 "text": segment.text,
                 "source_fingerprint": fingerprint(segment.source),
-                "base_fingerprint": fingerprint(segment.text) if segment.text.strip() else "",
+                "base_fingerprint": actions.text_fingerprint(segment.text),
             },
             max_length=segment.max_length,
             field_label=str(kind.column(segment.field, segment.language).verbose_name),
@@ -146,7 +146,7 @@ def segment_list(request, lang, kind):
     if state not in (*STATES, "todo", "all"):
         state = "todo"
     wanted = TO_DO if state == "todo" else STATES if state == "all" else (state,)
-    found = [s for s in segments(kind_, kind_.objects_for(user), [language]) if s.state in wanted]
+    found = [s for s in segments(kind_, translatable(kind_, user), [language]) if s.state in wanted]
     page = paginate(found, PER_PAGE, request.GET.get("page"), count=len(found))
     objects = _objects_for_page(kind_, list(page.object_list))
     authors = _authors(page.object_list)
@@ -182,7 +182,7 @@ def save_segment(request, lang, kind, pk, field):
     kind_ = _kind(user, kind)
     if field not in kind_.fields:
         raise Http404("No such field.")
-    obj = kind_.with_labels(kind_.objects_for(user)).filter(pk=pk).first()
+    obj = kind_.with_labels(translatable(kind_, user)).filter(pk=pk).first()
     if obj is None:
         raise Http404("No such content, or not yours to translate.")
     segment = segment_of(kind_, obj, field, language)
@@ -199,60 +199,44 @@ def save_segment(request, lang, kind, pk, field):
     status, refusal = 400, ""
     if form.is_valid():
         text = form.cleaned_data["text"]
-        with transaction.atomic():
-            locked = kind_.lock(obj.pk)
-            current = segment_of(kind_, locked, field, language)
-            if current is None:
-                raise Http404("This is the source text now.")
-            base = fingerprint(current.text) if current.text.strip() else ""
-            if fingerprint(current.source) != form.cleaned_data["source_fingerprint"]:
-                refusal = _(
-                    "The source text changed since you opened this page: read it again above. "
-                    "Your translation is kept in the box; save again to keep it."
-                )
-            elif base != (form.cleaned_data["base_fingerprint"] or ""):
-                refusal = _(
-                    "Someone saved another translation of this text since you opened this page: theirs is "
-                    "shown above. Your translation is kept in the box; save again to replace theirs."
-                )
-            if refusal:
-                transaction.set_rollback(True)
-            else:
-                setattr(locked, f"{field}_{language}", text)
-                with recorded_as(TranslationState.Status.HUMAN, by=user, only=[(field, language)]):
-                    locked.save(update_fields=[f"{field}_{language}"])
-        if not refusal:
+        try:
+            saved, obj = actions.do_translate(
+                user=user,
+                kind=kind_,
+                pk=obj.pk,
+                field=field,
+                language=language,
+                text=text,
+                source_fingerprint=form.cleaned_data["source_fingerprint"],
+                base_fingerprint=form.cleaned_data["base_fingerprint"],
+            )
+        except actions.NothingToTranslate:
+            raise Http404("This is the source text now.") from None
+        except actions.TranslationRefused as refused:
+            # Shown as it is now, with what the translator typed kept and the fingerprints moved
+            # on, so that saving again is a deliberate choice.
+            status, refusal, segment, obj = 409, refused.message, refused.current, refused.obj
+            form = SegmentForm(
+                {
+                    "text": text,
+                    "source_fingerprint": fingerprint(segment.source),
+                    "base_fingerprint": actions.text_fingerprint(segment.text),
+                },
+                max_length=segment.max_length,
+                field_label=str(kind_.column(field, language).verbose_name),
+            )
+        else:
             if not htmx:
                 messages.success(request, _("Translation saved."))
                 return redirect(
                     reverse("translations:segments", args=[language, kind_.key])
                     + f"#seg-{kind_.key.replace('.', '-')}-{pk}-{field}"
                 )
-            saved = segment_of(kind_, locked, field, language) or segment
-            return render(request, "translations/includes/segment.html", _segment_context(saved, locked, saved=True))
-        # Refused: show the segment as it is now, with what the translator typed kept and the
-        # fingerprints moved on, so that saving again is a deliberate choice.
-        status = 409
-        segment = current
-        obj = locked
-        form = SegmentForm(
-            {
-                "text": text,
-                "source_fingerprint": fingerprint(current.source),
-                "base_fingerprint": base,
-            },
-            max_length=segment.max_length,
-            field_label=str(kind_.column(field, language).verbose_name),
-        )
+            return render(request, "translations/includes/segment.html", _segment_context(saved, obj, saved=True))
     context = _segment_context(segment, obj, form, refusal=refusal)
     if htmx:  # htmx swaps 2xx answers only
         return render(request, "translations/includes/segment.html", context)
     return render(request, "translations/segment_page.html", context, status=status)
-
-
-def _source_counts(user, kinds: list[Kind], language: str) -> Counter:
-    _items, by_source = exchange.exportable(user, kinds, language, language)
-    return by_source
 
 
 @login_required
@@ -262,12 +246,15 @@ def export_view(request, lang):
     language = _language(lang)
     kinds = kinds_for(user)
     form = ExportForm(
-        request.POST or None, language=language, kinds=kinds, source_counts=_source_counts(user, kinds, language)
+        request.POST or None,
+        language=language,
+        kinds=kinds,
+        source_counts=exchange.exportable(user, kinds, language)[1],
     )
     if request.method == "POST" and form.is_valid():
         chosen = [kind for kind in kinds if kind.key in form.cleaned_data["kinds"]]
         states = (
-            (*exchange.EXPORT_STATES, "suggested") if form.cleaned_data["include_suggested"] else exchange.EXPORT_STATES
+            (*exchange.EXPORT_STATES, SUGGESTED) if form.cleaned_data["include_suggested"] else exchange.EXPORT_STATES
         )
         filename, content_type, data = exchange.export(
             user, chosen, language, form.cleaned_data["source_language"], form.cleaned_data["format"], states

@@ -6,6 +6,7 @@ from gcmhub.lib.changes import announce_changes
 from gcmhub.lib.i18n import recorded_as
 from gcmhub.test import BaseTestCase, make_activity, make_role, make_user
 from gcmhub.translations.models import TranslationState
+from gcmhub.translations.permissions import translatable
 from gcmhub.translations.registry import kind_of, kinds
 from gcmhub.translations.status import MISSING, STALE, SUGGESTED, TRANSLATED, segments
 from gcmhub.workplan.models import Activity
@@ -83,7 +84,7 @@ class StatesTests(BaseTestCase):
 
 class KindsForRolesTests(BaseTestCase):
     def test_who_translates_what(self):
-        from gcmhub.translations.registry import kinds_for
+        from gcmhub.translations.permissions import kinds_for
 
         translator = make_user("tara@example.org")
         make_role(translator, Role.Kind.TRANSLATOR)
@@ -100,6 +101,6 @@ class KindsForRolesTests(BaseTestCase):
         own = make_activity(text_fr="Avec l'OIM", source_language="fr", leads=[self.iom])
         other = make_activity(text_fr="Avec le HCDH", source_language="fr", leads=[self.ohchr])
         kind = kind_of("workplan.activity")
-        self.assertEqual(list(kind.objects_for(self.ines)), [own])
-        self.assertEqual(list(kind.objects_for(self.oscar)), [other])
-        self.assertEqual(list(kind.objects_for(self.alice)), [])
+        self.assertEqual(list(translatable(kind, self.ines)), [own])
+        self.assertEqual(list(translatable(kind, self.oscar)), [other])
+        self.assertEqual(list(translatable(kind, self.alice)), [])
