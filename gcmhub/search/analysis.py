@@ -113,6 +113,71 @@ def cognates(folded: str) -> list[str]:
     return [folded]
 
 
+# British and American spellings (issue 10 §1): (British, American) endings or roots on folded
+# words. Endings apply from MIN_SPELLING_STEM letters of stem; roots at the start of a word.
+SPELLING_ENDINGS = (
+    ("isations", "izations"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("ise", "ize"),
+    ("yse", "yze"),
+    ("ysed", "yzed"),
+    ("ysing", "yzing"),
+    ("tre", "ter"),
+    ("tres", "ters"),
+)
+SPELLING_ROOTS = (
+    ("labour", "labor"),
+    ("behaviour", "behavior"),
+    ("colour", "color"),
+    ("favour", "favor"),
+    ("honour", "honor"),
+    ("neighbour", "neighbor"),
+    ("harbour", "harbor"),
+    ("endeavour", "endeavor"),
+    ("rumour", "rumor"),
+    ("programme", "program"),
+    ("ageing", "aging"),
+    ("enrolment", "enrollment"),
+    ("fulfil", "fulfill"),
+    ("judgement", "judgment"),
+    ("centre", "center"),
+    ("licence", "license"),
+    ("defence", "defense"),
+    ("offence", "offense"),
+    ("catalogue", "catalog"),
+    ("travell", "travel"),
+    ("modell", "model"),
+    ("counsell", "counsel"),
+)
+MIN_SPELLING_STEM = 4
+_SPELLING_ENDINGS_BOTH = SPELLING_ENDINGS + tuple((us, uk) for uk, us in SPELLING_ENDINGS)
+_SPELLING_ROOTS_BOTH = SPELLING_ROOTS + tuple((us, uk) for uk, us in SPELLING_ROOTS)
+
+
+def spellings(folded: str) -> list[str]:
+    """The other spelling of a word written the British or the American way, if any."""
+    for root, other in _SPELLING_ROOTS_BOTH:
+        if folded.startswith(root) and not folded.startswith(other if len(other) > len(root) else "\0"):
+            return [other + folded[len(root) :]]
+    for ending, other in _SPELLING_ENDINGS_BOTH:
+        if folded.endswith(ending) and len(folded) - len(ending) >= MIN_SPELLING_STEM:
+            return [folded[: -len(ending)] + other]
+    return []
+
+
+def variants(folded: str) -> list[str]:
+    """The word, its cognates in the other languages and its other English spelling."""
+    forms = cognates(folded)
+    for form in list(forms):
+        for other in spellings(form):
+            if other not in forms:
+                forms.append(other)
+    return forms
+
+
 def query_words(text: str) -> list[QueryWord]:
     """Each query word as {"fold": [folded forms], "en": [stems], "fr": [stems], "es": [stems]}.
 
@@ -128,11 +193,11 @@ def query_words(text: str) -> list[QueryWord]:
         if len(words) == MAX_QUERY_WORDS:
             break
         seen.add(folded)
-        variants = cognates(folded)
-        word: QueryWord = {"fold": variants}
+        forms = variants(folded)
+        word: QueryWord = {"fold": forms}
         for language in LANGUAGES:
             stems = []
-            for variant in variants:
+            for variant in forms:
                 stem = (stemmed_terms(variant, language) or [variant])[0]
                 if stem not in stems:
                     stems.append(stem)

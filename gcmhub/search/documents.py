@@ -35,7 +35,15 @@ from django.utils import timezone
 from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.i18n import LANGUAGE_CODES
 from gcmhub.search.engine import SearchDocument
-from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
+from gcmhub.taxonomy.models import (
+    Country,
+    GuidingPrinciple,
+    Objective,
+    Organisation,
+    OrganisationAlias,
+    Region,
+    ThematicArea,
+)
 from gcmhub.workplan.models import Activity, ActivityOrganisation, Involvement, Priority, PriorityOrganisation
 
 KINDS = ("resource", "practice", "activity")
@@ -69,18 +77,69 @@ def parse_doc_id(value: str) -> tuple[str, int] | None:
     return None
 
 
+# How an objective is named in a query, in each language the engine stems ("objective 7").
+OBJECTIVE_WORDS = ("objective", "objectif", "objetivo", "goal", "obj")
+PRINCIPLE_WORDS = ("principle", "principe", "principio")
+
+
+def _names(row: dict, *fields: str) -> list[str]:
+    """Every non-empty <field>_<language> of a values() row."""
+    return [
+        row[f"{name}_{language}"] for name in fields for language in LANGUAGE_CODES if row.get(f"{name}_{language}")
+    ]
+
+
+def _columns(*fields: str) -> list[str]:
+    return [f"{name}_{language}" for name in fields for language in LANGUAGE_CODES]
+
+
 class _Lookups:
-    """The small reference tables, loaded once per build."""
+    """The small reference tables, loaded once per build, with the names a document carries for
+    each tag (every language, acronyms, aliases, M49 and common names) in its `tags` text."""
 
     def __init__(self):
-        self.objectives = dict(Objective.objects.values_list("pk", "number"))
-        self.principles = dict(GuidingPrinciple.objects.values_list("pk", "code"))
-        self.thematic_areas = dict(ThematicArea.objects.values_list("pk", "number"))
-        self.regions = dict(Region.objects.values_list("pk", "m49"))
-        self.organisations = dict(Organisation.objects.values_list("pk", "slug"))
+        self.objectives, self.principles, self.thematic_areas = {}, {}, {}
+        self.tag_names: dict[tuple[str, int], str] = {}
+        for row in Objective.objects.values("pk", "number", *_columns("short", "title")):
+            self.objectives[row["pk"]] = row["number"]
+            words = " ".join(f"{word} {row['number']}" for word in OBJECTIVE_WORDS)
+            self.tag_names[("objective", row["pk"])] = " | ".join([words, *_names(row, "short", "title")])
+        for row in GuidingPrinciple.objects.values("pk", "code", *_columns("name")):
+            self.principles[row["pk"]] = row["code"]
+            self.tag_names[("principle", row["pk"])] = " | ".join(_names(row, "name"))
+        for row in ThematicArea.objects.values("pk", "number", *_columns("name")):
+            self.thematic_areas[row["pk"]] = row["number"]
+            self.tag_names[("thematic_area", row["pk"])] = " | ".join(_names(row, "name"))
+        self.regions = {}
+        for row in Region.objects.values("pk", "m49", *_columns("name")):
+            self.regions[row["pk"]] = row["m49"]
+            self.tag_names[("region", row["pk"])] = " | ".join(_names(row, "name"))
+        self.organisations = {}
+        aliases = defaultdict(list)
+        for organisation_id, alias in OrganisationAlias.objects.values_list("organisation_id", "alias"):
+            aliases[organisation_id].append(alias)
+        for row in Organisation.objects.values("pk", "slug", *_columns("name", "acronym")):
+            self.organisations[row["pk"]] = row["slug"]
+            names = list(dict.fromkeys([*_names(row, "acronym", "name"), *aliases[row["pk"]]]))
+            self.tag_names[("organisation", row["pk"])] = " | ".join(names)
         self.countries = {}
-        for pk, iso2, region_id, subregion_id in Country.objects.values_list("pk", "iso2", "region", "subregion"):
-            self.countries[pk] = (iso2, [self.regions[r] for r in (region_id, subregion_id) if r in self.regions])
+        country_rows = Country.objects.values(
+            "pk", "iso2", "iso3", "region", "subregion", "other_names", *_columns("name")
+        )
+        for row in country_rows:
+            regions = [self.regions[r] for r in (row["region"], row["subregion"]) if r in self.regions]
+            self.countries[row["pk"]] = (row["iso2"], regions)
+            names = [*_names(row, "name"), *(row["other_names"] or "").splitlines()]
+            self.tag_names[("country", row["pk"])] = " | ".join([row["iso3"], *dict.fromkeys(n.strip() for n in names)])
+
+    def tags(self, **ids) -> str:
+        """The names of what an item is tagged with: tags(country=[1, 2], organisation=[5], ...)."""
+        return "\n".join(
+            self.tag_names[(kind, pk)]
+            for kind, pks in ids.items()
+            for pk in dict.fromkeys(pks)
+            if (kind, pk) in self.tag_names
+        )
 
     def country_facets(self, country_ids, region_ids) -> dict[str, list[str]]:
         countries, regions = [], set()
@@ -117,7 +176,7 @@ def _versions(row: dict, title: str, body: str) -> dict[str, tuple[str, str]]:
     return versions
 
 
-def _document(kind: str, pk: int, source: str, versions: dict, date, facets: dict) -> SearchDocument:
+def _document(kind: str, pk: int, source: str, versions: dict, date, facets: dict, tags: str = "") -> SearchDocument:
     language = source if source in versions else next(iter(versions), source or "en")
     title, body = versions.get(language, ("", ""))
     facets = {name: values for name, values in facets.items() if values}
@@ -132,6 +191,7 @@ def _document(kind: str, pk: int, source: str, versions: dict, date, facets: dic
         date=date,
         facets=facets,
         translations={other: version for other, version in versions.items() if other != language},
+        tags=tags,
     )
 
 
@@ -171,7 +231,15 @@ def _resource_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocumen
             "thematic_area": _thematic_area(row["thematic_area_id"], lookups),
             "scope": [row["geographic_scope"]],
         }
-        docs.append(_document("resource", pk, row["source_language"], versions, date, facets))
+        tags = lookups.tags(
+            objective=objectives[pk],
+            principle=principles[pk],
+            country=countries[pk],
+            region=regions[pk],
+            organisation=publishers[pk],
+            thematic_area=[row["thematic_area_id"]],
+        )
+        docs.append(_document("resource", pk, row["source_language"], versions, date, facets, tags))
     return docs
 
 
@@ -219,7 +287,15 @@ def _practice_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocumen
         }
         date = timezone.localdate(row["published_at"]) if row["published_at"] else None
         versions = {row["language"]: (row["title"], body)}
-        docs.append(_document("practice", pk, row["language"], versions, date, facets))
+        tags = lookups.tags(
+            objective=objectives[pk],
+            principle=principles[pk],
+            country=countries[pk],
+            region=regions[pk],
+            organisation=organisation_ids,
+            thematic_area=[row["thematic_area_id"]],
+        )
+        docs.append(_document("practice", pk, row["language"], versions, date, facets, tags))
     return docs
 
 
@@ -272,7 +348,12 @@ def _activity_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocumen
             "publisher": sorted({lookups.organisations[o] for o in leads if o in lookups.organisations}),
             "thematic_area": _thematic_area(priority["thematic_area_id"], lookups),
         }
-        docs.append(_document("activity", pk, row["source_language"], versions, row["due_date"], facets))
+        tags = lookups.tags(
+            objective=priority_objectives[priority["id"]],
+            organisation=leads,
+            thematic_area=[priority["thematic_area_id"]],
+        )
+        docs.append(_document("activity", pk, row["source_language"], versions, row["due_date"], facets, tags))
     return docs
 
 

@@ -24,6 +24,10 @@ class SearchDocument:
     # Other language versions of the same item: {language: (title, body)}. Each version is analysed
     # with its own language's stemmer; a hit shows the version of the query's `language` if any.
     translations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The names of what the item is tagged with, in every language (countries with their M49 and
+    # common names, organisations with acronyms and aliases, "objective 7" and its titles…):
+    # matched like the body, shown nowhere.
+    tags: str = ""
 
 
 # The deepest hit any query reaches (offset + limit), whoever builds the query: the engines collect
@@ -41,6 +45,7 @@ class SearchQuery:
     limit: int = 20
     offset: int = 0
     language: str = ""  # the reader's language: hits show that version of the text when there is one
+    exact: bool = False  # True: no typo correction (the page's "search instead for" link)
 
     def __post_init__(self):
         # At least one hit asked for (tantivy panics on a limit of 0), none past MAX_DEPTH: a deeper
@@ -67,6 +72,17 @@ class SearchResult:
     # filter (values of one facet combine with OR), so every value shows what choosing it would add.
     facets: dict[str, list[tuple[str, int]]]
     took_ms: float
+    # The query as searched when words the index does not know were replaced by near words
+    # ("chldren" → "children"); "" when nothing was corrected.
+    corrected: str = ""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: str  # a document id ("resource:12", "organisation:5")
+    kind: str
+    label: str  # in the reader's language when the document has that version
+    language: str
 
 
 class Backend(Protocol):
@@ -79,6 +95,8 @@ class Backend(Protocol):
     def commit(self) -> None: ...
 
     def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def suggest(self, text: str, language: str, limit: int) -> list[Suggestion]: ...
 
 
 def sort_facet_counts(counts: dict[str, int]) -> list[tuple[str, int]]:

@@ -12,16 +12,20 @@ import time
 from django.db import connections
 
 from gcmhub.search import analysis
+from gcmhub.search import query as parsing
 from gcmhub.search.engine import (
     Hit,
     SearchDocument,
     SearchQuery,
     SearchResult,
+    Suggestion,
     document_versions,
     facet_count_filters,
     pick_version,
     sort_facet_counts,
 )
+from gcmhub.search.spelling import REBUILD_SECONDS, SpellerCache
+from gcmhub.search.stopwords import is_stop_word
 
 # SQL below is built with f-strings only from this constant and fixed fragments; every value is a
 # query parameter (hence the `noqa: S608`).
@@ -41,20 +45,26 @@ CREATE_SQL = [
         facet_terms text[] NOT NULL DEFAULT '{{}}',
         title_terms text[] NOT NULL DEFAULT '{{}}',
         body_terms text[] NOT NULL DEFAULT '{{}}',
-        tsv tsvector GENERATED ALWAYS AS (
-            setweight(array_to_tsvector(title_terms), 'A') || setweight(array_to_tsvector(body_terms), 'B')
-        ) STORED
+        tags_terms text[] NOT NULL DEFAULT '{{}}',
+        folded text NOT NULL DEFAULT '',
+        tsv tsvector NOT NULL DEFAULT ''::tsvector
     )
     """,
     f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv_idx ON {TABLE} USING gin (tsv)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_facet_terms_idx ON {TABLE} USING gin (facet_terms)",
 ]
-# Tables created before documents had language versions.
-UPGRADE_SQL = [f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS translations jsonb NOT NULL DEFAULT '{{}}'::jsonb"]
+# Tables created by earlier versions (without this column, with a generated tsvector whose lexemes
+# had no positions, so every rank was 0): dropped and created again (`gcmhub search-rebuild`).
+SCHEMA_COLUMN = "folded"
 
-# ts_rank weights for {D, C, B, A}: title (A) counts five times the body (B), as in the tantivy backend.
-RANK_WEIGHTS = "{0, 0, 0.2, 1.0}"
+# ts_rank weights for {D, C, B, A}: title (A) three times the body (B), tags (C) half as much again
+# as the body, as in the tantivy backend.
+RANK_WEIGHTS = "{0, 0.5, 0.33, 1.0}"
+EXPANSION_WEIGHT = 0.6  # a glossary equivalent counts less than the word typed
 FACET_SEPARATOR = "="
+# Words of bodies join the typo dictionary while the table is this small (counting them takes a
+# scan of every body); above it, titles and tags only.
+BODY_VOCABULARY_MAX_ROWS = 20_000
 
 
 def _lexemes(texts: dict[str, str]) -> list[str]:
@@ -66,27 +76,114 @@ def _lexemes(texts: dict[str, str]) -> list[str]:
     return sorted(lexemes)
 
 
+MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+MAX_POSITIONS = 256  # positions kept per lexeme
+
+
+def _tsvector(versions: dict[str, tuple[str, str]], tags: str) -> str:
+    """A tsvector literal with positions and weights: titles A, bodies B, tags C. Each word is
+    filed as "f_<folded>" and "<language>_<stem>" at the same position, so ts_rank weighs titles
+    and counts occurrences as the tantivy backend's BM25 does (lexemes without positions, as
+    array_to_tsvector makes them, rank 0)."""
+    positions: dict[str, list[str]] = {}
+    position = 1
+
+    def add(text: str, language: str, weight: str) -> None:
+        nonlocal position
+        folded = analysis.folded_terms(text)
+        stems = analysis.stemmed_terms(text, language) if language else []
+        aligned = len(stems) == len(folded)
+        for index, word in enumerate(folded):
+            at = f"{min(position, MAX_POSITION)}{weight}"
+            positions.setdefault(f"f_{word}", []).append(at)
+            if aligned:
+                positions.setdefault(f"{language}_{stems[index]}", []).append(at)
+            position += 1
+        if stems and not aligned:  # never seen: the same tokenizer on both sides
+            for stem in stems:
+                positions.setdefault(f"{language}_{stem}", []).append(f"{min(position, MAX_POSITION)}{weight}")
+        position += 2  # texts apart
+
+    for language, (title, body) in versions.items():
+        add(title, language, "A")
+        add(body, language, "B")
+    add(tags, "", "C")
+    return " ".join(f"'{lexeme}':{','.join(at[:MAX_POSITIONS])}" for lexeme, at in sorted(positions.items()))
+
+
+def _word_tsquery(word: analysis.QueryWord) -> str:
+    """A tsquery literal for one word: any folded form or any language's stem (alphanumeric lexemes)."""
+    lexemes = [f"f_{form}" for form in word["fold"]] + [
+        f"{language}_{stem}" for language in analysis.LANGUAGES for stem in word[language]
+    ]
+    return "(" + " | ".join("'" + lexeme.replace("'", "''") + "'" for lexeme in lexemes) + ")"
+
+
 def _tsquery(words: list[analysis.QueryWord]) -> str:
-    """A tsquery literal: every word must match, in any language's stem. Lexemes are alphanumeric."""
-    groups = []
-    for word in words:
-        lexemes = [f"f_{form}" for form in word["fold"]] + [
-            f"{language}_{stem}" for language in analysis.LANGUAGES for stem in word[language]
-        ]
-        groups.append("(" + " | ".join("'" + lexeme.replace("'", "''") + "'" for lexeme in lexemes) + ")")
-    return " & ".join(groups)
+    """Every word must match (a glossary term's words)."""
+    return " & ".join(_word_tsquery(word) for word in words)
+
+
+def _folded(texts) -> str:
+    """The folded words of each text, between spaces, texts apart: where phrases are looked for."""
+    return " | ".join(" " + " ".join(analysis.folded_terms(text)) + " " for text in texts if text)
+
+
+def _phrase_pattern(tokens: list[str]) -> str:
+    return "% " + " ".join(tokens) + " %"  # folded tokens are alphanumeric: nothing to escape
+
+
+class _Plan:
+    """The SQL of a parsed query: the matching condition and the score, with their parameters."""
+
+    def __init__(self, parsed: parsing.ParsedQuery):
+        self.match_parts: list[str] = []  # any of them matches
+        self.scores: list[tuple[str, float]] = []  # (tsquery, weight)
+        for word in parsed.words:
+            self.match_parts.append(_word_tsquery(word))
+            self.scores.append((_word_tsquery(word), 1.0))
+        for expansion in parsed.expansions:
+            terms = [_tsquery(words) for words in map(parsing.term_words, expansion.terms) if words]
+            if terms:
+                tsquery = " | ".join(f"({term})" for term in terms)
+                self.match_parts.append(f"({tsquery})")
+                self.scores.append((tsquery, EXPANSION_WEIGHT))
+        self.conditions: list[str] = []
+        self.params: list = []
+        if self.match_parts and not parsed.phrases:
+            self.conditions.append("tsv @@ %s::tsquery")
+            self.params.append(" | ".join(self.match_parts))
+        for phrase in parsed.phrases:
+            self.conditions.append("folded LIKE %s")
+            self.params.append(_phrase_pattern(phrase))
+        for word in parsed.excluded:
+            self.conditions.append("NOT tsv @@ %s::tsquery")
+            self.params.append(_word_tsquery(word))
+        for phrase in parsed.excluded_phrases:
+            self.conditions.append("folded NOT LIKE %s")
+            self.params.append(_phrase_pattern(phrase))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.conditions)
+
+    def score(self) -> tuple[str, list]:
+        if not self.scores:
+            return "0", []
+        parts = [f"ts_rank('{RANK_WEIGHTS}', tsv, %s::tsquery) * {weight}" for _q, weight in self.scores]
+        return " + ".join(parts), [tsquery for tsquery, _weight in self.scores]
 
 
 def _facet_term(name: str, value: str) -> str:
     return f"{name}{FACET_SEPARATOR}{value}"
 
 
-def _where(tsquery: str | None, filters: dict[str, list[str]]) -> tuple[str, list]:
+def _where(plan: "_Plan | None", filters: dict[str, list[str]]) -> tuple[str, list]:
     conditions: list[str] = []
-    params: list[str | list[str]] = []
-    if tsquery:
-        conditions.append("tsv @@ %s::tsquery")
-        params.append(tsquery)
+    params: list = []
+    if plan is not None:
+        conditions += plan.conditions
+        params += plan.params
     for name, values in filters.items():
         if values:
             conditions.append("facet_terms && %s::text[]")
@@ -111,6 +208,7 @@ class PostgresBackend:
             raise ValueError(f"Database {target!r} is not PostgreSQL.")
         self._alias = target
         self._ensure_table()
+        self._speller = SpellerCache(self._vocabulary)
 
     def _cursor(self):
         if self._dsn_connection is not None:
@@ -122,13 +220,15 @@ class PostgresBackend:
         with self._cursor() as cursor:
             cursor.execute(
                 "SELECT to_regclass(%s), EXISTS (SELECT 1 FROM information_schema.columns "
-                "WHERE table_name = %s AND column_name = 'translations')",
-                [TABLE, TABLE],
+                "WHERE table_name = %s AND column_name = %s)",
+                [TABLE, TABLE, SCHEMA_COLUMN],
             )
             exists, upgraded = cursor.fetchone()
             if exists is not None and upgraded:
                 return
-            for statement in UPGRADE_SQL if exists is not None else CREATE_SQL:
+            if exists is not None:  # an older table: created again, empty (then search-rebuild)
+                cursor.execute(f"DROP TABLE {TABLE}")
+            for statement in CREATE_SQL:
                 cursor.execute(statement)
         if self._dsn_connection is not None:
             self._dsn_connection.commit()
@@ -154,6 +254,9 @@ class PostgresBackend:
                     facet_terms,
                     _lexemes({other: title for other, (title, _body) in versions.items()}),
                     _lexemes({other: body for other, (_title, body) in versions.items()}),
+                    [f"f_{term}" for term in analysis.folded_terms(doc.tags)],
+                    _folded([text for version in versions.values() for text in version]),
+                    _tsvector(versions, doc.tags),
                 )
             )
         if not rows:
@@ -162,15 +265,17 @@ class PostgresBackend:
             cursor.executemany(
                 f"""
                 INSERT INTO {TABLE} (
-                    id, kind, language, title, body, date, facets, translations, facet_terms, title_terms, body_terms
+                    id, kind, language, title, body, date, facets, translations, facet_terms, title_terms, body_terms,
+                    tags_terms, folded, tsv
                 )
-                VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s)
+                VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, %s, %s, %s::tsvector)
                 ON CONFLICT (id) DO UPDATE SET
                     kind = EXCLUDED.kind, language = EXCLUDED.language, title = EXCLUDED.title,
                     body = EXCLUDED.body, date = EXCLUDED.date, facets = EXCLUDED.facets,
                     translations = EXCLUDED.translations,
                     facet_terms = EXCLUDED.facet_terms, title_terms = EXCLUDED.title_terms,
-                    body_terms = EXCLUDED.body_terms
+                    body_terms = EXCLUDED.body_terms, tags_terms = EXCLUDED.tags_terms, folded = EXCLUDED.folded,
+                    tsv = EXCLUDED.tsv
                 """,  # noqa: S608
                 rows,
             )
@@ -193,21 +298,59 @@ class PostgresBackend:
         if self._dsn_connection is not None:
             self._dsn_connection.close()
 
+    # --- Typos ----------------------------------------------------------------------------------
+
+    def _vocabulary(self) -> dict[str, int]:
+        columns = ["title_terms", "tags_terms"]
+        with self._cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
+            if cursor.fetchone()[0] <= BODY_VOCABULARY_MAX_ROWS:
+                columns.append("body_terms")
+            vocabulary: dict[str, int] = {}
+            for column in columns:
+                cursor.execute(
+                    f"SELECT substr(term, 3), count(*) FROM {TABLE}, unnest({column}) AS term "  # noqa: S608
+                    "WHERE left(term, 2) = %s GROUP BY 1",
+                    ["f_"],
+                )
+                for term, count in cursor.fetchall():
+                    if column == "body_terms" and count < 2:
+                        continue
+                    vocabulary[term] = max(vocabulary.get(term, 0), count)
+        return vocabulary
+
+    def _known(self, cursor, term: str, language: str = "") -> bool:
+        lexeme = f"{language or 'f'}_{term}"
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE tsv @@ %s::tsquery)", [f"'{lexeme}'"])  # noqa: S608
+        return bool(cursor.fetchone()[0])
+
+    def _parse(self, query: SearchQuery) -> parsing.ParsedQuery:
+        parsed = parsing.parse(query.text)
+        if not query.exact and parsed.words:
+            with self._cursor() as cursor:
+                parsing.correct_words(
+                    parsed,
+                    lambda term, language="": self._known(cursor, term, language),
+                    lambda word: self._speller.get(int(time.monotonic() // REBUILD_SECONDS)).suggest(word),
+                )
+        return parsed
+
     def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
-        words = analysis.query_words(query.text)
-        if query.text.strip() and not words:
+        parsed = self._parse(query)
+        plan = _Plan(parsed)
+        if query.text.strip() and not plan.active:  # punctuation or operators alone
             return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets}, took_ms=0.0)
-        tsquery = _tsquery(words) if words else None
-        where, params = _where(tsquery, query.filters)
+        where, params = _where(plan if plan.active else None, query.filters)
+        words = parsing.highlight_words(parsed)
 
         if query.sort == "date":
             order, score, score_params = "date DESC NULLS LAST, id", "0", []
-        elif tsquery:
-            score = f"ts_rank('{RANK_WEIGHTS}', tsv, %s::tsquery)"
-            order, score_params = "score DESC, id", [tsquery]
+        elif plan.scores:
+            score, score_params = plan.score()
+            order = "score DESC, id"
         else:
-            order, score, score_params = "id", "0", []
+            order, score, score_params = "date DESC NULLS LAST, id", "0", []
 
         with self._cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)  # noqa: S608
@@ -225,7 +368,7 @@ class PostgresBackend:
             for name, filters in filters_by_facet.items():
                 groups.setdefault(tuple(sorted((k, tuple(v)) for k, v in filters.items())), []).append(name)
             for names in groups.values():
-                facet_where, facet_params = _where(tsquery, filters_by_facet[names[0]])
+                facet_where, facet_params = _where(plan if plan.active else None, filters_by_facet[names[0]])
                 cursor.execute(
                     f"""
                     SELECT split_part(term, %s, 1) AS name, substr(term, strpos(term, %s) + 1) AS value, count(*)
@@ -254,4 +397,37 @@ class PostgresBackend:
                     language=language,
                 )
             )
-        return SearchResult(total=total, hits=hits, facets=facets, took_ms=(time.perf_counter() - started) * 1000)
+        return SearchResult(
+            total=total,
+            hits=hits,
+            facets=facets,
+            took_ms=(time.perf_counter() - started) * 1000,
+            corrected=parsing.corrected_text(query.text, parsed.corrections),
+        )
+
+    # --- Suggestions while typing ----------------------------------------------------------------
+
+    def suggest(self, text: str, language: str, limit: int) -> list[Suggestion]:
+        """Titles holding the typed words, the last one as the start of a word."""
+        tokens = analysis.folded_terms(text)[: analysis.MAX_QUERY_WORDS]
+        if not tokens or len(tokens[-1]) < 2 and len(tokens) == 1:
+            return []
+        parts = [f"('f_{t}':A | 'f_{t}':C)" for t in tokens[:-1] if not is_stop_word(t)]
+        parts.append(f"'f_{tokens[-1]}':*A")
+        with self._cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, kind, language, title, translations FROM {TABLE} "  # noqa: S608
+                "WHERE tsv @@ %s::tsquery ORDER BY date DESC NULLS LAST, id LIMIT %s",
+                [" & ".join(parts), max(1, min(limit, 50))],
+            )
+            rows = cursor.fetchall()
+        suggestions = []
+        for doc_id, kind, doc_language, title, translations in rows:
+            if isinstance(translations, str):
+                translations = json.loads(translations)
+            own = (translations or {}).get(language)
+            shown = own[0] if own and own[0] else title
+            suggestions.append(
+                Suggestion(id=doc_id, kind=kind, label=shown, language=language if own and own[0] else doc_language)
+            )
+        return suggestions

@@ -2,7 +2,10 @@
 
 import dataclasses
 import json
+import logging
 import os
+import re
+import shutil
 import threading
 import time
 import zlib
@@ -12,18 +15,31 @@ from pathlib import Path
 import tantivy
 
 from gcmhub.search import analysis
+from gcmhub.search import query as parsing
 from gcmhub.search.engine import (
     Hit,
     SearchDocument,
     SearchQuery,
     SearchResult,
+    Suggestion,
     document_versions,
     facet_count_filters,
     pick_version,
     sort_facet_counts,
 )
+from gcmhub.search.spelling import SpellerCache
 
-TITLE_BOOST = 5.0
+logger = logging.getLogger(__name__)
+
+# Ranking (BM25 underneath): a word scores by the best of its fields, plus TIE_BREAKER of the others;
+# the words' scores add up, so documents holding more of the words rank higher.
+TITLE_BOOST = 3.0
+TAGS_BOOST = 1.5
+TIE_BREAKER = 0.3
+PROXIMITY_BOOST = 2.0  # the words close together (within PROXIMITY_SLOP other words), in order
+PROXIMITY_SLOP = 3
+EXPANSION_BOOST = 0.6  # a glossary equivalent counts less than the word typed
+SCHEMA_VERSION = "2"  # bump when _build_schema changes: an older index is emptied (then rebuild it)
 FACET_BUCKETS = 10_000
 WRITER_HEAP_BYTES = 50_000_000
 RESULT_CACHE_SIZE = 256  # answers kept per process, per index generation
@@ -36,6 +52,7 @@ def _build_schema() -> tantivy.Schema:
     builder.add_text_field("language", stored=True, tokenizer_name="raw")
     builder.add_text_field("title_fold", tokenizer_name=analysis.FOLD_TOKENIZER)
     builder.add_text_field("body_fold", tokenizer_name=analysis.FOLD_TOKENIZER)
+    builder.add_text_field("tags_fold", tokenizer_name=analysis.FOLD_TOKENIZER)
     for language in analysis.LANGUAGES:
         # Each language version fills the fields of its language; they also store the text.
         builder.add_text_field(f"title_{language}", stored=True, tokenizer_name=analysis.tokenizer_name(language))
@@ -61,6 +78,7 @@ class TantivyBackend:
 
     def __init__(self, path: str | Path, result_cache_size: int = RESULT_CACHE_SIZE):
         Path(path).mkdir(parents=True, exist_ok=True)
+        _check_schema_version(Path(path))
         self.schema = _build_schema()
         self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
         self._index.register_tokenizer(analysis.FOLD_TOKENIZER, analysis.fold_analyzer())
@@ -75,6 +93,7 @@ class TantivyBackend:
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = result_cache_size
         self._cache_lock = threading.Lock()
+        self._speller = SpellerCache(self._vocabulary)
 
     def _read_generation(self) -> int:
         """A fingerprint of `meta.json`, which tantivy rewrites at every commit (its opstamp
@@ -117,6 +136,7 @@ class TantivyBackend:
                 "language": language,
                 "title_fold": [title for title, _body in versions.values()],
                 "body_fold": [body for _title, body in versions.values()],
+                "tags_fold": doc.tags,
                 "facets": {name: list(values) for name, values in doc.facets.items()},
                 "sort_date": doc.date.toordinal() if doc.date else 0,
             }
@@ -153,22 +173,89 @@ class TantivyBackend:
         self._index.reload()
         self._forget()
 
-    def _text_query(self, words: list[analysis.QueryWord]) -> tantivy.Query:
-        musts = []
-        for word in words:
-            alternatives = []
-            for suffix, key in [("fold", "fold")] + [(language, language) for language in analysis.LANGUAGES]:
-                for term in word[key]:
-                    alternatives.append(
-                        tantivy.Query.boost_query(
-                            tantivy.Query.term_query(self.schema, f"title_{suffix}", term), TITLE_BOOST
-                        )
-                    )
-                    alternatives.append(tantivy.Query.term_query(self.schema, f"body_{suffix}", term))
-            musts.append(
-                (tantivy.Occur.Must, tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in alternatives]))
-            )
-        return tantivy.Query.boolean_query(musts)
+    def _term(self, field: str, term: str, boost: float = 1.0) -> tantivy.Query:
+        query = tantivy.Query.term_query(self.schema, field, term)
+        return tantivy.Query.boost_query(query, boost) if boost != 1.0 else query
+
+    def _word_query(self, word: analysis.QueryWord) -> tantivy.Query:
+        """One word: the best of its fields (folded forms, stems of each language), with a tie."""
+        alternatives = []
+        for form in word["fold"]:
+            alternatives += [
+                self._term("title_fold", form, TITLE_BOOST),
+                self._term("body_fold", form),
+                self._term("tags_fold", form, TAGS_BOOST),
+            ]
+        for language in analysis.LANGUAGES:
+            for stem in word[language]:
+                alternatives += [
+                    self._term(f"title_{language}", stem, TITLE_BOOST),
+                    self._term(f"body_{language}", stem),
+                ]
+        return tantivy.Query.disjunction_max_query(alternatives, tie_breaker=TIE_BREAKER)
+
+    def _phrase_query(self, tokens: list[str], slop: int = 0, boost: float = 1.0) -> tantivy.Query:
+        title = tantivy.Query.phrase_query(self.schema, "title_fold", tokens, slop=slop)
+        body = tantivy.Query.phrase_query(self.schema, "body_fold", tokens, slop=slop)
+        query = tantivy.Query.disjunction_max_query([tantivy.Query.boost_query(title, TITLE_BOOST), body])
+        return tantivy.Query.boost_query(query, boost) if boost != 1.0 else query
+
+    def _text_query(self, parsed: parsing.ParsedQuery) -> tantivy.Query:
+        Should, Must, MustNot = tantivy.Occur.Should, tantivy.Occur.Must, tantivy.Occur.MustNot
+        clauses = [(Should, self._word_query(word)) for word in parsed.words]
+        content = [word["fold"][0] for word in parsed.words]
+        if len(content) > 1:
+            clauses.append((Should, self._phrase_query(content, PROXIMITY_SLOP, PROXIMITY_BOOST)))
+        for expansion in parsed.expansions:
+            terms = []
+            for term in expansion.terms:
+                words = parsing.term_words(term)
+                if len(words) == 1:
+                    terms.append(self._word_query(words[0]))
+                elif words:
+                    terms.append(tantivy.Query.boolean_query([(Must, self._word_query(word)) for word in words]))
+            if terms:
+                clauses.append(
+                    (Should, tantivy.Query.boost_query(tantivy.Query.disjunction_max_query(terms), EXPANSION_BOOST))
+                )
+        for phrase in parsed.phrases:
+            clauses.append((Must, self._phrase_query(phrase)))
+        if not parsed.words and not parsed.phrases:
+            clauses.append((Must, tantivy.Query.all_query()))
+        for word in parsed.excluded:
+            clauses.append((MustNot, self._word_query(word)))
+        for phrase in parsed.excluded_phrases:
+            clauses.append((MustNot, self._phrase_query(phrase)))
+        return tantivy.Query.boolean_query(clauses)
+
+    # --- Typos ----------------------------------------------------------------------------------
+
+    def _vocabulary(self) -> dict[str, int]:
+        searcher = self._index.searcher()
+        vocabulary: dict[str, int] = {}
+        for field in ("title_fold", "tags_fold", "body_fold"):
+            for term, count in searcher.terms_with_prefix(field, "", limit=100_000):
+                if field == "body_fold" and count < 2:
+                    continue  # a word found once in a body is as likely a typo as the query's
+                vocabulary[term] = max(vocabulary.get(term, 0), count)
+        return vocabulary
+
+    def _known(self, searcher, term: str, language: str = "") -> bool:
+        fields = (f"title_{language}", f"body_{language}") if language else ("title_fold", "body_fold", "tags_fold")
+        return any(searcher.doc_freq(field, term) for field in fields)
+
+    def _parse(self, query: SearchQuery, searcher) -> parsing.ParsedQuery:
+        parsed = parsing.parse(query.text)
+        if not query.exact and parsed.words:
+            speller = None
+
+            def suggest(word: str) -> str:
+                nonlocal speller
+                speller = speller or self._speller.get(self._generation)
+                return speller.suggest(word)
+
+            parsing.correct_words(parsed, partial_known(self._known, searcher), suggest)
+        return parsed
 
     def _filter_query(self, filters: dict[str, list[str]]) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         clauses = []
@@ -201,6 +288,7 @@ class TantivyBackend:
             query.limit,
             query.offset,
             query.language,
+            query.exact,
         )
         with self._cache_lock:
             cached = self._cache.get(key)
@@ -259,13 +347,14 @@ class TantivyBackend:
         return {name: counts[name] for name in names}
 
     def _search(self, query: SearchQuery, started: float) -> SearchResult:
-        words = analysis.query_words(query.text)
-        if query.text.strip() and not words:
-            return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets}, took_ms=0.0)
-        text_query = self._text_query(words) if words else None
-        tantivy_query = self._query(text_query, query.filters)
-
         searcher = self._index.searcher()
+        parsed = self._parse(query, searcher)
+        has_text = not parsed.empty or bool(parsed.excluded or parsed.excluded_phrases)
+        if query.text.strip() and not has_text:  # punctuation or operators alone
+            return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets}, took_ms=0.0)
+        text_query = self._text_query(parsed) if has_text else None
+        tantivy_query = self._query(text_query, query.filters)
+        words = parsing.highlight_words(parsed)
         if query.sort == "date":
             found = searcher.search(
                 tantivy_query,
@@ -314,4 +403,71 @@ class TantivyBackend:
             hits=hits,
             facets=facets,
             took_ms=(time.perf_counter() - started) * 1000,
+            corrected=parsing.corrected_text(query.text, parsed.corrections),
         )
+
+    # --- Suggestions while typing ----------------------------------------------------------------
+
+    def suggest(self, text: str, language: str, limit: int) -> list[Suggestion]:
+        """Titles holding the typed words, the last one as the start of a word."""
+        tokens = analysis.folded_terms(text)[: analysis.MAX_QUERY_WORDS]
+        if not tokens or len(tokens[-1]) < 2 and len(tokens) == 1:
+            return []
+        self._current_generation()
+        searcher = self._index.searcher()
+        Must = tantivy.Occur.Must
+        clauses = [
+            (Must, tantivy.Query.disjunction_max_query([self._term("title_fold", t), self._term("tags_fold", t)]))
+            for t in tokens[:-1]
+            if not parsing.is_stop_word(t)
+        ]
+        prefix = tantivy.Query.regex_query(self.schema, "title_fold", re.escape(tokens[-1]) + ".*")
+        clauses.append((Must, prefix))
+        found = searcher.search(tantivy.Query.boolean_query(clauses), limit=max(1, min(limit, 50)), count=False)
+        suggestions = []
+        for _score, address in found.hits:
+            stored = searcher.doc(address)
+            doc_language = _stored_text(stored, "language")
+            wanted = f"title_{language}"
+            title = stored.get_first(wanted) if language in analysis.LANGUAGES else None
+            shown = language if title else doc_language
+            doc_id = _stored_text(stored, "id")
+            suggestions.append(
+                Suggestion(
+                    id=doc_id,
+                    kind=_stored_text(stored, "kind"),
+                    label=title or _stored_text(stored, f"title_{doc_language}"),
+                    language=shown,
+                )
+            )
+        return suggestions
+
+
+def partial_known(known, searcher):
+    def check(term: str, language: str = "") -> bool:
+        return known(searcher, term, language)
+
+    return check
+
+
+def _check_schema_version(path: Path) -> None:
+    """Empty an index written with an older schema (the fields differ): `gcmhub search-rebuild`
+    fills it again. A new index gets the marker."""
+    marker = path / "gcmhub-schema-version"
+    current = marker.read_text().strip() if marker.exists() else None
+    if current == SCHEMA_VERSION:
+        return
+    if (path / "meta.json").exists():
+        logger.warning(
+            "The search index in %s was written with schema %s, this version needs %s: it is emptied; "
+            "run `gcmhub search-rebuild` to fill it.",
+            path,
+            current or "1",
+            SCHEMA_VERSION,
+        )
+        for child in path.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    marker.write_text(SCHEMA_VERSION)

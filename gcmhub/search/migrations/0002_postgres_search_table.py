@@ -6,9 +6,10 @@ from django.db import migrations
 def create_table(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from gcmhub.search.backends.postgres_backend import CREATE_SQL, UPGRADE_SQL
+    # The table as the current code creates it; an older table is replaced by the backend itself.
+    from gcmhub.search.backends.postgres_backend import CREATE_SQL
 
-    for statement in CREATE_SQL + UPGRADE_SQL:
+    for statement in CREATE_SQL:
         schema_editor.execute(statement)
 
 

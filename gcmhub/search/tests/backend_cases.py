@@ -140,6 +140,12 @@ class BackendCases(abc.ABC):
         result = self.backend.search(SearchQuery(text=" ?! -- ", facets=["type"]))
         self.assertEqual((result.total, result.hits, result.facets), (0, [], {"type": []}))
 
+    def test_it_ranks_documents_with_more_of_the_words_first(self):
+        hits = self.backend.search(SearchQuery(text="migrant detention", limit=3)).hits
+        both = {"activity:1", "activity:6", "resource:5", "activity:10", "resource:8"}
+        self.assertLessEqual({hit.id for hit in hits}, both)
+
     def test_it_treats_query_syntax_as_words(self):
-        self.assertEqual(self.ids('remesas AND "OR" (title:x)'), set())
+        hits = self.backend.search(SearchQuery(text='remesas AND "OR" (title:x)', limit=ALL)).hits
+        self.assertEqual({hit.id for hit in hits[:2]}, {"activity:11", "practice:8"})
         self.assertEqual(self.ids("remesas'"), {"activity:11", "practice:8"})
