@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
-from gcmhub.knowledge.models import Practice, Resource
+from gcmhub.knowledge.models import CallForPractices, Practice, Resource
 from gcmhub.lib.i18n import LANGUAGE_CODES
 from gcmhub.search.engine import SearchDocument
 from gcmhub.taxonomy.models import (
@@ -46,7 +46,9 @@ from gcmhub.taxonomy.models import (
 )
 from gcmhub.workplan.models import Activity, ActivityOrganisation, Involvement, Priority, PriorityOrganisation
 
-KINDS = ("resource", "practice", "activity")
+KINDS = ("resource", "practice", "activity", "call", "organisation", "country", "objective", "principle")
+# Short pages found by their names (issue 10 §3): they carry no date and rank by name.
+REFERENCE_KINDS = ("organisation", "country", "objective", "principle")
 FACETS = (
     "kind",
     "type",
@@ -357,7 +359,114 @@ def _activity_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocumen
     return docs
 
 
-BUILDERS = {"resource": _resource_documents, "practice": _practice_documents, "activity": _activity_documents}
+# --- Calls for practices -------------------------------------------------------------------------
+
+CALL_TEXTS = ("rationale", "eligibility", "criteria")
+
+
+def _call_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocument]:
+    rows = list(
+        CallForPractices.objects.filter(pk__in=ids)
+        .order_by()
+        .values("id", "source_language", "deadline", *_columns("title", *CALL_TEXTS))
+    )
+    objectives = _pairs(
+        CallForPractices.objectives.through, "callforpractices_id", "objective_id", [r["id"] for r in rows]
+    )
+    docs = []
+    for row in rows:
+        pk, source = row["id"], row["source_language"]
+        versions = {}
+        for language in LANGUAGE_CODES:
+            body = "\n\n".join(row[f"{name}_{language}"] for name in CALL_TEXTS if row[f"{name}_{language}"])
+            if row[f"title_{language}"] or body:
+                versions[language] = (row[f"title_{language}"] or row[f"title_{source}"] or "", body)
+        facets = {
+            "kind": ["call"],
+            "type": ["call"],
+            "objective": sorted(str(lookups.objectives[o]) for o in objectives[pk] if o in lookups.objectives),
+            "language": sorted(versions),
+        }
+        date = timezone.localdate(row["deadline"]) if row["deadline"] else None
+        tags = lookups.tags(objective=objectives[pk])
+        docs.append(_document("call", pk, source, versions, date, facets, tags))
+    return docs
+
+
+# --- Reference pages: organisations, countries, objectives, principles -----------------------------
+
+
+def _named_versions(row: dict, title) -> dict[str, tuple[str, str]]:
+    """{language: (title, "")} for each language with a name (`title(row, language)`)."""
+    versions = {}
+    for language in LANGUAGE_CODES:
+        text = title(row, language)
+        if text:
+            versions[language] = (text, "")
+    return versions
+
+
+def _organisation_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocument]:
+    docs = []
+    for row in Organisation.objects.filter(pk__in=ids).order_by().values("id", "slug", *_columns("name", "acronym")):
+
+        def title(row, language):
+            name = row[f"name_{language}"]
+            acronym = row[f"acronym_{language}"] or row["acronym_en"]
+            return f"{name} ({acronym})" if name and acronym and acronym != name else name
+
+        facets = {"kind": ["organisation"], "type": ["organisation"], "publisher": [row["slug"]]}
+        tags = lookups.tags(organisation=[row["id"]])
+        docs.append(_document("organisation", row["id"], "en", _named_versions(row, title), None, facets, tags))
+    return docs
+
+
+def _country_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocument]:
+    docs = []
+    rows = Country.objects.filter(pk__in=ids, listed=True).order_by().values("id", "iso2", *_columns("name"))
+    for row in rows:
+        facets = {"kind": ["country"], "type": ["country"], **lookups.country_facets([row["id"]], [])}
+        tags = lookups.tags(country=[row["id"]])
+        versions = _named_versions(row, lambda row, language: row[f"name_{language}"])
+        docs.append(_document("country", row["id"], "en", versions, None, facets, tags))
+    return docs
+
+
+def _objective_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocument]:
+    docs = []
+    for row in Objective.objects.filter(pk__in=ids).order_by().values("id", "number", *_columns("short", "title")):
+        versions = {}
+        for language in LANGUAGE_CODES:
+            if row[f"title_{language}"] or row[f"short_{language}"]:
+                title = f"{row['number']}. {row[f'title_{language}'] or row['title_en']}"
+                versions[language] = (title, row[f"short_{language}"] or "")
+        facets = {"kind": ["objective"], "type": ["objective"], "objective": [str(row["number"])]}
+        tags = lookups.tags(objective=[row["id"]])
+        docs.append(_document("objective", row["id"], "en", versions, None, facets, tags))
+    return docs
+
+
+def _principle_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocument]:
+    docs = []
+    for row in GuidingPrinciple.objects.filter(pk__in=ids).order_by().values("id", "code", *_columns("name")):
+        versions = _named_versions(row, lambda row, language: row[f"name_{language}"])
+        facets = {"kind": ["principle"], "type": ["principle"], "principle": [row["code"]]}
+        words = " ".join(f"{word} {row['code']}" for word in PRINCIPLE_WORDS)
+        tags = words + "\n" + lookups.tags(principle=[row["id"]])
+        docs.append(_document("principle", row["id"], "en", versions, None, facets, tags))
+    return docs
+
+
+BUILDERS = {
+    "resource": _resource_documents,
+    "practice": _practice_documents,
+    "activity": _activity_documents,
+    "call": _call_documents,
+    "organisation": _organisation_documents,
+    "country": _country_documents,
+    "objective": _objective_documents,
+    "principle": _principle_documents,
+}
 
 
 def build_documents(ids: Iterable[str]) -> tuple[list[SearchDocument], list[str]]:
@@ -385,7 +494,16 @@ def searchable_ids(kind: str) -> list[int]:
         return list(Resource.objects.published().order_by("pk").values_list("pk", flat=True))
     if kind == "practice":
         return list(Practice.objects.published().order_by("pk").values_list("pk", flat=True))
-    return list(Activity.objects.order_by("pk").values_list("pk", flat=True))
+    if kind == "country":
+        return list(Country.objects.filter(listed=True).order_by("pk").values_list("pk", flat=True))
+    model = {
+        "activity": Activity,
+        "call": CallForPractices,
+        "organisation": Organisation,
+        "objective": Objective,
+        "principle": GuidingPrinciple,
+    }[kind]
+    return list(model.objects.order_by("pk").values_list("pk", flat=True))
 
 
 def iter_all_documents() -> Iterator[list[SearchDocument]]:

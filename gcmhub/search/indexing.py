@@ -160,8 +160,55 @@ def _was_ever_published(instance) -> bool:
 
 def _on_item_saved(sender, instance, **kwargs):
     kind = KIND_OF[sender]
-    if kind == "activity" or _was_ever_published(instance):
+    if kind not in ("resource", "practice") or _was_ever_published(instance):
         record_changes([documents.doc_id(kind, instance.pk)])
+
+
+def _tagged_items(model, pks) -> list[str]:
+    """The documents that carry the names of these reference rows (their `tags`)."""
+    from gcmhub.knowledge.models import CallForPractices, Practice, Resource
+    from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
+    from gcmhub.workplan.models import Activity
+
+    pks = list(pks)
+    lookups = {
+        Objective: [
+            (Resource, "objectives"),
+            (Practice, "objectives"),
+            (Activity, "priority__objectives"),
+            (CallForPractices, "objectives"),
+        ],
+        GuidingPrinciple: [(Resource, "principles"), (Practice, "principles")],
+        Country: [(Resource, "countries"), (Practice, "countries")],
+        Region: [(Resource, "regions"), (Practice, "regions")],
+        Organisation: [
+            (Resource, "publishers"),
+            (Practice, "implementing_organisation"),
+            (Practice, "partner_organisations"),
+            (Activity, "involvements__organisation"),
+            (Activity, "priority__involvements__organisation"),
+        ],
+        ThematicArea: [(Resource, "thematic_area"), (Practice, "thematic_area"), (Activity, "priority__thematic_area")],
+    }
+    ids: list[str] = []
+    for item_model, path in lookups.get(model, []):
+        kind = KIND_OF[item_model]
+        queryset = item_model.objects.filter(**{f"{path}__in": pks}).order_by().values_list("pk", flat=True)
+        ids += [documents.doc_id(kind, pk) for pk in queryset.distinct()]
+    return ids
+
+
+def _on_reference_saved(sender, instance, created=False, **kwargs):
+    """A name changed: the reference page's document (if it has one) and every document that
+    carries the name in its tags. A new row is tagged on nothing yet."""
+    from gcmhub.taxonomy.models import OrganisationAlias
+
+    if sender is OrganisationAlias:
+        sender, instance, created = type(instance.organisation), instance.organisation, False
+    ids = [documents.doc_id(KIND_OF[sender], instance.pk)] if sender in KIND_OF else []
+    if not created:
+        ids += _tagged_items(sender, [instance.pk])
+    record_changes(ids)
 
 
 def _on_item_deleted(sender, instance, **kwargs):
@@ -175,7 +222,7 @@ def _on_m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     if not reverse:
         if kind == "priority":
             record_changes(_priority_activities([instance.pk]))
-        elif kind == "activity" or _was_ever_published(instance):
+        elif kind not in ("resource", "practice") or _was_ever_published(instance):
             record_changes([documents.doc_id(kind, instance.pk)])
     elif pk_set:  # e.g. objective.resources.add(...): the items on the other side changed
         if kind == "priority":
@@ -221,20 +268,41 @@ M2M_OWNERS: dict = {}
 
 
 def connect_signals() -> None:
-    from gcmhub.knowledge.models import Practice, Resource
+    from gcmhub.knowledge.models import CallForPractices, Practice, Resource
     from gcmhub.lib.changes import content_changed
+    from gcmhub.taxonomy.models import (
+        Country,
+        GuidingPrinciple,
+        Objective,
+        Organisation,
+        OrganisationAlias,
+        Region,
+        ThematicArea,
+    )
     from gcmhub.workplan.models import Activity, ActivityOrganisation, Priority, PriorityOrganisation
 
     content_changed.connect(_on_content_changed, dispatch_uid="search-content-changed")
 
-    KIND_OF.update({Resource: "resource", Practice: "practice", Activity: "activity"})
+    KIND_OF.update({Resource: "resource", Practice: "practice", Activity: "activity", CallForPractices: "call"})
     for model in KIND_OF:
         post_save.connect(_on_item_saved, sender=model, dispatch_uid=f"search-save-{model.__name__}")
+        post_delete.connect(_on_item_deleted, sender=model, dispatch_uid=f"search-delete-{model.__name__}")
+    reference = {
+        Organisation: "organisation",
+        Country: "country",
+        Objective: "objective",
+        GuidingPrinciple: "principle",
+    }
+    KIND_OF.update(reference)
+    for model in (*reference, Region, ThematicArea, OrganisationAlias):
+        post_save.connect(_on_reference_saved, sender=model, dispatch_uid=f"search-reference-save-{model.__name__}")
+    for model in reference:
         post_delete.connect(_on_item_deleted, sender=model, dispatch_uid=f"search-delete-{model.__name__}")
     m2m_fields = {
         Resource: ("objectives", "principles", "countries", "regions", "publishers"),
         Practice: ("objectives", "principles", "countries", "regions", "partner_organisations"),
         Priority: ("objectives",),
+        CallForPractices: ("objectives",),
     }
     for model, names in m2m_fields.items():
         kind = KIND_OF.get(model, "priority")

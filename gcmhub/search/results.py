@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gcmhub.knowledge.models import GeographicScope, Practice, Resource
+from gcmhub.knowledge.models import CallForPractices, GeographicScope, Practice, Resource
 from gcmhub.lib import tabular
 from gcmhub.lib.formats import datetime_text, language_name, number_text
 from gcmhub.lib.tabular import Column, Sheet
@@ -45,6 +45,19 @@ KIND_LABELS = {
     "resource": gettext_lazy("Resource"),
     "practice": gettext_lazy("Practice"),
     "activity": gettext_lazy("Work-plan activity"),
+    "call": gettext_lazy("Call for practices"),
+    "organisation": gettext_lazy("Organisation"),
+    "country": gettext_lazy("Country or area"),
+    "objective": gettext_lazy("GCM objective"),
+    "principle": gettext_lazy("Guiding principle"),
+}
+# The model behind each kind of document that is not loaded with its own query below.
+SIMPLE_KINDS = {
+    "call": CallForPractices,
+    "organisation": Organisation,
+    "country": Country,
+    "objective": Objective,
+    "principle": GuidingPrinciple,
 }
 
 
@@ -66,7 +79,7 @@ class Item:
 
 
 def _ids_by_kind(hits: list[Hit]) -> dict[str, list[int]]:
-    by_kind: dict[str, list[int]] = {"resource": [], "practice": [], "activity": []}
+    by_kind: dict[str, list[int]] = {kind: [] for kind in KIND_LABELS}
     for hit in hits:
         parsed = parse_doc_id(hit.id)
         if parsed:
@@ -78,7 +91,7 @@ def load_items(hits: list[Hit]) -> list[Item]:
     """The items of the hits in the hits' order, one query per kind present. Hits whose item is
     gone (the index not yet caught up) are left out."""
     by_kind = _ids_by_kind(hits)
-    objects: dict[str, Resource | Practice | Activity] = {}
+    objects: dict[str, object] = {}
     if by_kind["resource"]:
         for resource in Resource.objects.filter(pk__in=by_kind["resource"]).only("slug", "kind", "publication_date"):
             objects[f"resource:{resource.pk}"] = resource
@@ -89,6 +102,10 @@ def load_items(hits: list[Hit]) -> list[Item]:
     if by_kind["activity"]:
         for activity in Activity.objects.filter(pk__in=by_kind["activity"]).select_related("priority"):
             objects[f"activity:{activity.pk}"] = activity
+    for kind, model in SIMPLE_KINDS.items():
+        if by_kind[kind]:
+            for obj in model.objects.filter(pk__in=by_kind[kind]):
+                objects[f"{kind}:{obj.pk}"] = obj
     items = []
     for hit in hits:
         obj = objects.get(hit.id)
@@ -110,9 +127,11 @@ def load_items(hits: list[Hit]) -> list[Item]:
         elif isinstance(obj, Practice):
             item.date = timezone.localdate(obj.published_at) if obj.published_at else None
             item.review_label = obj.review_label
-        else:
+        elif isinstance(obj, Activity):
             item.date = obj.due_date
             item.context = f"{obj.priority.heading} – {obj.label}"
+        elif isinstance(obj, CallForPractices):
+            item.date = timezone.localdate(obj.deadline)
         items.append(item)
     return items
 
@@ -370,6 +389,25 @@ def export_rows(hits: list[Hit], request) -> list[list]:
                 "",
                 _join(o.label for o in a.leads),
             ]
+    for kind, model in SIMPLE_KINDS.items():
+        if by_kind[kind]:
+            queryset = model.objects.filter(pk__in=by_kind[kind])
+            if model is CallForPractices:
+                queryset = queryset.prefetch_related("objectives")
+            for obj in queryset:
+                if isinstance(obj, Country):
+                    named.append(obj)
+                objectives = _join(obj.objectives.all()) if isinstance(obj, CallForPractices) else ""
+                rows[f"{kind}:{obj.pk}"] = [
+                    obj.marked_name if isinstance(obj, Country) else str(obj),
+                    str(KIND_LABELS[kind]),
+                    str(KIND_LABELS[kind]),
+                    timezone.localdate(obj.deadline) if isinstance(obj, CallForPractices) else None,
+                    request.build_absolute_uri(obj.get_absolute_url()),
+                    objectives,
+                    "",
+                    "",
+                ]
     return [rows[hit.id] for hit in hits if hit.id in rows] + note_rows(named, len(COLUMN_WIDTHS))
 
 

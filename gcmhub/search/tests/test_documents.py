@@ -68,18 +68,45 @@ class DocumentTests(HubTestCase):
 
     def test_it_builds_every_document_in_a_fixed_number_of_queries(self):
         ids = [f"resource:{self.detention_fr.pk}", f"practice:{self.practice.pk}", f"activity:{self.activity.pk}"]
-        # Reference tables (6), resources (6), practices (6), activities (5).
-        with self.assertNumQueries(23):
+        # Reference tables (7), resources (6), practices (6), activities (5).
+        with self.assertNumQueries(24):
             build_documents(ids)
         more = [make_resource(objectives=[self.o7], countries=[self.mexico], publishers=[self.iom]) for _ in range(5)]
         more += [make_activity(priority=self.activity.priority) for _ in range(5)]
         ids += [f"{'resource' if hasattr(obj, 'slug') else 'activity'}:{obj.pk}" for obj in more]
-        with self.assertNumQueries(23):
+        with self.assertNumQueries(24):
             docs, _gone = build_documents(ids)
         self.assertEqual(len(docs), 13)
 
+    def test_it_carries_the_names_of_its_tags_in_every_language(self):
+        tags = self.doc(f"resource:{self.detention_fr.pk}").tags
+        self.iom.aliases.create(alias="OIM ONU Migración")
+        tags = self.doc(f"resource:{self.detention_fr.pk}").tags
+        names = [self.iom.acronym_en, self.iom.name_en, "OIM ONU Migración"]
+        names += [self.morocco.name_en, self.morocco.name_fr, self.morocco.name_es, self.morocco.iso3]
+        for name in names:
+            self.assertIn(name, tags)
+        self.assertIn("objective 13", tags)
+        self.assertIn("objetivo 13", tags)
+        self.assertIn(str(self.o13.title_en), tags)
+
+    def test_it_builds_reference_pages_named_in_every_language(self):
+        country = self.doc(f"country:{self.morocco.pk}")
+        self.assertEqual((country.kind, country.title, country.date), ("country", "Morocco", None))
+        self.assertEqual(country.translations["fr"][0], "Maroc")
+        self.assertEqual(country.facets["country"], ["MA"])
+        organisation = self.doc(f"organisation:{self.iom.pk}")
+        self.assertEqual(
+            organisation.facets, {"kind": ["organisation"], "type": ["organisation"], "publisher": ["iom"]}
+        )
+        objective = self.doc(f"objective:{self.o13.pk}")
+        self.assertTrue(objective.title.startswith("13. "))
+        self.assertIn("objetivo 13", objective.tags)
+
     def test_it_iterates_over_everything_searchable(self):
-        docs = [doc for chunk in iter_all_documents() for doc in chunk]
+        chunks = [chunk for chunk in iter_all_documents() if chunk]
+        self.assertLessEqual({"country", "organisation", "objective", "principle"}, {chunk[0].kind for chunk in chunks})
+        docs = [doc for chunk in chunks if chunk[0].kind in ("resource", "practice", "activity") for doc in chunk]
         self.assertEqual(
             sorted(doc.id for doc in docs),
             sorted(

@@ -35,7 +35,8 @@ class IndexChangeTests(HubTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             self.activity.priority.objectives.add(self.o7)
         self.assertEqual(
-            self.ids(objective=["7"]), {f"resource:{self.migrantes_es.pk}", f"activity:{self.activity.pk}"}
+            self.ids(objective=["7"]),
+            {f"resource:{self.migrantes_es.pk}", f"activity:{self.activity.pk}", f"objective:{self.o7.pk}"},
         )
 
     def test_it_removes_items_archived_or_deleted(self):
@@ -43,7 +44,8 @@ class IndexChangeTests(HubTestCase):
             self.detention_fr.status = Resource.Status.ARCHIVED
             self.detention_fr.save(update_fields=["status"])
             self.activity.delete()
-        self.assertEqual(self.ids("detention"), {f"practice:{self.practice.pk}"})
+        # The objective's page is called "Detention".
+        self.assertEqual(self.ids("detention"), {f"practice:{self.practice.pk}", f"objective:{self.o13.pk}"})
 
     def test_it_publishes_and_withdraws_practices(self):
         with self.captureOnCommitCallbacks(execute=True):
@@ -70,6 +72,17 @@ class IndexChangeTests(HubTestCase):
         self.assertEqual(task.enqueue.call_count, 1)
         self.assertEqual(IndexChange.objects.count(), 3)
 
+    def test_it_follows_a_renamed_tag_into_the_items_tagged_with_it(self):
+        self.assertNotIn(f"resource:{self.detention_fr.pk}", self.ids("Maghreb"))
+        with self.captureOnCommitCallbacks(execute=True):
+            self.morocco.other_names = "Maghreb al-Aqsa"
+            self.morocco.save(update_fields=["other_names"])
+        self.assertIn(f"resource:{self.detention_fr.pk}", self.ids("Maghreb"))
+        self.assertIn(f"country:{self.morocco.pk}", self.ids("Maghreb"))
+        with self.captureOnCommitCallbacks(execute=True):
+            self.iom.aliases.create(alias="Agence des migrations")
+        self.assertIn(f"resource:{self.detention_fr.pk}", self.ids("agence"))
+
     def test_it_keeps_the_changes_when_the_index_is_busy(self):
         with mock.patch.object(type(get_backend()), "index", side_effect=ValueError("Failed to acquire Lockfile")):
             with self.captureOnCommitCallbacks(execute=True):
@@ -89,6 +102,10 @@ class RebuildCommandTests(HubTestCase):
         make_resource(title_en="Not yet indexed")  # logged, never applied (no commit in a test)
         out = StringIO()
         call_command("search_rebuild", stdout=out)
-        self.assertRegex(out.getvalue(), r"Indexed 6 documents \(4 resource, 1 practice, 1 activity\) in [\d.]+ s\.")
+        self.assertRegex(
+            out.getvalue(),
+            r"Indexed 14 documents \(4 resource, 1 practice, 1 activity, 0 call, 3 organisation, 2 country, "
+            r"2 objective, 1 principle\) in [\d.]+ s\.",
+        )
         self.assertEqual(get_backend().search(SearchQuery(text="indexed")).total, 1)
         self.assertFalse(IndexChange.objects.exists())
