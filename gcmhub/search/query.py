@@ -25,6 +25,11 @@ MAX_PHRASES = 4
 MAX_EXCLUDED = 8
 MAX_EXPANSIONS = 6  # glossary concepts a query expands into
 MAX_TERMS_PER_CONCEPT = 12
+# "objective 7", "objectif 7", "objetivo 7": items tagged with that objective rank higher.
+OBJECTIVE_WORDS = frozenset(
+    {"objective", "objectives", "objectif", "objectifs", "objetivo", "objetivos", "obj", "goal", "goals"}
+)
+MAX_OBJECTIVE = 99
 
 # A quoted phrase (closed), or a bare token; either may carry a leading "-". An unclosed quote is
 # dropped by the caller before this runs.
@@ -50,6 +55,10 @@ class ParsedQuery:
     excluded_phrases: list[list[str]] = field(default_factory=list)
     expansions: list[Expansion] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)  # folded word → word searched instead
+    objectives: list[str] = field(default_factory=list)  # objective numbers named ("objective 7")
+    # For each phrase, the glossary terms that say the same in other languages (folded tokens):
+    # a quoted "alternatives à la détention" is also satisfied by "alternatives to detention".
+    phrase_equivalents: list[list[tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -102,7 +111,30 @@ def parse(text: str, *, glossary: bool = True) -> ParsedQuery:
     )
     if glossary and free:
         parsed.expansions = expansions(free)
+    if glossary:
+        for phrase in phrases:
+            whole = [e for e in expansions(phrase) if len(e.matched) == len(phrase)]
+            parsed.phrase_equivalents.append([term for e in whole for term in e.terms])
+    else:
+        parsed.phrase_equivalents = [[] for _phrase in phrases]
+    parsed.objectives = objective_numbers(free)
     return parsed
+
+
+def glossary_generation() -> object:
+    """Changes when the glossary is read again (answers kept by a backend depend on it)."""
+    from gcmhub.search import glossary
+
+    return glossary.generation()
+
+
+def objective_numbers(tokens: list[str]) -> list[str]:
+    """The objective numbers a query names: "objective 7", "objetivo 13", "obj 2"."""
+    numbers = []
+    for word, following in zip(tokens, tokens[1:], strict=False):
+        if word in OBJECTIVE_WORDS and following.isdigit() and 0 < int(following) <= MAX_OBJECTIVE:
+            numbers.append(str(int(following)))
+    return list(dict.fromkeys(numbers))
 
 
 def expansions(tokens: list[str]) -> list[Expansion]:

@@ -100,6 +100,12 @@ class Command(BaseCommand):
         self.create_accounts()
         self.create_updates(workplan)
         self.load_knowledge()
+        # The whole index from the database: an index left by an earlier version (another
+        # schema) is emptied when opened, and reference pages are documents too.
+        from gcmhub.search.indexing import rebuild
+
+        result = rebuild()
+        self.stdout.write(f"Search index rebuilt: {sum(result['counts'].values())} documents.")
         self.print_accounts()
         if verbosity > 1:
             self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")

@@ -7,6 +7,7 @@ arrays, so PostgreSQL applies no further parsing and both backends match the sam
 """
 
 import json
+import math
 import time
 
 from django.db import connections
@@ -57,10 +58,11 @@ CREATE_SQL = [
 # had no positions, so every rank was 0): dropped and created again (`gcmhub search-rebuild`).
 SCHEMA_COLUMN = "folded"
 
-# ts_rank weights for {D, C, B, A}: title (A) three times the body (B), tags (C) half as much again
-# as the body, as in the tantivy backend.
-RANK_WEIGHTS = "{0, 0.5, 0.33, 1.0}"
-EXPANSION_WEIGHT = 0.6  # a glossary equivalent counts less than the word typed
+# ts_rank weights for {D, C, B, A}: title (A) and tags (C) twice the body (B), as in the tantivy backend.
+RANK_WEIGHTS = "{0, 1.0, 0.5, 1.0}"
+EXPANSION_WEIGHT = 0.7  # a glossary equivalent counts less than the word typed
+OBJECTIVE_SCORE = 1.0  # "objective 7": the items tagged with objective 7
+RANK_NORMALIZATION = 1  # ts_rank divided by 1 + log(document length): long bodies do not win by length
 FACET_SEPARATOR = "="
 # Words of bodies join the typo dictionary while the table is this small (counting them takes a
 # scan of every body); above it, titles and tags only.
@@ -150,12 +152,22 @@ class _Plan:
                 self.scores.append((tsquery, EXPANSION_WEIGHT))
         self.conditions: list[str] = []
         self.params: list = []
+        self.objective_terms = [_facet_term("objective", number) for number in parsed.objectives]
         if self.match_parts and not parsed.phrases:
-            self.conditions.append("tsv @@ %s::tsquery")
-            self.params.append(" | ".join(self.match_parts))
-        for phrase in parsed.phrases:
-            self.conditions.append("folded LIKE %s")
-            self.params.append(_phrase_pattern(phrase))
+            if self.objective_terms:  # "objective 7" also finds what is tagged with it
+                self.conditions.append("(tsv @@ %s::tsquery OR facet_terms && %s::text[])")
+                self.params += [" | ".join(self.match_parts), self.objective_terms]
+            else:
+                self.conditions.append("tsv @@ %s::tsquery")
+                self.params.append(" | ".join(self.match_parts))
+        for phrase, equivalents in zip(parsed.phrases, parsed.phrase_equivalents, strict=False):
+            alternatives = [_tsquery(words) for words in map(parsing.term_words, equivalents) if words]
+            if alternatives:
+                self.conditions.append("(folded LIKE %s OR tsv @@ %s::tsquery)")
+                self.params += [_phrase_pattern(phrase), " | ".join(f"({a})" for a in alternatives)]
+            else:
+                self.conditions.append("folded LIKE %s")
+                self.params.append(_phrase_pattern(phrase))
         for word in parsed.excluded:
             self.conditions.append("NOT tsv @@ %s::tsquery")
             self.params.append(_word_tsquery(word))
@@ -167,11 +179,19 @@ class _Plan:
     def active(self) -> bool:
         return bool(self.conditions)
 
-    def score(self) -> tuple[str, list]:
+    def score(self, idf: list[float]) -> tuple[str, list]:
+        """The score of a match: each word's ts_rank times its weight and its idf, summed."""
         if not self.scores:
             return "0", []
-        parts = [f"ts_rank('{RANK_WEIGHTS}', tsv, %s::tsquery) * {weight}" for _q, weight in self.scores]
-        return " + ".join(parts), [tsquery for tsquery, _weight in self.scores]
+        parts = [
+            f"ts_rank('{RANK_WEIGHTS}', tsv, %s::tsquery, {RANK_NORMALIZATION}) * {weight * word_idf:.6f}"
+            for (_q, weight), word_idf in zip(self.scores, idf, strict=True)
+        ]
+        params: list = [tsquery for tsquery, _weight in self.scores]
+        if self.objective_terms:
+            parts.append(f"(facet_terms && %s::text[])::int * {OBJECTIVE_SCORE}")
+            params.append(self.objective_terms)
+        return " + ".join(parts), params
 
 
 def _facet_term(name: str, value: str) -> str:
@@ -298,6 +318,22 @@ class PostgresBackend:
         if self._dsn_connection is not None:
             self._dsn_connection.close()
 
+    def _idf(self, cursor, holding: list[int]) -> list[float]:
+        """BM25's idf of each word from how many documents hold it (among the matches)."""
+        documents = self._document_count(cursor)
+        return [math.log(1 + (max(documents, n) - n + 0.5) / (n + 0.5)) for n in holding]
+
+    def _document_count(self, cursor) -> int:
+        """The number of documents: the planner's estimate, counted while the table is small or
+        has not been analysed yet."""
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [TABLE])
+        row = cursor.fetchone()
+        estimate = int(row[0]) if row and row[0] is not None else -1
+        if estimate >= BODY_VOCABULARY_MAX_ROWS:
+            return estimate
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
+        return cursor.fetchone()[0]
+
     # --- Typos ----------------------------------------------------------------------------------
 
     def _vocabulary(self) -> dict[str, int]:
@@ -344,17 +380,23 @@ class PostgresBackend:
         where, params = _where(plan if plan.active else None, query.filters)
         words = parsing.highlight_words(parsed)
 
-        if query.sort == "date":
-            order, score, score_params = "date DESC NULLS LAST, id", "0", []
-        elif plan.scores:
-            score, score_params = plan.score()
-            order = "score DESC, id"
-        else:
-            order, score, score_params = "date DESC NULLS LAST, id", "0", []
-
+        ranked = query.sort != "date" and bool(plan.scores)
         with self._cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)  # noqa: S608
-            total = cursor.fetchone()[0]
+            if ranked:
+                # The total and, in the same pass, how many matches hold each word: its weight
+                # (BM25's idf), so a rare word counts more than "migrants".
+                counts_sql = ", ".join("count(*) FILTER (WHERE tsv @@ %s::tsquery)" for _ in plan.scores)
+                cursor.execute(
+                    f"SELECT count(*), {counts_sql} FROM {TABLE} WHERE {where}",  # noqa: S608
+                    [tsquery for tsquery, _weight in plan.scores] + params,
+                )
+                total, *holding = cursor.fetchone()
+                score, score_params = plan.score(self._idf(cursor, holding))
+                order = "score DESC, id"
+            else:
+                cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)  # noqa: S608
+                total = cursor.fetchone()[0]
+                order, score, score_params = "date DESC NULLS LAST, id", "0", []
             cursor.execute(
                 f"SELECT id, language, title, body, translations, {score} AS score FROM {TABLE} "  # noqa: S608
                 f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",

@@ -33,12 +33,13 @@ logger = logging.getLogger(__name__)
 
 # Ranking (BM25 underneath): a word scores by the best of its fields, plus TIE_BREAKER of the others;
 # the words' scores add up, so documents holding more of the words rank higher.
-TITLE_BOOST = 3.0
-TAGS_BOOST = 1.5
-TIE_BREAKER = 0.3
+TITLE_BOOST = 2.0
+TAGS_BOOST = 2.0
+TIE_BREAKER = 0.2
 PROXIMITY_BOOST = 2.0  # the words close together (within PROXIMITY_SLOP other words), in order
 PROXIMITY_SLOP = 3
-EXPANSION_BOOST = 0.6  # a glossary equivalent counts less than the word typed
+EXPANSION_BOOST = 0.7  # a glossary equivalent counts less than the word typed
+OBJECTIVE_BOOST = 4.0  # "objective 7": the items tagged with objective 7
 SCHEMA_VERSION = "2"  # bump when _build_schema changes: an older index is emptied (then rebuild it)
 FACET_BUCKETS = 10_000
 WRITER_HEAP_BYTES = 50_000_000
@@ -212,14 +213,23 @@ class TantivyBackend:
                 words = parsing.term_words(term)
                 if len(words) == 1:
                     terms.append(self._word_query(words[0]))
-                elif words:
-                    terms.append(tantivy.Query.boolean_query([(Must, self._word_query(word)) for word in words]))
+                elif words:  # its words' scores add up: scaled to count as one word
+                    query = tantivy.Query.boolean_query([(Must, self._word_query(word)) for word in words])
+                    terms.append(tantivy.Query.boost_query(query, 1 / len(words)))
             if terms:
                 clauses.append(
                     (Should, tantivy.Query.boost_query(tantivy.Query.disjunction_max_query(terms), EXPANSION_BOOST))
                 )
-        for phrase in parsed.phrases:
-            clauses.append((Must, self._phrase_query(phrase)))
+        for number in parsed.objectives:
+            tagged = tantivy.Query.term_query(self.schema, "facets.objective", number)
+            clauses.append((Should, tantivy.Query.const_score_query(tagged, OBJECTIVE_BOOST)))
+        for phrase, equivalents in zip(parsed.phrases, parsed.phrase_equivalents, strict=False):
+            alternatives = [self._phrase_query(phrase)]
+            for term in equivalents:
+                words = parsing.term_words(term)
+                if words:
+                    alternatives.append(tantivy.Query.boolean_query([(Must, self._word_query(word)) for word in words]))
+            clauses.append((Must, tantivy.Query.disjunction_max_query(alternatives)))
         if not parsed.words and not parsed.phrases:
             clauses.append((Must, tantivy.Query.all_query()))
         for word in parsed.excluded:
@@ -289,6 +299,7 @@ class TantivyBackend:
             query.offset,
             query.language,
             query.exact,
+            parsing.glossary_generation(),
         )
         with self._cache_lock:
             cached = self._cache.get(key)

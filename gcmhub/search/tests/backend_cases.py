@@ -1,11 +1,14 @@
 """Behaviour every search backend must show; mixed into one TestCase per backend."""
 
 import abc
+from unittest import mock
 
 from gcmhub.search.engine import SearchDocument, SearchQuery
-from gcmhub.search.tests.corpus import QUERIES, corpus
+from gcmhub.search.tests.corpus import DETENTION, QUERIES, corpus
 
 ALL = 100
+
+_real_expansions = __import__("gcmhub.search.query", fromlist=["expansions"]).expansions
 
 
 class BackendCases(abc.ABC):
@@ -15,6 +18,10 @@ class BackendCases(abc.ABC):
 
     def setUp(self):
         super().setUp()
+        # The word forms below are the engine's own; the glossary's equivalents have their test.
+        without_glossary = mock.patch("gcmhub.search.query.expansions", return_value=[])
+        without_glossary.start()
+        self.addCleanup(without_glossary.stop)
         self.backend = self.make_backend()
         self.backend.index(corpus())
         self.backend.commit()
@@ -144,6 +151,47 @@ class BackendCases(abc.ABC):
         hits = self.backend.search(SearchQuery(text="migrant detention", limit=3)).hits
         both = {"activity:1", "activity:6", "resource:5", "activity:10", "resource:8"}
         self.assertLessEqual({hit.id for hit in hits}, both)
+
+    def test_the_glossary_adds_the_other_languages_below_the_words_typed(self):
+        with mock.patch("gcmhub.search.query.expansions", wraps=_real_expansions):
+            hits = self.backend.search(SearchQuery(text="remittances", limit=ALL)).hits
+        ids = [hit.id for hit in hits]
+        # The word typed first; "transferts de fonds" and "remesas" found too.
+        self.assertEqual(ids[0], "activity:2")
+        self.assertEqual(set(ids), {"activity:2", "practice:1", "activity:7", "activity:11", "practice:8"})
+        french = next(hit for hit in hits if hit.id == "activity:7")
+        self.assertIn("<mark>transferts</mark>", french.title_highlight)
+
+    def test_it_requires_a_quoted_phrase_or_its_glossary_equivalent(self):
+        self.assertEqual(self.ids('"transferts de fonds"'), {"activity:7"})
+        self.assertEqual(self.ids('"de fonds transferts"'), set())
+        with mock.patch("gcmhub.search.query.expansions", wraps=_real_expansions):
+            # Another limit: not the answer kept for the same query without the glossary.
+            hits = self.backend.search(SearchQuery(text='"transferts de fonds"', limit=ALL - 1)).hits
+        self.assertLessEqual({"activity:7", "activity:2", "activity:11"}, {hit.id for hit in hits})
+
+    def test_it_excludes_words_after_a_minus(self):
+        self.assertEqual(self.ids("detention -children"), DETENTION - {"practice:2"})
+        self.assertEqual(self.ids('detention -"human rights"'), DETENTION - {"activity:4"})
+
+    def test_it_ranks_the_items_of_a_named_objective_first(self):
+        hits = self.backend.search(SearchQuery(text="objective 20", limit=5)).hits
+        tagged = {"activity:2", "practice:1", "activity:7", "activity:11", "practice:8"}
+        self.assertEqual({hit.id for hit in hits}, tagged)
+
+    def test_it_corrects_a_word_the_index_does_not_know(self):
+        result = self.backend.search(SearchQuery(text="remitances"))
+        self.assertEqual(result.corrected, "remittances")
+        self.assertEqual({hit.id for hit in result.hits}, {"activity:2", "practice:1"})
+        exact = self.backend.search(SearchQuery(text="remitances", exact=True))
+        self.assertEqual((exact.corrected, exact.total), ("", 0))
+
+    def test_it_suggests_titles_as_words_are_typed(self):
+        suggestions = self.backend.suggest("remitt", "en", 5)
+        self.assertEqual({s.id for s in suggestions}, {"activity:2", "practice:1"})
+        suggestions = self.backend.suggest("alternatives det", "fr", 5)
+        self.assertEqual({s.id for s in suggestions}, {"activity:1", "activity:6"})
+        self.assertEqual(self.backend.suggest("", "en", 5), [])
 
     def test_it_treats_query_syntax_as_words(self):
         hits = self.backend.search(SearchQuery(text='remesas AND "OR" (title:x)', limit=ALL)).hits
