@@ -33,7 +33,12 @@ QUERIES = [
     ("words and three filters", "q=migration&objective=7&objective=13&language=fr&country=MX"),
     ("filters only, by date", "objective=13&country=MA&country=SN&sort=date"),
     ("rare word, page 3", "q=remesas&page=3"),
+    ("a sentence (any word)", "q=alternatives+to+detention+for+migrant+children"),
+    ("a typo", "q=chldren"),
+    ("glossary (French)", "q=envois+de+fonds"),
 ]
+# Suggestions while typing: what the box sends as the reader types.
+SUGGEST = ["mi", "migr", "remit", "detention al", "envois de f", "IO", "Maro"]
 
 WORDS = {
     "en": {
@@ -143,7 +148,8 @@ def setup_django(keep: bool) -> tuple[str, Path | None, Path]:
     if not os.environ.get("DATABASE_URL"):
         folder = Path(tempfile.mkdtemp(prefix="search-", dir=bench_dir))
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    index_dir = Path(tempfile.mkdtemp(prefix="search-index-", dir=bench_dir))
+    given = os.environ.get("SEARCH_INDEX_DIR")
+    index_dir = Path(given) if given else Path(tempfile.mkdtemp(prefix="search-index-", dir=bench_dir))
     os.environ["SEARCH_INDEX_DIR"] = str(index_dir)
     import django
     from django.conf import settings
@@ -312,8 +318,9 @@ def measure(backend_name: str, requests: int, cache_size: int = 0) -> list[tuple
     from django.test import Client
     from django.utils import translation
 
+    from gcmhub.lib.params import page_number
     from gcmhub.search import get_backend, reset_backend
-    from gcmhub.search.views import PAGE_SIZE, _page_number, parse_query
+    from gcmhub.search.views import MAX_PAGE, PAGE_SIZE, parse_query
 
     settings.SEARCH_BACKEND = backend_name
     settings.SEARCH_RESULT_CACHE_SIZE = cache_size
@@ -325,7 +332,7 @@ def measure(backend_name: str, requests: int, cache_size: int = 0) -> list[tuple
         url = "/en/search/" + ("?" + query_string if query_string else "")
         params = QueryDict(query_string)
         with translation.override("en"):
-            query = parse_query(params, limit=PAGE_SIZE, page=_page_number(params))
+            query = parse_query(params, limit=PAGE_SIZE, page=page_number(params.get("page"), last=MAX_PAGE))
         for _ in range(3):
             client.get(url)
         page_ms, engine_ms, took_ms = [], [], []
@@ -354,11 +361,45 @@ def measure(backend_name: str, requests: int, cache_size: int = 0) -> list[tuple
     return rows
 
 
+def suggest_table(backend_name: str, requests: int) -> str:
+    """p50/p95 of the engine's suggestions for what a reader types, and of the endpoint."""
+    from django.conf import settings
+    from django.test import Client
+
+    from gcmhub.search import get_backend, reset_backend
+
+    settings.SEARCH_BACKEND = backend_name
+    reset_backend()
+    backend, client = get_backend(), Client()
+    lines = [
+        f"\nSuggestions ({backend_name}): `backend.suggest(text, 'en', 8)` and the endpoint `/en/search/suggest/`\n",
+        "| typed | engine p50 ms | engine p95 ms | endpoint p50 ms | endpoint p95 ms |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for text in SUGGEST:
+        engine, endpoint = [], []
+        for _ in range(3 + requests):
+            started = time.perf_counter()
+            backend.suggest(text, "en", 8)
+            engine.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            client.get("/en/search/suggest/", {"q": text})
+            endpoint.append((time.perf_counter() - started) * 1000)
+        engine, endpoint = engine[3:], endpoint[3:]
+        lines.append(
+            f"| {text} | {pct(engine, 50):.1f} | {pct(engine, 95):.1f} | {pct(endpoint, 50):.1f} | {pct(endpoint, 95):.1f} |"
+        )
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=100_000, help="resources and practices (half each)")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per query")
     parser.add_argument("--keep", action="store_true", help="keep the database and the index")
+    parser.add_argument(
+        "--no-rebuild", action="store_true", help="use the index in SEARCH_INDEX_DIR as it is (after --keep)"
+    )
     args = parser.parse_args()
     database_url, folder, index_dir = setup_django(args.keep)
     try:
@@ -372,7 +413,7 @@ def main():
         backends = ["tantivy"] + (["postgres"] if connection.vendor == "postgresql" else [])
         from django.conf import settings
 
-        for name in backends:
+        for name in backends if not args.no_rebuild else []:
             settings.SEARCH_BACKEND = name
             reset_backend()
             result = rebuild()
@@ -391,6 +432,7 @@ def main():
             for i, (label, total, p50, p95, e50, e95, share) in enumerate(rows):
                 extra = f" {cached[i][2]:.1f} | {cached[i][3]:.1f} |" if cached else ""
                 print(f"| {label} | {total:,} | {p50:.1f} | {p95:.1f} | {e50:.1f} | {e95:.1f} | {share:.0f} % |{extra}")
+            print(suggest_table(name, args.requests))
         reset_backend()
     finally:
         if not args.keep:

@@ -47,8 +47,7 @@ from gcmhub.taxonomy.models import (
 from gcmhub.workplan.models import Activity, ActivityOrganisation, Involvement, Priority, PriorityOrganisation
 
 KINDS = ("resource", "practice", "activity", "call", "organisation", "country", "objective", "principle")
-# Short pages found by their names (issue 10 §3): they carry no date and rank by name.
-REFERENCE_KINDS = ("organisation", "country", "objective", "principle")
+# NAMED_KINDS (engine.py): short pages found by their names; they carry no date.
 FACETS = (
     "kind",
     "type",

@@ -30,6 +30,20 @@ class SearchDocument:
     tags: str = ""
 
 
+# Short pages found by their names (issue 10 §3): an organisation, a country, an objective, a
+# principle. A query with words finds them only when they hold every word (their names, acronyms,
+# "objective 7"), so "Morocco" or "OIM" brings the page and "detention" does not bring objective 13
+# among the publications.
+NAMED_KINDS = ("organisation", "country", "objective", "principle")
+# Their scores count half an item's (the same words in an item's title rank the item first), and
+# browsing without words lists them only when the kind or type filter asks for them.
+NAMED_WEIGHT = 0.5
+
+
+def asks_for_named_kinds(filters: dict[str, list[str]]) -> bool:
+    return any(value in NAMED_KINDS for name in ("kind", "type") for value in filters.get(name, ()))
+
+
 # The deepest hit any query reaches (offset + limit), whoever builds the query: the engines collect
 # offset + limit hits before they skip, so an unbounded page number allocated tens of gigabytes
 # and killed the worker. Like Elasticsearch's `max_result_window`.

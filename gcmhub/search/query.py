@@ -123,8 +123,10 @@ def parse(text: str, *, glossary: bool = True) -> ParsedQuery:
 
 def glossary_generation() -> object:
     """Changes when the glossary is read again (answers kept by a backend depend on it)."""
-    from gcmhub.search import glossary
-
+    try:
+        from gcmhub.search import glossary
+    except ImportError:  # pragma: no cover - the glossary module is part of the app
+        return None
     return glossary.generation()
 
 
@@ -206,11 +208,14 @@ def corrected_text(text: str, corrections: dict[str, str]) -> str:
 
 
 def highlight_words(parsed: ParsedQuery) -> list[analysis.QueryWord]:
-    """The words to mark in titles and excerpts: the query's, and its glossary equivalents'."""
+    """The words to mark in titles and excerpts: the query's, and its glossary equivalents of one
+    word ("remesas" for "remittances"; the words of "immigration detention" alone would mark
+    "immigration" wherever it stands)."""
     words = list(parsed.positive_words)
     for expansion in parsed.expansions:
         for term in expansion.terms:
-            words.extend(analysis.query_words(" ".join(t for t in term if not is_stop_word(t))))
+            if len(term) == 1:
+                words.extend(analysis.query_words(term[0]))
     return words
 
 

@@ -6,5 +6,6 @@ app_name = "search"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("suggest/", views.suggestions, name="suggest"),
     path("export.<str:fmt>", views.export, name="export"),
 ]

@@ -95,6 +95,9 @@ class Command(BaseCommand):
 
         counts = load_reference_data()
         self.stdout.write(f"Reference data loaded: {counts}")
+        # The search glossary's shipped file (the migration loaded it once; this picks up a newer
+        # file and keeps the concepts edited in the CMS).
+        call_command("load_glossary", verbosity=0)
 
         workplan = self.import_seed()
         self.create_accounts()

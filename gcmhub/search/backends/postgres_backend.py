@@ -15,11 +15,14 @@ from django.db import connections
 from gcmhub.search import analysis
 from gcmhub.search import query as parsing
 from gcmhub.search.engine import (
+    NAMED_KINDS,
+    NAMED_WEIGHT,
     Hit,
     SearchDocument,
     SearchQuery,
     SearchResult,
     Suggestion,
+    asks_for_named_kinds,
     document_versions,
     facet_count_filters,
     pick_version,
@@ -168,6 +171,9 @@ class _Plan:
             else:
                 self.conditions.append("folded LIKE %s")
                 self.params.append(_phrase_pattern(phrase))
+        if parsed.words:  # a named page only when it holds every word (NAMED_KINDS)
+            self.conditions.append("(kind <> ALL(%s) OR tsv @@ %s::tsquery)")
+            self.params += [list(NAMED_KINDS), _tsquery(parsed.words)]
         for word in parsed.excluded:
             self.conditions.append("NOT tsv @@ %s::tsquery")
             self.params.append(_word_tsquery(word))
@@ -191,7 +197,9 @@ class _Plan:
         if self.objective_terms:
             parts.append(f"(facet_terms && %s::text[])::int * {OBJECTIVE_SCORE}")
             params.append(self.objective_terms)
-        return " + ".join(parts), params
+        # Named pages count half an item, as in the tantivy backend (NAMED_WEIGHT).
+        weight = f"(CASE WHEN kind = ANY(%s) THEN {NAMED_WEIGHT} ELSE 1 END)"
+        return f"({' + '.join(parts)}) * {weight}", [*params, list(NAMED_KINDS)]
 
 
 def _facet_term(name: str, value: str) -> str:
@@ -377,7 +385,15 @@ class PostgresBackend:
         plan = _Plan(parsed)
         if query.text.strip() and not plan.active:  # punctuation or operators alone
             return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets}, took_ms=0.0)
-        where, params = _where(plan if plan.active else None, query.filters)
+        browsing = not plan.active and not asks_for_named_kinds(query.filters)
+
+        def where_of(filters):
+            where, params = _where(plan if plan.active else None, filters)
+            if browsing:  # without words: the items only (named pages when the filter asks)
+                return f"({where}) AND kind <> ALL(%s)", [*params, list(NAMED_KINDS)]
+            return where, params
+
+        where, params = where_of(query.filters)
         words = parsing.highlight_words(parsed)
 
         ranked = query.sort != "date" and bool(plan.scores)
@@ -410,7 +426,7 @@ class PostgresBackend:
             for name, filters in filters_by_facet.items():
                 groups.setdefault(tuple(sorted((k, tuple(v)) for k, v in filters.items())), []).append(name)
             for names in groups.values():
-                facet_where, facet_params = _where(plan if plan.active else None, filters_by_facet[names[0]])
+                facet_where, facet_params = where_of(filters_by_facet[names[0]])
                 cursor.execute(
                     f"""
                     SELECT split_part(term, %s, 1) AS name, substr(term, strpos(term, %s) + 1) AS value, count(*)

@@ -17,11 +17,13 @@ import tantivy
 from gcmhub.search import analysis
 from gcmhub.search import query as parsing
 from gcmhub.search.engine import (
+    NAMED_KINDS,
     Hit,
     SearchDocument,
     SearchQuery,
     SearchResult,
     Suggestion,
+    asks_for_named_kinds,
     document_versions,
     facet_count_filters,
     pick_version,
@@ -40,7 +42,7 @@ PROXIMITY_BOOST = 2.0  # the words close together (within PROXIMITY_SLOP other w
 PROXIMITY_SLOP = 3
 EXPANSION_BOOST = 0.7  # a glossary equivalent counts less than the word typed
 OBJECTIVE_BOOST = 4.0  # "objective 7": the items tagged with objective 7
-SCHEMA_VERSION = "2"  # bump when _build_schema changes: an older index is emptied (then rebuild it)
+SCHEMA_VERSION = "3"  # bump when _build_schema changes: an older index is emptied (then rebuild it)
 FACET_BUCKETS = 10_000
 WRITER_HEAP_BYTES = 50_000_000
 RESULT_CACHE_SIZE = 256  # answers kept per process, per index generation
@@ -60,6 +62,8 @@ def _build_schema() -> tantivy.Schema:
         builder.add_text_field(f"body_{language}", stored=True, tokenizer_name=analysis.tokenizer_name(language))
     builder.add_json_field("facets", fast=True, tokenizer_name="raw")
     builder.add_integer_field("sort_date", indexed=True, fast=True)  # proleptic ordinal, 0 without a date
+    # Scores are multiplied by log2(2 + weight): items ×2, named pages ×1 (NAMED_WEIGHT).
+    builder.add_integer_field("rank_weight", fast=True)
     return builder.build()
 
 
@@ -140,6 +144,7 @@ class TantivyBackend:
                 "tags_fold": doc.tags,
                 "facets": {name: list(values) for name, values in doc.facets.items()},
                 "sort_date": doc.date.toordinal() if doc.date else 0,
+                "rank_weight": 0 if doc.kind in NAMED_KINDS else 2,
             }
             for version_language, (title, body) in versions.items():
                 fields[f"title_{version_language}"] = title
@@ -232,6 +237,10 @@ class TantivyBackend:
             clauses.append((Must, tantivy.Query.disjunction_max_query(alternatives)))
         if not parsed.words and not parsed.phrases:
             clauses.append((Must, tantivy.Query.all_query()))
+        if parsed.words:  # a named page only when it holds every word (NAMED_KINDS)
+            named = tantivy.Query.term_set_query(self.schema, "kind", list(NAMED_KINDS))
+            every_word = tantivy.Query.boolean_query([(Must, self._word_query(word)) for word in parsed.words])
+            clauses.append((MustNot, tantivy.Query.boolean_query([(Must, named), (MustNot, every_word)])))
         for word in parsed.excluded:
             clauses.append((MustNot, self._word_query(word)))
         for phrase in parsed.excluded_phrases:
@@ -278,10 +287,21 @@ class TantivyBackend:
             )
         return clauses
 
-    def _query(self, text_query: tantivy.Query | None, filters: dict[str, list[str]]) -> tantivy.Query:
+    def _items_only(self) -> tantivy.Query:
+        """Everything but the named pages: browsing without words (NAMED_KINDS)."""
+        named = tantivy.Query.term_set_query(self.schema, "kind", list(NAMED_KINDS))
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, tantivy.Query.all_query()), (tantivy.Occur.MustNot, named)]
+        )
+
+    def _query(
+        self, text_query: tantivy.Query | None, filters: dict[str, list[str]], items_only: bool = False
+    ) -> tantivy.Query:
         clauses = self._filter_query(filters)
         if text_query is not None:
             clauses.insert(0, (tantivy.Occur.Must, text_query))
+        elif items_only:
+            clauses.insert(0, (tantivy.Occur.Must, self._items_only()))
         return tantivy.Query.boolean_query(clauses) if clauses else tantivy.Query.all_query()
 
     def search(self, query: SearchQuery) -> SearchResult:
@@ -348,7 +368,7 @@ class TantivyBackend:
         counts = self._everything[1]
         missing = [name for name in names if name not in counts]
         if missing:
-            counts.update(self._aggregate(searcher, tantivy.Query.all_query(), missing))
+            counts.update(self._aggregate(searcher, self._items_only(), missing))
             temporary = self._everything_file.with_suffix(f".{os.getpid()}.tmp")
             try:
                 temporary.write_text(json.dumps({"generation": generation, "facets": counts}))
@@ -364,7 +384,8 @@ class TantivyBackend:
         if query.text.strip() and not has_text:  # punctuation or operators alone
             return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets}, took_ms=0.0)
         text_query = self._text_query(parsed) if has_text else None
-        tantivy_query = self._query(text_query, query.filters)
+        items_only = text_query is None and not asks_for_named_kinds(query.filters)
+        tantivy_query = self._query(text_query, query.filters, items_only)
         words = parsing.highlight_words(parsed)
         if query.sort == "date":
             found = searcher.search(
@@ -375,7 +396,9 @@ class TantivyBackend:
                 order=tantivy.Order.Desc,
             )
         else:
-            found = searcher.search(tantivy_query, limit=query.limit, offset=query.offset)
+            found = searcher.search(
+                tantivy_query, limit=query.limit, offset=query.offset, weight_by_field="rank_weight"
+            )
         hits = []
         for score, address in found.hits:
             stored = searcher.doc(address)
@@ -403,10 +426,10 @@ class TantivyBackend:
             groups.setdefault(tuple(sorted((k, tuple(v)) for k, v in filters.items())), []).append(name)
         for names in groups.values():
             filters = filters_by_facet[names[0]]
-            if text_query is None and not any(filters.values()):
+            if items_only and not any(filters.values()):
                 facets.update(self._counts_of_everything(searcher, names))
             else:
-                facets.update(self._aggregate(searcher, self._query(text_query, filters), names))
+                facets.update(self._aggregate(searcher, self._query(text_query, filters, items_only), names))
         facets = {name: facets[name] for name in query.facets}
         return SearchResult(
             # tantivy's stub leaves out `count`, which search(count=True), the default, fills in.

@@ -36,7 +36,7 @@ class IndexChangeTests(HubTestCase):
             self.activity.priority.objectives.add(self.o7)
         self.assertEqual(
             self.ids(objective=["7"]),
-            {f"resource:{self.migrantes_es.pk}", f"activity:{self.activity.pk}", f"objective:{self.o7.pk}"},
+            {f"resource:{self.migrantes_es.pk}", f"activity:{self.activity.pk}"},
         )
 
     def test_it_removes_items_archived_or_deleted(self):
