@@ -147,6 +147,8 @@ class _Plan:
         for word in parsed.words:
             self.match_parts.append(_word_tsquery(word))
             self.scores.append((_word_tsquery(word), 1.0))
+        for word in parsed.positive_words[len(parsed.words) :]:  # a phrase's words rank its matches
+            self.scores.append((_word_tsquery(word), 1.0))
         for expansion in parsed.expansions:
             terms = [_tsquery(words) for words in map(parsing.term_words, expansion.terms) if words]
             if terms:
