@@ -502,7 +502,7 @@ def searchable_ids(kind: str) -> list[int]:
         "objective": Objective,
         "principle": GuidingPrinciple,
     }[kind]
-    return list(model.objects.order_by("pk").values_list("pk", flat=True))
+    return list(model._default_manager.order_by("pk").values_list("pk", flat=True))
 
 
 def iter_all_documents() -> Iterator[list[SearchDocument]]:

@@ -193,7 +193,7 @@ def _tagged_items(model, pks) -> list[str]:
     ids: list[str] = []
     for item_model, path in lookups.get(model, []):
         kind = KIND_OF[item_model]
-        queryset = item_model.objects.filter(**{f"{path}__in": pks}).order_by().values_list("pk", flat=True)
+        queryset = item_model._default_manager.filter(**{f"{path}__in": pks}).order_by().values_list("pk", flat=True)
         ids += [documents.doc_id(kind, pk) for pk in queryset.distinct()]
     return ids
 

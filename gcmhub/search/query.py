@@ -79,7 +79,10 @@ def _split(text: str) -> tuple[list[str], list[list[str]], list[str], list[list[
     if text.count('"') % 2:  # a lone quote: drop the last one
         head, _quote, tail = text.rpartition('"')
         text = head + " " + tail
-    free, phrases, excluded, excluded_phrases = [], [], [], []
+    free: list[str] = []
+    phrases: list[list[str]] = []
+    excluded: list[str] = []
+    excluded_phrases: list[list[str]] = []
     for match in _PART.finditer(text):
         minus, quoted, bare = match.group(1), match.group(2), match.group(3)
         if quoted is not None:

@@ -4,6 +4,7 @@ facet values with labels in the page's language, removable filters, and the expo
 import datetime
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch
@@ -52,7 +53,7 @@ KIND_LABELS = {
     "principle": gettext_lazy("Guiding principle"),
 }
 # The model behind each kind of document that is not loaded with its own query below.
-SIMPLE_KINDS = {
+SIMPLE_KINDS: dict[str, Any] = {
     "call": CallForPractices,
     "organisation": Organisation,
     "country": Country,
@@ -91,7 +92,7 @@ def load_items(hits: list[Hit]) -> list[Item]:
     """The items of the hits in the hits' order, one query per kind present. Hits whose item is
     gone (the index not yet caught up) are left out."""
     by_kind = _ids_by_kind(hits)
-    objects: dict[str, object] = {}
+    objects: dict[str, Any] = {}
     if by_kind["resource"]:
         for resource in Resource.objects.filter(pk__in=by_kind["resource"]).only("slug", "kind", "publication_date"):
             objects[f"resource:{resource.pk}"] = resource
@@ -104,7 +105,7 @@ def load_items(hits: list[Hit]) -> list[Item]:
             objects[f"activity:{activity.pk}"] = activity
     for kind, model in SIMPLE_KINDS.items():
         if by_kind[kind]:
-            for obj in model.objects.filter(pk__in=by_kind[kind]):
+            for obj in model._default_manager.filter(pk__in=by_kind[kind]):
                 objects[f"{kind}:{obj.pk}"] = obj
     items = []
     for hit in hits:
@@ -391,20 +392,20 @@ def export_rows(hits: list[Hit], request) -> list[list]:
             ]
     for kind, model in SIMPLE_KINDS.items():
         if by_kind[kind]:
-            queryset = model.objects.filter(pk__in=by_kind[kind])
+            queryset = model._default_manager.filter(pk__in=by_kind[kind])
             if model is CallForPractices:
                 queryset = queryset.prefetch_related("objectives")
             for obj in queryset:
                 if isinstance(obj, Country):
                     named.append(obj)
-                objectives = _join(obj.objectives.all()) if isinstance(obj, CallForPractices) else ""
+                call_objectives = _join(obj.objectives.all()) if isinstance(obj, CallForPractices) else ""
                 rows[f"{kind}:{obj.pk}"] = [
                     obj.marked_name if isinstance(obj, Country) else str(obj),
                     str(KIND_LABELS[kind]),
                     str(KIND_LABELS[kind]),
                     timezone.localdate(obj.deadline) if isinstance(obj, CallForPractices) else None,
                     request.build_absolute_uri(obj.get_absolute_url()),
-                    objectives,
+                    call_objectives,
                     "",
                     "",
                 ]

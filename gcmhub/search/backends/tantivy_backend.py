@@ -201,8 +201,9 @@ class TantivyBackend:
         return tantivy.Query.disjunction_max_query(alternatives, tie_breaker=TIE_BREAKER)
 
     def _phrase_query(self, tokens: list[str], slop: int = 0, boost: float = 1.0) -> tantivy.Query:
-        title = tantivy.Query.phrase_query(self.schema, "title_fold", tokens, slop=slop)
-        body = tantivy.Query.phrase_query(self.schema, "body_fold", tokens, slop=slop)
+        words: list[str | tuple[int, str]] = list(tokens)
+        title = tantivy.Query.phrase_query(self.schema, "title_fold", words, slop=slop)
+        body = tantivy.Query.phrase_query(self.schema, "body_fold", words, slop=slop)
         query = tantivy.Query.disjunction_max_query([tantivy.Query.boost_query(title, TITLE_BOOST), body])
         return tantivy.Query.boost_query(query, boost) if boost != 1.0 else query
 
