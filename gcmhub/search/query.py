@@ -226,3 +226,12 @@ def term_words(term: tuple[str, ...]) -> list[analysis.QueryWord]:
     """A glossary term's words that must all match (its function words left out)."""
     content = [token for token in term if not is_stop_word(token)] or list(term)
     return analysis.query_words(" ".join(content))
+
+
+def suggest_tokens(text: str) -> list[str]:
+    """The folded words typed so far, the last one as the start of a word; [] until there is
+    something to suggest for (one word needs two letters)."""
+    tokens = analysis.folded_terms(text)[: analysis.MAX_QUERY_WORDS]
+    if not tokens or (len(tokens) == 1 and len(tokens[0]) < 2):
+        return []
+    return tokens

@@ -469,8 +469,8 @@ class PostgresBackend:
 
     def suggest(self, text: str, language: str, limit: int) -> list[Suggestion]:
         """Titles holding the typed words, the last one as the start of a word."""
-        tokens = analysis.folded_terms(text)[: analysis.MAX_QUERY_WORDS]
-        if not tokens or len(tokens[-1]) < 2 and len(tokens) == 1:
+        tokens = parsing.suggest_tokens(text)
+        if not tokens:
             return []
         parts = [f"('f_{t}':A | 'f_{t}':C)" for t in tokens[:-1] if not is_stop_word(t)]
         parts.append(f"'f_{tokens[-1]}':*A")

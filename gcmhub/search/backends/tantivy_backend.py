@@ -42,8 +42,10 @@ PROXIMITY_BOOST = 2.0  # the words close together (within PROXIMITY_SLOP other w
 PROXIMITY_SLOP = 3
 EXPANSION_BOOST = 0.7  # a glossary equivalent counts less than the word typed
 OBJECTIVE_BOOST = 4.0  # "objective 7": the items tagged with objective 7
-SCHEMA_VERSION = "3"  # bump when _build_schema changes: an older index is emptied (then rebuild it)
+SCHEMA_VERSION = "4"  # bump when _build_schema changes: an older index is emptied (then rebuild it)
 FACET_BUCKETS = 10_000
+FACET_SEPARATOR = "="
+COMBINED_FACETS_FROM = 4  # facets counted together in one pass over `facet_terms` from this many
 WRITER_HEAP_BYTES = 50_000_000
 RESULT_CACHE_SIZE = 256  # answers kept per process, per index generation
 
@@ -61,6 +63,8 @@ def _build_schema() -> tantivy.Schema:
         builder.add_text_field(f"title_{language}", stored=True, tokenizer_name=analysis.tokenizer_name(language))
         builder.add_text_field(f"body_{language}", stored=True, tokenizer_name=analysis.tokenizer_name(language))
     builder.add_json_field("facets", fast=True, tokenizer_name="raw")
+    # Every facet value as "<facet>=<value>" in one field: the counts of all facets in one pass.
+    builder.add_text_field("facet_terms", fast=True, tokenizer_name="raw")
     builder.add_integer_field("sort_date", indexed=True, fast=True)  # proleptic ordinal, 0 without a date
     # Scores are multiplied by log2(2 + weight): items ×2, named pages ×1 (NAMED_WEIGHT).
     builder.add_integer_field("rank_weight", fast=True)
@@ -143,6 +147,9 @@ class TantivyBackend:
                 "body_fold": [body for _title, body in versions.values()],
                 "tags_fold": doc.tags,
                 "facets": {name: list(values) for name, values in doc.facets.items()},
+                "facet_terms": [
+                    f"{name}{FACET_SEPARATOR}{value}" for name, values in doc.facets.items() for value in values
+                ],
                 "sort_date": doc.date.toordinal() if doc.date else 0,
                 "rank_weight": 0 if doc.kind in NAMED_KINDS else 2,
             }
@@ -341,15 +348,28 @@ class TantivyBackend:
         self._counts_of_everything(self._index.searcher(), facets)
 
     def _aggregate(self, searcher, tantivy_query, names) -> dict[str, list[tuple[str, int]]]:
-        aggregations = searcher.aggregate(
-            tantivy_query, {name: {"terms": {"field": f"facets.{name}", "size": FACET_BUCKETS}} for name in names}
-        )
-        return {
-            name: sort_facet_counts(
-                {str(b["key"]): int(b["doc_count"]) for b in aggregations.get(name, {}).get("buckets", [])}
+        """The counts of these facets over the query's matches: one terms aggregation over the
+        combined `facet_terms` field (ten facets in one pass: 8 ms instead of 13 over 47,000
+        matches), or one per facet when there are few (one facet alone: 2.6 ms instead of 8)."""
+        if len(names) < COMBINED_FACETS_FROM:
+            aggregations = searcher.aggregate(
+                tantivy_query, {name: {"terms": {"field": f"facets.{name}", "size": FACET_BUCKETS}} for name in names}
             )
-            for name in names
-        }
+            return {
+                name: sort_facet_counts(
+                    {str(b["key"]): int(b["doc_count"]) for b in aggregations.get(name, {}).get("buckets", [])}
+                )
+                for name in names
+            }
+        aggregations = searcher.aggregate(
+            tantivy_query, {"all": {"terms": {"field": "facet_terms", "size": FACET_BUCKETS * len(names)}}}
+        )
+        counts: dict[str, dict[str, int]] = {name: {} for name in names}
+        for bucket in aggregations.get("all", {}).get("buckets", []):
+            name, _separator, value = str(bucket["key"]).partition(FACET_SEPARATOR)
+            if name in counts:
+                counts[name][value] = int(bucket["doc_count"])
+        return {name: sort_facet_counts(values) for name, values in counts.items()}
 
     def _counts_of_everything(self, searcher, names) -> dict[str, list[tuple[str, int]]]:
         """Facet counts over the whole index — the search page without words, and any facet whose
@@ -445,8 +465,8 @@ class TantivyBackend:
 
     def suggest(self, text: str, language: str, limit: int) -> list[Suggestion]:
         """Titles holding the typed words, the last one as the start of a word."""
-        tokens = analysis.folded_terms(text)[: analysis.MAX_QUERY_WORDS]
-        if not tokens or len(tokens[-1]) < 2 and len(tokens) == 1:
+        tokens = parsing.suggest_tokens(text)
+        if not tokens:
             return []
         self._current_generation()
         searcher = self._index.searcher()
