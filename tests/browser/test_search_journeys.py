@@ -210,3 +210,31 @@ def test_the_form_works_without_javascript(browser, live_server, reference_data)
         expect(page.get_by_role("listbox")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_a_french_visitor_finds_remittances_in_english_and_spanish(page, reference_data):
+    """§9: "envois de fonds" finds the English and Spanish resources on remittances through the
+    glossary, each marked with its language; the French one first."""
+    from gcmhub.search.indexing import rebuild
+    from gcmhub.test import make_resource
+
+    make_resource(title_en="Cutting the cost of remittances in African corridors", source_language="en")
+    make_resource(title_es="Remesas e inclusión financiera en Centroamérica", title_en="", source_language="es")
+    make_resource(title_fr="Les envois de fonds des migrants sénégalais", title_en="", source_language="fr")
+    make_resource(title_en="Skills recognition for migrant workers", source_language="en")  # not about it
+    rebuild()
+    page.set_viewport_size(DESKTOP)
+    page.goto("/fr/search/")
+    box = _box(page, "fr")
+    box.fill("envois de fonds")
+    box.press("Enter")  # no suggestion chosen: the words as typed
+    hits = page.locator(".search-hit--resource")  # objective 20's page ("Envois de fonds") besides
+    expect(hits).to_have_count(3)
+    expect(hits.first).to_contain_text("Les envois de fonds des migrants sénégalais")
+    english = hits.filter(has_text="Cutting the cost of remittances")
+    expect(english.locator(".search-hit__language")).to_contain_text("Anglais")
+    expect(english.locator(".search-hit__title a")).to_have_attribute("lang", "en")
+    spanish = hits.filter(has_text="Remesas e inclusión financiera")
+    expect(spanish.locator(".search-hit__language")).to_contain_text("Espagnol")
+    expect(page.locator(".search-hit").filter(has_text="Skills recognition")).to_have_count(0)
+    assert_accessible(page)
