@@ -72,7 +72,7 @@ def test_it_suggests_names_and_titles_and_chooses_them_with_the_keyboard(page, r
         listbox.get_by_role("option", name=re.compile(r"^Guide on labour migration from Morocco\s*, Resource"))
     ).to_be_visible()
     # A polite live region says how many there are.
-    status = page.locator(".search-suggest [role=status]")
+    status = page.locator("#search-page .search-suggest [role=status]")
     count = listbox.get_by_role("option").count()
     expect(status).to_have_text(f"{count} suggestions." if count > 1 else "1 suggestion.")
 
@@ -238,3 +238,18 @@ def test_a_french_visitor_finds_remittances_in_english_and_spanish(page, referen
     expect(spanish.locator(".search-hit__language")).to_contain_text("Espagnol")
     expect(page.locator(".search-hit").filter(has_text="Skills recognition")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_the_header_box_suggests_on_every_page(page, reference_data):
+    """The box in every page's header is the same combobox: a name chosen with the keyboard."""
+    _searchable_hub()
+    page.set_viewport_size(DESKTOP)
+    page.goto("/en/hub/")
+    box = page.get_by_role("combobox", name=ui("en", "Search the Hub"))
+    box.fill("Moroc")
+    listbox = page.get_by_role("listbox", name=ui("en", "Suggestions"))
+    expect(listbox.get_by_role("option").first).to_be_visible()
+    assert_accessible(page)
+    box.press("ArrowDown")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/en/search/\?.*country=MA"))
