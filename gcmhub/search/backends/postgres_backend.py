@@ -34,6 +34,7 @@ from gcmhub.search.stopwords import is_stop_word
 # SQL below is built with f-strings only from this constant and fixed fragments; every value is a
 # query parameter (hence the `noqa: S608`).
 TABLE = "gcmhub_search_doc"
+META_TABLE = "gcmhub_search_meta"
 
 CREATE_SQL = [
     f"""
@@ -56,6 +57,9 @@ CREATE_SQL = [
     """,
     f"CREATE INDEX IF NOT EXISTS {TABLE}_tsv_idx ON {TABLE} USING gin (tsv)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_facet_terms_idx ON {TABLE} USING gin (facet_terms)",
+    # One row: a counter bumped by every write, in the writing transaction (`generation()`).
+    f"CREATE TABLE IF NOT EXISTS {META_TABLE} (id integer PRIMARY KEY, generation bigint NOT NULL)",
+    f"INSERT INTO {META_TABLE} (id, generation) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",  # noqa: S608
 ]
 # Tables created by earlier versions (without this column, with a generated tsvector whose lexemes
 # had no positions, so every rank was 0): dropped and created again (`gcmhub search-rebuild`).
@@ -70,6 +74,7 @@ FACET_SEPARATOR = "="
 # Words of bodies join the typo dictionary while the table is this small (counting them takes a
 # scan of every body); above it, titles and tags only.
 BODY_VOCABULARY_MAX_ROWS = 20_000
+MAX_KEPT_FREQUENCIES = 50_000
 
 
 def _lexemes(texts: dict[str, str]) -> list[str]:
@@ -239,6 +244,10 @@ class PostgresBackend:
         self._alias = target
         self._ensure_table()
         self._speller = SpellerCache(self._vocabulary)
+        # Kept per generation of the table: how many documents hold each word's tsquery, and the
+        # facet counts over every item (the page without words).
+        self._frequencies: tuple[int, dict[str, int]] = (-1, {})
+        self._everything: tuple[int, dict[str, dict[str, int]]] = (-1, {})
 
     def _cursor(self):
         if self._dsn_connection is not None:
@@ -250,13 +259,13 @@ class PostgresBackend:
         with self._cursor() as cursor:
             cursor.execute(
                 "SELECT to_regclass(%s), EXISTS (SELECT 1 FROM information_schema.columns "
-                "WHERE table_name = %s AND column_name = %s)",
-                [TABLE, TABLE, SCHEMA_COLUMN],
+                "WHERE table_name = %s AND column_name = %s), to_regclass(%s)",
+                [TABLE, TABLE, SCHEMA_COLUMN, META_TABLE],
             )
-            exists, upgraded = cursor.fetchone()
-            if exists is not None and upgraded:
+            exists, upgraded, meta = cursor.fetchone()
+            if exists is not None and upgraded and meta is not None:
                 return
-            if exists is not None:  # an older table: created again, empty (then search-rebuild)
+            if exists is not None and not upgraded:  # an older table: created again, empty (then search-rebuild)
                 cursor.execute(f"DROP TABLE {TABLE}")
             for statement in CREATE_SQL:
                 cursor.execute(statement)
@@ -292,6 +301,7 @@ class PostgresBackend:
         if not rows:
             return
         with self._cursor() as cursor:
+            self._bump(cursor)
             cursor.executemany(
                 f"""
                 INSERT INTO {TABLE} (
@@ -313,11 +323,23 @@ class PostgresBackend:
     def delete(self, ids: list[str]) -> None:
         if ids:
             with self._cursor() as cursor:
+                self._bump(cursor)
                 cursor.execute(f"DELETE FROM {TABLE} WHERE id = ANY(%s)", [list(ids)])  # noqa: S608
 
     def clear(self) -> None:
         with self._cursor() as cursor:
+            self._bump(cursor)
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+
+    def _bump(self, cursor) -> None:
+        cursor.execute(f"UPDATE {META_TABLE} SET generation = generation + 1 WHERE id = 1")  # noqa: S608
+
+    def generation(self) -> int:
+        """Changes with every committed write (the page cache keys the search page by it)."""
+        with self._cursor() as cursor:
+            cursor.execute(f"SELECT generation FROM {META_TABLE} WHERE id = 1")  # noqa: S608
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
     def commit(self) -> None:
         if self._dsn_connection is not None:
@@ -328,10 +350,29 @@ class PostgresBackend:
         if self._dsn_connection is not None:
             self._dsn_connection.close()
 
-    def _idf(self, cursor, holding: list[int]) -> list[float]:
-        """BM25's idf of each word from how many documents hold it (among the matches)."""
+    def _idf(self, cursor, tsqueries: list[str], generation: int) -> list[float]:
+        """BM25's idf of each word (or glossary group) from how many documents hold it, counted
+        in one pass for the words not counted yet in this generation of the table."""
+        if self._frequencies[0] != generation:
+            self._frequencies = (generation, {})
+        known = self._frequencies[1]
+        missing = list(dict.fromkeys(q for q in tsqueries if q not in known))
+        if missing:
+            counts_sql = ", ".join("count(*) FILTER (WHERE tsv @@ %s::tsquery)" for _ in missing)
+            cursor.execute(
+                f"SELECT {counts_sql} FROM {TABLE} WHERE tsv @@ %s::tsquery",  # noqa: S608
+                [*missing, " | ".join(f"({q})" for q in missing)],
+            )
+            if len(known) > MAX_KEPT_FREQUENCIES:
+                known.clear()
+            known.update(zip(missing, cursor.fetchone(), strict=True))
         documents = self._document_count(cursor)
-        return [math.log(1 + (max(documents, n) - n + 0.5) / (n + 0.5)) for n in holding]
+        return [math.log(1 + (max(documents, known[q]) - known[q] + 0.5) / (known[q] + 0.5)) for q in tsqueries]
+
+    def _generation_of(self, cursor) -> int:
+        cursor.execute(f"SELECT generation FROM {META_TABLE} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+        return row[0] if row else 0
 
     def _document_count(self, cursor) -> int:
         """The number of documents: the planner's estimate, counted while the table is small or
@@ -400,27 +441,32 @@ class PostgresBackend:
 
         ranked = query.sort != "date" and bool(plan.scores)
         with self._cursor() as cursor:
+            generation = self._generation_of(cursor)
             if ranked:
-                # The total and, in the same pass, how many matches hold each word: its weight
-                # (BM25's idf), so a rare word counts more than "migrants".
-                counts_sql = ", ".join("count(*) FILTER (WHERE tsv @@ %s::tsquery)" for _ in plan.scores)
-                cursor.execute(
-                    f"SELECT count(*), {counts_sql} FROM {TABLE} WHERE {where}",  # noqa: S608
-                    [tsquery for tsquery, _weight in plan.scores] + params,
-                )
-                total, *holding = cursor.fetchone()
-                score, score_params = plan.score(self._idf(cursor, holding))
+                score, score_params = plan.score(self._idf(cursor, [q for q, _weight in plan.scores], generation))
                 order = "score DESC, id"
             else:
-                cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)  # noqa: S608
-                total = cursor.fetchone()[0]
                 order, score, score_params = "date DESC NULLS LAST, id", "0", []
+            # The page and, in the same pass, the number of matches: ranked on ids and scores only,
+            # the texts read for the page's rows.
             cursor.execute(
-                f"SELECT id, language, title, body, translations, {score} AS score FROM {TABLE} "  # noqa: S608
-                f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
+                f"""
+                WITH page AS (
+                    SELECT id, date, {score} AS score, count(*) OVER () AS total FROM {TABLE}
+                    WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s
+                )
+                SELECT doc.id, doc.language, doc.title, doc.body, doc.translations, page.score, page.total
+                FROM page JOIN {TABLE} AS doc ON doc.id = page.id
+                ORDER BY {", ".join("page." + part.strip() for part in order.split(","))}
+                """,  # noqa: S608
                 score_params + params + [query.limit, query.offset],
             )
             rows = cursor.fetchall()
+            if rows:
+                total = rows[0][-1]
+            else:  # a page past the end: counted on its own
+                cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)  # noqa: S608
+                total = cursor.fetchone()[0]
             # One aggregation for the facets counted under every filter, one more per filtered facet.
             counts: dict[str, dict[str, int]] = {name: {} for name in query.facets}
             groups: dict[tuple, list[str]] = {}
@@ -428,7 +474,13 @@ class PostgresBackend:
             for name, filters in filters_by_facet.items():
                 groups.setdefault(tuple(sorted((k, tuple(v)) for k, v in filters.items())), []).append(name)
             for names in groups.values():
-                facet_where, facet_params = where_of(filters_by_facet[names[0]])
+                group_filters = filters_by_facet[names[0]]
+                everything = browsing and not any(group_filters.values())
+                if everything and self._everything[0] == generation and set(names) <= set(self._everything[1]):
+                    for name in names:  # the whole index's counts, kept for this generation
+                        counts[name] = dict(self._everything[1][name])
+                    continue
+                facet_where, facet_params = where_of(group_filters)
                 cursor.execute(
                     f"""
                     SELECT split_part(term, %s, 1) AS name, substr(term, strpos(term, %s) + 1) AS value, count(*)
@@ -440,10 +492,13 @@ class PostgresBackend:
                 )
                 for name, value, count in cursor.fetchall():
                     counts[name][value] = count
+                if everything:
+                    kept = self._everything[1] if self._everything[0] == generation else {}
+                    self._everything = (generation, {**kept, **{name: dict(counts[name]) for name in names}})
             facets = {name: sort_facet_counts(values) for name, values in counts.items()}
 
         hits = []
-        for doc_id, doc_language, title, body, translations, score_value in rows:
+        for doc_id, doc_language, title, body, translations, score_value, _total in rows:
             if isinstance(translations, str):  # Django's connection loads jsonb as text
                 translations = json.loads(translations)
             versions = {doc_language: (title, body), **{k: tuple(v) for k, v in (translations or {}).items()}}
