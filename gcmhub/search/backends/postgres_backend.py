@@ -529,10 +529,14 @@ class PostgresBackend:
             return []
         parts = [f"('f_{t}':A | 'f_{t}':C)" for t in tokens[:-1] if not is_stop_word(t)]
         parts.append(f"'f_{tokens[-1]}':*A")
+        # One word typed: any titles starting so (the first found: "mi" matches half the index, and
+        # ordering them all took 180 ms at 100,000 documents); more words: the newest, which the
+        # planner then finds through the index (without an order it scanned the table: 300 ms).
+        order = "ORDER BY date DESC NULLS LAST, id" if len(tokens) > 1 else ""
         with self._cursor() as cursor:
             cursor.execute(
                 f"SELECT id, kind, language, title, translations FROM {TABLE} "  # noqa: S608
-                "WHERE tsv @@ %s::tsquery ORDER BY date DESC NULLS LAST, id LIMIT %s",
+                f"WHERE tsv @@ %s::tsquery {order} LIMIT %s",
                 [" & ".join(parts), max(1, min(limit, 50))],
             )
             rows = cursor.fetchall()
