@@ -48,7 +48,7 @@ def test_it_folds_the_navigation_behind_a_menu_button_on_a_phone(page):
     expect(main_nav).to_be_hidden()
     expect(page.get_by_role("navigation", name="Account")).to_be_hidden()
     # The search box and the language switcher stay in reach.
-    expect(page.get_by_role("searchbox", name="Search the Hub")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Search the Hub")).to_be_visible()
     expect(page.get_by_role("link", name="Français")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
