@@ -125,6 +125,16 @@ def facet_count_filters(query: SearchQuery) -> dict[str, dict[str, list[str]]]:
     }
 
 
+def facet_count_groups(query: SearchQuery) -> list[tuple[list[str], dict[str, list[str]]]]:
+    """The counted facets grouped by the filters they are counted under (`facet_count_filters`):
+    one aggregation for the facets counted under every filter, one more per filtered facet."""
+    groups: dict[tuple, tuple[list[str], dict[str, list[str]]]] = {}
+    for name, filters in facet_count_filters(query).items():
+        key = tuple(sorted((other, tuple(values)) for other, values in filters.items()))
+        groups.setdefault(key, ([], filters))[0].append(name)
+    return list(groups.values())
+
+
 def pick_version(doc_language: str, versions: dict[str, tuple[str, str]], wanted: str) -> tuple[str, str, str]:
     """(language, title, body) of the version to show: the wanted language's, else the document's."""
     if wanted in versions and versions[wanted][0]:

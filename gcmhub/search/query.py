@@ -18,7 +18,7 @@ Typo correction needs the index's vocabulary and happens in the backend (`correc
 import re
 from dataclasses import dataclass, field
 
-from gcmhub.search import analysis
+from gcmhub.search import analysis, glossary
 from gcmhub.search.stopwords import is_stop_word
 
 MAX_PHRASES = 4
@@ -126,10 +126,6 @@ def parse(text: str, *, glossary: bool = True) -> ParsedQuery:
 
 def glossary_generation() -> object:
     """Changes when the glossary is read again (answers kept by a backend depend on it)."""
-    try:
-        from gcmhub.search import glossary
-    except ImportError:  # pragma: no cover - the glossary module is part of the app
-        return None
     return glossary.generation()
 
 
@@ -144,10 +140,6 @@ def objective_numbers(tokens: list[str]) -> list[str]:
 
 def expansions(tokens: list[str]) -> list[Expansion]:
     """The glossary concepts in the free words, with their terms in every language."""
-    try:
-        from gcmhub.search import glossary
-    except ImportError:  # pragma: no cover - the glossary module is part of the app
-        return []
     found = []
     for match in glossary.find(" ".join(tokens))[:MAX_EXPANSIONS]:
         matched = tuple(tokens[match.start : match.end])

@@ -262,7 +262,7 @@ def glossary_matches(text: str) -> list:
     """The glossary's concepts named in `text` (gcmhub.search.glossary.find)."""
     try:
         from gcmhub.search import glossary
-    except ImportError:  # the glossary (issue 10) comes with another change
+    except ImportError:  # a deployment that left the glossary module out
         return []
     return glossary.find(text)
 
@@ -275,7 +275,7 @@ def equivalents(search: PageSearch) -> list[tuple[str, list[Equivalent]]]:
     seen: set[str] = set()
     for match in glossary_matches(search.query.text):
         for code, terms in match.terms.items():
-            if code == getattr(match, "language", ""):
+            if code == match.language:
                 continue
             for term in terms:
                 key = suggest.fold(term)

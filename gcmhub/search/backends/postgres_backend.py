@@ -24,7 +24,7 @@ from gcmhub.search.engine import (
     Suggestion,
     asks_for_named_kinds,
     document_versions,
-    facet_count_filters,
+    facet_count_groups,
     pick_version,
     sort_facet_counts,
 )
@@ -337,9 +337,7 @@ class PostgresBackend:
     def generation(self) -> int:
         """Changes with every committed write (the page cache keys the search page by it)."""
         with self._cursor() as cursor:
-            cursor.execute(f"SELECT generation FROM {META_TABLE} WHERE id = 1")  # noqa: S608
-            row = cursor.fetchone()
-        return row[0] if row else 0
+            return self._generation_of(cursor)
 
     def commit(self) -> None:
         if self._dsn_connection is not None:
@@ -390,8 +388,7 @@ class PostgresBackend:
     def _vocabulary(self) -> dict[str, int]:
         columns = ["title_terms", "tags_terms"]
         with self._cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {TABLE}")  # noqa: S608
-            if cursor.fetchone()[0] <= BODY_VOCABULARY_MAX_ROWS:
+            if self._document_count(cursor) <= BODY_VOCABULARY_MAX_ROWS:
                 columns.append("body_terms")
             vocabulary: dict[str, int] = {}
             for column in columns:
@@ -467,14 +464,8 @@ class PostgresBackend:
             else:  # a page past the end: counted on its own
                 cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)  # noqa: S608
                 total = cursor.fetchone()[0]
-            # One aggregation for the facets counted under every filter, one more per filtered facet.
             counts: dict[str, dict[str, int]] = {name: {} for name in query.facets}
-            groups: dict[tuple, list[str]] = {}
-            filters_by_facet = facet_count_filters(query)
-            for name, filters in filters_by_facet.items():
-                groups.setdefault(tuple(sorted((k, tuple(v)) for k, v in filters.items())), []).append(name)
-            for names in groups.values():
-                group_filters = filters_by_facet[names[0]]
+            for names, group_filters in facet_count_groups(query):
                 everything = browsing and not any(group_filters.values())
                 if everything and self._everything[0] == generation and set(names) <= set(self._everything[1]):
                     for name in names:  # the whole index's counts, kept for this generation

@@ -25,11 +25,12 @@ from gcmhub.search.engine import (
     Suggestion,
     asks_for_named_kinds,
     document_versions,
-    facet_count_filters,
+    facet_count_groups,
     pick_version,
     sort_facet_counts,
 )
 from gcmhub.search.spelling import SpellerCache
+from gcmhub.search.stopwords import is_stop_word
 
 logger = logging.getLogger(__name__)
 
@@ -274,14 +275,11 @@ class TantivyBackend:
     def _parse(self, query: SearchQuery, searcher) -> parsing.ParsedQuery:
         parsed = parsing.parse(query.text)
         if not query.exact and parsed.words:
-            speller = None
-
-            def suggest(word: str) -> str:
-                nonlocal speller
-                speller = speller or self._speller.get(self._generation)
-                return speller.suggest(word)
-
-            parsing.correct_words(parsed, partial_known(self._known, searcher), suggest)
+            parsing.correct_words(
+                parsed,
+                lambda term, language="": self._known(searcher, term, language),
+                lambda word: self._speller.get(self._generation).suggest(word),
+            )
         return parsed
 
     def _filter_query(self, filters: dict[str, list[str]]) -> list[tuple[tantivy.Occur, tantivy.Query]]:
@@ -440,13 +438,7 @@ class TantivyBackend:
                 )
             )
         facets = {}
-        # One aggregation for the facets counted under every filter, one more per filtered facet.
-        groups: dict[tuple, list[str]] = {}
-        filters_by_facet = facet_count_filters(query)
-        for name, filters in filters_by_facet.items():
-            groups.setdefault(tuple(sorted((k, tuple(v)) for k, v in filters.items())), []).append(name)
-        for names in groups.values():
-            filters = filters_by_facet[names[0]]
+        for names, filters in facet_count_groups(query):
             if items_only and not any(filters.values()):
                 facets.update(self._counts_of_everything(searcher, names))
             else:
@@ -474,7 +466,7 @@ class TantivyBackend:
         clauses = [
             (Must, tantivy.Query.disjunction_max_query([self._term("title_fold", t), self._term("tags_fold", t)]))
             for t in tokens[:-1]
-            if not parsing.is_stop_word(t)
+            if not is_stop_word(t)
         ]
         prefix = tantivy.Query.regex_query(self.schema, "title_fold", re.escape(tokens[-1]) + ".*")
         clauses.append((Must, prefix))
@@ -496,13 +488,6 @@ class TantivyBackend:
                 )
             )
         return suggestions
-
-
-def partial_known(known, searcher):
-    def check(term: str, language: str = "") -> bool:
-        return known(searcher, term, language)
-
-    return check
 
 
 def _check_schema_version(path: Path) -> None:
