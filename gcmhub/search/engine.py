@@ -89,6 +89,9 @@ class SearchResult:
     # The query as searched when words the index does not know were replaced by near words
     # ("chldren" → "children"); "" when nothing was corrected.
     corrected: str = ""
+    # When a backend counts facets over its best matches only (PostgreSQL on broad queries), how
+    # many it counted over; 0 when the counts cover every match. The page says so.
+    facets_over: int = 0
 
 
 @dataclass(frozen=True)
