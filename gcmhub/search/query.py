@@ -16,6 +16,7 @@ Typo correction needs the index's vocabulary and happens in the backend (`correc
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gcmhub.search import analysis, glossary
@@ -44,6 +45,7 @@ class Expansion:
     matched: tuple[str, ...]  # the query's folded tokens it matched
     terms: list[tuple[str, ...]]  # the concept's other terms (folded tokens), every language
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # {language: terms as written}
+    languages: list[tuple[str, ...]] = field(default_factory=list)  # each term's languages
 
 
 @dataclass
@@ -113,7 +115,7 @@ def parse(text: str, *, glossary: bool = True) -> ParsedQuery:
         excluded_phrases=excluded_phrases,
     )
     if glossary and free:
-        parsed.expansions = expansions(free)
+        parsed.expansions = expansions(free, parsed.words)
     if glossary:
         for phrase in phrases:
             whole = [e for e in expansions(phrase) if len(e.matched) == len(phrase)]
@@ -138,25 +140,51 @@ def objective_numbers(tokens: list[str]) -> list[str]:
     return list(dict.fromkeys(numbers))
 
 
-def expansions(tokens: list[str]) -> list[Expansion]:
-    """The glossary concepts in the free words, with their terms in every language."""
+def expansions(tokens: list[str], words: Sequence[analysis.QueryWord] = ()) -> list[Expansion]:
+    """The glossary concepts in the free words, with their terms in every language — but the terms
+    the typed `words` find already (`covered`)."""
     found = []
     for match in glossary.find(" ".join(tokens))[:MAX_EXPANSIONS]:
         matched = tuple(tokens[match.start : match.end])
-        terms = []
-        for term in match.folded:
-            term = tuple(term)
-            if term and term != matched and term not in terms:
-                terms.append(term)
+        languages_of: dict[tuple[str, ...], list[str]] = {}
+        for language, written in match.terms.items():
+            for label in written:
+                languages_of.setdefault(glossary.fold_term(label), []).append(language)
+        terms: list[tuple[str, ...]] = []
+        languages: list[tuple[str, ...]] = []
+        for folded in match.folded:
+            term = tuple(folded)
+            if not term or term == matched or term in terms:
+                continue
+            term_languages = tuple(languages_of.get(term, ()))
+            if words and covered(term, term_languages, words):
+                continue
+            terms.append(term)
+            languages.append(term_languages)
         found.append(
             Expansion(
                 concept=match.concept,
                 matched=matched,
                 terms=terms[:MAX_TERMS_PER_CONCEPT],
                 labels=dict(match.terms),
+                languages=languages[:MAX_TERMS_PER_CONCEPT],
             )
         )
     return found
+
+
+def covered(term: tuple[str, ...], languages: tuple[str, ...], words: Sequence[analysis.QueryWord]) -> bool:
+    """Whether the typed words already find what a glossary term finds: in each of the term's
+    languages, each of its words has the stem of a typed word ("migrants" and "migrantes" for
+    "migrante"). Searching it again would only cost time: a broad word's equivalents are
+    often its own plural or its cognates."""
+    content = term_words(term)
+    stemmed = [language for language in languages if language in analysis.LANGUAGES]
+    if not content or not stemmed or len(stemmed) < len(languages):
+        return False
+    return all(
+        any(set(word[language]) & set(typed[language]) for typed in words) for word in content for language in stemmed
+    )
 
 
 def correct_words(parsed: ParsedQuery, known, suggest) -> dict[str, str]:
@@ -184,7 +212,7 @@ def correct_words(parsed: ParsedQuery, known, suggest) -> dict[str, str]:
         parsed.corrections = corrections
         corrected_tokens = [corrections.get(token, token) for token in parsed.tokens]
         parsed.tokens = corrected_tokens
-        parsed.expansions = expansions(corrected_tokens)
+        parsed.expansions = expansions(corrected_tokens, parsed.words)
     return corrections
 
 

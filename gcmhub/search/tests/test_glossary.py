@@ -150,6 +150,18 @@ class FindTests(TestCase):
         self.assertEqual([m.concept for m in find("minor")], ["children"])
         self.assertEqual([m.concept for m in find("minority")], ["minorities"])
 
+    def test_a_query_leaves_out_the_terms_its_own_words_find(self):
+        """ "migrante" finds "migrants" and "migrantes" through its stems already: only the terms
+        with other words are searched as well (each costs a pass over a broad word's matches)."""
+        from gcmhub.search.query import parse
+
+        [expansion] = parse("migrante").expansions
+        self.assertEqual(expansion.terms, [("personnes", "migrantes"), ("personas", "migrantes")])
+        self.assertEqual(expansion.languages, [("fr",), ("es",)])
+        self.assertIn("migrants", expansion.labels["en"])  # still offered to the reader
+        [expansion] = parse("remittances").expansions
+        self.assertIn(("remesas",), expansion.terms)
+
     def test_it_describes_each_match(self):
         [match] = find("remesas")
         self.assertEqual((match.start, match.end, match.concept, match.language), (0, 1, "remittances", "es"))
