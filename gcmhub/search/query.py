@@ -216,6 +216,13 @@ def correct_words(parsed: ParsedQuery, known, suggest) -> dict[str, str]:
     return corrections
 
 
+def subsumed(word: analysis.QueryWord, words: Sequence[analysis.QueryWord]) -> bool:
+    """Whether a typed word matches every document `word` matches: its folded forms and stems
+    are among that word's."""
+    keys = ("fold", *analysis.LANGUAGES)
+    return any(all(set(word[key]) <= set(typed[key]) for key in keys) for typed in words)
+
+
 def corrected_text(text: str, corrections: dict[str, str]) -> str:
     """The reader's text with each corrected word replaced (case and accents of the rest kept)."""
     if not corrections:

@@ -50,6 +50,7 @@ FACET_SEPARATOR = "="
 COMBINED_FACETS_FROM = 4  # facets counted together in one pass over `facet_terms` from this many
 WRITER_HEAP_BYTES = 50_000_000
 RESULT_CACHE_SIZE = 256  # answers kept per process, per index generation
+WORD_QUERIES = 4096  # word queries kept (_word_query)
 # Facet counts are computed on these threads while the calling thread finds and reads the hits:
 # tantivy lets go of the GIL while it searches, so a broad query's page takes the longer of the two
 # rather than their sum (47,000 matches: 8 ms instead of 12). Shared by the process, so concurrent
@@ -120,6 +121,7 @@ class TantivyBackend:
         self._cache_size = result_cache_size
         self._cache_lock = threading.Lock()
         self._speller = SpellerCache(self._vocabulary)
+        self._word_queries: dict[tuple, tantivy.Query] = {}
 
     def _read_generation(self) -> int:
         """A fingerprint of `meta.json`, which tantivy rewrites at every commit (its opstamp
@@ -208,7 +210,18 @@ class TantivyBackend:
         return tantivy.Query.boost_query(query, boost) if boost != 1.0 else query
 
     def _word_query(self, word: analysis.QueryWord) -> tantivy.Query:
-        """One word: the best of its fields (folded forms, stems of each language), with a tie."""
+        """One word: the best of its fields (folded forms, stems of each language), with a tie.
+        Kept (WORD_QUERIES of them): a query's words come back in its glossary terms, in its
+        facet counts' query and in the next reader's query."""
+        key = (tuple(word["fold"]), *(tuple(word[language]) for language in analysis.LANGUAGES))
+        query = self._word_queries.get(key)
+        if query is None:
+            if len(self._word_queries) >= WORD_QUERIES:
+                self._word_queries.clear()
+            query = self._word_queries[key] = self._new_word_query(word)
+        return query
+
+    def _new_word_query(self, word: analysis.QueryWord) -> tantivy.Query:
         alternatives = []
         for form in word["fold"]:
             alternatives += [
@@ -231,19 +244,21 @@ class TantivyBackend:
         query = tantivy.Query.disjunction_max_query([tantivy.Query.boost_query(title, TITLE_BOOST), body])
         return tantivy.Query.boost_query(query, boost) if boost != 1.0 else query
 
-    def _text_query(self, parsed: parsing.ParsedQuery, proximity: bool = True) -> tantivy.Query:
-        """The words as a query. Without `proximity` it matches the same documents at less cost
-        (the words close together only add to the score of documents that hold them): what
-        facet counts need."""
+    def _text_query(self, parsed: parsing.ParsedQuery, scoring: bool = True) -> tantivy.Query:
+        """The words as a query. Without `scoring` it matches the same documents at less cost —
+        what facet counts need: the clauses that only add to the score of documents other clauses
+        match are left out (the words close together; a glossary term holding a typed word)."""
         Should, Must, MustNot = tantivy.Occur.Should, tantivy.Occur.Must, tantivy.Occur.MustNot
         clauses = [(Should, self._word_query(word)) for word in parsed.words]
         content = [word["fold"][0] for word in parsed.words]
-        if proximity and len(content) > 1:
+        if scoring and len(content) > 1:
             clauses.append((Should, self._phrase_query(content, PROXIMITY_SLOP, PROXIMITY_BOOST)))
         for expansion in parsed.expansions:
             terms = []
             for term in expansion.terms:
                 words = parsing.term_words(term)
+                if not scoring and any(parsing.subsumed(word, parsed.words) for word in words):
+                    continue
                 if len(words) == 1:
                     terms.append(self._word_query(words[0]))
                 elif words:  # its words' scores add up: scaled to count as one word
@@ -421,19 +436,21 @@ class TantivyBackend:
         has_text = not parsed.empty or bool(parsed.excluded or parsed.excluded_phrases)
         if query.text.strip() and not has_text:  # punctuation or operators alone
             return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets}, took_ms=0.0)
-        text_query = self._text_query(parsed) if has_text else None
-        items_only = text_query is None and not asks_for_named_kinds(query.filters)
-        tantivy_query = self._query(text_query, query.filters, items_only)
-        words = parsing.highlight_words(parsed)
+        items_only = not has_text and not asks_for_named_kinds(query.filters)
+        # The facet counts start first, on other threads, over a query that matches the same
+        # documents at less cost; the words are scored meanwhile.
+        match_query = self._text_query(parsed, scoring=False) if has_text else None
         facets: dict[str, list[tuple[str, int]]] = {}
         pending = []
-        match_query = self._text_query(parsed, proximity=False) if len(parsed.words) > 1 else text_query
         for names, filters in facet_count_groups(query):
             if items_only and not any(filters.values()):
                 facets.update(self._counts_of_everything(searcher, names))
             else:
                 group_query = self._query(match_query, filters, items_only)
                 pending.append(_pool().submit(self._aggregate, searcher, group_query, names))
+        text_query = self._text_query(parsed) if has_text else None
+        tantivy_query = self._query(text_query, query.filters, items_only)
+        words = parsing.highlight_words(parsed)
         if query.sort == "date":
             found = searcher.search(
                 tantivy_query,
