@@ -58,6 +58,7 @@ LAYERS = {
     "accounts": 2,
     "workplan": 3,
     "knowledge": 3,
+    "consultations": 3,
     "translations": 3,
     "site": 4,
     "api": 4,
@@ -71,6 +72,7 @@ LAYERS = {
 SIDEWAYS = {
     ("knowledge", "gcmhub.workplan.models"): "Resource.output_of_priority / output_of_activity",
     ("accounts", "gcmhub.taxonomy.models"): "Role.organisation / Role.country",
+    ("consultations", "gcmhub.knowledge.models"): "Topic.resources / tool / summary_report; StoredFile",
 }
 
 # Folders of gcmhub/ that are not apps but parts of the project layer.

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "gcmhub.taxonomy",
     "gcmhub.workplan",
     "gcmhub.knowledge",
+    "gcmhub.consultations",
     "gcmhub.translations",
     "gcmhub.site",
     "gcmhub.search",
