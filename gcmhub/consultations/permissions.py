@@ -1,0 +1,193 @@
+"""Who may read, comment on and moderate discussions (issue 11 §1–2), shared by the pages, the
+CMS and the API.
+
+- A public space or topic is read by everyone; a restricted one by its space's members, its
+  moderators, the space's managers and the Secretariat.
+- Comments need an active account with a verified e-mail address, a topic open now, and no mute in
+  the space nor site-wide suspension.
+- A topic's moderators, its space's managers and the Secretariat moderate; a moderator never
+  decides an appeal against their own decision.
+- Space managers manage members and mute people in their space; the Secretariat suspends
+  site-wide.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gcmhub.accounts.permissions import focal_point_organisation_ids, is_secretariat
+from gcmhub.consultations.models import Appeal, Comment, Membership, ModerationAction, Restriction, Space, Topic
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _memberships(user) -> dict[int, str]:
+    """{space id: role} of the user, loaded once per user object."""
+    if not _signed_in(user):
+        return {}
+    cached = getattr(user, "_gcm_spaces", None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("space_id", "role"))
+        user._gcm_spaces = cached
+    return cached
+
+
+def is_space_manager(user, space: Space) -> bool:
+    return is_secretariat(user) or _memberships(user).get(space.pk) == Membership.Role.MANAGER
+
+
+def is_member(user, space: Space) -> bool:
+    return space.pk in _memberships(user) or is_secretariat(user)
+
+
+def can_read_space(user, space: Space) -> bool:
+    if space.archived_at and not is_space_manager(user, space):
+        return False
+    return space.visibility == "public" or is_member(user, space)
+
+
+def is_moderator(user, topic: Topic) -> bool:
+    if not _signed_in(user):
+        return False
+    if is_space_manager(user, topic.space):
+        return True
+    ids = getattr(topic, "_moderator_ids", None)
+    if ids is None:
+        ids = set(topic.moderators.values_list("pk", flat=True))
+        topic._moderator_ids = ids  # type: ignore[attr-defined]
+    return user.pk in ids
+
+
+def can_read_topic(user, topic: Topic) -> bool:
+    if not topic.published_at or topic.space.archived_at:
+        return is_moderator(user, topic)
+    if not can_read_space(user, topic.space):
+        return is_moderator(user, topic)
+    if topic.restricted:
+        return is_member(user, topic.space) or is_moderator(user, topic)
+    return True
+
+
+def is_restricted_in(user, space: Space | None) -> Restriction | None:
+    """The user's active mute in this space or site-wide suspension, if any."""
+    if not _signed_in(user):
+        return None
+    restrictions = Restriction.objects.active().filter(user=user).select_related("action")
+    for restriction in restrictions:
+        if restriction.space_id is None or (space is not None and restriction.space_id == space.pk):
+            return restriction
+    return None
+
+
+def comment_refusal(user, topic: Topic, moment=None) -> str | None:
+    """Why the user may not comment on the topic now (a sentence for the page), or None."""
+    if not _signed_in(user):
+        return str(_("Sign in to comment."))
+    if not getattr(user, "email_verified", False):
+        return str(_("Confirm your e-mail address to comment: follow the link we sent you."))
+    if not can_read_topic(user, topic):
+        return str(_("This discussion is open to the members of its space only."))
+    state = topic.state(moment or timezone.now())
+    if state == "upcoming":
+        return str(_("This topic is not open for comments yet."))
+    if state in ("closed", "draft"):
+        return str(_("This topic is closed for comments."))
+    restriction = is_restricted_in(user, topic.space)
+    if restriction is not None:
+        if restriction.space_id is None:
+            return str(_("Your account is suspended: you may not comment."))
+        return str(_("You are muted in this space: you may not comment here."))
+    return None
+
+
+def can_comment(user, topic: Topic, moment=None) -> bool:
+    return comment_refusal(user, topic, moment) is None
+
+
+def is_tool_owner(user, topic: Topic) -> bool:
+    """On a tool's feedback topic: a focal point of an organisation that published the tool (their
+    comments are the Network's replies), or the Secretariat."""
+    if topic.tool is None or not _signed_in(user):
+        return False
+    if is_secretariat(user):
+        return True
+    organisations = focal_point_organisation_ids(user)
+    return bool(organisations) and topic.tool.publishers.filter(pk__in=organisations).exists()
+
+
+def can_edit_comment(user, comment: Comment) -> bool:
+    """The author edits their own comment while the topic is open (a moderator edits out personal
+    data through `can_moderate`)."""
+    return (
+        _signed_in(user)
+        and comment.author_id == user.pk
+        and comment.status in (Comment.Status.PENDING, Comment.Status.PUBLISHED)
+        and comment.topic.state() == "open"
+    )
+
+
+def can_delete_comment(user, comment: Comment) -> bool:
+    return _signed_in(user) and comment.author_id == user.pk and comment.status != Comment.Status.DELETED
+
+
+def can_flag(user, comment: Comment) -> bool:
+    return (
+        _signed_in(user)
+        and comment.author_id != user.pk
+        and comment.status == Comment.Status.PUBLISHED
+        and can_read_topic(user, comment.topic)
+    )
+
+
+def can_moderate(user, comment: Comment) -> bool:
+    return is_moderator(user, comment.topic)
+
+
+def can_mute(user, space: Space) -> bool:
+    return is_space_manager(user, space)
+
+
+def can_suspend(user) -> bool:
+    return is_secretariat(user)
+
+
+def can_lift(user, restriction: Restriction) -> bool:
+    if restriction.space is None:
+        return is_secretariat(user)
+    return is_space_manager(user, restriction.space)
+
+
+def can_appeal(user, action: ModerationAction) -> bool:
+    return (
+        _signed_in(user)
+        and action.subject_id == user.pk
+        and action.kind in ModerationAction.APPEALABLE
+        and not Appeal.objects.filter(action=action).exists()
+    )
+
+
+def can_decide_appeal(user, appeal: Appeal) -> bool:
+    """Another moderator of the same place: never the one whose decision is appealed."""
+    action = appeal.action
+    if not _signed_in(user) or action.actor_id == user.pk or appeal.outcome:
+        return False
+    if action.comment is not None:
+        return is_moderator(user, action.comment.topic)
+    if action.space is not None:
+        return is_space_manager(user, action.space)
+    return is_secretariat(user)
+
+
+def can_manage_members(user, space: Space) -> bool:
+    return is_space_manager(user, space)
+
+
+def can_read_moderation_log(user, space: Space | None = None) -> bool:
+    if is_secretariat(user):
+        return True
+    return space is not None and is_space_manager(user, space)
+
+
+def can_export_comments(user, topic: Topic) -> bool:
+    return is_moderator(user, topic)
