@@ -400,6 +400,12 @@ def main():
     parser.add_argument(
         "--no-rebuild", action="store_true", help="use the index in SEARCH_INDEX_DIR as it is (after --keep)"
     )
+    parser.add_argument(
+        "--backend",
+        choices=["tantivy", "postgres", "both"],
+        default="both",
+        help="the backends to index and measure (postgres only on a PostgreSQL database; default both)",
+    )
     args = parser.parse_args()
     database_url, folder, index_dir = setup_django(args.keep)
     try:
@@ -411,6 +417,10 @@ def main():
         generated = generate(args.size)
         print(f"Generated {args.size} items in {generated:.1f} s ({connection.vendor}).")
         backends = ["tantivy"] + (["postgres"] if connection.vendor == "postgresql" else [])
+        if args.backend != "both":
+            backends = [name for name in backends if name == args.backend]
+        if not backends:
+            parser.error("--backend postgres needs DATABASE_URL pointing at a PostgreSQL database")
         from django.conf import settings
 
         for name in backends if not args.no_rebuild else []:

@@ -1,5 +1,6 @@
 import tempfile
 import unittest
+from unittest import mock
 
 import psycopg
 import psycopg.conninfo
@@ -97,3 +98,83 @@ class PostgresBackendOwnConnectionTests(SimpleTestCase):
     def _drop_table(dsn, table):
         with psycopg.connect(dsn, autocommit=True) as admin:
             admin.execute(f"DELETE FROM {table}")  # noqa: S608 - the table comes from a migration
+
+
+@on_postgresql
+class PostgresCandidatesTests(TestCase):
+    """Beyond `CANDIDATES` matches a query ranks candidates and counts facets over the best of them,
+    and says so (`facets_over`); the number of matches stays exact."""
+
+    def setUp(self):
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        self.tantivy = TantivyBackend(directory.name)
+        self.tantivy.index(corpus())
+        self.tantivy.commit()
+        self.postgres = _make_postgres_backend()
+        self.postgres.index(corpus())
+
+    def test_counts_stay_exact_below_the_cap(self):
+        query = SearchQuery(text="migrants", facets=FACETS, limit=ALL)
+        result = self.postgres.search(query)
+        self.assertGreater(result.total, 3)
+        self.assertEqual(result.facets_over, 0)
+        self.assertEqual(result.facets, self.tantivy.search(query).facets)
+
+    def test_beyond_the_cap_facets_cover_the_best_candidates_and_the_total_stays_exact(self):
+        from gcmhub.search.backends import postgres_backend
+
+        query = SearchQuery(text="migrants", facets=FACETS, limit=2)
+        exact = self.postgres.search(query)
+        with mock.patch.object(postgres_backend, "CANDIDATES", 3):
+            capped = self.postgres.search(query)
+        self.assertEqual(capped.total, exact.total)
+        self.assertEqual(capped.total, self.tantivy.search(query).total)
+        self.assertEqual(capped.facets_over, 3)
+        self.assertEqual(len(capped.hits), 2)
+        for name, values in capped.facets.items():
+            with self.subTest(facet=name):
+                self.assertLessEqual(sum(count for _value, count in values), 3 * 10)
+                exact_counts = dict(exact.facets[name])
+                for value, count in values:
+                    self.assertLessEqual(count, min(3, exact_counts[value]))
+
+    def test_a_page_deeper_than_the_candidates_ranks_every_match(self):
+        from gcmhub.search.backends import postgres_backend
+
+        every = [hit.id for hit in self.postgres.search(SearchQuery(text="migrants", limit=ALL)).hits]
+        with mock.patch.object(postgres_backend, "CANDIDATES", 3):
+            page = self.postgres.search(SearchQuery(text="migrants", limit=2, offset=2))
+        self.assertEqual([hit.id for hit in page.hits], every[2:4])
+        self.assertEqual(page.facets_over, 0)
+
+    def test_the_index_keeps_the_title_vector_and_size_of_each_document(self):
+        from gcmhub.search.backends.postgres_backend import TABLE
+
+        doc = corpus()[0]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT head::text, size, length(tsv) FROM {TABLE} WHERE id = %s", [doc.id])  # noqa: S608
+            head, size, length = cursor.fetchone()
+        self.assertEqual(size, length)
+        self.assertIn("'f_", head)
+        self.postgres.delete([doc.id])
+        found = self.postgres.search(SearchQuery(text=doc.title, exact=True, limit=ALL))
+        self.assertNotIn(doc.id, [hit.id for hit in found.hits])
+
+
+@on_postgresql
+class PostgresSchemaTests(TestCase):
+    def test_a_table_of_an_earlier_version_is_created_again(self):
+        from gcmhub.search.backends.postgres_backend import SCHEMA_COLUMN, TABLE, PostgresBackend
+
+        backend = PostgresBackend("default")
+        backend.index(corpus()[:3])
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {TABLE} DROP COLUMN {SCHEMA_COLUMN}")
+        backend = PostgresBackend("default")  # dropped and created again, empty (then search-rebuild)
+        self.assertEqual(backend.search(SearchQuery()).total, 0)
+        backend.index(corpus()[:3])
+        self.assertEqual(backend.search(SearchQuery()).total, 3)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reloptions FROM pg_class WHERE oid = to_regclass(%s)", [TABLE])
+            self.assertIn("toast_tuple_target=128", cursor.fetchone()[0])
