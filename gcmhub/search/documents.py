@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
+from gcmhub.consultations.models import Comment, Question, Topic
 from gcmhub.knowledge.models import CallForPractices, Practice, Resource
 from gcmhub.lib.i18n import LANGUAGE_CODES
 from gcmhub.search.engine import SearchDocument
@@ -46,7 +47,18 @@ from gcmhub.taxonomy.models import (
 )
 from gcmhub.workplan.models import Activity, ActivityOrganisation, Involvement, Priority, PriorityOrganisation
 
-KINDS = ("resource", "practice", "activity", "call", "organisation", "country", "objective", "principle")
+KINDS = (
+    "resource",
+    "practice",
+    "activity",
+    "call",
+    "topic",
+    "comment",
+    "organisation",
+    "country",
+    "objective",
+    "principle",
+)
 # NAMED_KINDS (engine.py): short pages found by their names; they carry no date.
 FACETS = (
     "kind",
@@ -392,6 +404,94 @@ def _call_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocument]:
     return docs
 
 
+# --- Discussions: topics and comments ----------------------------------------------------------------
+# Only what everyone may read: published topics of public spaces and public topics, and their
+# published comments. A restricted space's discussions are never in the index (the index answers
+# every visitor alike).
+
+
+def public_topics():
+    return Topic.objects.published().filter(visibility="public", space__visibility="public")
+
+
+def _topic_tags(topic_ids: list[int], lookups: _Lookups) -> dict[int, tuple[dict, str]]:
+    """{topic id: (facets, tags)} from the topics' objectives, principles, countries and areas."""
+    objectives = _pairs(Topic.objectives.through, "topic_id", "objective_id", topic_ids)
+    principles = _pairs(Topic.principles.through, "topic_id", "guidingprinciple_id", topic_ids)
+    countries = _pairs(Topic.countries.through, "topic_id", "country_id", topic_ids)
+    areas = _pairs(Topic.thematic_areas.through, "topic_id", "thematicarea_id", topic_ids)
+    result = {}
+    for pk in topic_ids:
+        facets = {
+            "objective": sorted(str(lookups.objectives[o]) for o in objectives[pk] if o in lookups.objectives),
+            "principle": sorted(lookups.principles[p] for p in principles[pk] if p in lookups.principles),
+            **lookups.country_facets(countries[pk], []),
+            "thematic_area": sorted(str(lookups.thematic_areas[a]) for a in areas[pk] if a in lookups.thematic_areas),
+        }
+        tags = lookups.tags(
+            objective=objectives[pk], principle=principles[pk], country=countries[pk], thematic_area=areas[pk]
+        )
+        result[pk] = (facets, tags)
+    return result
+
+
+def _topic_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocument]:
+    rows = list(
+        public_topics()
+        .filter(pk__in=ids)
+        .order_by()
+        .values("id", "source_language", "opens_at", "published_at", *_columns("title", "introduction"))
+    )
+    topic_ids = [row["id"] for row in rows]
+    questions: dict[int, list[dict]] = defaultdict(list)
+    for question in (
+        Question.objects.filter(topic_id__in=topic_ids).order_by("order", "id").values("topic_id", *_columns("text"))
+    ):
+        questions[question["topic_id"]].append(question)
+    tagged = _topic_tags(topic_ids, lookups)
+    docs = []
+    for row in rows:
+        pk, source = row["id"], row["source_language"]
+        versions = {}
+        for language in LANGUAGE_CODES:
+            texts = [row[f"introduction_{language}"], *(q[f"text_{language}"] for q in questions[pk])]
+            body = "\n\n".join(text for text in texts if text)
+            if row[f"title_{language}"] or body:
+                versions[language] = (row[f"title_{language}"] or row[f"title_{source}"] or "", body)
+        facets, tags = tagged[pk]
+        moment = row["opens_at"] or row["published_at"]
+        date = timezone.localdate(moment) if moment else None
+        facets = {"kind": ["topic"], "type": ["topic"], **facets, "language": sorted(versions)}
+        docs.append(_document("topic", pk, source, versions, date, facets, tags))
+    return docs
+
+
+def _comment_documents(ids: list[int], lookups: _Lookups) -> list[SearchDocument]:
+    rows = list(
+        Comment.objects.filter(pk__in=ids, status=Comment.Status.PUBLISHED, topic__in=public_topics())
+        .order_by()
+        .values("id", "topic_id", "language", "body", "published_at", "created_at")
+    )
+    topic_ids = sorted({row["topic_id"] for row in rows})
+    topics = {
+        row["id"]: row
+        for row in Topic.objects.filter(pk__in=topic_ids).values("id", "source_language", *_columns("title"))
+    }
+    tagged = _topic_tags(topic_ids, lookups)
+    docs = []
+    for row in rows:
+        topic = topics[row["topic_id"]]
+        language = row["language"]
+        # Shown under the topic's title in the comment's language when it has one.
+        title = topic.get(f"title_{language}") or topic[f"title_{topic['source_language']}"] or ""
+        facets, tags = tagged[row["topic_id"]]
+        facets = {"kind": ["comment"], "type": ["comment"], **facets, "language": [language]}
+        moment = row["published_at"] or row["created_at"]
+        versions = {language: (title, row["body"])}
+        docs.append(_document("comment", row["id"], language, versions, timezone.localdate(moment), facets, tags))
+    return docs
+
+
 # --- Reference pages: organisations, countries, objectives, principles -----------------------------
 
 
@@ -461,6 +561,8 @@ BUILDERS = {
     "practice": _practice_documents,
     "activity": _activity_documents,
     "call": _call_documents,
+    "topic": _topic_documents,
+    "comment": _comment_documents,
     "organisation": _organisation_documents,
     "country": _country_documents,
     "objective": _objective_documents,
@@ -495,6 +597,11 @@ def searchable_ids(kind: str) -> list[int]:
         return list(Practice.objects.published().order_by("pk").values_list("pk", flat=True))
     if kind == "country":
         return list(Country.objects.filter(listed=True).order_by("pk").values_list("pk", flat=True))
+    if kind == "topic":
+        return list(public_topics().order_by("pk").values_list("pk", flat=True))
+    if kind == "comment":
+        comments = Comment.objects.filter(status=Comment.Status.PUBLISHED, topic__in=public_topics())
+        return list(comments.order_by("pk").values_list("pk", flat=True))
     model = {
         "activity": Activity,
         "call": CallForPractices,

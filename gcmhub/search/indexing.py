@@ -164,8 +164,37 @@ def _on_item_saved(sender, instance, **kwargs):
         record_changes([documents.doc_id(kind, instance.pk)])
 
 
+def _topics_and_comments(topic_ids) -> list[str]:
+    """A topic's document and its comments' (they carry its title and tags, and follow whether it
+    may be read by everyone)."""
+    from gcmhub.consultations.models import Comment
+
+    topic_ids = list(topic_ids)
+    comments = Comment.objects.filter(topic_id__in=topic_ids, status=Comment.Status.PUBLISHED)
+    return [documents.doc_id("topic", pk) for pk in topic_ids] + [
+        documents.doc_id("comment", pk) for pk in comments.order_by().values_list("pk", flat=True)
+    ]
+
+
+def _on_topic_saved(sender, instance, created=False, **kwargs):
+    if created:
+        record_changes([documents.doc_id("topic", instance.pk)])
+    else:
+        record_changes(_topics_and_comments([instance.pk]))
+
+
+def _on_space_saved(sender, instance, created=False, **kwargs):
+    if not created:
+        record_changes(_topics_and_comments(instance.topics.order_by().values_list("pk", flat=True)))
+
+
+def _on_question_changed(sender, instance, **kwargs):
+    record_changes([documents.doc_id("topic", instance.topic_id)])
+
+
 def _tagged_items(model, pks) -> list[str]:
     """The documents that carry the names of these reference rows (their `tags`)."""
+    from gcmhub.consultations.models import Comment, Topic
     from gcmhub.knowledge.models import CallForPractices, Practice, Resource
     from gcmhub.taxonomy.models import Country, GuidingPrinciple, Objective, Organisation, Region, ThematicArea
     from gcmhub.workplan.models import Activity
@@ -190,6 +219,9 @@ def _tagged_items(model, pks) -> list[str]:
         ],
         ThematicArea: [(Resource, "thematic_area"), (Practice, "thematic_area"), (Activity, "priority__thematic_area")],
     }
+    for reference, path in ((Objective, "objectives"), (GuidingPrinciple, "principles"), (Country, "countries")):
+        lookups[reference] += [(Topic, path), (Comment, f"topic__{path}")]
+    lookups[ThematicArea] += [(Topic, "thematic_areas"), (Comment, "topic__thematic_areas")]
     ids: list[str] = []
     for item_model, path in lookups.get(model, []):
         kind = KIND_OF[item_model]
@@ -222,11 +254,15 @@ def _on_m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     if not reverse:
         if kind == "priority":
             record_changes(_priority_activities([instance.pk]))
+        elif kind == "topic":
+            record_changes(_topics_and_comments([instance.pk]))
         elif kind not in ("resource", "practice") or _was_ever_published(instance):
             record_changes([documents.doc_id(kind, instance.pk)])
     elif pk_set:  # e.g. objective.resources.add(...): the items on the other side changed
         if kind == "priority":
             record_changes(_priority_activities(pk_set))
+        elif kind == "topic":
+            record_changes(_topics_and_comments(pk_set))
         else:
             record_changes([documents.doc_id(kind, pk) for pk in pk_set])
 
@@ -268,6 +304,7 @@ M2M_OWNERS: dict = {}
 
 
 def connect_signals() -> None:
+    from gcmhub.consultations.models import Comment, Question, Space, Topic
     from gcmhub.knowledge.models import CallForPractices, Practice, Resource
     from gcmhub.lib.changes import content_changed
     from gcmhub.taxonomy.models import (
@@ -310,6 +347,18 @@ def connect_signals() -> None:
             through = getattr(model, name).through
             M2M_OWNERS[through] = (model, kind)
             m2m_changed.connect(_on_m2m_changed, sender=through, dispatch_uid=f"search-m2m-{through.__name__}")
+    KIND_OF.update({Topic: "topic", Comment: "comment"})
+    post_save.connect(_on_item_saved, sender=Comment, dispatch_uid="search-save-Comment")
+    post_save.connect(_on_topic_saved, sender=Topic, dispatch_uid="search-save-Topic")
+    post_save.connect(_on_space_saved, sender=Space, dispatch_uid="search-save-Space")
+    for model in (Topic, Comment):
+        post_delete.connect(_on_item_deleted, sender=model, dispatch_uid=f"search-delete-{model.__name__}")
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(_on_question_changed, sender=Question, dispatch_uid=f"search-{name}-Question")
+    for name in ("objectives", "principles", "countries", "thematic_areas"):
+        through = getattr(Topic, name).through
+        M2M_OWNERS[through] = (Topic, "topic")
+        m2m_changed.connect(_on_m2m_changed, sender=through, dispatch_uid=f"search-m2m-{through.__name__}")
     post_save.connect(_on_priority_saved, sender=Priority, dispatch_uid="search-priority-save")
     for model in (ActivityOrganisation, PriorityOrganisation):
         for name, signal in (("save", post_save), ("delete", post_delete)):

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gcmhub.consultations.models import Comment, Topic
 from gcmhub.knowledge.models import CallForPractices, GeographicScope, Practice, Resource
 from gcmhub.lib import tabular
 from gcmhub.lib.formats import datetime_text, language_name, number_text
@@ -47,6 +48,8 @@ KIND_LABELS = {
     "practice": gettext_lazy("Practice"),
     "activity": gettext_lazy("Work-plan activity"),
     "call": gettext_lazy("Call for practices"),
+    "topic": gettext_lazy("Discussion topic"),
+    "comment": gettext_lazy("Comment in a discussion"),
     "organisation": gettext_lazy("Organisation"),
     "country": gettext_lazy("Country or area"),
     "objective": gettext_lazy("GCM objective"),
@@ -103,6 +106,13 @@ def load_items(hits: list[Hit]) -> list[Item]:
     if by_kind["activity"]:
         for activity in Activity.objects.filter(pk__in=by_kind["activity"]).select_related("priority"):
             objects[f"activity:{activity.pk}"] = activity
+    if by_kind["topic"]:
+        for topic in Topic.objects.filter(pk__in=by_kind["topic"]).select_related("space"):
+            objects[f"topic:{topic.pk}"] = topic
+    if by_kind["comment"]:
+        comments = Comment.objects.filter(pk__in=by_kind["comment"]).select_related("topic__space", "author")
+        for comment in comments:
+            objects[f"comment:{comment.pk}"] = comment
     for kind, model in SIMPLE_KINDS.items():
         if by_kind[kind]:
             for obj in model._default_manager.filter(pk__in=by_kind[kind]):
@@ -133,6 +143,12 @@ def load_items(hits: list[Hit]) -> list[Item]:
             item.context = f"{obj.priority.heading} – {obj.label}"
         elif isinstance(obj, CallForPractices):
             item.date = timezone.localdate(obj.deadline)
+        elif isinstance(obj, Topic):
+            moment = obj.opens_at or obj.published_at
+            item.date = timezone.localdate(moment) if moment else None
+        elif isinstance(obj, Comment):
+            item.date = timezone.localdate(obj.published_at or obj.created_at)
+            item.context = _("Comment by %(name)s") % {"name": obj.author.display_name()}
         items.append(item)
     return items
 

@@ -104,7 +104,7 @@ class RebuildCommandTests(HubTestCase):
         call_command("search_rebuild", stdout=out)
         self.assertRegex(
             out.getvalue(),
-            r"Indexed 14 documents \(4 resource, 1 practice, 1 activity, 0 call, 3 organisation, 2 country, "
+            r"Indexed 14 documents \(4 resource, 1 practice, 1 activity, 0 call, 0 topic, 0 comment, 3 organisation, 2 country, "
             r"2 objective, 1 principle\) in [\d.]+ s\.",
         )
         self.assertEqual(get_backend().search(SearchQuery(text="indexed")).total, 1)
