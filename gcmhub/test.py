@@ -244,6 +244,61 @@ def make_assignment(practice, reviewer, **kwargs) -> ReviewAssignment:
     return ReviewAssignment.objects.create(practice=practice, reviewer=reviewer, **kwargs)
 
 
+def make_space(managers=(), members=(), **kwargs):
+    """A discussion space (public unless told), with its managers and members."""
+    from gcmhub.consultations.models import Membership, Space
+
+    n = next(_seq)
+    kwargs.setdefault("slug", f"space-{n}")
+    kwargs.setdefault("source_language", "en")
+    kwargs.setdefault("title_en", f"Regional review {n}")
+    space = Space.objects.create(**kwargs)
+    for user in managers:
+        Membership.objects.create(space=space, user=user, role=Membership.Role.MANAGER)
+    for user in members:
+        Membership.objects.create(space=space, user=user, role=Membership.Role.MEMBER)
+    return space
+
+
+def make_topic(space=None, moderators=(), questions=(), **kwargs):
+    """A published topic open since yesterday for 30 days; `questions` are English texts (or
+    dicts of translated columns)."""
+    from gcmhub.consultations.models import Question, Topic
+
+    n = next(_seq)
+    now = timezone.now()
+    kwargs.setdefault("slug", f"topic-{n}")
+    kwargs.setdefault("source_language", "en")
+    kwargs.setdefault("title_en", f"Topic {n}")
+    kwargs.setdefault("introduction_en", "What should the review discuss?")
+    kwargs.setdefault("opens_at", now - datetime.timedelta(days=1))
+    kwargs.setdefault("closes_at", now + datetime.timedelta(days=30))
+    kwargs.setdefault("published_at", now - datetime.timedelta(days=1))
+    topic = Topic.objects.create(space=space or make_space(), **kwargs)
+    if moderators:
+        topic.moderators.set(moderators)
+    for order, text in enumerate(questions):
+        columns = text if isinstance(text, dict) else {"text_en": text}
+        Question.objects.create(topic=topic, order=order, source_language="en", **columns)
+    return topic
+
+
+def make_comment(topic, author, body="Regular pathways need labour market data.", **kwargs):
+    """A comment written straight to the database (published unless told): no action, no check."""
+    from gcmhub.consultations.models import Comment
+
+    parent = kwargs.get("parent")
+    kwargs.setdefault("language", "en")
+    kwargs.setdefault("status", Comment.Status.PUBLISHED)
+    kwargs.setdefault("depth", parent.depth + 1 if parent is not None else 0)
+    if kwargs["status"] == Comment.Status.PUBLISHED:
+        kwargs.setdefault("published_at", timezone.now())
+    comment = Comment.objects.create(topic=topic, author=author, body=body, **kwargs)
+    comment.thread_id = parent.thread_id if parent is not None else comment.pk
+    comment.save(update_fields=["thread"])
+    return comment
+
+
 class BaseTestCase(TestCase):
     """A small cast, one per role: anonymous is simply `self.client` without login.
 

@@ -27,6 +27,7 @@ urlpatterns = [
     # Uploaded files, each through a view that checks who may see it (gcmhub.lib.files).
     path("files/", include("gcmhub.knowledge.file_urls")),
     path("files/", include("gcmhub.workplan.file_urls")),
+    path("files/", include("gcmhub.consultations.file_urls")),
     path(settings.MEDIA_URL.strip("/") + "/<path:name>", media.legacy_media, name="legacy_media"),
     path("api/v1/", include(api_urlpatterns)),
     path("feeds/", include("gcmhub.workplan.feed_urls")),
@@ -40,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("gcm/", include("gcmhub.site.reference_urls")),
     path("workplan/", include("gcmhub.workplan.urls")),
     path("hub/", include("gcmhub.knowledge.urls")),
+    path("discussions/", include("gcmhub.consultations.urls")),
     path("search/", include("gcmhub.search.urls")),
     path("translations/", include("gcmhub.translations.urls")),
 )

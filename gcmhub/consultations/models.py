@@ -21,6 +21,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from gcmhub.knowledge.models import StoredFile
 from gcmhub.lib.concurrency import VersionedModel
@@ -35,11 +37,15 @@ ATTACHMENT_EXTENSIONS = (
 )
 COMMENT_MAX_CHARS = 10_000
 SHOWN_DEPTH = 2  # replies shown under a comment on the topic page; deeper: "continue this thread"
+# Fixed addresses under /discussions/ that a space's slug may not take.
+RESERVED_SLUGS = frozenset({"moderation", "appeals", "code-of-conduct", "comments", "files"})
+# Pages of a space that a topic's slug may not take.
+RESERVED_TOPIC_SLUGS = frozenset({"members", "mute"})
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("“%(value)s” is not a time zone name such as Europe/Geneva."), params={"value": value})
+        raise ValidationError(_("“%(value)s” is not a time zone name such as Europe/Zurich."), params={"value": value})
 
 
 class Visibility(models.TextChoices):
@@ -57,8 +63,10 @@ class SpaceQuerySet(models.QuerySet["Space"]):
         return self.filter(archived_at__isnull=True)
 
 
-class Space(VersionedModel):
-    """Where topics are grouped: a regional review, a working group, the champion countries."""
+class Space(VersionedModel, ClusterableModel):
+    """Where topics are grouped: a regional review, a working group, the champion countries.
+
+    Clusterable: the CMS edits its memberships (managers, members) inline."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
@@ -86,6 +94,11 @@ class Space(VersionedModel):
     def get_absolute_url(self):
         return reverse("consultations:space", args=[self.slug])
 
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("This address is taken by a page of the discussions: choose another.")})
+
 
 class Membership(models.Model):
     """A member of a space; managers manage the members and the space's topics."""
@@ -94,8 +107,10 @@ class Membership(models.Model):
         MEMBER = "member", _("Member")
         MANAGER = "manager", _("Manager")
 
-    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="space_memberships")
+    space = ParentalKey(Space, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="space_memberships", verbose_name=_("user")
+    )
     role = models.CharField(_("role in the space"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -123,8 +138,10 @@ class TopicQuerySet(models.QuerySet["Topic"]):
         )
 
 
-class Topic(VersionedModel):
-    """A question put to a space's audience, open for comments between two moments."""
+class Topic(VersionedModel, ClusterableModel):
+    """A question put to a space's audience, open for comments between two moments.
+
+    Clusterable: the CMS edits its questions and attachments inline."""
 
     class Moderation(models.TextChoices):
         PRE = "pre", _("Pre-moderation: comments appear once a moderator approves them")
@@ -151,7 +168,7 @@ class Topic(VersionedModel):
         settings.AUTH_USER_MODEL, blank=True, related_name="moderated_topics", verbose_name=_("moderators")
     )
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="Europe/Geneva", validators=[validate_time_zone]
+        _("time zone"), max_length=64, default="Europe/Zurich", validators=[validate_time_zone]
     )
     opens_at = models.DateTimeField(_("opens for comments"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes for comments"), null=True, blank=True)
@@ -214,6 +231,8 @@ class Topic(VersionedModel):
 
     def clean(self):
         super().clean()
+        if self.slug in RESERVED_TOPIC_SLUGS:
+            raise ValidationError({"slug": _("This address is taken by a page of the space: choose another.")})
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("A topic closes after it opens.")})
         unknown = [code for code in self.languages or [] if code not in Language.values]
@@ -244,7 +263,7 @@ class Topic(VersionedModel):
 
 
 class TopicAttachment(StoredFile):
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="attachments")
+    topic = ParentalKey(Topic, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(
         _("file"),
         upload_to=UnguessablePath("topics/%Y/%m/"),
@@ -257,11 +276,15 @@ class TopicAttachment(StoredFile):
         verbose_name = _("topic attachment")
         verbose_name_plural = _("topic attachments")
 
+    def get_absolute_url(self):
+        """The download address: a view that checks who may read the topic."""
+        return reverse("consultations_files:topic_attachment", args=[self.pk, self.filename])
+
 
 class Question(VersionedModel):
     """A question the moderators put in a topic; comments may answer it."""
 
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="questions")
+    topic = ParentalKey(Topic, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
     text = Translated(models.TextField, _("question"))
@@ -347,7 +370,8 @@ class Comment(VersionedModel):
         return f"{self.author} on {self.topic}: {self.body[:40]}"
 
     def get_absolute_url(self):
-        return f"{self.topic.get_absolute_url()}#comment-{self.pk}"
+        """A permalink that finds the comment's page (or its thread's page) when followed."""
+        return reverse("consultations:comment", args=[self.pk])
 
 
 class CommentRevision(models.Model):
@@ -380,6 +404,10 @@ class CommentAttachment(StoredFile):
         ordering = ["id"]
         verbose_name = _("comment attachment")
         verbose_name_plural = _("comment attachments")
+
+    def get_absolute_url(self):
+        """The download address: a view that checks who may read the comment."""
+        return reverse("consultations_files:comment_attachment", args=[self.pk, self.filename])
 
 
 # --------------------------------------------------------------------------------------------

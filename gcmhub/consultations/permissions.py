@@ -11,6 +11,8 @@ CMS and the API.
   site-wide.
 """
 
+from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +57,7 @@ def is_moderator(user, topic: Topic) -> bool:
     ids = getattr(topic, "_moderator_ids", None)
     if ids is None:
         ids = set(topic.moderators.values_list("pk", flat=True))
-        topic._moderator_ids = ids  # type: ignore[attr-defined]
+        topic._moderator_ids = ids
     return user.pk in ids
 
 
@@ -184,10 +186,113 @@ def can_manage_members(user, space: Space) -> bool:
 
 
 def can_read_moderation_log(user, space: Space | None = None) -> bool:
+    """The Secretariat reads the whole log; a space's managers and its topics' moderators read the
+    space's (without a space: whether the user reads any part of it)."""
     if is_secretariat(user):
         return True
-    return space is not None and is_space_manager(user, space)
+    if space is None:
+        return moderates_anything(user)
+    return is_space_manager(user, space) or (
+        _signed_in(user) and Topic.objects.filter(space=space, moderators=user).exists()
+    )
 
 
 def can_export_comments(user, topic: Topic) -> bool:
     return is_moderator(user, topic)
+
+
+# Fetch and authorize in one step (404 for what the user may not read) ------------------------
+
+
+def get_space_for_user(user, slug: str) -> Space:
+    space = Space.objects.filter(slug=slug).first()
+    if space is None or not can_read_space(user, space):
+        raise Http404
+    return space
+
+
+def get_topic_for_user(user, space_slug: str, slug: str) -> Topic:
+    topic = (
+        Topic.objects.select_related("space", "tool", "summary_report")
+        .filter(slug=slug, space__slug=space_slug)
+        .first()
+    )
+    if topic is None or not can_read_topic(user, topic):
+        raise Http404
+    return topic
+
+
+def can_see_comment(user, comment: Comment) -> bool:
+    """Published and deleted comments are seen by the topic's readers; one waiting, hidden or refused
+    by its author and the moderators."""
+    if not can_read_topic(user, comment.topic):
+        return False
+    if comment.status in (Comment.Status.PUBLISHED, Comment.Status.DELETED):
+        return True
+    return (_signed_in(user) and comment.author_id == user.pk) or is_moderator(user, comment.topic)
+
+
+def get_comment_for_user(user, pk: int) -> Comment:
+    comment = Comment.objects.select_related("topic__space", "topic__tool", "author").filter(pk=pk).first()
+    if comment is None or not can_see_comment(user, comment):
+        raise Http404
+    return comment
+
+
+# What a moderator's queues and log cover ----------------------------------------------------
+
+
+def managed_space_ids(user) -> set[int]:
+    return {pk for pk, role in _memberships(user).items() if role == Membership.Role.MANAGER}
+
+
+def moderated_topics_q(user) -> Q | None:
+    """The topics the user moderates, as a filter on Topic (None: every topic, for the Secretariat;
+    an empty filter `Q(pk__in=[])` for someone who moderates nothing)."""
+    if is_secretariat(user):
+        return None
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    return Q(moderators=user) | Q(space_id__in=managed_space_ids(user))
+
+
+def moderates_anything(user) -> bool:
+    if not _signed_in(user):
+        return False
+    if is_secretariat(user) or managed_space_ids(user):
+        return True
+    return Topic.objects.filter(moderators=user).exists()
+
+
+def moderation_log_q(user) -> Q | None:
+    """The log entries the user may read, as a filter on ModerationAction (None: all): actions in
+    the spaces they manage and on comments of topics they moderate."""
+    if is_secretariat(user):
+        return None
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    return Q(space_id__in=managed_space_ids(user)) | Q(comment__topic__moderators=user)
+
+
+def can_see_action(user, action: ModerationAction) -> bool:
+    """The person concerned, and those who may read the log where it was taken."""
+    if not _signed_in(user):
+        return False
+    if action.subject_id == user.pk or is_secretariat(user):
+        return True
+    if action.comment is not None and is_moderator(user, action.comment.topic):
+        return True
+    return action.space is not None and is_space_manager(user, action.space)
+
+
+def can_read_appeal(user, appeal: Appeal) -> bool:
+    """The appellant, and the moderators of the place (the one whose decision is appealed sees it
+    too, and cannot decide it)."""
+    action = appeal.action
+    if not _signed_in(user):
+        return False
+    if appeal.appellant_id == user.pk or is_secretariat(user):
+        return True
+    if action.comment is not None:
+        return is_moderator(user, action.comment.topic)
+    return action.space is not None and is_space_manager(user, action.space)

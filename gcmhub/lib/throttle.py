@@ -49,6 +49,8 @@ DEFAULT_RATES: dict[str, dict[str, str]] = {
     "resend_verification": {"account": "3/1h", "address": "10/1h"},
     # Forms anyone may post (tool feedback...); "account" is the signed-in user, if any.
     "anonymous_form": {"account": "20/1h", "address": "30/1h"},
+    # Comments and replies in discussions, by account (a signed-in user) and address.
+    "comment": {"account": "10/10m", "address": "60/10m"},
 }
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

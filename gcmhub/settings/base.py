@@ -287,11 +287,17 @@ PAGE_CACHE_MAX_QUERY_LENGTH = 512
 PAGE_CACHE_MAX_QUERY_PARAMS = 20
 # Content apps: a save, delete or many-to-many change of any of their models (or an announced
 # bulk write) bumps the app's generation and so refreshes every cached page that shows the app.
-PAGE_CACHE_APPS = ["taxonomy", "accounts", "workplan", "knowledge", "wagtailredirects"]
+PAGE_CACHE_APPS = ["taxonomy", "accounts", "workplan", "knowledge", "consultations", "wagtailredirects"]
 # Always in the key: a redirect added in the CMS turns a cached 404 into a redirect.
 PAGE_CACHE_GLOBAL_SCOPES = ["wagtailredirects"]
 # Models whose changes no cacheable page shows.
-PAGE_CACHE_IGNORED_MODELS: list[str] = []
+# Moderation records: flags, the log, appeals and mutes show on signed-in pages only.
+PAGE_CACHE_IGNORED_MODELS: list[str] = [
+    "consultations.Flag",
+    "consultations.ModerationAction",
+    "consultations.Appeal",
+    "consultations.Restriction",
+]
 # Models whose changes count in a scope of their own, shown only by the parts that name it: tool
 # feedback (the Secretariat's results only, and anonymous visitors write it: counting it in
 # "knowledge" would let anyone empty the cache of every Hub page).
