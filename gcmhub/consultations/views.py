@@ -339,7 +339,9 @@ def _page_anchor(comment: Comment) -> str:
     if root is not None:
         url = reverse("consultations:thread", args=[topic.space.slug, topic.slug, root.pk])
         return f"{url}#comment-{comment.pk}"
-    first = comment if comment.depth == 0 else Comment.objects.only("created_at").get(pk=comment.thread_id or comment.pk)
+    first = (
+        comment if comment.depth == 0 else Comment.objects.only("created_at").get(pk=comment.thread_id or comment.pk)
+    )
     before = (
         Comment.objects.filter(topic_id=comment.topic_id, depth=0)
         .filter(Q(status__in=[Comment.Status.PUBLISHED, *threads.PLACEHOLDER_STATUSES]))

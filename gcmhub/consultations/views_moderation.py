@@ -279,7 +279,13 @@ def appeal(request, pk):
     return render(
         request,
         "consultations/moderation/appeal.html",
-        {"action": action, "appeal": existing, "form": form, "is_subject": action.subject_id == user.pk},
+        {
+            "action": action,
+            "appeal": existing,
+            "form": form,
+            "is_subject": action.subject_id == user.pk,
+            "show_moderator": action.subject_id != user.pk,
+        },
         status=status,
     )
 
