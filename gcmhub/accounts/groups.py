@@ -12,7 +12,7 @@ SECRETARIAT_GROUP = "Secretariat"
 # Migration 0002 creates the permissions of the first two apps (it may only name apps it depends
 # on); apps added later are covered by the post_migrate sync.
 SECRETARIAT_MODEL_APPS = ("taxonomy", "workplan")
-SECRETARIAT_ALL_MODEL_APPS = (*SECRETARIAT_MODEL_APPS, "knowledge")
+SECRETARIAT_ALL_MODEL_APPS = (*SECRETARIAT_MODEL_APPS, "knowledge", "consultations")
 
 
 def secretariat_permissions_q() -> Q:

@@ -40,7 +40,8 @@ from gcmhub.lib.concurrency import StaleObject, refuse_stale
 from gcmhub.lib.i18n import active_language, translated_names
 from gcmhub.lib.params import paginate
 
-CACHE_SCOPES = ("consultations", "knowledge", "taxonomy", "accounts")
+# Topics count in a scope of their own (settings.PAGE_CACHE_OWN_SCOPES).
+CACHE_SCOPES = ("consultations", "discussiontopics", "knowledge", "taxonomy", "accounts")
 THROTTLE_SCOPE = "comment"
 
 

@@ -7,7 +7,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -265,6 +265,19 @@ def resource_content(resource) -> dict:
         "languages": [language_name(code, in_sentence=True) for code in resource.languages],
         "audiences": [audience_names.get(code, code) for code in resource.audiences],
         "other_versions": other_versions,
+        # Discussions this resource summarises, or about this tool (one query, through the relations).
+        **_discussions_of(resource),
+    }
+
+
+def _discussions_of(resource) -> dict:
+    topics = resource.summarised_topics.model._default_manager.filter(
+        Q(summary_report=resource) | Q(tool=resource), published_at__isnull=False
+    ).select_related("space")
+    found = list(topics.order_by("pk"))
+    return {
+        "summarised_topics": [t for t in found if t.summary_report_id == resource.pk],
+        "feedback_topic": next((t for t in found if t.tool_id == resource.pk), None),
     }
 
 
@@ -299,7 +312,7 @@ def _empty_feedback_form() -> dict:
 
 
 @require_safe
-@KNOWLEDGE_PAGES
+@pagecache.cacheable(scopes=("knowledge", "taxonomy", "workplan", "discussiontopics"))
 def resource_detail(request, slug):
     return _render_detail(request, _resource_for_page(request.user, slug))
 

@@ -301,7 +301,9 @@ PAGE_CACHE_IGNORED_MODELS: list[str] = [
 # Models whose changes count in a scope of their own, shown only by the parts that name it: tool
 # feedback (the Secretariat's results only, and anonymous visitors write it: counting it in
 # "knowledge" would let anyone empty the cache of every Hub page).
-PAGE_CACHE_OWN_SCOPES = {"knowledge.ToolFeedback": "toolfeedback"}
+# Discussion topics in a scope of their own: a resource's page links the topics it summarises (or
+# whose tool it is) without depending on every comment posted.
+PAGE_CACHE_OWN_SCOPES = {"knowledge.ToolFeedback": "toolfeedback", "consultations.Topic": "discussiontopics"}
 # Saves that change no page: a sign-in's last_login; a new account shows nowhere until it acts.
 PAGE_CACHE_IGNORED_FIELDS = {"accounts.User": ["last_login", "__created__"]}
 # Views of other apps served from the cache ({"namespace:name" or "namespace:*": scopes or None

@@ -365,3 +365,15 @@ class PostCommentTests(BaseTestCase):
         self.login(self.alice)
         self.assertEqual(self.client.put(self.topic.get_absolute_url()).status_code, 405)
         self.assertEqual(self.client.post(reverse("consultations:spaces")).status_code, 405)
+
+
+class ResourceLinksTests(BaseTestCase):
+    def test_the_summary_report_and_the_tools_topic_are_linked_both_ways(self):
+        report = make_resource(title_en="Summary of the consultation")
+        tool = make_resource(title_en="NIP guidance", is_network_tool=True)
+        space = make_space(slug="guidance")
+        summarised = make_topic(space, slug="draft", title_en="Draft guidance", summary_report=report)
+        make_topic(space, slug="feedback", title_en="Feedback on the guidance", tool=tool)
+        self.assertContains(self.client.get(report.get_absolute_url()), summarised.get_absolute_url())
+        self.assertContains(self.client.get(summarised.get_absolute_url()), report.get_absolute_url())
+        self.assertContains(self.client.get(tool.get_absolute_url()), "/en/discussions/guidance/feedback/")

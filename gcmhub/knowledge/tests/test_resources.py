@@ -245,7 +245,9 @@ class ResourceDetailTests(BaseTestCase):
         )
 
     def test_it_shows_a_published_resource_to_everyone(self):
-        with self.assertNumQueries(7):
+        # the resource, its lists (files, publishers, countries, regions, objectives, principles) and
+        # the discussions it summarises or whose tool it is
+        with self.assertNumQueries(8):
             response = self.client.get(self.resource.get_absolute_url())
         self.assertContains(response, "Labour mobility toolkit")
         self.assertContains(response, "Guidance or tool")
