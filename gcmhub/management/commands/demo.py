@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from gcmhub.consultations.demo import ACCOUNT_NOTES as DISCUSSION_NOTES
+from gcmhub.consultations.demo import DISCUSSION_ACCOUNTS
 from gcmhub.knowledge.demo import KNOWLEDGE_ACCOUNTS
 
 DEMO_PASSWORD = "demo-password-2021"  # noqa: S105 (demo accounts only, printed on purpose)
@@ -24,6 +26,7 @@ DEMO_ACCOUNTS = [
     ("stakeholder@demo.gcmhub.org", "Stella Stakeholder", "es", None, None),
     ("translator@demo.gcmhub.org", "Tomás Translator", "es", "translator", None),
     *KNOWLEDGE_ACCOUNTS,
+    *DISCUSSION_ACCOUNTS,
 ]
 # What the knowledge platform's accounts do, printed beside them.
 ACCOUNT_NOTES = {
@@ -33,6 +36,7 @@ ACCOUNT_NOTES = {
     "reviewer-ext1@demo.gcmhub.org": "external reviewer, roster (academia, MPI)",
     "reviewer-ext2@demo.gcmhub.org": "external reviewer, roster (civil society, PICUM)",
     "hub@demo.gcmhub.org": "Hub team",
+    **DISCUSSION_NOTES,
 }
 
 NARRATIVES = {
@@ -103,6 +107,7 @@ class Command(BaseCommand):
         self.create_accounts()
         self.create_updates(workplan)
         self.load_knowledge()
+        self.load_discussions()
         # The whole index from the database: an index left by an earlier version (another
         # schema) is emptied when opened, and reference pages are documents too.
         from gcmhub.search.indexing import rebuild
@@ -218,6 +223,12 @@ class Command(BaseCommand):
         states = Practice.objects.filter(slug__startswith="demo-").values_list("status", flat=True)
         by_state = {label: sum(1 for s in states if s == value) for value, label in Practice.Status.choices}
         self.stdout.write("  Practices by state: " + ", ".join(f"{label} {n}" for label, n in by_state.items() if n))
+
+    def load_discussions(self):
+        from gcmhub.consultations.demo import load_discussions_demo
+
+        counts = load_discussions_demo()
+        self.stdout.write(f"Discussions demo content: {counts}.")
 
     def print_accounts(self):
         self.stdout.write("")
