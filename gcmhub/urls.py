@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("hub/", include("gcmhub.knowledge.urls")),
     path("discussions/", include("gcmhub.consultations.urls")),
     path("search/", include("gcmhub.search.urls")),
+    path("notifications/", include("gcmhub.notifications.urls")),
     path("translations/", include("gcmhub.translations.urls")),
 )
 

@@ -108,6 +108,8 @@ NOT_TRANSLATED = {
     "consultations.Flag": "a reader's note to the moderators",
     "consultations.ModerationAction": "a moderator's note to one person, in the moderation log",
     "consultations.Appeal": "an appellant's and a moderator's notes to each other",
+    "notifications.Notification": "bookkeeping (its text is written when shown, in the reader's language)",
+    "notifications.Preference": "bookkeeping",
     "translations.TranslationState": "bookkeeping",
     "search.IndexChange": "bookkeeping",
     "pagecache.Generation": "bookkeeping",

@@ -63,6 +63,7 @@ LAYERS = {
     "site": 4,
     "api": 4,
     "search": 4,
+    "notifications": 4,
     "management": 5,
     "settings": 5,
     PROJECT: 5,

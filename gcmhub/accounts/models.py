@@ -33,6 +33,9 @@ class User(VersionedModel, AbstractUser):
         _("preferred language"), max_length=2, choices=Language.choices, default=settings.LANGUAGE_CODE
     )
     email_verified = models.BooleanField(_("e-mail verified"), default=False)
+    # How many of the user's notifications are unread (gcmhub.notifications keeps it): the header
+    # shows it on every page without a query.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     objects: ClassVar[GcmUserManager] = GcmUserManager()
     _password: str | None  # AbstractBaseUser: the raw password set_password() keeps until the next save

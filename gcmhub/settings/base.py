@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "gcmhub.translations",
     "gcmhub.site",
     "gcmhub.search",
+    "gcmhub.notifications",
     "gcmhub.api",
     "gcmhub.pagecache",
     "wagtail.contrib.forms",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gcmhub.accounts.context_processors.roles",
                 "gcmhub.context_processors.chrome",
+                "gcmhub.notifications.context_processors.notifications",
             ],
         },
     },
@@ -305,7 +307,7 @@ PAGE_CACHE_IGNORED_MODELS: list[str] = [
 # whose tool it is) without depending on every comment posted.
 PAGE_CACHE_OWN_SCOPES = {"knowledge.ToolFeedback": "toolfeedback", "consultations.Topic": "discussiontopics"}
 # Saves that change no page: a sign-in's last_login; a new account shows nowhere until it acts.
-PAGE_CACHE_IGNORED_FIELDS = {"accounts.User": ["last_login", "__created__"]}
+PAGE_CACHE_IGNORED_FIELDS = {"accounts.User": ["last_login", "unread_notifications", "__created__"]}
 # Views of other apps served from the cache ({"namespace:name" or "namespace:*": scopes or None
 # for all}); views of their own opt in with @pagecache.cacheable.
 PAGE_CACHE_VIEWS = {

@@ -1,0 +1,11 @@
+"""Notification e-mails sent off the request by the task worker."""
+
+from django_tasks import task
+
+from gcmhub.notifications import digest
+
+
+@task()
+def send_immediate(keys: list) -> int:
+    """E-mail at once the notifications whose users chose "at once" for their kind."""
+    return digest.send_immediate([tuple(key) for key in keys])

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from gcmhub.notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.centre, name="centre"),
+    path("<int:notification_id>/", views.open_notification, name="open"),
+    path("read/", views.mark_read, name="mark_read"),
+    path("follow/", views.follow, name="follow"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
