@@ -117,3 +117,9 @@ def elided_page_range(page):
     """The page numbers a pagination shows: the first, the last and two on each side of `page`,
     with `Paginator.ELLIPSIS` standing for the gaps."""
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def follow_key(obj) -> str:
+    """ "<app_label.model>:<pk>": what a follow button posts, and what `following` holds."""
+    return f"{obj._meta.label_lower}:{obj.pk}"

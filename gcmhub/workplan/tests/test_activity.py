@@ -141,7 +141,7 @@ class ActivityDetailTests(ActivityFixtures):
         with self.assertNumQueries(7):
             self.client.get(self.url())
         self.login(self.ines)
-        # + session, user, roles
-        with self.assertNumQueries(10):
+        # + session, user, roles, what the reader follows (the follow button)
+        with self.assertNumQueries(11):
             response = self.client.get(self.url())
         self.assertEqual(response.status_code, 200)
