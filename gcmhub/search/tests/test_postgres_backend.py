@@ -163,6 +163,58 @@ class PostgresCandidatesTests(TestCase):
 
 
 @on_postgresql
+class PostgresPostingsTests(TestCase):
+    """The impact-ordered postings follow the documents and hold each lexeme's own ts_rank."""
+
+    def setUp(self):
+        self.postgres = _make_postgres_backend()
+        self.docs = corpus()[:3]
+        self.postgres.index(self.docs)
+
+    def _postings(self, doc_id=None):
+        from gcmhub.search.backends.postgres_backend import POSTINGS_TABLE, RANK_WEIGHTS, TABLE
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT doc.id, posting.lexeme, posting.impact, "  # noqa: S608
+                f"ts_rank('{RANK_WEIGHTS}', doc.tsv, quote_literal(posting.lexeme)::tsquery, 1), doc.size "
+                f"FROM {POSTINGS_TABLE} AS posting JOIN {TABLE} AS doc ON doc.key = posting.doc "
+                "WHERE %s::text IS NULL OR doc.id = %s",
+                [doc_id, doc_id],
+            )
+            rows = cursor.fetchall()
+            cursor.execute(f"SELECT count(*) FROM {POSTINGS_TABLE}")  # noqa: S608
+            return rows, cursor.fetchone()[0]
+
+    def test_each_lexeme_of_each_document_has_its_ts_rank_as_impact(self):
+        rows, count = self._postings()
+        self.assertEqual(count, len(rows))  # no posting without its document
+        for doc in self.docs:
+            mine = [row for row in rows if row[0] == doc.id]
+            self.assertEqual(len(mine), mine[0][4])  # one per lexeme of the vector
+        for doc_id, lexeme, impact, rank, _size in rows:
+            with self.subTest(doc=doc_id, lexeme=lexeme):
+                self.assertAlmostEqual(impact, rank, places=5)
+
+    def test_postings_follow_reindexing_deleting_and_clearing(self):
+        import dataclasses
+
+        first = self.docs[0]
+        self.postgres.index([dataclasses.replace(first, title="Zanzibar quokka", body="", tags="")])
+        rows, _count = self._postings(first.id)
+        self.assertEqual(
+            {lexeme for _id, lexeme, *_rest in rows if lexeme.startswith("f_")}, {"f_zanzibar", "f_quokka"}
+        )
+        found = self.postgres.search(SearchQuery(text="quokka"))
+        self.assertEqual([hit.id for hit in found.hits], [first.id])
+        self.postgres.delete([first.id])
+        self.assertEqual(self._postings(first.id)[0], [])
+        self.assertGreater(self._postings()[1], 0)
+        self.postgres.clear()
+        self.assertEqual(self._postings()[1], 0)
+
+
+@on_postgresql
 class PostgresSchemaTests(TestCase):
     def test_a_table_of_an_earlier_version_is_created_again(self):
         from gcmhub.search.backends.postgres_backend import SCHEMA_COLUMN, TABLE, PostgresBackend
@@ -178,3 +230,18 @@ class PostgresSchemaTests(TestCase):
         with connection.cursor() as cursor:
             cursor.execute("SELECT reloptions FROM pg_class WHERE oid = to_regclass(%s)", [TABLE])
             self.assertIn("toast_tuple_target=128", cursor.fetchone()[0])
+
+    def test_a_table_without_its_postings_is_created_again_with_them(self):
+        from gcmhub.search.backends.postgres_backend import POSTINGS_TABLE, PostgresBackend
+
+        backend = PostgresBackend("default")
+        backend.index(corpus()[:3])
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {POSTINGS_TABLE}")
+        backend = PostgresBackend("default")
+        self.assertEqual(backend.search(SearchQuery()).total, 0)
+        backend.index(corpus()[:3])
+        self.assertEqual(backend.search(SearchQuery()).total, 3)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(DISTINCT doc) FROM {POSTINGS_TABLE}")  # noqa: S608
+            self.assertEqual(cursor.fetchone()[0], 3)
