@@ -3,7 +3,10 @@
 // in the page's language, and its element shown. Without JavaScript the page says the topic's zone
 // and its UTC offset.
 const language = document.documentElement.lang || undefined;
-const formatter = new Intl.DateTimeFormat(language, { dateStyle: "long", timeStyle: "short", timeZoneName: "short" });
+// dateStyle/timeStyle cannot be combined with timeZoneName: the parts are named one by one.
+const formatter = new Intl.DateTimeFormat(language, {
+    year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
+});
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 for (const slot of document.querySelectorAll("[data-local-time]")) {
