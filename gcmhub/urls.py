@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from gcmhub import documents, media
 from gcmhub.api.urls import urlpatterns as api_urlpatterns
-from gcmhub.site import views
+from gcmhub.site import views, views_personal
 
 handler400 = "gcmhub.site.views.bad_request"
 handler403 = "gcmhub.site.views.permission_denied"
@@ -37,6 +37,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("me/", views_personal.me, name="me"),
     path("accounts/", include("gcmhub.accounts.urls")),
     path("gcm/", include("gcmhub.site.reference_urls")),
     path("workplan/", include("gcmhub.workplan.urls")),

@@ -119,7 +119,8 @@ def resend_verification(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login(request):
-    """After signing in, go to `next` if safe, else home in the user's preferred language."""
+    """After signing in, go to `next` if safe, else to the personal page (settings.LOGIN_REDIRECT_URL)
+    in the user's preferred language."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -136,7 +137,7 @@ def login(request):
     if valid:
         user = form.get_user()
         auth_login(request, user)
-        response = redirect(next_url or _url_in(user.preferred_language, "home"))
+        response = redirect(next_url or _url_in(user.preferred_language, settings.LOGIN_REDIRECT_URL))
         _set_language_cookie(response, user.preferred_language)
         return response
     context = {"form": form, "next": next_url}

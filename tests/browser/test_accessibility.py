@@ -106,6 +106,9 @@ def _secretariat_paths(plan, user):
 
     activity = Activity.objects.filter(priority__workplan=plan).leads_by("iom").order_by("pk").first()
     return [
+        "/me/",
+        "/notifications/",
+        "/notifications/preferences/",
         "/accounts/profile/",
         "/accounts/tokens/",
         "/accounts/logout/",

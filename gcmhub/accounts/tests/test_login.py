@@ -19,7 +19,7 @@ class LoginTestCase(BaseTestCase):
 
     def test_it_signs_in_with_the_email_in_any_case(self):
         r = self.client.post(self.url, {"username": "Alice@Example.org", "password": PASSWORD})
-        self.assertRedirects(r, "/en/", fetch_redirect_response=False)
+        self.assertRedirects(r, "/en/me/", fetch_redirect_response=False)
         self.assertEqual(int(self.client.session["_auth_user_id"]), self.alice.pk)
 
     def test_it_keeps_the_email_on_a_wrong_password(self):
@@ -32,7 +32,7 @@ class LoginTestCase(BaseTestCase):
         self.alice.preferred_language = "es"
         self.alice.save(update_fields=["preferred_language"])
         r = self.client.post(self.url, {"username": "alice@example.org", "password": PASSWORD})
-        self.assertRedirects(r, "/es/", fetch_redirect_response=False)
+        self.assertRedirects(r, "/es/me/", fetch_redirect_response=False)
         self.assertEqual(r.cookies[settings.LANGUAGE_COOKIE_NAME].value, "es")
 
     def test_it_follows_a_safe_next(self):
@@ -43,7 +43,7 @@ class LoginTestCase(BaseTestCase):
         r = self.client.post(
             self.url, {"username": "alice@example.org", "password": PASSWORD, "next": "https://evil.example/"}
         )
-        self.assertRedirects(r, "/en/", fetch_redirect_response=False)
+        self.assertRedirects(r, "/en/me/", fetch_redirect_response=False)
 
 
 class LogoutTestCase(BaseTestCase):

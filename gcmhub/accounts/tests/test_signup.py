@@ -68,7 +68,7 @@ class SignupTestCase(BaseTestCase):
         self.assertTrue(user.email_verified)
 
         r = self.client.post(reverse("accounts:login"), {"username": "nadia@example.org", "password": NEW_PASSWORD})
-        self.assertRedirects(r, "/fr/", fetch_redirect_response=False)
+        self.assertRedirects(r, "/fr/me/", fetch_redirect_response=False)
 
     def test_it_does_not_reveal_an_existing_address(self):
         r = self.sign_up(email="ALICE@example.org", full_name="Impostor")
