@@ -545,3 +545,14 @@ class Restriction(models.Model):
 
     def __str__(self):
         return f"{self.user} " + (f"muted in {self.space}" if self.space_id else "suspended")
+
+
+def next_topic_change(now=None):
+    """For settings.PAGE_CACHE_CLOCKS: cached pages that say which topics are open (a topic's page,
+    its space, the home page) expire when a published topic opens or closes. One query."""
+    now = now or timezone.now()
+    moments = Topic.objects.filter(published_at__isnull=False).aggregate(
+        opens=models.Min("opens_at", filter=Q(opens_at__gt=now)),
+        closes=models.Min("closes_at", filter=Q(closes_at__gt=now)),
+    )
+    return min((moment for moment in moments.values() if moment is not None), default=None)

@@ -318,7 +318,7 @@ PAGE_CACHE_VIEWS = {
 }
 # Moments at which pages change by the passage of time alone (besides midnight): a cached page
 # expires at the earliest.
-PAGE_CACHE_CLOCKS = ["gcmhub.knowledge.models.next_call_change"]
+PAGE_CACHE_CLOCKS = ["gcmhub.knowledge.models.next_call_change", "gcmhub.consultations.models.next_topic_change"]
 
 LOGGING = {
     "version": 1,

@@ -2,11 +2,13 @@
 templates stay with the chrome in `gcmhub/templates/`: `lib` and Django render them by name)."""
 
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from gcmhub import pagecache
-from gcmhub.workplan.models import WorkPlan
+from gcmhub.consultations.models import Topic
+from gcmhub.knowledge.models import CallForPractices, Practice, Resource
+from gcmhub.workplan.models import StatusUpdate, WorkPlan
 
 
 @require_GET
@@ -16,11 +18,37 @@ def root_redirect(request):
     return redirect(f"/{lang}/")
 
 
+NEWEST = 5  # items per "what's new" list on the home page
+
+# What the home page shows: not "consultations" (every comment would empty it), topics' own scope.
+HOME_SCOPES = ("taxonomy", "workplan", "knowledge", "discussiontopics")
+
+
 @require_GET
-@pagecache.cacheable()
+@pagecache.cacheable(scopes=HOME_SCOPES)
 def home(request):
-    current = WorkPlan.objects.current()
-    return render(request, "site/home.html", {"workplan": current})
+    """The work plan, and what is new on the Hub: latest practices and resources, open calls,
+    discussions open for comment, the work plan's latest status updates. One query per list."""
+    now = timezone.now()
+    context = {
+        "workplan": WorkPlan.objects.current(),
+        "practices": list(Practice.objects.published().order_by("-published_at", "-id")[:NEWEST]),
+        "resources": list(Resource.objects.published().order_by("-published_at", "-id")[:NEWEST]),
+        "calls": list(CallForPractices.objects.open(now).order_by("deadline")[:NEWEST]),
+        "topics": list(
+            Topic.objects.published()
+            .open_at(now)
+            .filter(visibility="public", space__visibility="public")
+            .select_related("space")
+            .order_by("closes_at", "-published_at")[:NEWEST]
+        ),
+        "updates": list(
+            StatusUpdate.objects.filter(kind=StatusUpdate.Kind.STATUS, activity__priority__workplan__is_current=True)
+            .select_related("activity__priority", "organisation")
+            .order_by("-created_at", "-id")[:NEWEST]
+        ),
+    }
+    return render(request, "site/home.html", context)
 
 
 def bad_request(request, exception=None):

@@ -20,7 +20,7 @@ from gcmhub.test import (
 
 # Page, its arguments, and the queries of one signed-in render (session, user and roles included).
 PAGES = [
-    ("home", (), 4),
+    ("home", (), 9),  # + practices, resources, calls, topics, status updates
     ("taxonomy:objectives", (), 4),
     ("taxonomy:objective", (1,), 10),
     ("taxonomy:principles", (), 4),

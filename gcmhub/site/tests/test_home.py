@@ -1,9 +1,9 @@
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from gcmhub.test import BaseTestCase, make_workplan
+from gcmhub.test import BaseTestCase, make_practice, make_resource, make_workplan
 
 
 class RootRedirectTestCase(BaseTestCase):
@@ -44,9 +44,17 @@ class HomeTestCase(BaseTestCase):
         self.assertContains(response, '<html lang="fr"')
 
     def test_it_pins_the_query_count(self):
+        # The work plan, then one query per list: practices, resources, calls, topics, updates.
         make_workplan(is_current=True)
-        with self.assertNumQueries(1):
+        with self.assertNumQueries(6):
             self.client.get(reverse("home"))
+        for n in range(3):
+            make_practice(self.alice, title=f"Practice {n}", status="published", published_at=timezone.now())
+            make_resource(title_en=f"Resource {n}")
+        with self.assertNumQueries(6):
+            response = self.client.get(reverse("home"))
+        self.assertContains(response, "Practice 2")
+        self.assertContains(response, "Resource 2")
 
     def test_it_rejects_post(self):
         self.assertEqual(self.client.post(reverse("home")).status_code, 405)
