@@ -21,12 +21,15 @@ from gcmhub.test import (
     make_activity,
     make_assignment,
     make_call,
+    make_comment,
     make_objective,
     make_practice,
     make_priority,
     make_resource,
     make_reviewer,
+    make_space,
     make_thematic_area,
+    make_topic,
     make_workplan,
 )
 
@@ -107,6 +110,9 @@ class HostileRequestTests(BaseTestCase):
         cls.submitted = make_practice(cls.alice, status=Practice.Status.SUBMITTED)
         cls.reviewer = make_reviewer()
         cls.assignment = make_assignment(cls.submitted, cls.reviewer)
+        cls.space = make_space(slug="review")
+        cls.topic = make_topic(cls.space, slug="mobility", questions=["Which agreements worked?"])
+        cls.comment = make_comment(cls.topic, cls.alice, '=HYPERLINK("http://example.org")')
 
     def sample_kwargs(self, name: str, kwargs: list[str]) -> dict:
         """Real objects for a pattern's parameters, so each view runs its whole code."""
@@ -130,6 +136,9 @@ class HostileRequestTests(BaseTestCase):
             "review_assignment": self.assignment.pk,
             "import_report": 1,
             "attachment_delete": 1,
+            **dict.fromkeys(
+                ("comment", "reply", "edit", "delete", "flag", "history", "moderate", "thread"), self.comment.pk
+            ),
         }
         values = {
             "plan": self.plan.slug,
@@ -155,6 +164,8 @@ class HostileRequestTests(BaseTestCase):
             "lang": "en",
             "kind": "workplan.activity",
             "field": "text",
+            "space": self.space.slug,
+            "topic": self.topic.slug,
         }
         return {kwarg: values[kwarg] for kwarg in kwargs}
 

@@ -197,7 +197,7 @@ def _topics(now):
                 "fr": "Points focaux des pays champions",
                 "es": "Puntos focales de los países campeones",
             },
-            "languages": ["en", "fr", "es"],
+            "languages": ["en", "es", "fr"],  # data: what this consultation was held in
             "time_zone": "America/New_York",
             "opens_at": _at(2021, 2, 26, 14),
             "closes_at": _at(2021, 4, 16, 22),
@@ -342,7 +342,7 @@ def _summary_report(topic: Topic, now) -> Resource | None:
             "summary_en": "What the champion countries said about the draft guidance between 26 February and "
             "16 April 2021, and how the final text answers it.",
             "publication_date": datetime.date(2021, 6, 15),
-            "languages": ["en", "fr", "es"],
+            "languages": ["en", "es", "fr"],  # the report's language versions
             "published_at": _at(2021, 6, 15),
             "is_general": True,
         },
