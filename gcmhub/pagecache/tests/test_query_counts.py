@@ -18,18 +18,19 @@ from gcmhub.test import (
     make_workplan,
 )
 
-# Page, its arguments, and the queries of one signed-in render (session, user and roles included).
+# Page, its arguments, and the queries of one signed-in render (session, user and roles included;
+# on pages with a follow button, what the reader follows).
 PAGES = [
     ("home", (), 9),  # + practices, resources, calls, topics, status updates
     ("taxonomy:objectives", (), 4),
-    ("taxonomy:objective", (1,), 10),
+    ("taxonomy:objective", (1,), 11),
     ("taxonomy:principles", (), 4),
     ("taxonomy:thematic_areas", (), 5),
     ("taxonomy:thematic_area", (1,), 8),
     ("taxonomy:countries", (), 5),
-    ("taxonomy:country", ("mar",), 6),
+    ("taxonomy:country", ("mar",), 7),
     ("taxonomy:organisations", (), 5),
-    ("taxonomy:organisation", ("iom",), 11),
+    ("taxonomy:organisation", ("iom",), 12),
     ("knowledge:home", (), 6),
     ("knowledge:call_list", (), 4),
     ("knowledge:figures", (), 8),
