@@ -166,6 +166,7 @@ class HostileRequestTests(BaseTestCase):
             "field": "text",
             "space": self.space.slug,
             "topic": self.topic.slug,
+            "notification_id": 1,
         }
         return {kwarg: values[kwarg] for kwarg in kwargs}
 

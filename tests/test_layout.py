@@ -63,7 +63,7 @@ LAYERS = {
     "site": 4,
     "api": 4,
     "search": 4,
-    "notifications": 4,
+    "notifications": 3.5,  # listens to the domain apps (3), serves the site (4)
     "management": 5,
     "settings": 5,
     PROJECT: 5,

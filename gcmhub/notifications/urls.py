@@ -6,7 +6,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.centre, name="centre"),
-    path("<int:notification_id>/", views.open_notification, name="open"),
+    path("<id:notification_id>/", views.open_notification, name="open"),
     path("read/", views.mark_read, name="mark_read"),
     path("follow/", views.follow, name="follow"),
     path("preferences/", views.preferences, name="preferences"),

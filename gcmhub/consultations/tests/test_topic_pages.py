@@ -117,8 +117,8 @@ class TopicPageTests(BaseTestCase):
         self.assertContains(response, "Summary of the consultation on the draft guidance")
         self.assertContains(response, "Maria Moderator")
         self.assertContains(response, "America/El_Salvador")
-        self.assertContains(response, "UTC-0600")
-        self.assertContains(response, "data-local-time=")
+        self.assertContains(response, "UTC−06:00")
+        self.assertContains(response, "<time data-local-time datetime=")
 
     def test_each_comment_is_marked_with_its_language_and_state(self):
         first = make_comment(self.topic, self.alice, "La guía es muy útil.", language="es")

@@ -1,7 +1,9 @@
+import datetime
 from urllib.parse import urlencode
 
 from django import template
 from django.urls import translate_url as django_translate_url
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
@@ -123,3 +125,16 @@ def elided_page_range(page):
 def follow_key(obj) -> str:
     """ "<app_label.model>:<pk>": what a follow button posts, and what `following` holds."""
     return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+@register.filter
+def utc_offset(moment) -> str:
+    """The UTC offset of an aware datetime in the active time zone: "+01:00", "−03:00" ("" if none)."""
+    if not isinstance(moment, datetime.datetime) or timezone.is_naive(moment):
+        return ""
+    offset = timezone.localtime(moment).utcoffset()
+    if offset is None:
+        return ""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "\u2212"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

@@ -1,4 +1,4 @@
-// Times of a discussion in the reader's own time zone: each <span data-local-time="ISO 8601">
+// Times of a discussion in the reader's own time zone: each <time data-local-time datetime="ISO 8601">
 // inside a hidden .local-time element is filled with the moment as the browser's zone shows it,
 // in the page's language, and its element shown. Without JavaScript the page says the topic's zone
 // and its UTC offset.
@@ -10,7 +10,7 @@ const formatter = new Intl.DateTimeFormat(language, {
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 for (const slot of document.querySelectorAll("[data-local-time]")) {
-    const moment = new Date(slot.dataset.localTime);
+    const moment = new Date(slot.getAttribute("datetime"));
     if (Number.isNaN(moment.getTime())) continue;
     const wrapper = slot.closest(".local-time");
     if (wrapper && wrapper.dataset.zone === zone) continue; // the reader is in the topic's zone
