@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns)),
     path("feeds/", include("gcmhub.workplan.feed_urls")),
     path("", include("gcmhub.knowledge.feed_urls")),
+    path("", include("gcmhub.consultations.feed_urls")),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
 ]
 

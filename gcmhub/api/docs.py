@@ -25,6 +25,7 @@ TAG_TITLES = {
     "GCM reference data": _("GCM reference data"),
     "Work plan": _("Work plan"),
     "Hub": _("Hub"),
+    "Discussions": _("Discussions"),
 }
 
 LOCATIONS = {

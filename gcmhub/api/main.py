@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import NinjaAPI
 
-from gcmhub.api import knowledge, taxonomy, workplan
+from gcmhub.api import consultations, knowledge, taxonomy, workplan
 from gcmhub.api.auth import public_auth
 from gcmhub.api.docs import ReferenceDocs
 from gcmhub.api.errors import install_error_handlers
@@ -137,3 +137,4 @@ def index(request: HttpRequest):
 api.add_router("", taxonomy.router)
 api.add_router("", workplan.router)
 api.add_router("", knowledge.router)
+api.add_router("", consultations.router)

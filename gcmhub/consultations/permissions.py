@@ -239,6 +239,34 @@ def get_comment_for_user(user, pk: int) -> Comment:
     return comment
 
 
+# Lists (the API's): what `can_read_space` and `can_read_topic` let the user read, as filters ---
+
+
+def readable_spaces_q(user) -> Q:
+    """The listed spaces the user reads, as a filter on Space (the discussions' first page)."""
+    public = Q(visibility="public")
+    if is_secretariat(user):
+        return Q()
+    if not _signed_in(user):
+        return public
+    return public | Q(pk__in=list(_memberships(user)))
+
+
+def readable_topics_q(user) -> Q | None:
+    """The topics `can_read_topic` lets the user read, as a filter on Topic (None: every topic, for
+    the Secretariat). A subquery for the moderated topics, so the rows stay distinct."""
+    if is_secretariat(user):
+        return None
+    readable = Q(published_at__isnull=False, space__archived_at__isnull=True)
+    public = Q(visibility="public", space__visibility="public")
+    if not _signed_in(user):
+        return readable & public
+    memberships = _memberships(user)
+    managed = [pk for pk, role in memberships.items() if role == Membership.Role.MANAGER]
+    moderated = Topic.moderators.through.objects.filter(user_id=user.pk).values("topic_id")
+    return (readable & (public | Q(space_id__in=list(memberships)))) | Q(space_id__in=managed) | Q(pk__in=moderated)
+
+
 # What a moderator's queues and log cover ----------------------------------------------------
 
 
