@@ -492,3 +492,17 @@ class CommentFeedTests(DiscussionsApiTestCase):
         self.assertContains(page, "/feeds/discussions/mobility.atom?lang=en")
         self.login(self.fatima)
         self.assertNotContains(self.client.get("/en/discussions/champions/guidance/"), "/feeds/discussions/")
+
+
+class KeptAnswersTests(DiscussionsApiTestCase):
+    def test_an_anonymous_readers_kept_answer_follows_new_comments_and_topics(self):
+        self.assertEqual(self.get("/topics/mobility/comments").json()["count"], 4)
+        self.assertEqual(len(self.get("/topics").json()["items"]), 3)
+        make_comment(self.mobility, self.ines, "A new comment.")
+        make_topic(self.review, slug="newer")
+        self.assertEqual(self.get("/topics/mobility/comments").json()["count"], 5)
+        self.assertEqual(len(self.get("/topics").json()["items"]), 4)
+
+    def test_the_index_lists_the_discussions(self):
+        names = {r["name"] for r in self.get("/").json()["resources"]}
+        self.assertLessEqual({"spaces", "topics"}, names)
