@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from gcmhub.consultations.models import SHOWN_DEPTH, Comment, CommentAttachment
 
 PER_PAGE = 20  # first comments per page of a topic
+MAX_REPLIES = 2  # replies shown under each comment on a topic's page; the rest on the thread's page
 PLACEHOLDER_STATUSES = (Comment.Status.DELETED, Comment.Status.HIDDEN)
 
 
@@ -62,9 +63,28 @@ class Node:
     more: int = 0  # replies below the shown depth: "continue this thread"
 
 
-def build_forest(tops: list[Comment], user, *, moderator: bool, questions: dict | None = None) -> list[Node]:
+def _size(node: Node) -> int:
+    """The comments of a branch: the node, what is shown below it and what is counted beyond."""
+    return 1 + node.more + sum(_size(child) for child in node.children)
+
+
+def _trim(node: Node, max_replies: int) -> None:
+    """Keep the first `max_replies` replies of each comment; the others count in `more` (their
+    branch is a "continue this thread" away)."""
+    if len(node.children) > max_replies:
+        node.more += sum(_size(hidden) for hidden in node.children[max_replies:])
+        node.children = node.children[:max_replies]
+    for child in node.children:
+        _trim(child, max_replies)
+
+
+def build_forest(
+    tops: list[Comment], user, *, moderator: bool, questions: dict | None = None, max_replies: int | None = None
+) -> list[Node]:
     """Each of `tops` (comments of one topic, all at one depth) with its replies `SHOWN_DEPTH`
-    levels down: one query for the replies, one for the counts below, one for the attachments."""
+    levels down — the first `max_replies` of each comment's replies when given (a topic page of a
+    busy discussion stays a page: 5,000 comments in 200 threads would otherwise put 500 on it) —
+    in one query for the replies, one for the counts below, one for the attachments."""
     if not tops:
         return []
     visible = reader_q(user, moderator=moderator)
@@ -92,6 +112,16 @@ def build_forest(tops: list[Comment], user, *, moderator: bool, questions: dict 
         )
         for node in edge:
             node.more = counts.get(node.comment.pk, 0)
+    forest = [nodes[comment.pk] for comment in tops]
+    if max_replies is not None:
+        for node in forest:
+            _trim(node, max_replies)
+        nodes = {}
+        stack = list(forest)
+        while stack:
+            node = stack.pop()
+            nodes[node.comment.pk] = node
+            stack.extend(node.children)
     attachments = defaultdict(list)
     with_text = [pk for pk, node in nodes.items() if node.comment.status not in PLACEHOLDER_STATUSES]
     for attachment in CommentAttachment.objects.filter(comment_id__in=with_text).only(
@@ -103,4 +133,4 @@ def build_forest(tops: list[Comment], user, *, moderator: bool, questions: dict 
         comment = node.comment
         comment.shown_attachments = attachments.get(comment.pk, [])  # type: ignore[attr-defined]
         comment.shown_question = questions.get(comment.question_id)  # type: ignore[attr-defined]
-    return [nodes[comment.pk] for comment in tops]
+    return forest

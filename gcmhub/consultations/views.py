@@ -35,6 +35,7 @@ from gcmhub.consultations.permissions import (
     is_moderator,
     is_space_manager,
 )
+from gcmhub.consultations.render import render_forest
 from gcmhub.lib import throttle
 from gcmhub.lib.concurrency import StaleObject, refuse_stale
 from gcmhub.lib.i18n import active_language, translated_names
@@ -158,7 +159,9 @@ def topic_detail(request, space, topic):
     count = Comment.objects.filter(visible, topic=topic, depth=0).count()
     page = paginate(roots_qs, threads.PER_PAGE, request.GET.get("page"), count=count)
     questions = {q.pk: q for q in context["questions"]}
-    forest = threads.build_forest(list(page.object_list), user, moderator=moderator, questions=questions)
+    forest = threads.build_forest(
+        list(page.object_list), user, moderator=moderator, questions=questions, max_replies=threads.MAX_REPLIES
+    )
     now = timezone.now()
     _mark_actions(forest, user, topic, moderator, now)
     pagecache.valid_until(request, _next_change([topic], now))
@@ -171,6 +174,7 @@ def topic_detail(request, space, topic):
             "state": topic.state(now),
             "page": page,
             "forest": forest,
+            "forest_html": render_forest(forest, space_slug=topic.space.slug, topic_slug=topic.slug),
             "comment_total": count,
             "is_moderator": moderator,
             "pending_count": (
@@ -310,6 +314,7 @@ def thread_detail(request, space, topic, pk):
             "topic": topic,
             "space": topic.space,
             "forest": forest,
+            "forest_html": render_forest(forest, space_slug=topic.space.slug, topic_slug=topic.slug),
             "top": top,
             "parent_url": parent_url,
             "page_language": active_language(),
