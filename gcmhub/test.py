@@ -299,6 +299,30 @@ def make_comment(topic, author, body="Regular pathways need labour market data."
     return comment
 
 
+def make_event(organisers=(), managers=(), speakers=(), **kwargs):
+    """A published online event in ten days, two hours long; `speakers` are (name, role) pairs."""
+    from gcmhub.consultations.models import Event, Speaker
+
+    n = next(_seq)
+    start = timezone.now() + datetime.timedelta(days=10)
+    kwargs.setdefault("slug", f"event-{n}")
+    kwargs.setdefault("source_language", "en")
+    kwargs.setdefault("title_en", f"Listening session {n}")
+    kwargs.setdefault("kind", Event.Kind.LISTENING_SESSION)
+    kwargs.setdefault("starts_at", start)
+    kwargs.setdefault("ends_at", kwargs["starts_at"] + datetime.timedelta(hours=2))
+    kwargs.setdefault("online_link", f"https://meet.example.org/session-{n}")
+    kwargs.setdefault("published_at", timezone.now() - datetime.timedelta(days=1))
+    event = Event.objects.create(**kwargs)
+    if organisers:
+        event.organisers.set(organisers)
+    if managers:
+        event.managers.set(managers)
+    for order, (name, role) in enumerate(speakers):
+        Speaker.objects.create(event=event, order=order, name=name, role=role)
+    return event
+
+
 class BaseTestCase(TestCase):
     """A small cast, one per role: anonymous is simply `self.client` without login.
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns)),
     path("feeds/", include("gcmhub.workplan.feed_urls")),
     path("", include("gcmhub.knowledge.feed_urls")),
+    path("", include("gcmhub.consultations.feed_urls_events")),
     path("", include("gcmhub.consultations.feed_urls")),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
 ]
@@ -44,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("workplan/", include("gcmhub.workplan.urls")),
     path("hub/", include("gcmhub.knowledge.urls")),
     path("discussions/", include("gcmhub.consultations.urls")),
+    path("events/", include("gcmhub.consultations.urls_events")),
     path("search/", include("gcmhub.search.urls")),
     path("notifications/", include("gcmhub.notifications.urls")),
     path("translations/", include("gcmhub.translations.urls")),

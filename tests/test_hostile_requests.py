@@ -22,6 +22,7 @@ from gcmhub.test import (
     make_assignment,
     make_call,
     make_comment,
+    make_event,
     make_objective,
     make_practice,
     make_priority,
@@ -113,6 +114,11 @@ class HostileRequestTests(BaseTestCase):
         cls.space = make_space(slug="review")
         cls.topic = make_topic(cls.space, slug="mobility", questions=["Which agreements worked?"])
         cls.comment = make_comment(cls.topic, cls.alice, '=HYPERLINK("http://example.org")')
+        from gcmhub.consultations.models import EventSeries
+
+        cls.series = EventSeries.objects.create(slug="imrf", source_language="en", title_en="Before the IMRF")
+        cls.event = make_event(slug="session", series=cls.series, managers=[cls.sam], title_en="Bell \x07 session")
+        cls.event.registrations.create(user=cls.alice, status="confirmed", organisation='=HYPERLINK("x")')
 
     def sample_kwargs(self, name: str, kwargs: list[str]) -> dict:
         """Real objects for a pattern's parameters, so each view runs its whole code."""
@@ -166,6 +172,8 @@ class HostileRequestTests(BaseTestCase):
             "field": "text",
             "space": self.space.slug,
             "topic": self.topic.slug,
+            "event": self.event.slug,
+            "series": self.series.slug,
             "notification_id": 1,
         }
         return {kwarg: values[kwarg] for kwarg in kwargs}

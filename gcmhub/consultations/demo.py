@@ -2,7 +2,9 @@
 restricted space with the consultation on the draft guidance for national implementation plans
 (26 February – 16 April 2021, three questions in English, French and Spanish), and a Network tool's
 feedback topic; threads with replies in three languages, the Network's reply, a comment awaiting
-moderation and a hidden comment whose author has appealed.
+moderation and a hidden comment whose author has appealed. Then the events (`load_events_demo`): a
+series of listening sessions ahead of the IMRF, held and upcoming ones (one full with a waitlist), a
+GCM Talk and a training.
 
 Loading is idempotent: spaces and topics are keyed by slug and their texts updated; comments,
 moderation and appeals are written once, when the topic has none. The knowledge demo and the demo
@@ -325,6 +327,7 @@ def load_discussions_demo(now=None) -> dict[str, int]:
         counts["comments"] += _draft_guidance(topics["draft-guidance-nip"], users)
         counts["comments"] += _tool_feedback(topics["bilateral-labour-agreements-guidance"], users, now)
     counts["summary_report"] = 1 if summary else 0
+    counts.update(load_events_demo(now))
     return counts
 
 
@@ -553,3 +556,342 @@ def _tool_feedback(topic: Topic, users, now) -> int:
         network_reply=True,
     )
     return 2
+
+
+# --- Events (issue 11 §3) -------------------------------------------------------------------------
+#
+# A series of listening sessions ahead of the next International Migration Review Forum: two held
+# (recordings, summary reports, the questions people sent), two to come with registrations, one of
+# them full with a waitlist; a GCM Talk and a training for the champion countries. Times are
+# relative to the day the demo is loaded, so there is always something upcoming.
+
+SERIES_SLUG = "imrf-listening-sessions"
+
+
+def _events(now) -> list[dict]:
+    day = now.replace(minute=0, second=0, microsecond=0)
+    return [
+        {
+            "slug": "listening-session-africa-civil-society",
+            "kind": "listening_session",
+            "series": True,
+            "source_language": "en",
+            "title": {
+                "en": "Listening session with civil society in Africa",
+                "fr": "Session d'écoute avec la société civile en Afrique",
+            },
+            "description": {
+                "en": "Civil-society, migrant and diaspora organisations of the region tell the Network what "
+                "the Forum should hear: progress and gaps on regular pathways, decent work and the protection "
+                "of migrants in vulnerable situations.",
+                "fr": "Les organisations de la société civile, de migrants et de la diaspora de la région disent "
+                "au Réseau ce que le Forum devrait entendre : progrès et lacunes sur les voies régulières, le "
+                "travail décent et la protection des migrants en situation de vulnérabilité.",
+            },
+            "agenda": {
+                "en": "1. Welcome by the Network's Secretariat\n2. Three testimonies from the region\n"
+                "3. Open floor in English and French\n4. What the Network takes to the Forum",
+            },
+            "audience": {"en": "Civil society, migrants' and diaspora organisations, trade unions"},
+            "time_zone": "Africa/Nairobi",
+            "starts_at": day - datetime.timedelta(days=45),
+            "hours": 2,
+            "format": "online",
+            "interpretation": ["en", "fr"],
+            "capacity": 300,
+            "organisers": ["IOM", "OHCHR"],
+            "speakers": [
+                ("Amina Diallo", "Coordinator, West African migrants' network"),
+                ("Joseph Mwangi", "Kenya Federation of Trade Unions"),
+            ],
+            "recording": "https://www.youtube.com/watch?v=demo-africa-listening",
+            "report": {
+                "slug": "demo-summary-listening-session-africa",
+                "en": "What civil society in Africa asked of the Forum: summary of the listening session",
+                "fr": "Ce que la société civile en Afrique attend du Forum : synthèse de la session d'écoute",
+            },
+            "registrations": [
+                (
+                    STAKEHOLDER,
+                    "confirmed",
+                    "Red de Migrantes Latinoamericanos",
+                    "Can the Forum follow up on the recognition of skills of returning migrants?",
+                ),
+                (
+                    CIVIL_SOCIETY,
+                    "confirmed",
+                    "Pan-African Migrants' Forum",
+                    "How will the voices of this session reach the Member States before the Forum?",
+                ),
+                (MOROCCO, "confirmed", "Ministère délégué chargé des Marocains résidant à l'étranger", ""),
+            ],
+        },
+        {
+            "slug": "listening-session-americas",
+            "kind": "listening_session",
+            "series": True,
+            "source_language": "es",
+            "title": {
+                "es": "Sesión de escucha: América Latina y el Caribe",
+                "en": "Listening session: Latin America and the Caribbean",
+            },
+            "description": {
+                "es": "Gobiernos locales, academia y organizaciones de personas migrantes comparten prácticas "
+                "sobre regularización, integración y movilidad por causas climáticas en la región.",
+                "en": "Local governments, academia and migrants' organisations share practices on "
+                "regularisation, integration and climate mobility in the region.",
+            },
+            "agenda": {"es": "1. Apertura\n2. Panel regional\n3. Diálogo abierto\n4. Conclusiones"},
+            "audience": {"es": "Gobiernos locales, academia, sociedad civil", "en": "Local governments, academia"},
+            "time_zone": "America/Santiago",
+            "starts_at": day - datetime.timedelta(days=20),
+            "hours": 3,
+            "format": "hybrid",
+            "place": "CEPAL, Av. Dag Hammarskjöld 3477, Santiago de Chile",
+            "interpretation": ["es", "en"],
+            "capacity": 120,
+            "organisers": ["IOM"],
+            "speakers": [
+                ("Lucía Fernández", "Municipalidad de Quilicura"),
+                ("Ernesto Rivas", "Focal point of El Salvador for the GCM"),
+            ],
+            "recording": "https://www.youtube.com/watch?v=demo-americas-listening",
+            "report": {
+                "slug": "demo-summary-listening-session-americas",
+                "es": "Resumen de la sesión de escucha de América Latina y el Caribe",
+                "en": "Summary of the listening session for Latin America and the Caribbean",
+            },
+            "registrations": [
+                (
+                    EL_SALVADOR,
+                    "confirmed",
+                    "Ministerio de Relaciones Exteriores de El Salvador",
+                    "¿Cómo medir la integración a nivel local?",
+                ),
+                (STAKEHOLDER, "confirmed", "Red de Migrantes Latinoamericanos", ""),
+            ],
+        },
+        {
+            "slug": "listening-session-migrant-organisations",
+            "kind": "listening_session",
+            "series": True,
+            "source_language": "en",
+            "title": {
+                "en": "Listening session with migrant-led and diaspora organisations",
+                "fr": "Session d'écoute avec les organisations de migrants et de la diaspora",
+                "es": "Sesión de escucha con organizaciones de personas migrantes y de la diáspora",
+            },
+            "description": {
+                "en": "A small-group session (seats are limited so that everyone can speak) on what migrants' "
+                "own organisations expect of the Forum's progress declaration.",
+            },
+            "agenda": {"en": "1. Round of introductions\n2. Three questions to the group\n3. Wrap-up"},
+            "audience": {"en": "Migrant-led and diaspora organisations"},
+            "time_zone": "Europe/Zurich",
+            "starts_at": day + datetime.timedelta(days=6),
+            "hours": 2,
+            "format": "online",
+            "interpretation": ["en", "es", "fr"],
+            "capacity": 3,
+            "required": ["organisation"],
+            "organisers": ["IOM", "OHCHR"],
+            "speakers": [("Kwame Mensah", "Moderator, African diaspora platform")],
+            "registrations": [
+                (CIVIL_SOCIETY, "confirmed", "Pan-African Migrants' Forum", "What follow-up after the Forum?"),
+                (STAKEHOLDER, "confirmed", "Red de Migrantes Latinoamericanos", ""),
+                (EL_SALVADOR, "confirmed", "Consejo Nacional para la Protección del Migrante", ""),
+                (MOROCCO, "waitlisted", "Conseil de la communauté marocaine à l'étranger", ""),
+                (OHCHR, "waitlisted", "OHCHR", ""),
+            ],
+        },
+        {
+            "slug": "listening-session-local-authorities",
+            "kind": "listening_session",
+            "series": True,
+            "source_language": "fr",
+            "title": {
+                "fr": "Session d'écoute avec les autorités locales et régionales",
+                "en": "Listening session with local and regional authorities",
+            },
+            "description": {
+                "fr": "Villes et régions présentent leur mise en œuvre du Pacte mondial et ce qu'elles attendent "
+                "du Forum.",
+                "en": "Cities and regions present how they implement the Global Compact and what they expect of "
+                "the Forum.",
+            },
+            "audience": {"fr": "Autorités locales et régionales", "en": "Local and regional authorities"},
+            "time_zone": "Europe/Zurich",
+            "starts_at": day + datetime.timedelta(days=20),
+            "hours": 2,
+            "format": "online",
+            "interpretation": ["fr", "en", "es", "ar"],
+            "capacity": 150,
+            "organisers": ["IOM"],
+            "speakers": [("Fatou Sarr", "Mairie de Dakar"), ("Carlos Gómez", "Mayors Migration Council")],
+            "registrations": [(MOROCCO, "confirmed", "Commune de Rabat", "")],
+        },
+        {
+            "slug": "gcm-talk-climate-mobility",
+            "kind": "gcm_talk",
+            "series": False,
+            "source_language": "en",
+            "title": {
+                "en": "GCM Talk: regular pathways for people moving in the context of climate change",
+                "fr": "GCM Talk : des voies régulières pour les personnes qui se déplacent face au changement "
+                "climatique",
+                "es": "GCM Talk: vías regulares para las personas que se desplazan por el cambio climático",
+            },
+            "description": {
+                "en": "Forty-five minutes with practitioners on humanitarian visas, labour mobility schemes and "
+                "planned relocation, followed by questions from the audience.",
+            },
+            "time_zone": "America/New_York",
+            "starts_at": day + datetime.timedelta(days=12),
+            "hours": 1,
+            "format": "online",
+            "interpretation": ["en", "es", "fr"],
+            "capacity": None,
+            "organisers": ["IOM", "OHCHR"],
+            "speakers": [
+                ("Dr. Sonia Leal", "Researcher on climate mobility"),
+                ("Tevita Fifita", "Pacific labour mobility scheme"),
+            ],
+            "registrations": [(STAKEHOLDER, "confirmed", "Red de Migrantes Latinoamericanos", "")],
+        },
+        {
+            "slug": "training-nip-guidance-champions",
+            "kind": "training",
+            "series": False,
+            "source_language": "en",
+            "title": {
+                "en": "Training on the guidance for national implementation plans",
+                "fr": "Formation aux orientations pour les plans nationaux de mise en œuvre",
+                "es": "Formación sobre las orientaciones para los planes nacionales de implementación",
+            },
+            "description": {
+                "en": "A one-day training for the focal points of champion countries on the six steps of the "
+                "guidance, with exercises on the country's own plan.",
+            },
+            "agenda": {
+                "en": "09:30 The six steps\n11:00 Mapping the whole of government\n14:00 Indicators and "
+                "reporting\n16:00 Peer exchange",
+            },
+            "audience": {"en": "Focal points of champion countries"},
+            "time_zone": "Europe/Zurich",
+            "starts_at": day + datetime.timedelta(days=30),
+            "hours": 7,
+            "format": "in_person",
+            "place": "Palais des Nations, Geneva, Room XXIV",
+            "interpretation": ["en", "es", "fr"],
+            "capacity": 25,
+            "required": ["organisation", "country"],
+            "organisers": ["IOM"],
+            "speakers": [("Network Secretariat", "UN Network on Migration")],
+            "registrations": [(MOROCCO, "confirmed", "Ministère des Affaires étrangères du Maroc", "")],
+        },
+    ]
+
+
+def _event_report(row: dict, when) -> Resource:
+    spec = row["report"]
+    texts = {code: text for code, text in spec.items() if code != "slug"}
+    report, _created = Resource.objects.update_or_create(
+        slug=spec["slug"],
+        defaults={
+            "kind": Resource.Kind.MEETING_SUMMARY,
+            "status": Resource.Status.PUBLISHED,
+            "source_language": row["source_language"],
+            **{f"title_{code}": text for code, text in texts.items()},
+            "summary_en": "What participants said, the questions they sent when registering, and what the "
+            "Network takes to the International Migration Review Forum.",
+            "publication_date": when.date(),
+            "languages": sorted(texts),
+            "published_at": when,
+            "is_general": True,
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def load_events_demo(now=None) -> dict[str, int]:
+    from gcmhub.consultations.models import Event, EventSeries, Registration, Speaker
+    from gcmhub.taxonomy.models import Country, Organisation
+
+    now = now or timezone.now()
+    users = _users()
+    series, _created = EventSeries.objects.update_or_create(
+        slug=SERIES_SLUG,
+        defaults={
+            "source_language": "en",
+            "title_en": "Listening sessions ahead of the International Migration Review Forum",
+            "title_fr": "Sessions d'écoute en vue du Forum d'examen des migrations internationales",
+            "title_es": "Sesiones de escucha con miras al Foro de Examen de la Migración Internacional",
+            "description_en": "Before each Forum, the Network listens to stakeholders region by region and "
+            "group by group; what is said feeds the Secretary-General's report and the Forum's round tables.",
+            "description_fr": "Avant chaque Forum, le Réseau écoute les parties prenantes, région par région et "
+            "groupe par groupe ; ce qui est dit nourrit le rapport du Secrétaire général et les tables rondes.",
+        },
+    )
+    organisations = {
+        getattr(o, "acronym_en", ""): o for o in Organisation.objects.filter(acronym_en__in=["IOM", "OHCHR"])
+    }
+    countries = {c.iso3: c for c in Country.objects.filter(iso3__in=["MAR", "SLV"])}
+    counts = {"events": 0, "registrations": 0}
+    for row in _events(now):
+        starts = row["starts_at"]
+        event, _created = Event.objects.update_or_create(
+            slug=row["slug"],
+            defaults={
+                "kind": row["kind"],
+                "series": series if row["series"] else None,
+                "source_language": row["source_language"],
+                **{
+                    f"{name}_{code}": text
+                    for name in ("title", "description", "agenda", "audience")
+                    for code, text in row.get(name, {}).items()
+                },
+                "time_zone": row["time_zone"],
+                "starts_at": starts,
+                "ends_at": starts + datetime.timedelta(hours=row["hours"]),
+                "format": row["format"],
+                "place": row.get("place", ""),
+                "online_link": "" if row["format"] == "in_person" else f"https://meet.example.org/{row['slug']}",
+                "interpretation_languages": row["interpretation"],
+                "capacity": row["capacity"],
+                "required_questions": row.get("required", []),
+                "recording_url": row.get("recording", ""),
+                "published_at": starts - datetime.timedelta(days=30),
+            },
+        )
+        if "report" in row:
+            report = _event_report(row, starts + datetime.timedelta(days=14))
+            if event.summary_report_id != report.pk:
+                event.summary_report = report
+                event.save(update_fields=["summary_report"])
+        event.organisers.set([organisations[a] for a in row["organisers"] if a in organisations])
+        event.managers.set([users[email] for email in (IOM, SECRETARIAT) if email in users])
+        if not event.speakers.exists():
+            for order, (name, role) in enumerate(row["speakers"]):
+                Speaker.objects.create(event=event, order=order, name=name, role=role)
+        if not event.registrations.exists():
+            for n, (email, status, organisation, question) in enumerate(row["registrations"]):
+                user = users.get(email)
+                if user is None:
+                    continue
+                when = starts - datetime.timedelta(days=10 - n)
+                Registration.objects.create(
+                    event=event,
+                    user=user,
+                    status=status,
+                    organisation=organisation,
+                    country=countries.get({MOROCCO: "MAR", EL_SALVADOR: "SLV"}.get(email, "")),
+                    question=question,
+                    language=user.preferred_language,
+                    created_at=when,
+                    queued_at=when,
+                    reminded_at=when if starts < now else None,
+                )
+                counts["registrations"] += 1
+        counts["events"] += 1
+    return counts

@@ -12,12 +12,14 @@ the earlier text (`CommentRevision`). Mutes (per space) and suspensions (site-wi
 `Restriction` rows, lifted by setting `lifted_at`.
 """
 
+import datetime
 import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -556,3 +558,363 @@ def next_topic_change(now=None):
         closes=models.Min("closes_at", filter=Q(closes_at__gt=now)),
     )
     return min((moment for moment in moments.values() if moment is not None), default=None)
+
+
+# --------------------------------------------------------------------------------------------
+# Events: GCM Talks, listening sessions, webinars, trainings (issue 11 §3)
+# --------------------------------------------------------------------------------------------
+
+# Pages under /events/ that an event's slug may not take.
+RESERVED_EVENT_SLUGS = frozenset({"mine", "series"})
+# Languages an event may be interpreted into: the UN's six and Portuguese (not only the site's).
+INTERPRETATION_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es", "pt")
+# What a registration may ask, each optional unless the event requires it.
+REGISTRATION_QUESTIONS = ("organisation", "country", "role", "accessibility")
+REGISTRATION_NOTE_MAX_CHARS = 2000
+
+
+class EventSeries(VersionedModel):
+    """Events held under one heading, e.g. the listening sessions before the IMRF."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
+    title = Translated(models.CharField, _("title"), max_length=300)
+    description = Translated(models.TextField, _("description"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def get_absolute_url(self):
+        return reverse("events:series", args=[self.slug])
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+    def upcoming(self, moment=None):
+        """Not yet over (under way included), soonest first."""
+        return self.filter(ends_at__gt=moment or timezone.now()).order_by("starts_at", "id")
+
+    def past(self, moment=None):
+        return self.filter(ends_at__lte=moment or timezone.now()).order_by("-starts_at", "-id")
+
+    def with_seats(self):
+        """Annotate `confirmed_count` and `waitlist_count` (one subquery each, no join fan-out)."""
+        confirmed = (
+            Registration.objects.filter(event=models.OuterRef("pk"), status=Registration.Status.CONFIRMED)
+            .values("event")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        waiting = (
+            Registration.objects.filter(event=models.OuterRef("pk"), status=Registration.Status.WAITLISTED)
+            .values("event")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            confirmed_count=Coalesce(models.Subquery(confirmed), 0),
+            waitlist_count=Coalesce(models.Subquery(waiting), 0),
+        )
+
+    def for_list(self):
+        """What a list of events shows: series, organisers' names, seats; three queries."""
+        from gcmhub.taxonomy.models import Organisation
+
+        return (
+            self.select_related("series")
+            .prefetch_related(models.Prefetch("organisers", queryset=Organisation.objects.order_by("pk")))
+            .with_seats()
+        )
+
+
+class Event(VersionedModel, ClusterableModel):
+    """A GCM Talk, listening session, webinar or training, at a time in a time zone, online, in
+    person or both. Registrants' personal data is seen by the event's named organisers (`managers`)
+    and the Secretariat only (`permissions_events`).
+
+    Clusterable: the CMS edits its speakers inline. Its `version` is the iCalendar SEQUENCE: each
+    change makes calendars replace the copy they hold."""
+
+    class Kind(models.TextChoices):
+        GCM_TALK = "gcm_talk", _("GCM Talk")
+        LISTENING_SESSION = "listening_session", _("Listening session")
+        WEBINAR = "webinar", _("Webinar")
+        TRAINING = "training", _("Training")
+
+    class Format(models.TextChoices):
+        ONLINE = "online", _("Online")
+        IN_PERSON = "in_person", _("In person")
+        HYBRID = "hybrid", _("Hybrid: in person and online")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind of event"), max_length=20, choices=Kind.choices, default=Kind.WEBINAR)
+    series = models.ForeignKey(
+        EventSeries,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("series"),
+    )
+    source_language = models.CharField(_("source language"), max_length=2, choices=Language.choices)
+    title = Translated(models.CharField, _("title"), max_length=300)
+    description = Translated(models.TextField, _("description"))
+    agenda = Translated(models.TextField, _("agenda"))
+    audience = Translated(models.CharField, _("audience"), max_length=300)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Zurich", validators=[validate_time_zone]
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.ONLINE)
+    place = models.CharField(
+        _("place"), max_length=300, blank=True, help_text=_("Venue and city, for in-person events.")
+    )
+    online_link = models.URLField(
+        _("online link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Shown to registered participants, the organisers and the Secretariat only."),
+    )
+    interpretation_languages = models.JSONField(
+        _("interpretation"), default=list, blank=True, help_text=_("Language codes interpreted into.")
+    )
+    organisers = models.ManyToManyField(
+        "taxonomy.Organisation", blank=True, related_name="events", verbose_name=_("organisers")
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_events",
+        verbose_name=_("organisers' contacts"),
+        help_text=_("People who manage the registrations and see the registrants' personal data."),
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="events", verbose_name=_("related discussions"))
+    resources = models.ManyToManyField(
+        "knowledge.Resource", blank=True, related_name="hub_events", verbose_name=_("related resources")
+    )
+    registration_open = models.BooleanField(_("registration open"), default=True)
+    capacity = models.PositiveIntegerField(
+        _("seats"), null=True, blank=True, help_text=_("Empty: no limit. When full, people join the waitlist.")
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"), null=True, blank=True, help_text=_("Empty: when the event starts.")
+    )
+    required_questions = models.JSONField(
+        _("required answers"),
+        default=list,
+        blank=True,
+        help_text=_("Questions of the registration form that must be answered (the others are optional)."),
+    )
+    reminder_hours = models.PositiveSmallIntegerField(
+        _("reminder (hours before)"), default=24, help_text=_("0: no reminder e-mail.")
+    )
+    recording_url = models.URLField(_("recording"), max_length=500, blank=True)
+    summary_report = models.ForeignKey(
+        "knowledge.Resource",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="summarised_events",
+        verbose_name=_("summary report"),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [
+            # The lists: upcoming and past published events by date.
+            models.Index(fields=["published_at", "ends_at"], name="event_listed"),
+        ]
+        constraints = [
+            models.CheckConstraint(name="event_ends_after_it_starts", condition=Q(ends_at__gt=models.F("starts_at")))
+        ]
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def get_absolute_url(self):
+        return reverse("events:event", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_EVENT_SLUGS:
+            raise ValidationError({"slug": _("This address is taken by a page of the events: choose another.")})
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("An event ends after it starts.")})
+        unknown = [code for code in self.interpretation_languages or [] if code not in INTERPRETATION_LANGUAGES]
+        if unknown:
+            raise ValidationError(
+                {"interpretation_languages": _("Unknown language codes: %(codes)s") % {"codes": ", ".join(unknown)}}
+            )
+        unknown = [name for name in self.required_questions or [] if name not in REGISTRATION_QUESTIONS]
+        if unknown:
+            raise ValidationError(
+                {"required_questions": _("Unknown questions: %(names)s") % {"names": ", ".join(unknown)}}
+            )
+        if self.format != self.Format.ONLINE and not self.place:
+            raise ValidationError({"place": _("Say where the event takes place.")})
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    @property
+    def is_online(self) -> bool:
+        return self.format in (self.Format.ONLINE, self.Format.HYBRID)
+
+    @property
+    def closes_registration_at(self) -> datetime.datetime:
+        return self.registration_closes_at or self.starts_at
+
+    def state(self, moment=None) -> str:
+        """ "draft", "cancelled", "upcoming", "under_way" or "past"."""
+        moment = moment or timezone.now()
+        if not self.published_at:
+            return "draft"
+        if self.cancelled_at:
+            return "cancelled"
+        if moment < self.starts_at:
+            return "upcoming"
+        if moment < self.ends_at:
+            return "under_way"
+        return "past"
+
+    def takes_registrations(self, moment=None) -> bool:
+        moment = moment or timezone.now()
+        return self.registration_open and self.state(moment) == "upcoming" and moment < self.closes_registration_at
+
+    def seats_left(self) -> int | None:
+        """Seats not taken (None: no limit). Reads `confirmed_count` when annotated (`with_seats`)."""
+        if self.capacity is None:
+            return None
+        taken = getattr(self, "confirmed_count", None)
+        if taken is None:
+            taken = self.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        return max(0, self.capacity - taken)
+
+
+class Speaker(models.Model):
+    event = ParentalKey(Event, on_delete=models.CASCADE, related_name="speakers")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role and affiliation"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["event_id", "order", "id"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+
+    def __str__(self):
+        return self.name
+
+
+class Registration(models.Model):
+    """A person's seat at an event, or their place on its waitlist (`queued_at` orders it).
+
+    One row per person and event: cancelling keeps the row (status "cancelled"), registering again
+    reuses it at the end of the queue. Its answers are personal data: see `permissions_events`."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Registered")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations", verbose_name=_("person")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    country = models.ForeignKey(
+        "taxonomy.Country",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("country"),
+    )
+    role = models.CharField(_("role"), max_length=300, blank=True)
+    accessibility_needs = models.TextField(_("accessibility needs"), blank=True, max_length=REGISTRATION_NOTE_MAX_CHARS)
+    question = models.TextField(_("question for the speakers"), blank=True, max_length=REGISTRATION_NOTE_MAX_CHARS)
+    language = models.CharField(_("language of the e-mails"), max_length=2, choices=Language.choices, default="en")
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(default=timezone.now)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["event_id", "queued_at", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="registration_once_per_event")]
+        indexes = [
+            # Seats taken and the waitlist's order, per event.
+            models.Index(fields=["event", "status", "queued_at"], name="registration_queue"),
+            models.Index(fields=["user", "status"], name="registration_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.event}: {self.status}"
+
+
+class EventNotice(models.Model):
+    """A change announced to the registrants and followers (new time, place or link), or the
+    cancellation of the event: never overwritten, each told once."""
+
+    class Kind(models.TextChoices):
+        CHANGED = "changed", _("Changed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    note = models.TextField(_("what changed"), max_length=REGISTRATION_NOTE_MAX_CHARS)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("event notice")
+        verbose_name_plural = _("event notices")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.event}"
+
+
+class RegistrationExport(models.Model):
+    """Who downloaded an event's attendee list, when and in which format (personal data)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="exports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    format = models.CharField(_("format"), max_length=5)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("attendee list export")
+        verbose_name_plural = _("attendee list exports")
+
+    def __str__(self):
+        return f"{self.event} by {self.user} ({self.format})"

@@ -21,6 +21,8 @@ RELATED = {
     "consultations.comment": ("topic__space", "author"),
     "consultations.moderationaction": ("comment__topic__space", "space"),
     "workplan.statusupdate": ("activity__priority",),
+    "consultations.registration": ("event",),
+    "consultations.eventnotice": ("event",),
 }
 
 
@@ -107,6 +109,28 @@ def _activity_update(notification: Notification, update) -> Shown:
     return Shown(notification, text, activity.get_absolute_url(), _excerpt(update.narrative))
 
 
+def _registration(notification: Notification, registration) -> Shown:
+    event = registration.event
+    if notification.kind == "event_seat":
+        text = _("A seat freed up: you are now registered for “%(event)s”.") % {"event": event.title}
+    elif registration.status == "confirmed":
+        text = _("You are registered for “%(event)s”.") % {"event": event.title}
+    elif registration.status == "waitlisted":
+        text = _("You are on the waitlist of “%(event)s”.") % {"event": event.title}
+    else:
+        text = _("Your registration for “%(event)s” is cancelled.") % {"event": event.title}
+    return Shown(notification, text, event.get_absolute_url())
+
+
+def _event_notice(notification: Notification, notice) -> Shown:
+    event = notice.event
+    if notice.kind == "cancelled":
+        text = _("“%(event)s” is cancelled.") % {"event": event.title}
+    else:
+        text = _("“%(event)s” has changed.") % {"event": event.title}
+    return Shown(notification, text, event.get_absolute_url(), _excerpt(notice.note))
+
+
 def _gone(notification: Notification) -> Shown:
     return Shown(notification, _("This item has been removed."), "")
 
@@ -117,6 +141,9 @@ DESCRIBERS = {
     "moderation": _moderation,
     "new_knowledge": _knowledge,
     "activity_update": _activity_update,
+    "event_registration": _registration,
+    "event_seat": _registration,
+    "event_changed": _event_notice,
 }
 
 

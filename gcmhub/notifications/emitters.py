@@ -61,6 +61,48 @@ def _on_moderation_logged(sender, instance, created=False, **kwargs):
         _after_commit(moderation_logged, instance.pk)
 
 
+# --- Events ----------------------------------------------------------------------------------------
+
+
+def registration_saved(registration_id: int, promoted: bool) -> None:
+    """The person is told of their seat or place on the waitlist, and of a seat from the waitlist."""
+    from gcmhub.consultations.models import Registration
+
+    registration = Registration.objects.filter(pk=registration_id).first()
+    if registration is None or registration.status == Registration.Status.CANCELLED:
+        return
+    if promoted and registration.status == Registration.Status.CONFIRMED:
+        notify([registration.user_id], "event_seat", registration)
+    else:
+        notify([registration.user_id], "event_registration", registration)
+
+
+def _on_registration_saved(sender, instance, created=False, update_fields=None, **kwargs):
+    if created or (update_fields and "status" in update_fields):
+        promoted = instance.promoted_at is not None and bool(update_fields) and "promoted_at" in update_fields
+        _after_commit(registration_saved, instance.pk, promoted)
+
+
+def event_notice_posted(notice_id: int) -> None:
+    """A change or the cancellation, told to the people registered or waiting and the followers."""
+    from gcmhub.consultations.models import Event, EventNotice, Registration
+
+    notice = EventNotice.objects.select_related("actor").filter(pk=notice_id).first()
+    if notice is None:
+        return
+    registrants = set(
+        Registration.objects.filter(event_id=notice.event_id)
+        .exclude(status=Registration.Status.CANCELLED)
+        .values_list("user_id", flat=True)
+    )
+    notify(registrants | followers(Event, [notice.event_id]), "event_changed", notice, actor=notice.actor)
+
+
+def _on_event_notice_saved(sender, instance, created=False, **kwargs):
+    if created:
+        _after_commit(event_notice_posted, instance.pk)
+
+
 # --- The Hub's knowledge --------------------------------------------------------------------------
 
 
@@ -125,12 +167,14 @@ def _on_status_update_saved(sender, instance, created=False, **kwargs):
 
 
 def connect_signals() -> None:
-    from gcmhub.consultations.models import Comment, ModerationAction
+    from gcmhub.consultations.models import Comment, EventNotice, ModerationAction, Registration
     from gcmhub.knowledge.models import Practice, Resource
     from gcmhub.workplan.models import StatusUpdate
 
     post_save.connect(_on_comment_saved, sender=Comment, dispatch_uid="notify-comment")
     post_save.connect(_on_moderation_logged, sender=ModerationAction, dispatch_uid="notify-moderation")
+    post_save.connect(_on_registration_saved, sender=Registration, dispatch_uid="notify-registration")
+    post_save.connect(_on_event_notice_saved, sender=EventNotice, dispatch_uid="notify-event-notice")
     post_save.connect(_on_practice_saved, sender=Practice, dispatch_uid="notify-practice")
     post_save.connect(_on_resource_saved, sender=Resource, dispatch_uid="notify-resource")
     post_save.connect(_on_status_update_saved, sender=StatusUpdate, dispatch_uid="notify-status-update")

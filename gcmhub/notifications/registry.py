@@ -54,6 +54,26 @@ KINDS = {
             Frequency.WEEKLY,
         ),
         Kind(
+            "event_registration",
+            _("My registrations for events"),
+            _(
+                "You register for an event or join its waitlist (you always get an e-mail with the event for your calendar)."
+            ),
+            Frequency.NEVER,
+        ),
+        Kind(
+            "event_seat",
+            _("A seat for me from a waitlist"),
+            _("A seat frees up at an event whose waitlist you are on: it is yours (you always get an e-mail)."),
+            Frequency.NEVER,
+        ),
+        Kind(
+            "event_changed",
+            _("Changes to events I registered for or follow"),
+            _("The organisers announce a change of time, place or programme, or cancel the event."),
+            Frequency.IMMEDIATE,
+        ),
+        Kind(
             "activity_update",
             _("Status updates of activities I follow"),
             _("The lead of a work-plan activity you follow reports on its progress."),
@@ -67,6 +87,7 @@ KINDS = {
 FOLLOWABLE = {
     "consultations.space": _("discussion space"),
     "consultations.topic": _("discussion topic"),
+    "consultations.event": _("event"),
     "taxonomy.objective": _("GCM objective"),
     "taxonomy.country": _("country"),
     "taxonomy.organisation": _("organisation"),
@@ -102,6 +123,10 @@ def may_follow(user, obj) -> bool:
         from gcmhub.consultations.permissions import can_read_topic
 
         return can_read_topic(user, obj)
+    if key == "consultations.event":
+        from gcmhub.consultations.permissions_events import can_read_event
+
+        return can_read_event(user, obj)
     if key == "knowledge.practice":
         return obj.is_published
     return key in FOLLOWABLE

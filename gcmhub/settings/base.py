@@ -299,13 +299,21 @@ PAGE_CACHE_IGNORED_MODELS: list[str] = [
     "consultations.ModerationAction",
     "consultations.Appeal",
     "consultations.Restriction",
+    # Who downloaded an attendee list: shown on the organisers' page only.
+    "consultations.RegistrationExport",
 ]
 # Models whose changes count in a scope of their own, shown only by the parts that name it: tool
 # feedback (the Secretariat's results only, and anonymous visitors write it: counting it in
 # "knowledge" would let anyone empty the cache of every Hub page).
 # Discussion topics in a scope of their own: a resource's page links the topics it summarises (or
 # whose tool it is) without depending on every comment posted.
-PAGE_CACHE_OWN_SCOPES = {"knowledge.ToolFeedback": "toolfeedback", "consultations.Topic": "discussiontopics"}
+# Event registrations in a scope of their own: only the events' pages show them (seats left), so a
+# registration refreshes those and no other page.
+PAGE_CACHE_OWN_SCOPES = {
+    "knowledge.ToolFeedback": "toolfeedback",
+    "consultations.Topic": "discussiontopics",
+    "consultations.Registration": "eventregistrations",
+}
 # Saves that change no page: a sign-in's last_login; a new account shows nowhere until it acts.
 PAGE_CACHE_IGNORED_FIELDS = {"accounts.User": ["last_login", "unread_notifications", "__created__"]}
 # Views of other apps served from the cache ({"namespace:name" or "namespace:*": scopes or None

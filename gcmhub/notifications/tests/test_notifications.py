@@ -14,6 +14,7 @@ from gcmhub.knowledge.models import Practice
 from gcmhub.notifications import actions
 from gcmhub.notifications.digest import ALL_KINDS, unsubscribe_token
 from gcmhub.notifications.models import Follow, Frequency, Notification, Preference
+from gcmhub.notifications.registry import KINDS
 from gcmhub.test import BaseTestCase, make_activity, make_objective, make_practice, make_user
 from gcmhub.workplan.models import StatusUpdate
 
@@ -174,7 +175,7 @@ class PreferenceAndUnsubscribeTests(NotificationTestCase):
         self.assertEqual(Preference.objects.get(user=self.ines, kind="reply").frequency, Frequency.NEVER)
         url = reverse("notifications:unsubscribe", args=[unsubscribe_token(self.ines.pk, ALL_KINDS)])
         self.assertContains(self.client.post(url), "no longer receive")
-        self.assertEqual(Preference.objects.filter(user=self.ines, frequency=Frequency.NEVER).count(), 5)
+        self.assertEqual(Preference.objects.filter(user=self.ines, frequency=Frequency.NEVER).count(), len(KINDS))
         bad = self.client.get(reverse("notifications:unsubscribe", args=["x" * 40]))
         self.assertEqual(bad.status_code, 400)
 
@@ -190,6 +191,9 @@ class PreferenceAndUnsubscribeTests(NotificationTestCase):
                 "moderation": "never",
                 "new_knowledge": "daily",
                 "activity_update": "daily",
+                "event_registration": "never",
+                "event_seat": "never",
+                "event_changed": "immediate",
             },
         )
         self.assertRedirects(response, url)
