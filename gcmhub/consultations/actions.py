@@ -105,8 +105,9 @@ def do_post_comment(topic: Topic, author, values: NewComment, attachments: Itera
             created_at=now,
         )
         if comment.thread_id is None:
+            # Not a second save: its signals (search, notifications, page cache) ran on the first.
+            Comment.objects.filter(pk=comment.pk).update(thread=comment)
             comment.thread = comment
-            comment.save(update_fields=["thread"])
         for upload in attachments:
             CommentAttachment.objects.create(comment=comment, file=upload, title=getattr(upload, "name", ""))
     return comment
