@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from gcmhub import pagecache
+from gcmhub.consultations.models import Topic
 from gcmhub.knowledge.models import Practice, Resource
 from gcmhub.lib.display import show
 from gcmhub.lib.i18n import active_language, choice_label, counted, language_of, translated_names
@@ -180,6 +181,25 @@ def _practices_by_organisation(pk: int):
     return _latest_practices(Practice.objects.filter(Q(implementing_organisation=pk) | Q(partner_organisations=pk)))
 
 
+def linked_topics(lookup: dict, facet: str, value) -> dict:
+    """The latest public discussion topics tagged so (one query), for
+    `site/includes/discussion_links.html`, with a link to the search page filtered the same way."""
+    topics = list(
+        Topic.objects.published()
+        .filter(visibility="public", space__visibility="public", **lookup)
+        .select_related("space")
+        .order_by("-published_at", "-id")[: LINKED_LIMIT + 1]
+    )
+    for topic in topics:
+        topic.title_language = language_of(topic, "title")
+    search = reverse("search:search")
+    return {
+        "linked_topics": topics[:LINKED_LIMIT],
+        "more_topics": len(topics) > LINKED_LIMIT,
+        "topics_search_url": f"{search}?{urlencode({facet: value, 'kind': 'topic'})}",
+    }
+
+
 def linked_knowledge(resources: list, practices: list, facet: str, value) -> dict:
     """The latest published resources and practices (up to LINKED_LIMIT + 1, newest first, from
     the `_resources_…`/`_practices_…` queries above), for `site/includes/knowledge_links.html`,
@@ -240,6 +260,7 @@ def objective_content(objective) -> dict:
             "objective",
             objective.number,
         ),
+        **linked_topics({"objectives": objective.pk}, "objective", objective.number),
     }
 
 
@@ -381,9 +402,12 @@ def country_detail(request, iso3):
 
 
 def _country_content(country) -> dict:
-    return linked_knowledge(
-        _resources_on_country(country.pk), _practices_on_country(country.pk), "country", country.iso2
-    )
+    return {
+        **linked_knowledge(
+            _resources_on_country(country.pk), _practices_on_country(country.pk), "country", country.iso2
+        ),
+        **linked_topics({"countries": country.pk}, "country", country.iso2),
+    }
 
 
 @require_safe

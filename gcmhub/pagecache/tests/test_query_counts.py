@@ -23,12 +23,12 @@ from gcmhub.test import (
 PAGES = [
     ("home", (), 9),  # + practices, resources, calls, topics, status updates
     ("taxonomy:objectives", (), 4),
-    ("taxonomy:objective", (1,), 11),
+    ("taxonomy:objective", (1,), 12),  # + the discussions tagged with it
     ("taxonomy:principles", (), 4),
     ("taxonomy:thematic_areas", (), 5),
     ("taxonomy:thematic_area", (1,), 8),
     ("taxonomy:countries", (), 5),
-    ("taxonomy:country", ("mar",), 7),
+    ("taxonomy:country", ("mar",), 8),  # + the discussions tagged with it
     ("taxonomy:organisations", (), 5),
     ("taxonomy:organisation", ("iom",), 12),
     ("knowledge:home", (), 6),

@@ -106,14 +106,14 @@ class ObjectivePagesTestCase(BaseTestCase):
 
     def test_it_pins_the_query_count_of_the_detail(self):
         # objective, plans with their counts, the shown plan's priorities, their activities,
-        # linked resources, linked practices, thematic areas
-        with self.assertNumQueries(7):
+        # linked resources, linked practices, linked discussions, thematic areas
+        with self.assertNumQueries(8):
             self.client.get(url("objective", 13))
         plan = make_workplan()
         for _ in range(3):
             priority = make_priority(plan, objectives=[self.obj13])
             make_activity(priority)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             response = self.client.get(url("objective", 13))
         self.assertContains(response, plan.get_absolute_url())
 
