@@ -215,8 +215,8 @@ class TopicPageTests(BaseTestCase):
         url = self.topic.get_absolute_url()
         self.client.get(url)
         # and the session, the user, their roles, memberships (restricted?), restrictions, flags
-        # to appeal
-        with self.assertNumQueries(15) as first:
+        # to appeal, what they follow (the follow button)
+        with self.assertNumQueries(16) as first:
             self.client.get(url)
         for n in range(1, 8):
             self._thread_of(n)
