@@ -190,6 +190,13 @@ class RegisterTests(EventPagesTestCase):
         self.assertContains(response, "you are on the waitlist")
         self.assertEqual(Registration.objects.get(user=self.ines).status, Status.WAITLISTED)
 
+    def test_organisers_and_the_secretariat_register_like_anyone(self):
+        Event.objects.filter(pk=self.event.pk).update(capacity=None)
+        for user in (self.organiser, self.sam, self.oscar):
+            self.login(user)
+            self.assertEqual(self.client.post(self.url, {}).status_code, 302, user)
+        self.assertEqual(Registration.objects.filter(status=Status.CONFIRMED).count(), 3)
+
     def test_registering_twice_is_refused_kindly(self):
         register(self.event, self.alice)
         self.login(self.alice)
