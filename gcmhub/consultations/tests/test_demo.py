@@ -2,6 +2,7 @@
 without duplicating."""
 
 from django.test import TestCase
+from django.utils import timezone
 
 from gcmhub.accounts.actions import do_create_user, do_grant_role
 from gcmhub.consultations.demo import CIVIL_SOCIETY, DISCUSSION_ACCOUNTS, load_discussions_demo
@@ -70,3 +71,22 @@ class DiscussionsDemoTests(TestCase):
         self.assertContains(response, 'lang="es"')
         self.assertNotContains(response, "+212 600 000 000")  # the hidden comment's text
         self.assertEqual(self.client.get("/en/discussions/champion-countries/").status_code, 404)
+
+    def test_it_loads_the_events(self):
+        from gcmhub.consultations.models import Event, Registration
+
+        series = Event.objects.filter(series__slug="imrf-listening-sessions")
+        now = timezone.now()
+        self.assertEqual(series.filter(ends_at__lte=now).count(), 2)
+        for held in series.filter(ends_at__lte=now):
+            self.assertTrue(held.recording_url and held.summary_report)
+        full = Event.objects.with_seats().get(slug="listening-session-migrant-organisations")
+        self.assertEqual(full.seats_left(), 0)
+        self.assertEqual(full.waitlist_count, 2)
+        self.assertEqual(set(Event.objects.values_list("kind", flat=True)), set(Event.Kind.values) - {"webinar"})
+        before = Registration.objects.count()
+        load_discussions_demo()
+        self.assertEqual(Registration.objects.count(), before)
+        response = self.client.get("/fr/events/listening-session-migrant-organisations/")
+        self.assertContains(response, "listening-session-migrant-organisations/register/")
+        self.assertContains(self.client.get("/en/events/?when=past"), "Recording available")
