@@ -39,7 +39,7 @@ from gcmhub.lib.tabular import Column, Sheet, csv_response, xlsx_response
 
 # What event pages show: events, speakers and series (consultations), seats (registrations),
 # related discussions, resources and organisations.
-CACHE_SCOPES = ("consultations", "eventregistrations", "discussiontopics", "knowledge", "taxonomy")
+CACHE_SCOPES = ("consultations", "events", "eventregistrations", "discussiontopics", "knowledge", "taxonomy")
 PER_PAGE = 20
 EXPORT_FORMATS = ("csv", "xlsx")
 

@@ -313,6 +313,12 @@ PAGE_CACHE_OWN_SCOPES = {
     "knowledge.ToolFeedback": "toolfeedback",
     "consultations.Topic": "discussiontopics",
     "consultations.Registration": "eventregistrations",
+    # Events in a scope of their own too: the home page lists the next ones without depending on
+    # every comment posted.
+    "consultations.Event": "events",
+    "consultations.EventSeries": "events",
+    "consultations.Speaker": "events",
+    "consultations.EventNotice": "events",
 }
 # Saves that change no page: a sign-in's last_login; a new account shows nowhere until it acts.
 PAGE_CACHE_IGNORED_FIELDS = {"accounts.User": ["last_login", "unread_notifications", "__created__"]}
@@ -326,7 +332,11 @@ PAGE_CACHE_VIEWS = {
 }
 # Moments at which pages change by the passage of time alone (besides midnight): a cached page
 # expires at the earliest.
-PAGE_CACHE_CLOCKS = ["gcmhub.knowledge.models.next_call_change", "gcmhub.consultations.models.next_topic_change"]
+PAGE_CACHE_CLOCKS = [
+    "gcmhub.knowledge.models.next_call_change",
+    "gcmhub.consultations.models.next_topic_change",
+    "gcmhub.consultations.models.next_event_change",
+]
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from gcmhub import pagecache
-from gcmhub.consultations.models import Topic
+from gcmhub.consultations.models import Event, Topic
 from gcmhub.knowledge.models import CallForPractices, Practice, Resource
 from gcmhub.workplan.models import StatusUpdate, WorkPlan
 
@@ -21,20 +21,22 @@ def root_redirect(request):
 NEWEST = 5  # items per "what's new" list on the home page
 
 # What the home page shows: not "consultations" (every comment would empty it), topics' own scope.
-HOME_SCOPES = ("taxonomy", "workplan", "knowledge", "discussiontopics")
+HOME_SCOPES = ("taxonomy", "workplan", "knowledge", "discussiontopics", "events")
 
 
 @require_GET
 @pagecache.cacheable(scopes=HOME_SCOPES)
 def home(request):
-    """The work plan, and what is new on the Hub: latest practices and resources, open calls,
-    discussions open for comment, the work plan's latest status updates. One query per list."""
+    """The work plan, and what is new on the Hub: the next events, discussions open for comment,
+    open calls, latest practices and resources, the work plan's latest status updates. One query
+    per list."""
     now = timezone.now()
     context = {
         "workplan": WorkPlan.objects.current(),
         "practices": list(Practice.objects.published().order_by("-published_at", "-id")[:NEWEST]),
         "resources": list(Resource.objects.published().order_by("-published_at", "-id")[:NEWEST]),
         "calls": list(CallForPractices.objects.open(now).order_by("deadline")[:NEWEST]),
+        "events": list(Event.objects.published().filter(cancelled_at__isnull=True).upcoming(now)[:NEWEST]),
         "topics": list(
             Topic.objects.published()
             .open_at(now)

@@ -21,7 +21,7 @@ from gcmhub.test import (
 # Page, its arguments, and the queries of one signed-in render (session, user and roles included;
 # on pages with a follow button, what the reader follows).
 PAGES = [
-    ("home", (), 9),  # + practices, resources, calls, topics, status updates
+    ("home", (), 10),  # + events, topics, calls, practices, resources, status updates
     ("taxonomy:objectives", (), 4),
     ("taxonomy:objective", (1,), 12),  # + the discussions tagged with it
     ("taxonomy:principles", (), 4),

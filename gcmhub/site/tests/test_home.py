@@ -1,9 +1,11 @@
+import datetime
+
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from gcmhub.test import BaseTestCase, make_practice, make_resource, make_workplan
+from gcmhub.test import BaseTestCase, make_event, make_practice, make_resource, make_workplan
 
 
 class RootRedirectTestCase(BaseTestCase):
@@ -44,17 +46,21 @@ class HomeTestCase(BaseTestCase):
         self.assertContains(response, '<html lang="fr"')
 
     def test_it_pins_the_query_count(self):
-        # The work plan, then one query per list: practices, resources, calls, topics, updates.
+        # The work plan, then one query per list: events, topics, calls, practices, resources, updates.
         make_workplan(is_current=True)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             self.client.get(reverse("home"))
         for n in range(3):
             make_practice(self.alice, title=f"Practice {n}", status="published", published_at=timezone.now())
             make_resource(title_en=f"Resource {n}")
-        with self.assertNumQueries(6):
+            make_event(title_en=f"Listening session before the IMRF {n}")
+        make_event(title_en="A session that took place", starts_at=timezone.now() - datetime.timedelta(days=3))
+        with self.assertNumQueries(7):
             response = self.client.get(reverse("home"))
         self.assertContains(response, "Practice 2")
         self.assertContains(response, "Resource 2")
+        self.assertContains(response, "Listening session before the IMRF 2")
+        self.assertNotContains(response, "A session that took place")
 
     def test_it_rejects_post(self):
         self.assertEqual(self.client.post(reverse("home")).status_code, 405)
