@@ -256,3 +256,20 @@ class CentreAndFollowViewTests(NotificationTestCase):
         self.space.save()
         self.login(self.oscar)  # not a member
         self.assertEqual(self.client.post(url, {"target": target}).status_code, 404)
+
+
+class DigestCommandTests(NotificationTestCase):
+    def test_the_command_queues_the_digests_for_the_worker(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        actions.do_follow(self.ines, self.topic)
+        self.publish(self.alice, "A point for the digest.")
+        mail.outbox.clear()
+        out = StringIO()
+        call_command("send_digests", "daily", stdout=out)  # the tests' task backend runs it at once
+        self.assertIn("Queued the daily digests", out.getvalue())
+        self.assertEqual([message.to for message in mail.outbox], [["ines@example.org"]])
+        call_command("send_digests", "daily", "--now", stdout=out)
+        self.assertIn("Sent 0 daily digest(s).", out.getvalue())
