@@ -107,7 +107,9 @@ def test_a_spanish_comment_is_approved_and_answered_in_french(open_page, referen
     body.fill("Sí: el proceso en seis pasos ordena el trabajo entre ministerios.")
     author.get_by_label(ui("es", "It answers the question")).select_option(index=1)
     _submit(author, "es", "Post your comment")
-    expect(author.locator(".messages")).to_contain_text(ui("es", "Thank you: your comment awaits moderation."))
+    expect(author.locator(".messages")).to_contain_text(
+        ui("es", "Thank you: your comment awaits moderation. It is shown to others once a moderator approves it.")
+    )
     mine = author.locator(".comment--pending")
     expect(mine).to_contain_text(ui("es", "Awaiting moderation"))
     expect(mine.locator(".comment__body")).to_have_attribute("lang", "es")

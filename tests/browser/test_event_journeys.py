@@ -120,7 +120,13 @@ def test_a_user_registers_gets_the_ics_waits_and_is_promoted(open_page):
     page.goto(f"/es/events/{data['full'].slug}/")
     expect(page.locator(".event-seats--full")).to_be_visible()
     page.get_by_role("link", name=ui("es", "Join the waitlist"), exact=True).click()
-    expect(page.locator("main")).to_contain_text(ui("es", "This event is full."))
+    expect(page.locator("main")).to_contain_text(
+        ui(
+            "es",
+            "This event is full. Registering puts you on the waitlist: if a seat frees up, it is yours in the order "
+            "of registration and we will e-mail you.",
+        )
+    )
     # The organisation is required: without the browser's own check, the server refuses, the text kept.
     _without_browser_checks(page)
     page.get_by_label(ui("es", "Accessibility needs")).fill("Interpretación al español")
@@ -129,7 +135,13 @@ def test_a_user_registers_gets_the_ics_waits_and_is_promoted(open_page):
     expect(page.locator(".error-summary")).to_be_visible()
     page.get_by_label(ui("es", "Your organisation")).fill("Red de Migrantes Latinoamericanos")
     _press(page, "es", "Join the waitlist")
-    expect(page.locator(".messages")).to_contain_text(ui("es", "The event is full: you are on the waitlist."))
+    expect(page.locator(".messages")).to_contain_text(
+        ui(
+            "es",
+            "The event is full: you are on the waitlist. If a seat frees up, it is yours in the order of "
+            "registration and we will e-mail you.",
+        )
+    )
     assert Registration.objects.get(user=stella, event=data["full"]).status == Registration.Status.WAITLISTED
     expect(page.locator("main")).not_to_contain_text(data["full"].online_link)
 
@@ -139,7 +151,9 @@ def test_a_user_registers_gets_the_ics_waits_and_is_promoted(open_page):
     other.goto("/en/events/mine/")
     other.get_by_role("link", name=f"{ui('en', 'Cancel my registration')} — {data['full'].title}").click()
     _press(other, "en", "Cancel my registration")
-    expect(other.locator(".messages")).to_contain_text(ui("en", "Your registration is cancelled."))
+    expect(other.locator(".messages")).to_contain_text(
+        ui("en", "Your registration is cancelled. Thank you for freeing your seat.")
+    )
     assert Registration.objects.get(user=stella, event=data["full"]).status == Registration.Status.CONFIRMED
     promoted = [m for m in mail.outbox if m.to == [stella.email]][-1]
     assert promoted.attachments and promoted.attachments[0][0] == "migrant-organisations.ics"

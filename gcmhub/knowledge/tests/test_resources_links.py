@@ -85,11 +85,9 @@ class ReferencePageLinksTests(BaseTestCase):
             make_resource(objectives=[self.objective])
             make_practice(self.alice, status=Practice.Status.PUBLISHED, objectives=[self.objective])
         for url, expected in (
-            (
-                self.objective.get_absolute_url(),
-                5,
-            ),  # no priority: no activity query (self.principle.get_absolute_url(), 3),
-            (self.morocco.get_absolute_url(), 3),
+            # No priority: no activity query; + the discussions tagged with the objective or country.
+            (self.objective.get_absolute_url(), 6),
+            (self.morocco.get_absolute_url(), 4),
             (self.iom.get_absolute_url(), 6),
         ):
             with self.subTest(url=url), self.assertNumQueries(expected):
