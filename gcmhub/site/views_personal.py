@@ -23,7 +23,8 @@ from gcmhub.accounts.permissions import (
     is_reviewer,
     is_secretariat,
 )
-from gcmhub.consultations.models import Appeal, Comment, Flag, Membership, Topic
+from gcmhub.consultations.models import Appeal, Comment, Flag, Topic
+from gcmhub.consultations.permissions import moderated_topics_q, moderates_anything
 from gcmhub.knowledge.models import Practice, Resource, ReviewAssignment
 from gcmhub.notifications.describe import describe
 from gcmhub.notifications.models import Follow, Notification
@@ -37,29 +38,26 @@ OPEN_REVIEW_STATES = ("invited", "accepted")
 IN_PROGRESS = ("draft", "returned", "revision", "submitted", "in_review", "reviewed")
 
 
-def _moderated_topics(user):
-    """The topics the user moderates: named moderator, or manager of the topic's space."""
-    managed = Membership.objects.filter(user=user, role=Membership.Role.MANAGER).values("space_id")
-    return Q(topic__moderators=user) | Q(topic__space_id__in=managed)
-
-
-def moderation_summary(user, everything: bool) -> dict | None:
-    """Counts of what waits for the user as a moderator (`everything`: the Secretariat's view)."""
-    if everything:
-        scope = Q()
-    else:
-        if not (
-            Topic.objects.filter(moderators=user).exists()
-            or Membership.objects.filter(user=user, role=Membership.Role.MANAGER).exists()
-        ):
-            return None
-        scope = _moderated_topics(user)
-    pending = Comment.objects.filter(scope, status=Comment.Status.PENDING).distinct().count()
-    flag_scope = Q() if everything else Q(comment__in=Comment.objects.filter(scope).values("pk"))
-    flagged = Flag.objects.filter(flag_scope, resolved_at__isnull=True).values("comment_id").distinct().count()
+def moderation_summary(user) -> dict | None:
+    """Counts of what waits for the user as a moderator, over the topics `moderated_topics_q`
+    gives (every topic for the Secretariat); None for someone who moderates nothing."""
+    if not moderates_anything(user):
+        return None
+    topics = moderated_topics_q(user)
+    comments = (
+        Comment.objects.all() if topics is None else Comment.objects.filter(topic__in=Topic.objects.filter(topics))
+    )
+    pending = comments.filter(status=Comment.Status.PENDING).count()
+    flagged = (
+        Flag.objects.filter(comment__in=comments.values("pk"), resolved_at__isnull=True)
+        .values("comment_id")
+        .distinct()
+        .count()
+    )
+    # Another moderator's decisions only: nobody decides an appeal on their own (can_decide_appeal).
     appeals = Appeal.objects.filter(outcome="").exclude(action__actor=user)
-    if not everything:
-        appeals = appeals.filter(action__comment__in=Comment.objects.filter(scope).values("pk"))
+    if topics is not None:  # the Secretariat also decides appeals against mutes and suspensions
+        appeals = appeals.filter(action__comment__in=comments.values("pk"))
     return {"pending": pending, "flagged": flagged, "appeals": appeals.count()}
 
 
@@ -79,7 +77,7 @@ def me(request):
             .order_by("-created_at")[:LISTED]
         ),
         "following": Follow.objects.filter(user=user).count(),
-        "moderation": moderation_summary(user, secretariat),
+        "moderation": moderation_summary(user),
     }
     organisation_ids = focal_point_organisation_ids(user)
     if organisation_ids:
